@@ -1,0 +1,212 @@
+/**
+ * The backend contract.
+ *
+ * A backend is a plain object of kernels over opaque storage handles. Core
+ * owns shapes, dtypes, broadcasting rules, autograd and memory scopes; a
+ * backend only moves numbers. Every tensor a kernel sees is dense and
+ * row-major (contiguous); views such as transpose or slice are materialised
+ * by the `strided` kernel.
+ *
+ * Rules every implementation follows:
+ * - Kernels are issued synchronously and return a new handle at once; the work
+ *   may run later (a GPU queues it). Inputs are never modified.
+ * - `read` is the only way back to JS and is asynchronous; `readSync` exists
+ *   only where the backend can honour it.
+ * - `free` releases a handle exactly once; core guarantees no use after free.
+ * - Shapes and sizes passed in are already validated by core: kernels do not
+ *   re-check them.
+ * - The `RequiredKernels` type names every primitive, so a backend missing one
+ *   does not compile. `FusedKernels` are optional fast paths; core falls back
+ *   to compositions of required kernels when one is absent.
+ */
+
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** The typed array that holds each dtype (bool as 0/1 bytes). */
+export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
+
+/** Opaque storage owned by a backend. Core never looks inside. */
+export interface Handle {
+  readonly __tensileHandle?: unknown;
+}
+
+export type Shape = readonly number[];
+
+/** Elementwise unary ops. Float ops take float dtypes; see the notes per op. */
+export type UnaryOp =
+  | 'neg' // any numeric dtype
+  | 'abs' // any numeric dtype
+  | 'sign' // any numeric dtype; sign(0) = 0, sign(NaN) = NaN
+  | 'square' // any numeric dtype
+  | 'exp'
+  | 'log'
+  | 'log1p'
+  | 'expm1'
+  | 'sqrt'
+  | 'rsqrt'
+  | 'reciprocal'
+  | 'sin'
+  | 'cos'
+  | 'tanh'
+  | 'sigmoid'
+  | 'erf'
+  | 'relu' // any numeric dtype; relu(NaN) = NaN
+  | 'floor'
+  | 'ceil'
+  | 'round' // half to even, as PyTorch
+  | 'not' // bool -> bool
+  | 'isnan' // float -> bool
+  | 'isinf'; // float -> bool
+
+/** Elementwise binary ops with NumPy broadcasting. Both inputs share one dtype. */
+export type BinaryOp =
+  | 'add'
+  | 'sub'
+  | 'mul'
+  | 'div' // int32: truncating division, as C
+  | 'pow'
+  | 'maximum' // NaN propagates
+  | 'minimum' // NaN propagates
+  | 'mod' // result has the sign of the divisor, as Python / PyTorch remainder
+  | 'eq' // -> bool
+  | 'ne' // -> bool
+  | 'lt' // -> bool
+  | 'le' // -> bool
+  | 'gt' // -> bool
+  | 'ge' // -> bool
+  | 'and' // bool, bool -> bool
+  | 'or'; // bool, bool -> bool
+
+/**
+ * Reductions over the middle axis of a tensor viewed as [outer, size, inner].
+ * Output is [outer, inner]. argmax/argmin return int32 and pick the first
+ * index on ties; max/min propagate NaN (and argmax/argmin return a NaN's index).
+ * sum/prod of int32 stay int32; of bool are not asked for (core casts first).
+ * An empty reduction (size 0) gives sum 0, prod 1, max -Inf, min +Inf.
+ */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+
+/** A batched matrix product: out[b] = op(a[b]) · op(b[b]), op = transpose when the flag is set. */
+export interface MatmulParams {
+  /** Number of matrices in the batch (1 for a plain matmul). */
+  batch: number;
+  /** Rows of op(a) and of the output. */
+  m: number;
+  /** Inner dimension. */
+  k: number;
+  /** Columns of op(b) and of the output. */
+  n: number;
+  /** a is stored as [batch, k, m] instead of [batch, m, k]. */
+  transA: boolean;
+  /** b is stored as [batch, n, k] instead of [batch, k, n]. */
+  transB: boolean;
+  /** false when a holds one matrix shared by every batch entry. */
+  aBatched: boolean;
+  /** false when b holds one matrix shared by every batch entry. */
+  bBatched: boolean;
+}
+
+/**
+ * Geometry of a 2-D sliding window over NCHW input (conv2d and pooling).
+ * out[oh] reads input rows oh*strideH - padTop + i*dilationH, i < kh; reads
+ * outside the input give the pad value.
+ */
+export interface Conv2dGeometry {
+  n: number;
+  c: number;
+  h: number;
+  w: number;
+  kh: number;
+  kw: number;
+  strideH: number;
+  strideW: number;
+  padTop: number;
+  padLeft: number;
+  dilationH: number;
+  dilationW: number;
+  outH: number;
+  outW: number;
+}
+
+/** What a backend reports about its memory. */
+export interface BackendMemory {
+  /** Handles allocated and not yet freed. */
+  liveHandles: number;
+  /** Bytes held by those handles. */
+  liveBytes: number;
+  /** Bytes the backend holds in total (pools, heap), where it knows. */
+  reservedBytes?: number;
+}
+
+export interface RequiredKernels {
+  /** Copies host data into a new handle. */
+  upload(data: DataArray, dtype: DType): Handle;
+  /** A new handle of `size` elements, all equal to `value`. */
+  fill(size: number, value: number, dtype: DType): Handle;
+  /** Reads a handle back; resolves after all queued work on it is done. */
+  read(x: Handle, dtype: DType, size: number): Promise<DataArray>;
+  free(x: Handle): void;
+
+  unary(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle;
+  binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
+  /** Elementwise cond ? a : b, cond bool, with broadcasting of all three to outShape. */
+  where(cond: Handle, condShape: Shape, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
+  /** Clamps to [lo, hi]; NaN stays NaN. */
+  clamp(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle;
+  cast(x: Handle, from: DType, to: DType, size: number): Handle;
+
+  reduce(op: ReduceOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
+  matmul(a: Handle, b: Handle, dtype: DType, p: MatmulParams): Handle;
+
+  /**
+   * A dense copy of a strided view: out[i0..id] = x[offset + Σ i_j * strides[j]].
+   * Strides may be 0 (broadcast) or negative (flip). Covers permute, expand,
+   * slice with steps and flip.
+   */
+  strided(x: Handle, dtype: DType, outShape: Shape, strides: Shape, offset: number): Handle;
+  /** Inputs viewed as [outer, widths[i]]; out is [outer, Σ widths]. */
+  concat(xs: readonly Handle[], dtype: DType, outer: number, widths: readonly number[]): Handle;
+  /** Constant padding: out shape is before[d] + shape[d] + after[d] per axis (all ≥ 0). */
+  pad(x: Handle, dtype: DType, shape: Shape, before: Shape, after: Shape, value: number): Handle;
+
+  /** x as [outer, n, inner], indices int32 of length m (all in [0, n)) -> [outer, m, inner]. */
+  gather(x: Handle, dtype: DType, outer: number, n: number, inner: number, indices: Handle, m: number): Handle;
+  /** src as [outer, m, inner]; out is [outer, n, inner] zeros with src[:, j] added at indices[j]. */
+  scatterAdd(src: Handle, dtype: DType, outer: number, m: number, inner: number, indices: Handle, n: number): Handle;
+
+  /** x NCHW -> columns [n, c*kh*kw, outH*outW]; row index is (ci*kh + i)*kw + j. */
+  im2col(x: Handle, dtype: DType, g: Conv2dGeometry, padValue: number): Handle;
+  /** The adjoint of im2col: columns [n, c*kh*kw, outH*outW] summed back into NCHW [n, c, h, w]. */
+  col2im(cols: Handle, dtype: DType, g: Conv2dGeometry): Handle;
+}
+
+/** Fast paths a backend may provide; each must equal its composition. */
+export interface FusedKernels {
+  /** out = act(a·b + bias), bias of length n broadcast over rows. */
+  matmulBias?(a: Handle, b: Handle, bias: Handle, dtype: DType, p: MatmulParams, activation: 'none' | 'relu'): Handle;
+  /** Softmax over the last axis of x viewed as [rows, cols]. */
+  softmax?(x: Handle, dtype: DType, rows: number, cols: number): Handle;
+  /** Log-softmax over the last axis of x viewed as [rows, cols]. */
+  logSoftmax?(x: Handle, dtype: DType, rows: number, cols: number): Handle;
+  /** conv2d NCHW: x [n,c,h,w], w [o, c/groups, kh, kw] -> [n, o, outH, outW]. No bias. */
+  conv2d?(x: Handle, w: Handle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): Handle;
+  /** Gradient of conv2d with respect to x, from dy [n, o, outH, outW]. */
+  conv2dBackwardInput?(dy: Handle, w: Handle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): Handle;
+  /** Gradient of conv2d with respect to w, from x and dy. */
+  conv2dBackwardFilter?(x: Handle, dy: Handle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): Handle;
+}
+
+export interface Backend extends RequiredKernels, FusedKernels {
+  /** A short name: 'cpu', 'wasm', 'webgpu', or a third party's. */
+  readonly name: string;
+  /** The dtypes this backend stores; float32, int32 and bool are required. */
+  readonly dtypes: readonly DType[];
+  /** Synchronous read, only where the backend can honour it. */
+  readSync?(x: Handle, dtype: DType, size: number): DataArray;
+  memory(): BackendMemory;
+  /** Releases everything the backend holds (workers, devices, pools). */
+  dispose?(): void | Promise<void>;
+}
+
+/** How packages hand a backend to core: a factory that may need to await (wasm, webgpu). */
+export type BackendFactory = () => Backend | Promise<Backend>;
