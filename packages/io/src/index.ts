@@ -1,1 +1,2 @@
 export * from './safetensors/index.js';
+export * from './storage/index.js';
