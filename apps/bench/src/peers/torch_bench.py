@@ -1,0 +1,138 @@
+"""PyTorch CPU peer for the Tensile bench (run by Debian's /usr/bin/python3).
+
+Reads one JSON object on stdin (cases, sgemm sizes, MNIST dir, timing options)
+and prints one JSON object with the rows. One thread (torch.set_num_threads(1)),
+tensors made once, the same timing rule as the JS side: warm up, then the best
+of several chunks of iterations.
+"""
+import json
+import struct
+import sys
+import time
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+
+def measure(step, opts):
+    for _ in range(opts["warmup"]):
+        step()
+    best = float("inf")
+    iters = 0
+    for _ in range(opts["chunks"]):
+        start = time.perf_counter()
+        n = 0
+        elapsed = 0.0
+        while n < opts["minIters"] or elapsed * 1000 < opts["minChunkMs"]:
+            step()
+            n += 1
+            elapsed = time.perf_counter() - start
+        iters += n
+        best = min(best, elapsed / n)
+    return best, iters
+
+
+def read_idx(path, magic):
+    with open(path, "rb") as f:
+        buf = f.read()
+    got = struct.unpack(">I", buf[:4])[0]
+    if got != magic:
+        raise ValueError(f"mnist: {path} has magic {got:#x}, expected {magic:#x}")
+    rank = got & 0xFF
+    dims = struct.unpack(">" + "I" * rank, buf[4:4 + 4 * rank])
+    return dims, buf[4 + 4 * rank:]
+
+
+def mnist_batches(directory, size, count):
+    _, img = read_idx(directory + "/train-images-idx3-ubyte", 0x803)
+    _, lab = read_idx(directory + "/train-labels-idx1-ubyte", 0x801)
+    n = size * count
+    x = torch.frombuffer(bytearray(img[: n * 784]), dtype=torch.uint8).float().div_(255).view(count, size, 784)
+    y = torch.frombuffer(bytearray(lab[:n]), dtype=torch.uint8).long().view(count, size)
+    return x, y
+
+
+def sgemm(n, opts):
+    a = torch.randn(n, n)
+    b = torch.randn(n, n)
+    c = torch.empty(n, n)
+    sec, iters = measure(lambda: torch.mm(a, b, out=c), opts)
+    return {
+        "case": "sgemm", "size": f"n={n}", "group": "torch", "impl": "torch.mm",
+        "value": 2 * n ** 3 / sec / 1e9, "unit": "GFLOP/s",
+        "how": f"torch.mm(out=) 1 thread, best of {opts['chunks']} chunks ({iters} iters)",
+    }
+
+
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(256, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        x = torch.flatten(x, 1)
+        return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
+
+
+def train(kind, directory, opts, lr):
+    size = 128 if kind == "mlp" else 64
+    x, y = mnist_batches(directory, size, 8)
+    if kind == "mlp":
+        model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(), nn.Linear(64, 10))
+    else:
+        model = LeNet()
+        x = x.view(8, size, 1, 28, 28).contiguous()
+    opt = torch.optim.SGD(model.parameters(), lr=lr)
+    state = {"step": 0}
+
+    def step():
+        i = state["step"] % 8
+        state["step"] += 1
+        opt.zero_grad(set_to_none=True)
+        loss = F.cross_entropy(model(x[i]), y[i])
+        loss.backward()
+        opt.step()
+        loss.item()
+
+    sec, iters = measure(step, opts)
+    return {
+        "case": kind, "size": f"batch {size}", "group": "torch", "impl": "torch nn + optim.SGD",
+        "value": size / sec, "unit": "samples/s",
+        "how": f"zero_grad/forward/cross_entropy/backward/SGD.step/loss.item(), 1 thread, best of {opts['chunks']} chunks ({iters} steps)",
+    }
+
+
+def blas_in_use():
+    """Which libblas the process loaded (Debian's torch calls the system BLAS)."""
+    with open("/proc/self/maps") as f:
+        maps = f.read()
+    if "openblas" in maps:
+        return "OpenBLAS"
+    if "libblas.so" in maps:
+        return "reference BLAS (slow; apt-get install libopenblas0-pthread)"
+    return "unknown"
+
+
+def main():
+    cfg = json.load(sys.stdin)
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    opts = cfg["measure"]
+    rows = []
+    if "sgemm" in cfg["cases"]:
+        for n in cfg["sizes"]:
+            rows.append(sgemm(n, opts))
+    for kind in ("mlp", "lenet"):
+        if kind in cfg["cases"]:
+            rows.append(train(kind, cfg["mnistDir"], opts, cfg["lr"]))
+    json.dump({"torch": torch.__version__, "blas": blas_in_use(), "rows": rows}, sys.stdout)
+
+
+main()
