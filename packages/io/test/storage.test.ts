@@ -16,7 +16,7 @@ import {
 const dir = mkdtempSync(join(tmpdir(), 'tensile-io-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const backends: [string, () => Storage][] = [
+const backends: [string, () => Required<Storage>][] = [
   ['nodeStorage', () => nodeStorage({ root: mkdtempSync(join(dir, 'node-')) })],
   ['indexedDbStorage', () => indexedDbStorage('test', { indexedDB: new IDBFactory() })],
 ];
@@ -35,14 +35,14 @@ describe.each(backends)('%s', (name, make) => {
     await storage.write('models/a.safetensors', new Uint8Array([9, 8]));
     expect(await storage.read('models/a.safetensors')).toEqual(new Uint8Array([9, 8]));
 
-    expect(await storage.list!('models')).toEqual(['models/a.safetensors', 'models/b.safetensors']);
-    expect(await storage.list!()).toEqual(['top.bin']);
-    expect(await storage.list!('nothing-here')).toEqual([]);
+    expect(await storage.list('models')).toEqual(['models/a.safetensors', 'models/b.safetensors']);
+    expect(await storage.list()).toEqual(['top.bin']);
+    expect(await storage.list('nothing-here')).toEqual([]);
 
-    await storage.remove!('models/a.safetensors');
-    await storage.remove!('models/a.safetensors'); // removing twice is fine
+    await storage.remove('models/a.safetensors');
+    await storage.remove('models/a.safetensors'); // removing twice is fine
     expect(await storage.exists('models/a.safetensors')).toBe(false);
-    expect(await storage.list!('models')).toEqual(['models/b.safetensors']);
+    expect(await storage.list('models')).toEqual(['models/b.safetensors']);
   });
 
   it('names the storage and path when a file is missing', async () => {

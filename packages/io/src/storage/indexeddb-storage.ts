@@ -17,7 +17,7 @@ export interface IndexedDbStorageOptions {
  * const storage = indexedDbStorage('my-app');
  * await saveModel(model, { storage, path: 'models/mnist.tensile' });
  */
-export function indexedDbStorage(dbName = 'tensile', options: IndexedDbStorageOptions = {}): Storage {
+export function indexedDbStorage(dbName = 'tensile', options: IndexedDbStorageOptions = {}): Required<Storage> {
   const storeName = options.storeName ?? 'files';
   const label = `indexedDbStorage(${JSON.stringify(dbName)})`;
   let opened: Promise<IDBDatabase> | undefined;

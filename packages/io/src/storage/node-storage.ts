@@ -23,7 +23,7 @@ const TEMP_FILE = /^\..+\.\d+\.[0-9a-z]+\.tmp$/;
  * const storage = nodeStorage({ root: 'checkpoints' });
  * await storage.write('epoch-3.safetensors', bytes);
  */
-export function nodeStorage(options: NodeStorageOptions = {}): Storage {
+export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage> {
   const modules = (async () => {
     const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
     return { fs, path };

@@ -1,7 +1,9 @@
 // Child process for crash-safety.test.ts: saves state 1, 2, 3, ... to one
 // file through nodeStorage until it is killed, printing each step once its
 // write has returned. State n is a safetensors file whose tensors all hold n.
-import { encodeSafetensors, nodeStorage } from '../../src/index.js';
+// Deep imports keep the child free of @tensile/core, which the codec and storage do not need.
+import { encodeSafetensors } from '../../src/safetensors/index.js';
+import { nodeStorage } from '../../src/storage/index.js';
 
 const [dir, file, payloadLength] = process.argv.slice(2);
 const storage = nodeStorage({ root: dir });
