@@ -1,1 +1,49 @@
+/**
+ * @tensile/core: tensors, autograd, the backend contract, memory scopes, the
+ * seeded RNG, the registry and gradcheck. Imports no backend: one is injected
+ * with setBackend().
+ */
+import './tensor-methods.js';
+
 export type * from './backend/backend.js';
+export { Tensor } from './tensor.js';
+export { TensileError, ShapeError, DTypeError, ArgumentError } from './errors.js';
+export { setBackend, getBackend, withBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
+export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';
+export { tidy, keep, dispose } from './scope.js';
+export { backward, noGrad, isGradEnabled, grad, valueAndGrad, record } from './autograd.js';
+export type { BackwardOptions, ValueAndGrad } from './autograd.js';
+export type { BackwardFn, GraphNode } from './node.js';
+export { Rng, defaultRng, manualSeed } from './rng.js';
+export { Registry, registry } from './registry.js';
+export type { RegistryKinds, RegistryKind } from './registry.js';
+export { gradcheck } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';
+export { isFloat, promoteTypes, bytesPerElement } from './dtype.js';
+export { broadcastShapes, sizeOf } from './shape.js';
+
+export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn, randint } from './ops/creation.js';
+export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creation.js';
+export {
+  neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
+  floor, ceil, round, logicalNot, isNaN, isInf, clamp, add, sub, mul, div, pow, maximum, minimum, mod,
+  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, where,
+} from './ops/elementwise.js';
+export type { TensorLike } from './ops/util.js';
+export { cast } from './ops/cast.js';
+export { sum, mean, max, min, prod, argmax, argmin, variance as var, variance, std, logsumexp } from './ops/reduce.js';
+export type { Axes, VarOptions } from './ops/reduce.js';
+export { matmul } from './ops/matmul.js';
+export type { MatmulOptions } from './ops/matmul.js';
+export {
+  reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, clone, slice, narrow, flip, pad, concat, stack, split,
+} from './ops/shape.js';
+export type { SliceRange } from './ops/shape.js';
+export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.js';
+export { softmax, logSoftmax, linear } from './ops/composite.js';
+export { conv2d, unfold, maxPool2d, avgPool2d, windowGeometry } from './ops/conv.js';
+export type { Conv2dOptions, Pool2dOptions, AvgPool2dOptions, Pair, Padding } from './ops/conv.js';
+
+import type { Tensor as TensorType } from './tensor.js';
+/** Dtype-generic alias kept for readability in signatures. */
+export type AnyTensor = TensorType;

@@ -1,0 +1,119 @@
+import type { DataArray, DType } from './backend/backend.js';
+import { backward, noGrad } from './autograd.js';
+import { allocArray, isFloat } from './dtype.js';
+import { ArgumentError } from './errors.js';
+import { fromData } from './ops/creation.js';
+import { Rng } from './rng.js';
+import { tidy } from './scope.js';
+import { Tensor } from './tensor.js';
+
+export interface GradcheckOptions {
+  /** Finite-difference step (default 1e-6 in float64, 1e-2 in float32). */
+  eps?: number;
+  /** Tolerances on |analytic - numeric| ≤ atol + rtol·|numeric|. */
+  atol?: number;
+  rtol?: number;
+  /** The dtype to check in: float64 where the backend has it, else float32. */
+  dtype?: DType;
+  /** Which inputs to check (default: every float input). */
+  checkInputs?: readonly boolean[];
+  /** Seed of the random cotangent that reduces a non-scalar output. */
+  seed?: number;
+}
+
+export interface GradcheckResult {
+  ok: boolean;
+  /** The largest |analytic - numeric| - rtol·|numeric| seen (≤ atol when ok). */
+  maxError: number;
+  /** Where the worst disagreement was, as `input 0 [3]: analytic 1.2, numeric 1.1`. */
+  worst: string;
+  dtype: DType;
+}
+
+/**
+ * Compares the gradients autograd computes for fn with central finite
+ * differences, entry by entry. A non-scalar output is reduced with a fixed
+ * random cotangent so every output entry matters.
+ *
+ * @example
+ * const r = await gradcheck((x) => x.tanh(), [t.randn([3, 4])]);
+ * if (!r.ok) throw new Error(r.worst);
+ */
+export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
+  if (inputs.length === 0) throw new ArgumentError('gradcheck: needs at least one input');
+  const backend = inputs[0].backend;
+  const dtype = options.dtype ?? (backend.dtypes.includes('float64') ? 'float64' : 'float32');
+  const eps = options.eps ?? (dtype === 'float64' ? 1e-6 : 1e-2);
+  const atol = options.atol ?? (dtype === 'float64' ? 1e-5 : 1e-2);
+  const rtol = options.rtol ?? (dtype === 'float64' ? 1e-3 : 1e-2);
+  const hosts: DataArray[] = [];
+  for (const x of inputs) hosts.push(await x.data<DataArray>());
+  const dtypes = inputs.map((x) => (isFloat(x.dtype) ? dtype : x.dtype));
+  const check = inputs.map((x, i) => isFloat(x.dtype) && (options.checkInputs?.[i] ?? true));
+
+  const build = (values: readonly DataArray[], grad: boolean) =>
+    values.map((v, i) => {
+      const data = allocArray(dtypes[i], v.length);
+      data.set(v);
+      return fromData(data, inputs[i].shape, dtypes[i], grad && check[i]);
+    });
+
+  // The cotangent is drawn once, from the output's shape.
+  const probe = noGrad(() => tidy(() => fn(...build(hosts, false)).detach()));
+  const rng = new Rng(options.seed ?? 1234);
+  const cotangentData = allocArray(probe.dtype === 'float64' ? 'float64' : 'float32', probe.size);
+  for (let i = 0; i < cotangentData.length; i++) cotangentData[i] = rng.uniform() * 2 - 1;
+  const outShape = probe.shape;
+  probe.dispose();
+  const reduce = (out: Tensor) => {
+    const c = fromData(cotangentData, outShape, 'float32');
+    return out.mul(c.cast(out.dtype)).sum();
+  };
+
+  // Analytic gradients.
+  const leaves = build(hosts, true);
+  const loss = tidy(() => reduce(fn(...leaves)));
+  backward(loss);
+  loss.dispose();
+  const analytic: (DataArray | null)[] = [];
+  for (const [i, leaf] of leaves.entries()) {
+    analytic.push(check[i] ? (leaf.grad ? await leaf.grad.data<DataArray>() : allocArray(dtype, leaf.size)) : null);
+    leaf.dispose();
+  }
+
+  // Numeric gradients, one entry at a time.
+  const evaluate = async (values: DataArray[]): Promise<number> => {
+    const out = noGrad(() =>
+      tidy(() => {
+        const xs = build(values, false);
+        return reduce(fn(...xs));
+      }),
+    );
+    const v = (await out.data<DataArray>())[0];
+    out.dispose();
+    return v;
+  };
+  let maxError = -Infinity;
+  let worst = '';
+  for (let i = 0; i < inputs.length; i++) {
+    if (!check[i]) continue;
+    const values = hosts.map((h) => Float64Array.from(h));
+    for (let j = 0; j < values[i].length; j++) {
+      const orig = values[i][j];
+      values[i][j] = orig + eps;
+      const plus = await evaluate(values);
+      values[i][j] = orig - eps;
+      const minus = await evaluate(values);
+      values[i][j] = orig;
+      const numeric = (plus - minus) / (2 * eps);
+      const a = analytic[i]![j];
+      const err = Math.abs(a - numeric) - rtol * Math.abs(numeric);
+      if (Number.isNaN(err) || err > maxError) {
+        maxError = Number.isNaN(err) ? Infinity : err;
+        worst = `input ${i} [${j}]: analytic ${a}, numeric ${numeric}`;
+      }
+    }
+  }
+  if (maxError === -Infinity) maxError = 0;
+  return { ok: maxError <= atol, maxError, worst, dtype };
+}

@@ -1,0 +1,224 @@
+import type { Conv2dGeometry } from '../backend/backend.js';
+import { noGrad, record } from '../autograd.js';
+import { isFloat } from '../dtype.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { tidy } from '../scope.js';
+import { Tensor, fromHandle } from '../tensor.js';
+import { where } from './elementwise.js';
+import { arange } from './creation.js';
+import { concat, narrow } from './shape.js';
+import { backendOf } from './util.js';
+
+export type Pair = number | readonly [number, number];
+export type Padding = Pair | 'valid' | 'same';
+
+export interface Conv2dOptions {
+  stride?: Pair;
+  /** Zero padding per side, or 'valid' (none) or 'same' (output size = input size; stride 1). */
+  padding?: Padding;
+  dilation?: Pair;
+  groups?: number;
+}
+
+const pair = (v: Pair | undefined, dflt: number): [number, number] =>
+  v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
+
+function positive(op: string, name: string, v: readonly number[], min = 1): void {
+  if (v.some((x) => !Number.isInteger(x) || x < min)) throw new ArgumentError(`${op}: ${name} [${v.join(',')}] must be integers ≥ ${min}`);
+}
+
+/** Window geometry over NCHW input x for a kh×kw window: checked, with output size. */
+export function windowGeometry(
+  op: string,
+  x: Tensor,
+  kernel: [number, number],
+  options: { stride?: Pair; padding?: Padding; dilation?: Pair },
+  channels = x.shape[1],
+): Conv2dGeometry {
+  if (x.rank !== 4) throw new ShapeError(`${op}: input must be 4-D NCHW, got ${fmtShape(x.shape)}`);
+  const [kh, kw] = kernel;
+  const [sh, sw] = pair(options.stride, 1);
+  const [dh, dw] = pair(options.dilation, 1);
+  positive(op, 'kernel size', kernel);
+  positive(op, 'stride', [sh, sw]);
+  positive(op, 'dilation', [dh, dw]);
+  const [n, , h, w] = x.shape;
+  let top: number, left: number, bottom: number, right: number;
+  const p = options.padding ?? 0;
+  if (p === 'same') {
+    if (sh !== 1 || sw !== 1) throw new ArgumentError(`${op}: padding 'same' needs stride 1, got [${sh},${sw}]`);
+    const th = dh * (kh - 1);
+    const tw = dw * (kw - 1);
+    [top, left] = [Math.floor(th / 2), Math.floor(tw / 2)];
+    [bottom, right] = [th - top, tw - left];
+  } else if (p === 'valid') {
+    [top, left, bottom, right] = [0, 0, 0, 0];
+  } else {
+    [top, left] = pair(p, 0);
+    [bottom, right] = [top, left];
+    positive(op, 'padding', [top, left], 0);
+  }
+  const outH = Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1;
+  const outW = Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1;
+  if (outH <= 0 || outW <= 0) {
+    throw new ShapeError(`${op}: input ${fmtShape(x.shape)} is smaller than the ${kh}×${kw} window (dilation [${dh},${dw}], padding [${top},${left}])`);
+  }
+  return { n, c: channels, h, w, kh, kw, strideH: sh, strideW: sw, padTop: top, padLeft: left, dilationH: dh, dilationW: dw, outH, outW };
+}
+
+/** im2col as a kernel call, not recorded: [n, c, h, w] → [n, c*kh*kw, outH*outW]. */
+function im2col(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
+  const b = backendOf('unfold', x);
+  return fromHandle(b, b.im2col(x.handle('unfold'), x.dtype, g, padValue), [g.n, g.c * g.kh * g.kw, g.outH * g.outW], x.dtype);
+}
+
+function col2im(cols: Tensor, g: Conv2dGeometry): Tensor {
+  const b = backendOf('fold', cols);
+  return fromHandle(b, b.col2im(cols.handle('fold'), cols.dtype, g), [g.n, g.c, g.h, g.w], cols.dtype);
+}
+
+/**
+ * Sliding windows as columns (torch.nn.functional.unfold): NCHW → [n, c*kh*kw, L].
+ * Reads outside the input give padValue. The gradient folds back (col2im).
+ */
+export function unfold(x: Tensor, kernelSize: Pair, options: { stride?: Pair; padding?: Padding; dilation?: Pair; padValue?: number } = {}): Tensor {
+  const g = windowGeometry('unfold', x, pair(kernelSize, 1), options);
+  const out = im2col(x, g, options.padValue ?? 0);
+  return record('unfold', [x], out, (grad) => [col2im(grad, g)]);
+}
+
+/** Per-group forward by im2col + matmul (the fallback when the backend has no fused conv2d). */
+function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+  const o = w.shape[0];
+  const og = o / groups;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    const xg = groups === 1 ? x : narrow(x, 1, k * g.c, g.c);
+    const wg = (groups === 1 ? w : narrow(w, 0, k * og, og)).reshape([og, g.c * g.kh * g.kw]);
+    parts.push(wg.matmul(im2col(xg, g)).reshape([g.n, og, g.outH, g.outW]));
+  }
+  return groups === 1 ? parts[0] : concat(parts, 1);
+}
+
+function convInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+  const og = w.shape[0] / groups;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    const dyg = (groups === 1 ? dy : narrow(dy, 1, k * og, og)).reshape([g.n, og, g.outH * g.outW]);
+    const wg = (groups === 1 ? w : narrow(w, 0, k * og, og)).reshape([og, g.c * g.kh * g.kw]);
+    parts.push(col2im(wg.matmul(dyg, { transA: true }), g));
+  }
+  return groups === 1 ? parts[0] : concat(parts, 1);
+}
+
+function convFilterGrad(x: Tensor, dy: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+  const og = dy.shape[1] / groups;
+  const parts: Tensor[] = [];
+  for (let k = 0; k < groups; k++) {
+    const xg = groups === 1 ? x : narrow(x, 1, k * g.c, g.c);
+    const dyg = (groups === 1 ? dy : narrow(dy, 1, k * og, og)).reshape([g.n, og, g.outH * g.outW]);
+    const dw = dyg.matmul(im2col(xg, g), { transB: true }).sum(0);
+    parts.push(dw.reshape([og, g.c, g.kh, g.kw]));
+  }
+  return groups === 1 ? parts[0] : concat(parts, 0);
+}
+
+/**
+ * 2-D convolution over NCHW input with weight [out, in/groups, kh, kw] (PyTorch's layout).
+ *
+ * @example
+ * conv2d(x, w, b, { stride: 1, padding: 'same' }) // x [n, c, h, w] → [n, out, h, w]
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  const groups = options.groups ?? 1;
+  if (weight.rank !== 4) throw new ShapeError(`conv2d: weight must be 4-D [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  if (x.rank !== 4) throw new ShapeError(`conv2d: input must be 4-D NCHW, got ${fmtShape(x.shape)}`);
+  if (!isFloat(x.dtype) || x.dtype !== weight.dtype) throw new DTypeError(`conv2d: input ${x.dtype} and weight ${weight.dtype} must be one float dtype`);
+  const [o, cg, kh, kw] = weight.shape;
+  if (!Number.isInteger(groups) || groups < 1 || x.shape[1] % groups !== 0 || o % groups !== 0) {
+    throw new ArgumentError(`conv2d: groups ${groups} must divide input channels ${x.shape[1]} and output channels ${o}`);
+  }
+  if (x.shape[1] / groups !== cg) {
+    throw new ShapeError(`conv2d: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups} (groups ${groups})`);
+  }
+  if (bias && (bias.rank !== 1 || bias.shape[0] !== o)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be [${o}]`);
+  const g = windowGeometry('conv2d', x, [kh, kw], options, cg);
+  const b = backendOf('conv2d', x, weight);
+  let out: Tensor;
+  if (b.conv2d) {
+    out = fromHandle(b, b.conv2d(x.handle('conv2d'), weight.handle('conv2d'), x.dtype, g, o, groups), [g.n, o, g.outH, g.outW], x.dtype);
+  } else {
+    out = noGrad(() => tidy(() => convForward(x, weight, g, groups)));
+  }
+  out = record('conv2d', [x, weight], out, (dy, _o, needs) => [
+    needs[0]
+      ? b.conv2dBackwardInput
+        ? fromHandle(b, b.conv2dBackwardInput(dy.handle('conv2d'), weight.handle('conv2d'), dy.dtype, g, o, groups), x.shape, dy.dtype)
+        : convInputGrad(dy, weight, g, groups)
+      : null,
+    needs[1]
+      ? b.conv2dBackwardFilter
+        ? fromHandle(b, b.conv2dBackwardFilter(x.handle('conv2d'), dy.handle('conv2d'), dy.dtype, g, o, groups), weight.shape, dy.dtype)
+        : convFilterGrad(x, dy, g, groups)
+      : null,
+  ]);
+  return bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
+}
+
+export interface Pool2dOptions {
+  kernelSize: Pair;
+  /** Defaults to the kernel size, as PyTorch. */
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+}
+
+/** Windows of each channel as columns: [n, c, h, w] → [n*c, kh*kw, outH*outW]. */
+function poolColumns(op: string, x: Tensor, options: Pool2dOptions, padValue: number): { cols: Tensor; g: Conv2dGeometry } {
+  const kernel = pair(options.kernelSize, 1);
+  const g = windowGeometry(op, x, kernel, { stride: options.stride ?? kernel, padding: options.padding, dilation: options.dilation });
+  const [pt, pl] = [g.padTop, g.padLeft];
+  if (pt * 2 > kernel[0] || pl * 2 > kernel[1]) {
+    throw new ArgumentError(`${op}: padding [${pt},${pl}] must be at most half the kernel size [${kernel.join(',')}]`);
+  }
+  const [n, c, h, w] = x.shape;
+  const cols = unfold(x.reshape([n * c, 1, h, w]), kernel, {
+    stride: [g.strideH, g.strideW],
+    padding: [pt, pl],
+    dilation: [g.dilationH, g.dilationW],
+    padValue,
+  });
+  return { cols, g };
+}
+
+/** Max pooling over NCHW; the gradient goes to the arg-max of each window only. */
+export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
+  return tidy(() => {
+    const { cols, g } = poolColumns('maxPool2d', x, options, -Infinity);
+    const winner = cols.argmax(1, true);
+    const mask = winner.eq(arange(g.kh * g.kw).reshape([1, g.kh * g.kw, 1]));
+    return where(mask, cols, 0).sum(1).reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
+  });
+}
+
+export interface AvgPool2dOptions extends Pool2dOptions {
+  /** Count padded zeros in the average (PyTorch's default true). */
+  countIncludePad?: boolean;
+}
+
+/** Average pooling over NCHW; the gradient spreads evenly over each window. */
+export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
+  return tidy(() => {
+    const { cols, g } = poolColumns('avgPool2d', x, options, 0);
+    let out: Tensor;
+    if (options.countIncludePad ?? true) {
+      out = cols.mean(1);
+    } else {
+      const ones = x.onesLike().narrow(0, 0, 1).narrow(1, 0, 1);
+      const counts = poolColumns('avgPool2d', ones, options, 0).cols.sum(1);
+      out = cols.sum(1).div(counts);
+    }
+    return out.reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
+  });
+}
+

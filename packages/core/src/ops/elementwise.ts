@@ -1,0 +1,184 @@
+import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
+import { record } from '../autograd.js';
+import { isFloat, promoteTypes } from '../dtype.js';
+import { DTypeError } from '../errors.js';
+import { broadcastShapes } from '../shape.js';
+import { Tensor, fromHandle } from '../tensor.js';
+import { unbroadcast } from './broadcast.js';
+import { cast } from './cast.js';
+import { asTensor, backendOf, floatDType, type TensorLike } from './util.js';
+
+/** Unary ops whose result is float: int and bool inputs are computed in float32. */
+const FLOAT_ONLY = new Set<UnaryOp>([
+  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
+]);
+
+/** Issues a unary kernel without recording it. */
+function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
+  const b = backendOf(op, x);
+  return fromHandle(b, b.unary(op, x.handle(op), x.dtype, x.size), x.shape, outDType);
+}
+
+function unary(op: UnaryOp, x: Tensor, backward: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null): Tensor {
+  if (FLOAT_ONLY.has(op) && !isFloat(x.dtype)) x = cast(x, 'float32');
+  if (x.dtype === 'bool' && op !== 'not') {
+    throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
+  }
+  const out = unaryKernel(op, x);
+  return record(op, [x], out, backward && ((g, o) => [backward(g, x, o)]));
+}
+
+const zeroGrad = (g: Tensor) => g.zerosLike();
+
+export const neg = (x: Tensor): Tensor => unary('neg', x, (g) => neg(g));
+export const abs = (x: Tensor): Tensor => unary('abs', x, (g, x) => g.mul(sign(x)));
+export const sign = (x: Tensor): Tensor => unary('sign', x, zeroGrad);
+export const square = (x: Tensor): Tensor => unary('square', x, (g, x) => g.mul(x).mul(2));
+export const exp = (x: Tensor): Tensor => unary('exp', x, (g, _x, out) => g.mul(out));
+export const log = (x: Tensor): Tensor => unary('log', x, (g, x) => g.div(x));
+export const log1p = (x: Tensor): Tensor => unary('log1p', x, (g, x) => g.div(x.add(1)));
+export const expm1 = (x: Tensor): Tensor => unary('expm1', x, (g, _x, out) => g.mul(out.add(1)));
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (g, _x, out) => g.div(out.mul(2)));
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, (g, x, out) => g.mul(out.div(x)).mul(-0.5));
+export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, (g, _x, out) => g.mul(square(out)).neg());
+export const sin = (x: Tensor): Tensor => unary('sin', x, (g, x) => g.mul(cos(x)));
+export const cos = (x: Tensor): Tensor => unary('cos', x, (g, x) => g.mul(sin(x)).neg());
+export const tanh = (x: Tensor): Tensor => unary('tanh', x, (g, _x, out) => g.mul(square(out).neg().add(1)));
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (g, _x, out) => g.mul(out).mul(out.neg().add(1)));
+export const erf = (x: Tensor): Tensor => unary('erf', x, (g, x) => g.mul(exp(square(x).neg())).mul(2 / Math.sqrt(Math.PI)));
+export const relu = (x: Tensor): Tensor => unary('relu', x, (g, x) => g.mul(cast(x.gt(0), g.dtype)));
+export const floor = (x: Tensor): Tensor => unary('floor', x, zeroGrad);
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, zeroGrad);
+export const round = (x: Tensor): Tensor => unary('round', x, zeroGrad);
+
+/** Elementwise logical not of a bool tensor (other dtypes compare with 0 first). */
+export function logicalNot(x: Tensor): Tensor {
+  if (x.dtype !== 'bool') x = x.ne(0);
+  return record('not', [x], unaryKernel('not', x), null);
+}
+
+export function isNaN(x: Tensor): Tensor {
+  if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
+  return record('isnan', [x], unaryKernel('isnan', x, 'bool'), null);
+}
+
+export function isInf(x: Tensor): Tensor {
+  if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
+  return record('isinf', [x], unaryKernel('isinf', x, 'bool'), null);
+}
+
+/** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
+export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  const lo = min ?? -Infinity;
+  const hi = max ?? Infinity;
+  const b = backendOf('clamp', x);
+  const out = fromHandle(b, b.clamp(x.handle('clamp'), x.dtype, x.size, lo, hi), x.shape, x.dtype);
+  return record('clamp', [x], out, (g) => [g.mul(cast(x.ge(lo).logicalAnd(x.le(hi)), g.dtype))]);
+}
+
+/** Issues a broadcasting binary kernel on operands of one dtype, without recording. */
+function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
+  const backend = backendOf(op, a, b);
+  const shape = broadcastShapes(op, a.shape, b.shape);
+  const h = backend.binary(op, a.handle(op), a.shape, b.handle(op), b.shape, shape, a.dtype);
+  return fromHandle(backend, h, shape, outDType);
+}
+
+/** Brings both operands to one dtype, as PyTorch promotes them. */
+function promote(a: Tensor, b: Tensor, floatResult = false): [Tensor, Tensor] {
+  let dtype = promoteTypes(a.dtype, b.dtype);
+  // A 0-d operand made from a JS number does not widen a float tensor to float64.
+  if (a.rank === 0 && isFloat(b.dtype) && isFloat(a.dtype)) dtype = b.dtype;
+  else if (b.rank === 0 && isFloat(a.dtype) && isFloat(b.dtype)) dtype = a.dtype;
+  if (floatResult && !isFloat(dtype)) dtype = 'float32';
+  return [a.dtype === dtype ? a : cast(a, dtype), b.dtype === dtype ? b : cast(b, dtype)];
+}
+
+type BinaryBackward = (g: Tensor, a: Tensor, b: Tensor, out: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
+
+function arithmetic(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult = false): Tensor {
+  const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
+  const yt = asTensor(y, xt);
+  const [a, b] = promote(xt, yt, floatResult);
+  if (a.dtype === 'bool') throw new DTypeError(`${op}: takes numeric tensors, got bool; cast first`);
+  const out = binaryKernel(op, a, b, a.dtype);
+  return record(op, [a, b], out, (g, o, needs) => {
+    const [ga, gb] = backward(g, a, b, o, needs);
+    return [ga && unbroadcast(ga, a.shape), gb && unbroadcast(gb, b.shape)];
+  });
+}
+
+export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (g) => [g, g]);
+export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
+export const mul = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
+export const div = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null]);
+
+/** a ** b. The exponent's gradient is out·log(a), taken as 0 where a = 0 (as PyTorch). */
+export const pow = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('pow', a, b, (g, a, b, out, n) => [
+    n[0] ? g.mul(b).mul(pow(a, b.sub(1))) : null,
+    n[1] ? where(a.eq(0), 0, g.mul(out).mul(log(a))) : null,
+  ]);
+
+/** Elementwise maximum; on ties the gradient is split evenly, as PyTorch does. */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('maximum', a, b, (g, a, b) => {
+    const share = cast(a.gt(b), g.dtype).add(cast(a.eq(b), g.dtype).mul(0.5));
+    return [g.mul(share), g.mul(share.neg().add(1))];
+  });
+
+export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('minimum', a, b, (g, a, b) => {
+    const share = cast(a.lt(b), g.dtype).add(cast(a.eq(b), g.dtype).mul(0.5));
+    return [g.mul(share), g.mul(share.neg().add(1))];
+  });
+
+/** Remainder with the sign of the divisor (Python's %, PyTorch's remainder). */
+export const mod = (a: TensorLike, b: TensorLike): Tensor =>
+  arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floor(a.div(b))).neg() : null]);
+
+function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+  const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
+  const [a, b] = promote(xt, asTensor(y, xt));
+  return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+}
+
+export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison('ne', a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison('lt', a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor => comparison('le', a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison('gt', a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, b);
+
+function logical(op: 'and' | 'or', x: Tensor, y: Tensor): Tensor {
+  const a = x.dtype === 'bool' ? x : x.ne(0);
+  const b = y.dtype === 'bool' ? y : y.ne(0);
+  return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+}
+
+export const logicalAnd = (a: Tensor, b: Tensor) => logical('and', a, b);
+export const logicalOr = (a: Tensor, b: Tensor) => logical('or', a, b);
+export const logicalXor = (a: Tensor, b: Tensor) => comparison('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0));
+
+/**
+ * cond ? a : b elementwise, all three broadcast together. Gradients flow to
+ * a where cond holds and to b elsewhere.
+ */
+export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
+  const at = like ? asTensor(a, like) : asTensor(a, cast(cond, 'float32'));
+  const [x, y] = promote(at, asTensor(b, at));
+  const c = cond.dtype === 'bool' ? cond : cond.ne(0);
+  const backend = backendOf('where', c, x, y);
+  const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
+  const h = backend.where(c.handle('where'), c.shape, x.handle('where'), x.shape, y.handle('where'), y.shape, shape, x.dtype);
+  const out = fromHandle(backend, h, shape, x.dtype);
+  return record('where', [x, y], out, (g, _o, n) => [
+    n[0] ? unbroadcast(where(c, g, 0), x.shape) : null,
+    n[1] ? unbroadcast(where(c, 0, g), y.shape) : null,
+  ], [c]);
+}
+
+export { floatDType };

@@ -1,0 +1,117 @@
+import { record } from '../autograd.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { tidy } from '../scope.js';
+import { Tensor, fromHandle } from '../tensor.js';
+import { cast } from './cast.js';
+import { arange } from './creation.js';
+import { backendOf } from './util.js';
+
+function checkIndices(op: string, indices: Tensor, n: number, param: string): void {
+  if (indices.dtype !== 'int32') throw new DTypeError(`${op}: ${param} must be int32, got ${indices.dtype}`);
+  // Where the backend reads synchronously, out-of-range indices are caught
+  // before any work is queued; elsewhere the kernel bounds-checks.
+  const read = indices.backend.readSync;
+  if (!read) return;
+  const values = read.call(indices.backend, indices.handle(op), 'int32', indices.size) as Int32Array;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (v < 0 || v >= n) throw new ArgumentError(`${op}: ${param}[${i}] = ${v} is out of range [0, ${n})`);
+  }
+}
+
+/**
+ * Picks entries of `axis` by a 1-D int32 index tensor (torch.index_select);
+ * the gradient adds back into the picked rows (an embedding's backward).
+ */
+export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
+  const a = normalizeAxis('indexSelect', axis, x.rank);
+  if (indices.rank !== 1) throw new ShapeError(`indexSelect: indices must be 1-D, got ${fmtShape(indices.shape)}`);
+  checkIndices('indexSelect', indices, x.shape[a], 'indices');
+  const b = backendOf('indexSelect', x, indices);
+  const outer = sizeOf(x.shape.slice(0, a));
+  const inner = sizeOf(x.shape.slice(a + 1));
+  const m = indices.size;
+  const shape = [...x.shape.slice(0, a), m, ...x.shape.slice(a + 1)];
+  const h = b.gather(x.handle('indexSelect'), x.dtype, outer, x.shape[a], inner, indices.handle('indexSelect'), m);
+  const out = fromHandle(b, h, shape, x.dtype);
+  return record('indexSelect', [x], out, (g) => [indexAdd(g, a, indices, x.shape[a])], [indices]);
+}
+
+/** Adds slices of src along `axis` into a zero tensor of size n there, at `indices` (repeats add up). */
+export function indexAdd(src: Tensor, axis: number, indices: Tensor, n: number): Tensor {
+  const a = normalizeAxis('indexAdd', axis, src.rank);
+  if (indices.rank !== 1 || indices.size !== src.shape[a]) {
+    throw new ShapeError(`indexAdd: indices ${fmtShape(indices.shape)} must be 1-D with ${src.shape[a]} entries (axis ${a} of ${fmtShape(src.shape)})`);
+  }
+  checkIndices('indexAdd', indices, n, 'indices');
+  const b = backendOf('indexAdd', src, indices);
+  const outer = sizeOf(src.shape.slice(0, a));
+  const inner = sizeOf(src.shape.slice(a + 1));
+  const shape = [...src.shape.slice(0, a), n, ...src.shape.slice(a + 1)];
+  const h = b.scatterAdd(src.handle('indexAdd'), src.dtype, outer, indices.size, inner, indices.handle('indexAdd'), n);
+  const out = fromHandle(b, h, shape, src.dtype);
+  return record('indexAdd', [src], out, (g) => [indexSelect(g, a, indices)], [indices]);
+}
+
+/**
+ * Flat positions of x[..., index[...], ...] along an axis: for each entry of
+ * `index` (same rank as x), its offset in x's flat data.
+ */
+function flatPositions(x: Tensor, axis: number, index: Tensor): Tensor {
+  const xs = stridesOf(x.shape);
+  const base = new Int32Array(index.size);
+  const pos = new Array<number>(index.rank).fill(0);
+  for (let k = 0; k < index.size; k++) {
+    let flat = 0;
+    for (let d = 0; d < pos.length; d++) if (d !== axis) flat += pos[d] * xs[d];
+    base[k] = flat;
+    for (let d = pos.length - 1; d >= 0; d--) {
+      if (++pos[d] < index.shape[d]) break;
+      pos[d] = 0;
+    }
+  }
+  const b = x.backend;
+  return tidy(() => {
+    const baseT = fromHandle(b, b.upload(base, 'int32'), index.shape, 'int32');
+    return index.mul(xs[axis]).add(baseT).reshape([index.size]);
+  });
+}
+
+/**
+ * out[i][j] = x[i][index[i][j]] along `axis` (torch.gather): index has x's
+ * rank and, off the axis, sizes no larger than x's.
+ */
+export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
+  const a = normalizeAxis('gather', axis, x.rank);
+  if (index.rank !== x.rank || index.shape.some((d, i) => i !== a && d > x.shape[i])) {
+    throw new ShapeError(`gather: index ${fmtShape(index.shape)} does not fit x ${fmtShape(x.shape)} along axis ${a}`);
+  }
+  checkIndices('gather', index, x.shape[a], 'index');
+  const flat = flatPositions(x, a, index);
+  const b = backendOf('gather', x, flat);
+  const h = b.gather(x.handle('gather'), x.dtype, 1, x.size, 1, flat.handle('gather'), flat.size);
+  const out = fromHandle(b, h, index.shape, x.dtype);
+  return record('gather', [x], out, (g) => {
+    const hb = g.backend.scatterAdd(g.handle('gather'), g.dtype, 1, flat.size, 1, flat.handle('gather'), x.size);
+    return [fromHandle(g.backend, hb, x.shape, g.dtype)];
+  }, [flat]);
+}
+
+/** One-hot rows: int32 indices [...] → float32 [..., numClasses]. */
+export function oneHot(indices: Tensor, numClasses: number): Tensor {
+  if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${indices.dtype}`);
+  checkIndices('oneHot', indices, numClasses, 'indices');
+  return tidy(() => cast(indices.unsqueeze(-1).eq(arange(numClasses)), 'float32'));
+}
+
+/** Whether two tensors have the same shape and values (NaN equal to NaN when equalNaN). */
+export async function allClose(a: Tensor, b: Tensor, rtol = 1e-5, atol = 1e-8): Promise<boolean> {
+  if (!shapesEqual(a.shape, b.shape)) return false;
+  const [x, y] = await Promise.all([a.data<Float64Array>(), b.data<Float64Array>()]);
+  for (let i = 0; i < x.length; i++) {
+    if (Number.isNaN(x[i]) && Number.isNaN(y[i])) continue;
+    if (!(Math.abs(x[i] - y[i]) <= atol + rtol * Math.abs(y[i]))) return false;
+  }
+  return true;
+}

@@ -1,0 +1,160 @@
+import type { ReduceOp } from '../backend/backend.js';
+import { record } from '../autograd.js';
+import { isFloat } from '../dtype.js';
+import { ArgumentError, fmtShape } from '../errors.js';
+import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { Tensor, fromHandle } from '../tensor.js';
+import { cast } from './cast.js';
+import { where } from './elementwise.js';
+import { backendOf } from './util.js';
+
+export type Axes = number | readonly number[] | null | undefined;
+
+/** The shape after reducing `axes`, keeping them as size 1 or dropping them. */
+function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
+  const out: number[] = [];
+  shape.forEach((d, i) => {
+    if (!axes.includes(i)) out.push(d);
+    else if (keepdims) out.push(1);
+  });
+  return out;
+}
+
+/**
+ * Reduces sorted axes with one kernel per run of adjacent axes (a run of
+ * adjacent axes is one axis of a reshaped view), without recording.
+ */
+function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], keepdims: boolean): Tensor {
+  const b = backendOf(op, x);
+  const outShape = reducedShape(x.shape, axes, keepdims);
+  let shape = [...x.shape];
+  let handle = x.handle(op);
+  let owned = false;
+  // Merge adjacent axes into runs [start, end).
+  const runs: [number, number][] = [];
+  for (const a of axes) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === a) last[1] = a + 1;
+    else runs.push([a, a + 1]);
+  }
+  // Reduce from the last run so earlier axis numbers stay valid.
+  for (let r = runs.length - 1; r >= 0; r--) {
+    const [start, end] = runs[r];
+    const outer = sizeOf(shape.slice(0, start));
+    const size = sizeOf(shape.slice(start, end));
+    const inner = sizeOf(shape.slice(end));
+    const next = b.reduce(op, handle, x.dtype, outer, size, inner);
+    if (owned) b.free(handle);
+    handle = next;
+    owned = true;
+    shape = [...shape.slice(0, start), 1, ...shape.slice(end)];
+  }
+  if (!owned) {
+    // No axis to reduce: a copy, so the result owns its storage.
+    handle = b.strided(handle, x.dtype, x.shape, stridesOfShape(x.shape), 0);
+  }
+  const dtype = op === 'argmax' || op === 'argmin' ? 'int32' : x.dtype;
+  return fromHandle(b, handle, outShape, dtype);
+}
+
+function stridesOfShape(shape: readonly number[]): number[] {
+  const s: number[] = [];
+  let acc = 1;
+  for (let i = shape.length - 1; i >= 0; i--) {
+    s[i] = acc;
+    acc *= shape[i];
+  }
+  return s;
+}
+
+/** Broadcasts a reduced gradient back over the reduced axes. */
+function expandBack(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
+  return g.reshape(reducedShape(x.shape, axes, true)).expand(x.shape);
+}
+
+/** Sum over axes (all when omitted). Bool sums count as int32. */
+export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  const axes = normalizeAxes('sum', axis, x.rank);
+  if (x.dtype === 'bool') x = cast(x, 'int32');
+  const out = reduceKernel('sum', x, axes, keepdims);
+  return record('sum', [x], out, (g) => [expandBack(g, x, axes)]);
+}
+
+/** Mean over axes (all when omitted); ints are averaged in float32. */
+export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  const axes = normalizeAxes('mean', axis, x.rank);
+  if (!isFloat(x.dtype)) x = cast(x, 'float32');
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  return sum(x, axes, keepdims).div(count);
+}
+
+function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdims: boolean): Tensor {
+  const axes = normalizeAxes(op, axis, x.rank);
+  for (const a of axes) {
+    if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce an empty axis ${a} of ${fmtShape(x.shape)}`);
+  }
+  if (x.dtype === 'bool') x = cast(x, 'int32');
+  const out = reduceKernel(op, x, axes, keepdims);
+  // Ties share the gradient evenly, as PyTorch's amax/amin.
+  return record(op, [x], out, (g, o) => {
+    const mask = cast(x.eq(expandBack(o, x, axes)), g.dtype);
+    const count = mask.sum(axes, true);
+    return [expandBack(g, x, axes).mul(mask).div(count)];
+  });
+}
+
+export const max = (x: Tensor, axis?: Axes, keepdims = false) => extremum('max', x, axis, keepdims);
+export const min = (x: Tensor, axis?: Axes, keepdims = false) => extremum('min', x, axis, keepdims);
+
+function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefined, keepdims: boolean): Tensor {
+  if (x.size === 0) throw new ArgumentError(`${op}: cannot take ${op} of an empty tensor ${fmtShape(x.shape)}`);
+  if (axis === undefined || axis === null) {
+    const flat = x.reshape([x.size]);
+    const out = reduceKernel(op, flat, [0], false);
+    return record(op, [x], keepdims ? out.reshape(x.shape.map(() => 1)) : out, null);
+  }
+  const a = normalizeAxis(op, axis, x.rank);
+  return record(op, [x], reduceKernel(op, x, [a], keepdims), null);
+}
+
+/** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties. */
+export const argmax = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmax', x, axis, keepdims);
+export const argmin = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmin', x, axis, keepdims);
+
+/** Product over axes. Its gradient is out/x, so inputs holding zeros get NaN/Inf there. */
+export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  const axes = normalizeAxes('prod', axis, x.rank);
+  if (x.dtype === 'bool') x = cast(x, 'int32');
+  const out = reduceKernel('prod', x, axes, keepdims);
+  return record('prod', [x], out, (g, o) => [expandBack(g.mul(o), x, axes).div(x)]);
+}
+
+export interface VarOptions {
+  /** Divide by n - correction (1 = unbiased, PyTorch's default). */
+  correction?: number;
+  /** Shorthand for correction 1 (true) or 0 (false). */
+  unbiased?: boolean;
+  keepdims?: boolean;
+}
+
+/** Variance over axes, written from mean and sum so it needs no gradient of its own. */
+export function variance(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
+  const axes = normalizeAxes('var', axis, x.rank);
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const centered = x.sub(mean(x, axes, true));
+  return centered.square().sum(axes, options.keepdims ?? false).div(Math.max(count - correction, 0));
+}
+
+export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
+  return variance(x, axis, options).sqrt();
+}
+
+/** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows. */
+export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
+  const axes = normalizeAxes('logsumexp', axis, x.rank);
+  const m = x.detach().max(axes, true);
+  const shift = where(m.isInf(), 0, m);
+  const out = x.sub(shift).exp().sum(axes, true).log().add(shift);
+  return keepdims ? out : out.reshape(reducedShape(x.shape, axes, false));
+}

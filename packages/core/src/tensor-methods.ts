@@ -1,0 +1,201 @@
+/**
+ * Method-style ops on Tensor (`x.matmul(w).add(b).relu()`): each forwards to
+ * the function of the same name, so there is one implementation of each op.
+ */
+import type { DType } from './backend/backend.js';
+import { backward, type BackwardOptions } from './autograd.js';
+import { cast } from './ops/cast.js';
+import { linear, logSoftmax, softmax } from './ops/composite.js';
+import * as ew from './ops/elementwise.js';
+import { gather, indexSelect } from './ops/indexing.js';
+import { matmul, type MatmulOptions } from './ops/matmul.js';
+import * as red from './ops/reduce.js';
+import * as sh from './ops/shape.js';
+import { Tensor, fromHandle, viewOf } from './tensor.js';
+import type { TensorLike } from './ops/util.js';
+
+declare module './tensor.js' {
+  interface Tensor {
+    add(b: TensorLike): Tensor;
+    sub(b: TensorLike): Tensor;
+    mul(b: TensorLike): Tensor;
+    div(b: TensorLike): Tensor;
+    pow(b: TensorLike): Tensor;
+    maximum(b: TensorLike): Tensor;
+    minimum(b: TensorLike): Tensor;
+    mod(b: TensorLike): Tensor;
+    eq(b: TensorLike): Tensor;
+    ne(b: TensorLike): Tensor;
+    lt(b: TensorLike): Tensor;
+    le(b: TensorLike): Tensor;
+    gt(b: TensorLike): Tensor;
+    ge(b: TensorLike): Tensor;
+    logicalAnd(b: Tensor): Tensor;
+    logicalOr(b: Tensor): Tensor;
+    logicalXor(b: Tensor): Tensor;
+    logicalNot(): Tensor;
+    neg(): Tensor;
+    abs(): Tensor;
+    sign(): Tensor;
+    square(): Tensor;
+    exp(): Tensor;
+    log(): Tensor;
+    log1p(): Tensor;
+    expm1(): Tensor;
+    sqrt(): Tensor;
+    rsqrt(): Tensor;
+    reciprocal(): Tensor;
+    sin(): Tensor;
+    cos(): Tensor;
+    tanh(): Tensor;
+    sigmoid(): Tensor;
+    erf(): Tensor;
+    relu(): Tensor;
+    floor(): Tensor;
+    ceil(): Tensor;
+    round(): Tensor;
+    isNaN(): Tensor;
+    isInf(): Tensor;
+    clamp(min?: number | null, max?: number | null): Tensor;
+    sum(axis?: red.Axes, keepdims?: boolean): Tensor;
+    mean(axis?: red.Axes, keepdims?: boolean): Tensor;
+    max(axis?: red.Axes, keepdims?: boolean): Tensor;
+    min(axis?: red.Axes, keepdims?: boolean): Tensor;
+    prod(axis?: red.Axes, keepdims?: boolean): Tensor;
+    argmax(axis?: number | null, keepdims?: boolean): Tensor;
+    argmin(axis?: number | null, keepdims?: boolean): Tensor;
+    var(axis?: red.Axes, options?: red.VarOptions): Tensor;
+    std(axis?: red.Axes, options?: red.VarOptions): Tensor;
+    logsumexp(axis?: red.Axes, keepdims?: boolean): Tensor;
+    softmax(axis?: number): Tensor;
+    logSoftmax(axis?: number): Tensor;
+    matmul(b: Tensor, options?: MatmulOptions): Tensor;
+    linear(weight: Tensor, bias?: Tensor | null): Tensor;
+    reshape(shape: readonly number[]): Tensor;
+    view(shape: readonly number[]): Tensor;
+    flatten(start?: number, end?: number): Tensor;
+    squeeze(axis?: number | readonly number[]): Tensor;
+    unsqueeze(axis: number): Tensor;
+    permute(perm: readonly number[]): Tensor;
+    transpose(a?: number, b?: number): Tensor;
+    /** The transpose of a matrix (the last two axes). */
+    readonly T: Tensor;
+    expand(shape: readonly number[]): Tensor;
+    slice(ranges: readonly sh.SliceRange[]): Tensor;
+    narrow(axis: number, start: number, length: number): Tensor;
+    flip(axes: number | readonly number[]): Tensor;
+    pad(pads: readonly (readonly [number, number])[], value?: number): Tensor;
+    split(sizes: number | readonly number[], axis?: number): Tensor[];
+    indexSelect(axis: number, indices: Tensor): Tensor;
+    gather(axis: number, index: Tensor): Tensor;
+    /** this where cond holds, other elsewhere (PyTorch's x.where(cond, y)). */
+    where(cond: Tensor, other: TensorLike): Tensor;
+    cast(dtype: DType): Tensor;
+    clone(): Tensor;
+    /** The same values cut from the autograd graph (shares storage). */
+    detach(): Tensor;
+    zerosLike(): Tensor;
+    onesLike(): Tensor;
+    fullLike(value: number): Tensor;
+    /** Backpropagates from this tensor (a scalar, or pass a seed gradient of its shape). */
+    backward(seed?: Tensor, options?: BackwardOptions): void;
+  }
+}
+
+type Method = (this: Tensor, ...args: never[]) => unknown;
+const methods: Record<string, Method> = {
+  add(b: TensorLike) { return ew.add(this, b); },
+  sub(b: TensorLike) { return ew.sub(this, b); },
+  mul(b: TensorLike) { return ew.mul(this, b); },
+  div(b: TensorLike) { return ew.div(this, b); },
+  pow(b: TensorLike) { return ew.pow(this, b); },
+  maximum(b: TensorLike) { return ew.maximum(this, b); },
+  minimum(b: TensorLike) { return ew.minimum(this, b); },
+  mod(b: TensorLike) { return ew.mod(this, b); },
+  eq(b: TensorLike) { return ew.eq(this, b); },
+  ne(b: TensorLike) { return ew.ne(this, b); },
+  lt(b: TensorLike) { return ew.lt(this, b); },
+  le(b: TensorLike) { return ew.le(this, b); },
+  gt(b: TensorLike) { return ew.gt(this, b); },
+  ge(b: TensorLike) { return ew.ge(this, b); },
+  logicalAnd(b: Tensor) { return ew.logicalAnd(this, b); },
+  logicalOr(b: Tensor) { return ew.logicalOr(this, b); },
+  logicalXor(b: Tensor) { return ew.logicalXor(this, b); },
+  logicalNot() { return ew.logicalNot(this); },
+  neg() { return ew.neg(this); },
+  abs() { return ew.abs(this); },
+  sign() { return ew.sign(this); },
+  square() { return ew.square(this); },
+  exp() { return ew.exp(this); },
+  log() { return ew.log(this); },
+  log1p() { return ew.log1p(this); },
+  expm1() { return ew.expm1(this); },
+  sqrt() { return ew.sqrt(this); },
+  rsqrt() { return ew.rsqrt(this); },
+  reciprocal() { return ew.reciprocal(this); },
+  sin() { return ew.sin(this); },
+  cos() { return ew.cos(this); },
+  tanh() { return ew.tanh(this); },
+  sigmoid() { return ew.sigmoid(this); },
+  erf() { return ew.erf(this); },
+  relu() { return ew.relu(this); },
+  floor() { return ew.floor(this); },
+  ceil() { return ew.ceil(this); },
+  round() { return ew.round(this); },
+  isNaN() { return ew.isNaN(this); },
+  isInf() { return ew.isInf(this); },
+  clamp(min?: number | null, max?: number | null) { return ew.clamp(this, min, max); },
+  sum(axis?: red.Axes, keepdims?: boolean) { return red.sum(this, axis, keepdims); },
+  mean(axis?: red.Axes, keepdims?: boolean) { return red.mean(this, axis, keepdims); },
+  max(axis?: red.Axes, keepdims?: boolean) { return red.max(this, axis, keepdims); },
+  min(axis?: red.Axes, keepdims?: boolean) { return red.min(this, axis, keepdims); },
+  prod(axis?: red.Axes, keepdims?: boolean) { return red.prod(this, axis, keepdims); },
+  argmax(axis?: number | null, keepdims?: boolean) { return red.argmax(this, axis, keepdims); },
+  argmin(axis?: number | null, keepdims?: boolean) { return red.argmin(this, axis, keepdims); },
+  var(axis?: red.Axes, options?: red.VarOptions) { return red.variance(this, axis, options); },
+  std(axis?: red.Axes, options?: red.VarOptions) { return red.std(this, axis, options); },
+  logsumexp(axis?: red.Axes, keepdims?: boolean) { return red.logsumexp(this, axis, keepdims); },
+  softmax(axis?: number) { return softmax(this, axis); },
+  logSoftmax(axis?: number) { return logSoftmax(this, axis); },
+  matmul(b: Tensor, options?: MatmulOptions) { return matmul(this, b, options); },
+  linear(weight: Tensor, bias?: Tensor | null) { return linear(this, weight, bias); },
+  reshape(shape: readonly number[]) { return sh.reshape(this, shape); },
+  view(shape: readonly number[]) { return sh.reshape(this, shape); },
+  flatten(start?: number, end?: number) { return sh.flatten(this, start, end); },
+  squeeze(axis?: number | readonly number[]) { return sh.squeeze(this, axis); },
+  unsqueeze(axis: number) { return sh.unsqueeze(this, axis); },
+  permute(perm: readonly number[]) { return sh.permute(this, perm); },
+  transpose(a?: number, b?: number) { return sh.transpose(this, a, b); },
+  expand(shape: readonly number[]) { return sh.expand(this, shape); },
+  slice(ranges: readonly sh.SliceRange[]) { return sh.slice(this, ranges); },
+  narrow(axis: number, start: number, length: number) { return sh.narrow(this, axis, start, length); },
+  flip(axes: number | readonly number[]) { return sh.flip(this, axes); },
+  pad(pads: readonly (readonly [number, number])[], value?: number) { return sh.pad(this, pads, value); },
+  split(sizes: number | readonly number[], axis?: number) { return sh.split(this, sizes, axis); },
+  indexSelect(axis: number, indices: Tensor) { return indexSelect(this, axis, indices); },
+  gather(axis: number, index: Tensor) { return gather(this, axis, index); },
+  where(cond: Tensor, other: TensorLike) { return ew.where(cond, this, other); },
+  cast(dtype: DType) { return cast(this, dtype); },
+  clone() { return sh.clone(this); },
+  detach() { this.assertUsable('detach'); return viewOf(this, this.shape); },
+  zerosLike() { return fillLike(this, 0); },
+  onesLike() { return fillLike(this, 1); },
+  fullLike(value: number) { return fillLike(this, value); },
+  backward(seed?: Tensor, options?: BackwardOptions) { backward(this, seed, options); },
+};
+
+for (const [name, fn] of Object.entries(methods)) {
+  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+}
+Object.defineProperty(Tensor.prototype, 'T', {
+  get(this: Tensor) {
+    return sh.transpose(this);
+  },
+  configurable: true,
+});
+
+/** A tensor like x (shape, dtype, backend) filled with value. */
+function fillLike(x: Tensor, value: number): Tensor {
+  const b = x.backend;
+  return fromHandle(b, b.fill(x.size, value, x.dtype), x.shape, x.dtype);
+}

@@ -1,0 +1,159 @@
+import type { Backend, DataArray, DType, Handle } from './backend/backend.js';
+import { engine } from './engine.js';
+import { ArgumentError, fmtShape } from './errors.js';
+import type { GraphNode } from './node.js';
+import { sizeOf } from './shape.js';
+import { Storage } from './storage.js';
+
+/**
+ * An n-dimensional array on a backend, dense and row-major, that records the
+ * ops applied to it when it requires a gradient. The methods are defined in
+ * tensor-methods.ts so this file stays about identity and lifetime.
+ */
+export class Tensor {
+  readonly id: number;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  readonly size: number;
+  /** Whether ops on this tensor are recorded for backward. */
+  requiresGrad = false;
+  /** The accumulated gradient of a leaf after backward(); owned by this tensor. */
+  grad: Tensor | null = null;
+  /** An optional name (parameters get theirs), shown in errors and reports. */
+  name?: string;
+
+  /** @internal */ _storage: Storage;
+  /** @internal */ _node: GraphNode | null = null;
+  /** @internal One reference for the user, one per graph node that reads this tensor. */
+  _refs = 1;
+  /** @internal */ _disposed = false;
+  /** @internal Set by keep(): tidy() leaves it alone. */
+  _kept = false;
+
+  /** @internal Use the creation functions (tensor, zeros, …) instead. */
+  constructor(storage: Storage, shape: readonly number[], dtype: DType) {
+    this._storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    this.size = sizeOf(shape);
+    const e = engine();
+    this.id = e.nextId++;
+    e.track(this);
+  }
+
+  get rank(): number {
+    return this.shape.length;
+  }
+
+  get backend(): Backend {
+    return this._storage.backend;
+  }
+
+  get isDisposed(): boolean {
+    return this._disposed;
+  }
+
+  /** @internal The backend handle, checked to be alive. */
+  handle(op: string): Handle {
+    this.assertUsable(op);
+    return this._storage.handle;
+  }
+
+  /** Values as a typed array (Float32Array for float32, Uint8Array for bool…), on every backend. */
+  async data<T extends DataArray = Float32Array>(): Promise<T> {
+    this.assertUsable('data');
+    return (await this.backend.read(this._storage.handle, this.dtype, this.size)) as T;
+  }
+
+  /** Synchronous read, only on backends that can honour it (cpu, wasm). */
+  dataSync<T extends DataArray = Float32Array>(): T {
+    this.assertUsable('dataSync');
+    const b = this.backend;
+    if (!b.readSync) {
+      throw new ArgumentError(`dataSync: backend '${b.name}' reads asynchronously; use await tensor.data()`);
+    }
+    return b.readSync(this._storage.handle, this.dtype, this.size) as T;
+  }
+
+  /** Values as nested arrays of numbers (booleans for bool). */
+  async toArray(): Promise<unknown> {
+    const flat = await this.data<DataArray>();
+    return nest(flat, this.shape, this.dtype === 'bool');
+  }
+
+  /** The single value of a one-element tensor. */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new ArgumentError(`item: tensor has ${this.size} elements ${fmtShape(this.shape)}, not 1`);
+    return (await this.data<DataArray>())[0];
+  }
+
+  /**
+   * @internal Throws when the storage is gone. A tensor disposed by the user
+   * (or tidy) but still read by an autograd graph stays usable until backward.
+   */
+  assertUsable(op: string): void {
+    if (this._refs === 0) throw new ArgumentError(`${op}: tensor #${this.id} ${fmtShape(this.shape)} was disposed`);
+  }
+
+  /** Frees the tensor (its storage goes once no autograd graph needs it). Safe to call twice. */
+  dispose(): void {
+    if (this._disposed) return;
+    this._disposed = true;
+    engine().untrack(this);
+    releaseRef(this);
+  }
+
+  [Symbol.dispose](): void {
+    this.dispose();
+  }
+
+  /** Drops the accumulated gradient. */
+  zeroGrad(): void {
+    this.grad?.dispose();
+    this.grad = null;
+  }
+
+  toString(): string {
+    return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
+  }
+}
+
+/** @internal Wraps a fresh backend handle as a tensor. */
+export function fromHandle(backend: Backend, handle: Handle, shape: readonly number[], dtype: DType): Tensor {
+  return new Tensor(new Storage(backend, handle, dtype, sizeOf(shape)), shape, dtype);
+}
+
+/** @internal A tensor sharing x's storage under another shape (reshape of dense data). */
+export function viewOf(x: Tensor, shape: readonly number[]): Tensor {
+  return new Tensor(x._storage.retain(), shape, x.dtype);
+}
+
+/** @internal Drops one reference; frees storage and releases graph nodes when none is left. */
+export function releaseRef(t: Tensor): void {
+  const stack: Tensor[] = [t];
+  while (stack.length) {
+    const x = stack.pop()!;
+    if (--x._refs > 0) continue;
+    x._storage.release();
+    engine().liveTensors--;
+    if (x.grad) {
+      x.grad.dispose();
+      x.grad = null;
+    }
+    const node = x._node;
+    x._node = null;
+    if (node) stack.push(...node.inputs, ...node.saved);
+  }
+}
+
+function nest(flat: DataArray, shape: readonly number[], asBool: boolean): unknown {
+  const conv = (v: number) => (asBool ? v !== 0 : v);
+  if (shape.length === 0) return conv(flat[0]);
+  const build = (offset: number, axis: number): unknown[] => {
+    const n = shape[axis];
+    if (axis === shape.length - 1) return Array.from(flat.subarray(offset, offset + n), conv);
+    const step = sizeOf(shape.slice(axis + 1));
+    return Array.from({ length: n }, (_, i) => build(offset + i * step, axis + 1));
+  };
+  return build(0, 0);
+}
