@@ -1,1 +1,2 @@
-export {};
+export { webgpu, type WebGPUOptions } from './webgpu.js';
+export { WebGPUBackendError, WebGPUUnavailableError } from './errors.js';

@@ -1,0 +1,11 @@
+/**
+ * Errors raised by the webgpu backend. Each message names the backend, the
+ * operation and the value at fault, so a failure in the middle of training
+ * says what went wrong without a debugger.
+ */
+export class WebGPUBackendError extends Error {
+  override readonly name = 'WebGPUBackendError';
+}
+
+/** No adapter, no device, or the device was lost: the GPU cannot be used. */
+export class WebGPUUnavailableError extends WebGPUBackendError {}

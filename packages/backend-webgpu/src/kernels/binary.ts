@@ -1,0 +1,96 @@
+import type { BinaryOp, DType, Shape } from '@tensile/core';
+import { WebGPUBackendError } from '../errors.js';
+import type { GpuHandle } from '../runtime/handle.js';
+import { Params } from '../runtime/params.js';
+import type { GpuRuntime } from '../runtime/runtime.js';
+import { broadcastStrides, collapse, indexCode } from './broadcast.js';
+import { MATH_HELPERS } from './math.js';
+import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
+
+const COMPARE: Partial<Record<BinaryOp, string>> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+
+/** The expression of `op` on `a`, `b` and the result's WGSL type. */
+function binaryExpr(op: BinaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] | null {
+  const cmp = COMPARE[op];
+  if (cmp) {
+    // Comparisons with NaN are false (true for ne), spelled out because WGSL
+    // may assume NaN never occurs.
+    if (type !== 'f32') return [`select(0u, 1u, a ${cmp} b)`, 'u32'];
+    const nan = 'is_nan(a) || is_nan(b)';
+    return op === 'ne'
+      ? [`select(0u, 1u, ${nan} || a != b)`, 'u32']
+      : [`select(0u, 1u, !(${nan}) && a ${cmp} b)`, 'u32'];
+  }
+  if (type === 'u32') {
+    const b: Partial<Record<BinaryOp, string>> = { and: 'a & b', or: 'a | b', maximum: 'max(a, b)', minimum: 'min(a, b)' };
+    return b[op] ? [b[op], 'u32'] : null;
+  }
+  const common: Partial<Record<BinaryOp, string>> = { add: 'a + b', sub: 'a - b', mul: 'a * b' };
+  const specific: Partial<Record<BinaryOp, string>> =
+    type === 'f32'
+      ? { div: 'a / b', pow: 'pow_f(a, b)', maximum: 'max_f(a, b)', minimum: 'min_f(a, b)', mod: 'mod_f(a, b)' }
+      : { div: 'div_i(a, b)', pow: 'pow_i(a, b)', maximum: 'max(a, b)', minimum: 'min(a, b)', mod: 'mod_i(a, b)' };
+  const expr = common[op] ?? specific[op];
+  return expr ? [expr, type] : null;
+}
+
+export function binary(
+  rt: GpuRuntime,
+  op: BinaryOp,
+  a: GpuHandle,
+  aShape: Shape,
+  b: GpuHandle,
+  bShape: Shape,
+  outShape: Shape,
+  dtype: DType,
+): GpuHandle {
+  const name = `binary(${op})`;
+  const type = wgslType(dtype, name);
+  const expr = binaryExpr(op, type);
+  if (!expr) throw new WebGPUBackendError(`webgpu.binary: op '${op}' is not defined for dtype ${dtype}`);
+  const size = sizeOf(outShape);
+  const out = rt.allocate(name, size);
+  const c = collapse(name, outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const rank = c.shape.length;
+  const params = new Params().u32(size).list(c.shape).list(c.strides[0]).list(c.strides[1]);
+  const source = () => `
+${declare([{ name: 'A', type }, { name: 'B', type }, { name: 'out', type: expr[1], write: true }])}
+${FLOAT_HELPERS}
+${MATH_HELPERS}
+${kernel1D(`${indexCode(rank, 2, 1)}
+  let a = A[idx0];
+  let b = B[idx1];
+  out[gi] = ${expr[0]};`)}`;
+  launch1D(rt, name, `binary:${op}:${type}:r${rank}`, source, [a.buffer, b.buffer, out.buffer], params, size);
+  return out;
+}
+
+export function where(
+  rt: GpuRuntime,
+  cond: GpuHandle,
+  condShape: Shape,
+  a: GpuHandle,
+  aShape: Shape,
+  b: GpuHandle,
+  bShape: Shape,
+  outShape: Shape,
+  dtype: DType,
+): GpuHandle {
+  const type = wgslType(dtype, 'where');
+  const size = sizeOf(outShape);
+  const out = rt.allocate('where', size);
+  const c = collapse('where', outShape, [
+    broadcastStrides(condShape, outShape),
+    broadcastStrides(aShape, outShape),
+    broadcastStrides(bShape, outShape),
+  ]);
+  const rank = c.shape.length;
+  const params = new Params().u32(size).list(c.shape).list(c.strides[0]).list(c.strides[1]).list(c.strides[2]);
+  const source = () => `
+${declare([{ name: 'C', type: 'u32' }, { name: 'A', type }, { name: 'B', type }, { name: 'out', type, write: true }])}
+${FLOAT_HELPERS}
+${kernel1D(`${indexCode(rank, 3, 1)}
+  out[gi] = select(B[idx2], A[idx1], C[idx0] != 0u);`)}`;
+  launch1D(rt, 'where', `where:${type}:r${rank}`, source, [cond.buffer, a.buffer, b.buffer, out.buffer], params, size);
+  return out;
+}

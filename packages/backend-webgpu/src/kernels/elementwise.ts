@@ -1,0 +1,121 @@
+import type { DType, UnaryOp } from '@tensile/core';
+import { WebGPUBackendError } from '../errors.js';
+import type { GpuHandle } from '../runtime/handle.js';
+import { Params } from '../runtime/params.js';
+import type { GpuRuntime } from '../runtime/runtime.js';
+import { MATH_HELPERS } from './math.js';
+import { FLOAT_HELPERS, declare, kernel1D, launch1D, wgslType } from './wgsl.js';
+
+/** Bits of `value` as stored for `dtype` (f32 bits, i32 two's complement, bool 0/1). */
+export function valueBits(value: number, dtype: DType): Params {
+  const p = new Params();
+  if (dtype === 'float32') return p.f32(value);
+  if (dtype === 'int32') return p.i32(Number.isFinite(value) ? Math.trunc(value) : 0);
+  return p.u32(value !== 0 ? 1 : 0); // NaN counts as true, as bool(nan) in PyTorch
+}
+
+export function fill(rt: GpuRuntime, size: number, value: number, dtype: DType): GpuHandle {
+  wgslType(dtype, 'fill');
+  const out = rt.allocate('fill', size);
+  const params = new Params().u32(size).u32(valueBits(value, dtype).words[0]);
+  // One pipeline for every dtype: the value's bits are stored as they are.
+  const source = () => `${declare([{ name: 'out', type: 'u32', write: true }])}\n${kernel1D('  out[gi] = P[1];')}`;
+  launch1D(rt, 'fill', 'fill', source, [out.buffer], params, size);
+  return out;
+}
+
+/** The expression of a unary op on `x`, and the result's WGSL type. */
+function unaryExpr(op: UnaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] | null {
+  if (type === 'f32') {
+    const f: Partial<Record<UnaryOp, string>> = {
+      neg: '-x',
+      abs: 'abs(x)',
+      sign: 'sign_f(x)',
+      square: 'x * x',
+      exp: 'exp(x)',
+      log: 'log_f(x)',
+      log1p: 'log1p_f(x)',
+      expm1: 'expm1_f(x)',
+      sqrt: 'sqrt_f(x)',
+      rsqrt: '1.0 / sqrt_f(x)',
+      reciprocal: '1.0 / x',
+      sin: 'sin(x)',
+      cos: 'cos(x)',
+      tanh: 'tanh_f(x)',
+      sigmoid: 'sigmoid_f(x)',
+      erf: 'erf_f(x)',
+      relu: 'select(x, 0.0, x < 0.0)',
+      floor: 'floor(x)',
+      ceil: 'ceil(x)',
+      round: 'round(x)', // WGSL round() is round-half-to-even
+    };
+    if (op === 'isnan') return ['select(0u, 1u, is_nan(x))', 'u32'];
+    if (op === 'isinf') return ['select(0u, 1u, is_inf(x))', 'u32'];
+    return f[op] ? [f[op], 'f32'] : null;
+  }
+  if (type === 'i32') {
+    const i: Partial<Record<UnaryOp, string>> = {
+      neg: '-x',
+      abs: 'abs(x)',
+      sign: 'sign(x)',
+      square: 'x * x',
+      relu: 'max(x, 0)',
+    };
+    return i[op] ? [i[op], 'i32'] : null;
+  }
+  return op === 'not' ? ['1u - x', 'u32'] : null;
+}
+
+export function unary(rt: GpuRuntime, op: UnaryOp, x: GpuHandle, dtype: DType, size: number): GpuHandle {
+  const type = wgslType(dtype, `unary(${op})`);
+  const expr = unaryExpr(op, type);
+  if (!expr) throw new WebGPUBackendError(`webgpu.unary: op '${op}' is not defined for dtype ${dtype}`);
+  const out = rt.allocate(`unary(${op})`, size);
+  const source = () => `
+${declare([{ name: 'x_in', type }, { name: 'out', type: expr[1], write: true }])}
+${FLOAT_HELPERS}
+${type === 'f32' ? MATH_HELPERS : ''}
+${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr[0]};`)}`;
+  launch1D(rt, `unary(${op})`, `unary:${op}:${type}`, source, [x.buffer, out.buffer], new Params().u32(size), size);
+  return out;
+}
+
+export function clamp(rt: GpuRuntime, x: GpuHandle, dtype: DType, size: number, lo: number, hi: number): GpuHandle {
+  const type = wgslType(dtype, 'clamp');
+  if (type === 'u32') throw new WebGPUBackendError('webgpu.clamp: dtype bool cannot be clamped');
+  const out = rt.allocate('clamp', size);
+  const params = new Params().u32(size);
+  let expr: string;
+  if (type === 'f32') {
+    params.f32(lo).f32(hi);
+    // min(max()) rather than clamp(): defined when lo > hi (gives hi, as PyTorch).
+    expr = 'select(min(max(x, pf(1u)), pf(2u)), x, is_nan(x))';
+  } else {
+    params.i32(Math.max(Math.ceil(lo), -2147483648)).i32(Math.min(Math.floor(hi), 2147483647));
+    expr = 'min(max(x, pi(1u)), pi(2u))';
+  }
+  const source = () => `
+${declare([{ name: 'x_in', type }, { name: 'out', type, write: true }])}
+${FLOAT_HELPERS}
+${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
+  launch1D(rt, 'clamp', `clamp:${type}`, source, [x.buffer, out.buffer], params, size);
+  return out;
+}
+
+export function cast(rt: GpuRuntime, x: GpuHandle, from: DType, to: DType, size: number): GpuHandle {
+  const src = wgslType(from, 'cast');
+  const dst = wgslType(to, 'cast');
+  let expr: string;
+  if (src === dst) expr = 'x';
+  else if (dst === 'u32') expr = src === 'f32' ? 'select(0u, 1u, x != 0.0 || is_nan(x))' : 'select(0u, 1u, x != 0)';
+  // f32 -> i32 truncates toward zero; NaN gives 0 (WGSL saturates out-of-range values).
+  else if (dst === 'i32') expr = src === 'f32' ? 'select(i32(x), 0, is_nan(x))' : 'i32(x)';
+  else expr = 'f32(x)';
+  const out = rt.allocate('cast', size);
+  const source = () => `
+${declare([{ name: 'x_in', type: src }, { name: 'out', type: dst, write: true }])}
+${FLOAT_HELPERS}
+${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
+  launch1D(rt, 'cast', `cast:${src}:${dst}`, source, [x.buffer, out.buffer], new Params().u32(size), size);
+  return out;
+}
