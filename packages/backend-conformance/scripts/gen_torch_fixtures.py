@@ -1,0 +1,688 @@
+#!/usr/bin/python3
+"""Generates PyTorch reference fixtures for Tensile's core ops.
+
+Run with Debian's Python, which has torch (PyTorch 1.13 here):
+
+    /usr/bin/python3 packages/backend-conformance/scripts/gen_torch_fixtures.py          # rewrite fixtures
+    /usr/bin/python3 packages/backend-conformance/scripts/gen_torch_fixtures.py --check  # compare, exit 1 on drift
+
+Output: packages/backend-conformance/fixtures/core/<family>.json, one file per
+op family. Each file is
+
+    { "family": "<family>", "cases": [ <case>, ... ] }
+
+with one case per line, and each case is
+
+    {
+      "name": "<family>/<what it tests>",            unique across all files
+      "op": "<Tensile API name>",                    e.g. "matmul", "sum", "conv2d"
+      "args": { ... },                               op options by their Tensile names
+      "inputs": [ { "shape": [...], "dtype": "float64" | "int32" | "bool",
+                    "data": [...flat, row-major...], "grad": true | false } ],
+      "output": { "shape": [...], "dtype": "...", "data": [...] },
+      "cotangent": null | { "shape": [...], "data": [...] },
+      "grads": [ null | { "shape": [...], "data": [...] } ]   one per input
+    }
+
+Gradients are those of sum(output * cotangent) with respect to each input
+whose "grad" is true (a random cotangent makes every gradient entry carry
+information, unlike the all-ones seed of sum(output)). Ops with integer or
+bool outputs have cotangent null and all grads null.
+
+Inputs come from numpy's legacy RandomState (a frozen stream) seeded by the
+CRC-32 of the case name, so a case's inputs never change when other cases
+are added. Inputs are rounded to 3 decimals (short, and exact enough that
+float32 backends see the same values up to float32 rounding); values that
+would sit on a kink are kept away from it (no ties for max/pooling, no
+remainder near a jump, positive domains for log/sqrt/pow).
+
+Determinism: keys are sorted, floats are written by Python's repr (shortest
+round-trip form), there are no timestamps, so two runs give byte-identical
+files. --check regenerates into a temporary directory and compares each
+committed file with the fresh one: structure, shapes, dtypes and ints must
+match exactly and floats to 1e-12 relative, so that last-ulp differences of
+libm/vectorised kernels on another CPU do not fail CI while any real change does.
+"""
+
+import argparse
+import json
+import warnings
+import math
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT_DIR = os.path.normpath(os.path.join(HERE, '..', 'fixtures', 'core'))
+CHECK_RTOL = 1e-12
+CHECK_ATOL = 1e-13
+
+# 'same' padding with an even kernel makes a padded copy; that is what we test.
+warnings.filterwarnings('ignore', message="Using padding='same'")
+torch.set_num_threads(1)  # reduction order, hence the last bits, stays fixed
+torch.set_default_dtype(torch.float64)
+
+
+# ----------------------------------------------------------------------------
+# Input generators. Each takes the case's RandomState.
+
+class Inp:
+    """One input: a numpy array, its Tensile dtype and whether it needs a gradient."""
+
+    def __init__(self, array, dtype='float64', grad=None):
+        self.array = np.asarray(array)
+        self.dtype = dtype
+        self.grad = (dtype == 'float64') if grad is None else grad
+
+
+def r3(a):
+    return np.round(np.asarray(a, dtype=np.float64), 3)
+
+
+def randn(rng, shape, scale=1.0, shift=0.0):
+    return Inp(r3(rng.standard_normal(shape) * scale + shift))
+
+
+def uniform(rng, shape, lo, hi):
+    return Inp(r3(rng.uniform(lo, hi, shape)))
+
+
+def distinct(rng, shape, spacing=0.25):
+    """Values at least spacing - 0.1 apart: no ties, so max/argmax/pooling gradients are unambiguous."""
+    n = int(np.prod(shape)) if len(shape) else 1
+    vals = (rng.permutation(n) - n / 2.0) * spacing + rng.uniform(-0.05, 0.05, n)
+    return Inp(r3(vals).reshape(shape))
+
+
+def ints(rng, shape, lo, hi, nonzero=False):
+    a = rng.randint(lo, hi, size=shape).astype(np.int64)
+    if nonzero:
+        a[a == 0] = 1
+    return Inp(a, 'int32', grad=False)
+
+
+def bools(rng, shape):
+    return Inp(rng.rand(*shape) < 0.5, 'bool', grad=False)
+
+
+def index(values):
+    return Inp(np.asarray(values, dtype=np.int64), 'int32', grad=False)
+
+
+def const(values, dtype='float64', grad=None):
+    return Inp(np.asarray(values, dtype=np.float64 if dtype == 'float64' else None), dtype, grad)
+
+
+# ----------------------------------------------------------------------------
+# Case construction.
+
+def torch_tensor(inp):
+    if inp.dtype == 'float64':
+        return torch.tensor(inp.array, dtype=torch.float64, requires_grad=inp.grad)
+    if inp.dtype == 'int32':
+        # int64 in torch: indices must be int64, and int arithmetic matches int32 on these small values
+        return torch.tensor(inp.array, dtype=torch.int64)
+    return torch.tensor(inp.array, dtype=torch.bool)
+
+
+def out_dtype(t):
+    if t.dtype == torch.float64:
+        return 'float64'
+    if t.dtype == torch.bool:
+        return 'bool'
+    if t.dtype in (torch.int64, torch.int32):
+        return 'int32'
+    raise ValueError(f'unexpected output dtype {t.dtype}')
+
+
+def flat(array, dtype):
+    a = np.asarray(array).reshape(-1)
+    if dtype == 'float64':
+        vals = [float(v) for v in a]
+        for v in vals:
+            if not math.isfinite(v):
+                raise ValueError('fixtures hold finite floats only')
+        return vals
+    if dtype == 'int32':
+        vals = [int(v) for v in a]
+        for v in vals:
+            if not -2**31 <= v < 2**31:
+                raise ValueError(f'int32 value out of range: {v}')
+        return vals
+    return [bool(v) for v in a]
+
+
+def make_case(name, op, args, inputs, fn):
+    """Runs fn on the torch versions of inputs and records output, cotangent and gradients."""
+    rng = np.random.RandomState(zlib.crc32(('cotangent:' + name).encode()))
+    ts = [torch_tensor(i) for i in inputs]
+    out = fn(*ts)
+    odt = out_dtype(out)
+    case = {
+        'name': name,
+        'op': op,
+        'args': args,
+        'inputs': [
+            {'shape': list(i.array.shape), 'dtype': i.dtype, 'data': flat(i.array, i.dtype), 'grad': bool(i.grad)}
+            for i in inputs
+        ],
+        'output': {'shape': list(out.shape), 'dtype': odt, 'data': flat(out.detach().numpy(), odt)},
+        'cotangent': None,
+        'grads': [None] * len(inputs),
+    }
+    if odt == 'float64' and any(i.grad for i in inputs):
+        cot = r3(rng.standard_normal(tuple(out.shape)))
+        (out * torch.tensor(cot)).sum().backward()
+        case['cotangent'] = {'shape': list(out.shape), 'data': flat(cot, 'float64')}
+        for k, (i, t) in enumerate(zip(inputs, ts)):
+            if i.grad:
+                g = t.grad if t.grad is not None else torch.zeros_like(t)
+                case['grads'][k] = {'shape': list(g.shape), 'data': flat(g.numpy(), 'float64')}
+    else:
+        for i in inputs:
+            i.grad = False
+        case['inputs'] = [dict(c, grad=False) for c in case['inputs']]
+    return case
+
+
+class Family:
+    def __init__(self, name):
+        self.name = name
+        self.cases = []
+
+    def add(self, label, op, args, make_inputs, fn):
+        """make_inputs(rng) -> list of Inp; fn(*torch_tensors) -> torch output."""
+        name = f'{self.name}/{label}'
+        rng = np.random.RandomState(zlib.crc32(name.encode()))
+        self.cases.append(make_case(name, op, args, make_inputs(rng), fn))
+
+
+# ----------------------------------------------------------------------------
+# Families.
+
+def unary():
+    f = Family('unary')
+    fns = {
+        'neg': torch.neg, 'abs': torch.abs, 'exp': torch.exp, 'expm1': torch.expm1, 'sin': torch.sin,
+        'cos': torch.cos, 'tanh': torch.tanh, 'sigmoid': torch.sigmoid, 'erf': torch.erf,
+        'relu': torch.relu, 'sign': torch.sign, 'square': torch.square, 'floor': torch.floor,
+        'ceil': torch.ceil,
+    }
+    for op, fn in fns.items():
+        f.add(op, op, {}, lambda r: [randn(r, (3, 4), 1.5)], fn)
+    positive = {'log': torch.log, 'sqrt': torch.sqrt, 'rsqrt': torch.rsqrt, 'reciprocal': torch.reciprocal}
+    for op, fn in positive.items():
+        f.add(op, op, {}, lambda r: [uniform(r, (3, 4), 0.2, 3.0)], fn)
+    f.add('log1p', 'log1p', {}, lambda r: [uniform(r, (3, 4), -0.6, 2.0)], torch.log1p)
+    f.add('exp_scalar', 'exp', {}, lambda r: [const(0.7)], torch.exp)
+    f.add('tanh_size1_dims', 'tanh', {}, lambda r: [randn(r, (1, 3, 1))], torch.tanh)
+    f.add('sigmoid_large', 'sigmoid', {}, lambda r: [const([-40.0, -5.0, 0.0, 5.0, 40.0])], torch.sigmoid)
+    # round is half-to-even, as PyTorch and IEEE roundeven.
+    f.add('round_halves', 'round', {},
+          lambda r: [const([-2.5, -1.5, -0.5, 0.5, 1.5, 2.5, 0.49, -0.51, 3.7, -3.2])], torch.round)
+    f.add('clamp', 'clamp', {'min': -0.5, 'max': 0.8}, lambda r: [randn(r, (3, 4))],
+          lambda x: torch.clamp(x, -0.5, 0.8))
+    f.add('clamp_min_only', 'clamp', {'min': 0.1, 'max': None}, lambda r: [randn(r, (2, 5))],
+          lambda x: torch.clamp(x, min=0.1))
+    f.add('clamp_max_only', 'clamp', {'min': None, 'max': -0.2}, lambda r: [randn(r, (2, 5))],
+          lambda x: torch.clamp(x, max=-0.2))
+    for op, fn in {'neg': torch.neg, 'abs': torch.abs, 'square': torch.square, 'sign': torch.sign,
+                   'relu': torch.relu}.items():
+        f.add(f'{op}_int32', op, {}, lambda r: [ints(r, (2, 5), -9, 10)], fn)
+    f.add('logicalNot', 'logicalNot', {}, lambda r: [bools(r, (2, 4))], torch.logical_not)
+    return f
+
+
+def binary():
+    f = Family('binary')
+    arith = {'add': torch.add, 'sub': torch.sub, 'mul': torch.mul, 'div': torch.div,
+             'maximum': torch.maximum, 'minimum': torch.minimum}
+    for op, fn in arith.items():
+        f.add(op, op, {}, lambda r: [randn(r, (3, 4)), randn(r, (3, 4))], fn)
+    nonzero = lambda r, s: Inp(r3(r.uniform(0.5, 2.0, s) * np.where(r.rand(*s) < 0.5, -1, 1)))
+    f.add('add_broadcast_col_row', 'add', {}, lambda r: [randn(r, (3, 1)), randn(r, (1, 4))], torch.add)
+    f.add('mul_broadcast_trailing', 'mul', {}, lambda r: [randn(r, (2, 3, 4)), randn(r, (4,))], torch.mul)
+    f.add('sub_broadcast_left', 'sub', {}, lambda r: [randn(r, (4,)), randn(r, (2, 3, 4))], torch.sub)
+    f.add('div_broadcast_both', 'div', {}, lambda r: [randn(r, (2, 1, 4)), nonzero(r, (3, 1))], torch.div)
+    f.add('mul_scalar_tensor', 'mul', {}, lambda r: [const(1.7), randn(r, (2, 3))], torch.mul)
+    f.add('maximum_broadcast', 'maximum', {}, lambda r: [randn(r, (2, 3)), randn(r, (3,))], torch.maximum)
+    f.add('minimum_size1', 'minimum', {}, lambda r: [randn(r, (1, 3, 1)), randn(r, (2, 1, 4))], torch.minimum)
+    f.add('pow', 'pow', {}, lambda r: [uniform(r, (3, 4), 0.3, 2.0), randn(r, (3, 4))], torch.pow)
+    f.add('pow_broadcast_exponent', 'pow', {}, lambda r: [uniform(r, (2, 3), 0.3, 2.0), randn(r, (3,))],
+          torch.pow)
+    # JS numbers as the second operand (t.add(x, 2.5)): "other" in args.
+    for op, fn, other in [('add', torch.add, 2.5), ('sub', torch.sub, -1.25), ('mul', torch.mul, -1.5),
+                          ('div', torch.div, 4.0), ('pow', torch.pow, 3.0)]:
+        f.add(f'{op}_number', op, {'other': other}, lambda r: [randn(r, (2, 3))], lambda x: fn(x, other))
+
+    def remainder_inputs(r):
+        b = r3(r.uniform(0.5, 2.0, (3, 4)) * np.where(r.rand(3, 4) < 0.5, -1, 1))
+        a = r3(r.standard_normal((3, 4)) * 3)
+        q = a / b
+        frac = q - np.floor(q)
+        a = np.where((frac < 0.05) | (frac > 0.95), a + 0.3 * b, a)  # stay off the jumps
+        return [Inp(r3(a)), Inp(b)]
+    f.add('mod', 'mod', {}, remainder_inputs, torch.remainder)
+
+    def comparable(r, shape):
+        return Inp(np.round(r.uniform(-2, 2, shape) * 2) / 2)  # halves, so ties occur
+    for op, fn in {'eq': torch.eq, 'ne': torch.ne, 'lt': torch.lt, 'le': torch.le, 'gt': torch.gt,
+                   'ge': torch.ge}.items():
+        f.add(op, op, {}, lambda r: [comparable(r, (3, 4)), comparable(r, (4,))], fn)
+    f.add('gt_number', 'gt', {'other': 0.5}, lambda r: [comparable(r, (2, 4))], lambda x: torch.gt(x, 0.5))
+
+    f.add('add_int32', 'add', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (3,), -20, 20)], torch.add)
+    f.add('sub_int32', 'sub', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (2, 3), -20, 20)], torch.sub)
+    f.add('mul_int32', 'mul', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (2, 1), -20, 20)], torch.mul)
+    # int32 division truncates toward zero (C semantics), remainder takes the divisor's sign.
+    f.add('div_int32_trunc', 'div', {}, lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)],
+          lambda a, b: torch.div(a, b, rounding_mode='trunc'))
+    f.add('mod_int32', 'mod', {}, lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)],
+          torch.remainder)
+    f.add('maximum_int32', 'maximum', {}, lambda r: [ints(r, (2, 4), -9, 9), ints(r, (4,), -9, 9)],
+          torch.maximum)
+
+    f.add('logicalAnd', 'logicalAnd', {}, lambda r: [bools(r, (3, 4)), bools(r, (4,))], torch.logical_and)
+    f.add('logicalOr', 'logicalOr', {}, lambda r: [bools(r, (3, 1)), bools(r, (1, 4))], torch.logical_or)
+    return f
+
+
+def reduce():
+    f = Family('reduce')
+    shape = (3, 4, 5)
+    for op, fn in {'sum': torch.sum, 'mean': torch.mean}.items():
+        f.add(f'{op}_all', op, {'axis': None, 'keepdims': False}, lambda r: [randn(r, shape)], fn)
+        f.add(f'{op}_axis0', op, {'axis': 0, 'keepdims': False}, lambda r: [randn(r, shape)],
+              lambda x: fn(x, 0))
+        f.add(f'{op}_axis_neg1_keepdims', op, {'axis': -1, 'keepdims': True}, lambda r: [randn(r, shape)],
+              lambda x: fn(x, -1, keepdim=True))
+        f.add(f'{op}_axes_0_2', op, {'axis': [0, 2], 'keepdims': False}, lambda r: [randn(r, shape)],
+              lambda x: fn(x, (0, 2)))
+        f.add(f'{op}_axes_neg_keepdims', op, {'axis': [-2, -1], 'keepdims': True}, lambda r: [randn(r, shape)],
+              lambda x: fn(x, (-2, -1), keepdim=True))
+        f.add(f'{op}_size1_axis', op, {'axis': 0, 'keepdims': False}, lambda r: [randn(r, (1, 4))],
+              lambda x: fn(x, 0))
+    f.add('sum_int32', 'sum', {'axis': 1, 'keepdims': False}, lambda r: [ints(r, (3, 4), -9, 10)],
+          lambda x: torch.sum(x, 1))
+    for op, fn in {'max': torch.amax, 'min': torch.amin}.items():
+        f.add(f'{op}_all', op, {'axis': None, 'keepdims': False}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, tuple(range(x.dim()))))
+        f.add(f'{op}_axis1', op, {'axis': 1, 'keepdims': False}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, 1))
+        f.add(f'{op}_axis_neg1_keepdims', op, {'axis': -1, 'keepdims': True}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, -1, keepdim=True))
+        f.add(f'{op}_axes_0_2', op, {'axis': [0, 2], 'keepdims': False}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, (0, 2)))
+    signed = lambda r, s: Inp(r3(r.uniform(0.5, 1.5, s) * np.where(r.rand(*s) < 0.3, -1, 1)))
+    f.add('prod_all', 'prod', {'axis': None, 'keepdims': False}, lambda r: [signed(r, (2, 5))], torch.prod)
+    f.add('prod_axis1_keepdims', 'prod', {'axis': 1, 'keepdims': True}, lambda r: [signed(r, shape)],
+          lambda x: torch.prod(x, 1, keepdim=True))
+    for op, fn in {'argmax': torch.argmax, 'argmin': torch.argmin}.items():
+        f.add(f'{op}_all', op, {'axis': None, 'keepdims': False}, lambda r: [distinct(r, shape)], fn)
+        f.add(f'{op}_axis1', op, {'axis': 1, 'keepdims': False}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, 1))
+        f.add(f'{op}_axis_neg1_keepdims', op, {'axis': -1, 'keepdims': True}, lambda r: [distinct(r, shape)],
+              lambda x: fn(x, -1, keepdim=True))
+    return f
+
+
+def matmul():
+    f = Family('matmul')
+
+    def mm(trans_a=False, trans_b=False):
+        def fn(a, b):
+            return torch.matmul(a.transpose(-1, -2) if trans_a else a, b.transpose(-1, -2) if trans_b else b)
+        return fn
+
+    def flags(ta, tb):
+        return {'transA': ta, 'transB': tb}
+
+    f.add('2d', 'matmul', flags(False, False), lambda r: [randn(r, (3, 4)), randn(r, (4, 5))], mm())
+    f.add('2d_transA', 'matmul', flags(True, False), lambda r: [randn(r, (4, 3)), randn(r, (4, 5))], mm(True))
+    f.add('2d_transB', 'matmul', flags(False, True), lambda r: [randn(r, (3, 4)), randn(r, (5, 4))],
+          mm(False, True))
+    f.add('2d_transA_transB', 'matmul', flags(True, True), lambda r: [randn(r, (4, 3)), randn(r, (5, 4))],
+          mm(True, True))
+    f.add('batched', 'matmul', flags(False, False), lambda r: [randn(r, (2, 3, 4)), randn(r, (2, 4, 5))], mm())
+    f.add('batched_trans', 'matmul', flags(True, True), lambda r: [randn(r, (2, 4, 3)), randn(r, (2, 5, 4))],
+          mm(True, True))
+    f.add('batch_broadcast', 'matmul', flags(False, False),
+          lambda r: [randn(r, (2, 1, 3, 4)), randn(r, (3, 4, 2))], mm())
+    f.add('shared_right', 'matmul', flags(False, False), lambda r: [randn(r, (2, 3, 4)), randn(r, (4, 5))], mm())
+    f.add('shared_right_transB', 'matmul', flags(False, True),
+          lambda r: [randn(r, (2, 3, 4)), randn(r, (5, 4))], mm(False, True))
+    f.add('shared_left', 'matmul', flags(False, False), lambda r: [randn(r, (3, 4)), randn(r, (2, 4, 5))], mm())
+    f.add('shared_left_transA', 'matmul', flags(True, False),
+          lambda r: [randn(r, (4, 3)), randn(r, (2, 4, 5))], mm(True))
+    f.add('vector_matrix', 'matmul', flags(False, False), lambda r: [randn(r, (4,)), randn(r, (4, 5))], mm())
+    f.add('matrix_vector', 'matmul', flags(False, False), lambda r: [randn(r, (3, 4)), randn(r, (4,))], mm())
+    f.add('vector_vector', 'matmul', flags(False, False), lambda r: [randn(r, (4,)), randn(r, (4,))], mm())
+    f.add('batched_matrix_vector', 'matmul', flags(False, False),
+          lambda r: [randn(r, (2, 3, 4)), randn(r, (4,))], mm())
+    f.add('outer_size1', 'matmul', flags(False, False), lambda r: [randn(r, (3, 1)), randn(r, (1, 4))], mm())
+    f.add('inner_size1_rows', 'matmul', flags(False, False), lambda r: [randn(r, (1, 4)), randn(r, (4, 1))],
+          mm())
+    return f
+
+
+def shape():
+    f = Family('shape')
+    x234 = lambda r: [randn(r, (2, 3, 4))]
+    f.add('reshape', 'reshape', {'shape': [4, 6]}, x234, lambda x: x.reshape(4, 6))
+    f.add('reshape_infer', 'reshape', {'shape': [-1, 4]}, x234, lambda x: x.reshape(-1, 4))
+    f.add('reshape_to_scalar', 'reshape', {'shape': []}, lambda r: [randn(r, (1, 1))], lambda x: x.reshape(()))
+    f.add('flatten', 'flatten', {'start': 0, 'end': -1}, x234, torch.flatten)
+    f.add('flatten_from1', 'flatten', {'start': 1, 'end': -1}, x234, lambda x: torch.flatten(x, 1))
+    f.add('flatten_0_1', 'flatten', {'start': 0, 'end': 1}, x234, lambda x: torch.flatten(x, 0, 1))
+    f.add('transpose_default', 'transpose', {'a': -2, 'b': -1}, x234, lambda x: x.transpose(-2, -1))
+    f.add('transpose_0_2', 'transpose', {'a': 0, 'b': 2}, x234, lambda x: x.transpose(0, 2))
+    f.add('permute', 'permute', {'perm': [2, 0, 1]}, x234, lambda x: x.permute(2, 0, 1))
+    f.add('permute_4d', 'permute', {'perm': [0, 3, 1, 2]}, lambda r: [randn(r, (2, 2, 3, 2))],
+          lambda x: x.permute(0, 3, 1, 2))
+    f.add('expand', 'expand', {'shape': [2, 3, 4]}, lambda r: [randn(r, (3, 1))], lambda x: x.expand(2, 3, 4))
+    f.add('expand_row', 'expand', {'shape': [3, 4]}, lambda r: [randn(r, (1, 4))], lambda x: x.expand(3, 4))
+    f.add('squeeze_axis', 'squeeze', {'axis': 1}, lambda r: [randn(r, (2, 1, 3, 1))], lambda x: x.squeeze(1))
+    f.add('squeeze_all', 'squeeze', {'axis': None}, lambda r: [randn(r, (2, 1, 3, 1))], lambda x: x.squeeze())
+    f.add('squeeze_neg_axis', 'squeeze', {'axis': -1}, lambda r: [randn(r, (2, 1, 3, 1))],
+          lambda x: x.squeeze(-1))
+    f.add('unsqueeze_0', 'unsqueeze', {'axis': 0}, lambda r: [randn(r, (2, 3))], lambda x: x.unsqueeze(0))
+    f.add('unsqueeze_neg1', 'unsqueeze', {'axis': -1}, lambda r: [randn(r, (2, 3))], lambda x: x.unsqueeze(-1))
+    # slice ranges: [start, stop, step], null = the whole axis, a number = one index (axis kept).
+    f.add('slice_ranges', 'slice', {'ranges': [[0, 1], [1, None]]}, x234, lambda x: x[0:1, 1:])
+    f.add('slice_step', 'slice', {'ranges': [None, None, [None, None, 2]]}, x234, lambda x: x[:, :, ::2])
+    f.add('slice_negative', 'slice', {'ranges': [None, [-2, None], [-3, -1]]}, x234, lambda x: x[:, -2:, -3:-1])
+    f.add('slice_index_keeps_axis', 'slice', {'ranges': [1, None, [1, 3]]}, x234, lambda x: x[1:2, :, 1:3])
+    f.add('slice_reverse', 'slice', {'ranges': [None, [None, None, -1]]}, x234, lambda x: x.flip(1))
+    f.add('narrow', 'narrow', {'axis': 1, 'start': 1, 'length': 2}, x234, lambda x: x.narrow(1, 1, 2))
+    f.add('narrow_neg_axis', 'narrow', {'axis': -1, 'start': 0, 'length': 3}, x234, lambda x: x.narrow(-1, 0, 3))
+    f.add('flip_0_2', 'flip', {'axes': [0, 2]}, x234, lambda x: x.flip(0, 2))
+    f.add('flip_neg1', 'flip', {'axes': -1}, x234, lambda x: x.flip(-1))
+    # pad pairs are [before, after] for the last len(pads) axes, in axis order.
+    f.add('pad', 'pad', {'pads': [[1, 2], [0, 1]], 'value': 0}, x234, lambda x: F.pad(x, (0, 1, 1, 2)))
+    f.add('pad_value', 'pad', {'pads': [[2, 0]], 'value': 1.5}, x234, lambda x: F.pad(x, (2, 0), value=1.5))
+    f.add('concat_axis0', 'concat', {'axis': 0}, lambda r: [randn(r, (2, 3)), randn(r, (4, 3))],
+          lambda a, b: torch.cat([a, b], 0))
+    f.add('concat_neg_axis_three', 'concat', {'axis': -1},
+          lambda r: [randn(r, (2, 1)), randn(r, (2, 3)), randn(r, (2, 2))], lambda *xs: torch.cat(xs, -1))
+    f.add('stack_axis1', 'stack', {'axis': 1}, lambda r: [randn(r, (2, 3)), randn(r, (2, 3))],
+          lambda a, b: torch.stack([a, b], 1))
+    f.add('stack_neg_axis', 'stack', {'axis': -1}, lambda r: [randn(r, (3,)), randn(r, (3,)), randn(r, (3,))],
+          lambda *xs: torch.stack(xs, -1))
+    # split returns a list: "index" picks the piece the case checks.
+    f.add('split_sizes', 'split', {'sizes': [1, 3], 'axis': 1, 'index': 1}, lambda r: [randn(r, (2, 4))],
+          lambda x: torch.split(x, [1, 3], 1)[1])
+    f.add('split_equal_last_short', 'split', {'sizes': 2, 'axis': -1, 'index': 2}, lambda r: [randn(r, (2, 5))],
+          lambda x: torch.split(x, 2, -1)[2])
+    f.add('cast_float_to_int32', 'cast', {'dtype': 'int32'},
+          lambda r: [const([-2.7, -1.2, -0.5, 0.0, 0.4, 1.9, 3.5], grad=False)], lambda x: x.to(torch.int32))
+    f.add('cast_int32_to_float', 'cast', {'dtype': 'float64'}, lambda r: [ints(r, (2, 3), -9, 10)],
+          lambda x: x.to(torch.float64))
+    f.add('cast_float_to_bool', 'cast', {'dtype': 'bool'}, lambda r: [const([0.0, -1.5, 2.0, 0.0], grad=False)],
+          lambda x: x.to(torch.bool))
+    return f
+
+
+def indexing():
+    f = Family('indexing')
+    f.add('indexSelect_axis0_repeats', 'indexSelect', {'axis': 0},
+          lambda r: [randn(r, (4, 3)), index([0, 2, 2, 3, 0])], lambda x, i: torch.index_select(x, 0, i))
+    f.add('indexSelect_neg_axis', 'indexSelect', {'axis': -1},
+          lambda r: [randn(r, (2, 3, 4)), index([3, 1])], lambda x, i: torch.index_select(x, -1, i))
+    f.add('gather_axis1', 'gather', {'axis': 1},
+          lambda r: [randn(r, (3, 4)), index([[0, 3], [1, 1], [2, 0]])], lambda x, i: torch.gather(x, 1, i))
+    f.add('gather_axis0', 'gather', {'axis': 0},
+          lambda r: [randn(r, (3, 4)), index([[2, 0, 1, 2], [0, 0, 2, 1]])], lambda x, i: torch.gather(x, 0, i))
+    f.add('where', 'where', {}, lambda r: [bools(r, (3, 4)), randn(r, (3, 4)), randn(r, (3, 4))], torch.where)
+    f.add('where_broadcast', 'where', {}, lambda r: [bools(r, (3, 1)), randn(r, (3, 4)), randn(r, (4,))],
+          torch.where)
+    return f
+
+
+def composite():
+    f = Family('composite')
+    for op, fn in {'softmax': torch.softmax, 'logSoftmax': torch.log_softmax}.items():
+        f.add(f'{op}_last', op, {'axis': -1}, lambda r: [randn(r, (3, 5))], lambda x: fn(x, -1))
+        f.add(f'{op}_axis0', op, {'axis': 0}, lambda r: [randn(r, (3, 5))], lambda x: fn(x, 0))
+        f.add(f'{op}_middle_3d', op, {'axis': 1}, lambda r: [randn(r, (2, 3, 4))], lambda x: fn(x, 1))
+        f.add(f'{op}_large_values', op, {'axis': -1}, lambda r: [randn(r, (2, 4), 10.0, 500.0)],
+              lambda x: fn(x, -1))
+    f.add('logsumexp_last', 'logsumexp', {'axis': -1, 'keepdims': False}, lambda r: [randn(r, (3, 5))],
+          lambda x: torch.logsumexp(x, -1))
+    f.add('logsumexp_axes_keepdims', 'logsumexp', {'axis': [0, 2], 'keepdims': True},
+          lambda r: [randn(r, (2, 3, 4))], lambda x: torch.logsumexp(x, (0, 2), keepdim=True))
+    f.add('logsumexp_all', 'logsumexp', {'axis': None, 'keepdims': False}, lambda r: [randn(r, (2, 3))],
+          lambda x: torch.logsumexp(x, (0, 1)))
+    f.add('logsumexp_large', 'logsumexp', {'axis': 1, 'keepdims': False}, lambda r: [randn(r, (2, 4), 5.0, 800.0)],
+          lambda x: torch.logsumexp(x, 1))
+    for op, fn in {'var': torch.var, 'std': torch.std}.items():
+        f.add(f'{op}_axis1', op, {'axis': 1, 'unbiased': True, 'keepdims': False},
+              lambda r: [randn(r, (3, 5))], lambda x: fn(x, 1))
+        f.add(f'{op}_biased_keepdims', op, {'axis': -1, 'unbiased': False, 'keepdims': True},
+              lambda r: [randn(r, (3, 5))], lambda x: fn(x, -1, unbiased=False, keepdim=True))
+        f.add(f'{op}_axes_0_2', op, {'axis': [0, 2], 'unbiased': True, 'keepdims': False},
+              lambda r: [randn(r, (2, 3, 4))], lambda x: fn(x, (0, 2)))
+        f.add(f'{op}_all', op, {'axis': None, 'unbiased': True, 'keepdims': False},
+              lambda r: [randn(r, (3, 4))], fn)
+    return f
+
+
+def conv2d():
+    f = Family('conv2d')
+
+    def conv(args, x_shape, w_shape):
+        def inputs(r):
+            return [randn(r, x_shape), randn(r, w_shape, 0.5)]
+
+        def fn(x, w):
+            pad = args.get('padding', 0)
+            return F.conv2d(x, w, stride=args.get('stride', 1), padding=pad, dilation=args.get('dilation', 1),
+                            groups=args.get('groups', 1))
+        return inputs, fn
+
+    specs = [
+        ('basic', {}, (2, 3, 6, 6), (4, 3, 3, 3)),
+        ('stride2_pad1', {'stride': 2, 'padding': 1}, (2, 3, 7, 7), (4, 3, 3, 3)),
+        ('per_axis_stride_padding', {'stride': [2, 1], 'padding': [1, 2]}, (1, 2, 6, 5), (3, 2, 3, 3)),
+        ('dilation2', {'dilation': 2, 'padding': 2}, (1, 2, 7, 7), (3, 2, 3, 3)),
+        ('dilation_per_axis', {'dilation': [1, 2], 'stride': [1, 2]}, (1, 2, 6, 8), (2, 2, 2, 3)),
+        ('groups2', {'groups': 2, 'padding': 1}, (1, 4, 5, 5), (6, 2, 3, 3)),
+        ('depthwise', {'groups': 3, 'padding': 1}, (2, 3, 5, 5), (3, 1, 3, 3)),
+        ('pointwise_1x1', {}, (2, 3, 4, 4), (5, 3, 1, 1)),
+        ('rect_kernel', {'padding': [0, 1]}, (1, 2, 5, 6), (2, 2, 2, 3)),
+        ('same_odd_kernel', {'padding': 'same'}, (1, 2, 5, 5), (3, 2, 3, 3)),
+        # An even kernel needs an odd total pad: PyTorch puts the extra row/column at the bottom/right.
+        ('same_even_kernel_asymmetric', {'padding': 'same'}, (1, 2, 5, 6), (2, 2, 2, 4)),
+        ('same_dilated_even', {'padding': 'same', 'dilation': 3}, (1, 1, 7, 7), (2, 1, 2, 2)),
+        ('valid', {'padding': 'valid'}, (1, 2, 5, 5), (2, 2, 3, 3)),
+        ('kernel_equals_input', {}, (2, 2, 3, 3), (3, 2, 3, 3)),
+    ]
+    for label, args, xs, ws in specs:
+        inputs, fn = conv(args, xs, ws)
+        full = {'stride': 1, 'padding': 0, 'dilation': 1, 'groups': 1}
+        full.update(args)
+        f.add(label, 'conv2d', full, inputs, fn)
+    return f
+
+
+def pooling():
+    f = Family('pooling')
+    maxp = [
+        ('max_k2', {'kernelSize': 2}, (2, 3, 6, 6)),
+        ('max_k3_s2_p1', {'kernelSize': 3, 'stride': 2, 'padding': 1}, (1, 2, 7, 7)),
+        ('max_overlapping_k3_s1', {'kernelSize': 3, 'stride': 1}, (1, 2, 5, 5)),
+        ('max_rect', {'kernelSize': [2, 3], 'stride': [1, 2]}, (1, 2, 5, 7)),
+        ('max_dilation2', {'kernelSize': 2, 'stride': 1, 'dilation': 2}, (1, 2, 6, 6)),
+        ('max_negative_with_padding', {'kernelSize': 2, 'stride': 2, 'padding': 1}, (1, 1, 5, 5)),
+    ]
+    for label, args, xs in maxp:
+        full = {'kernelSize': args['kernelSize'], 'stride': args.get('stride', args['kernelSize']),
+                'padding': args.get('padding', 0), 'dilation': args.get('dilation', 1)}
+        if label == 'max_k2':
+            del full['stride']  # the default stride is the kernel size
+        shift = -20.0 if 'negative' in label else 0.0
+        # Distinct values: the gradient goes to the one arg-max of each window.
+        make = (lambda xs, shift: lambda r: [Inp(distinct(r, xs).array + shift)])(xs, shift)
+        fn = (lambda a: lambda x: F.max_pool2d(x, a['kernelSize'], a.get('stride', a['kernelSize']),
+                                               a['padding'], a['dilation']))(full)
+        f.add(label, 'maxPool2d', full, make, fn)
+    avgp = [
+        ('avg_k2', {'kernelSize': 2}, (2, 3, 6, 6)),
+        ('avg_k3_s2_p1_include_pad', {'kernelSize': 3, 'stride': 2, 'padding': 1, 'countIncludePad': True},
+         (1, 2, 7, 7)),
+        ('avg_k3_s2_p1_exclude_pad', {'kernelSize': 3, 'stride': 2, 'padding': 1, 'countIncludePad': False},
+         (1, 2, 7, 7)),
+        ('avg_rect', {'kernelSize': [3, 2], 'stride': [2, 1]}, (1, 2, 7, 5)),
+        ('avg_overlapping', {'kernelSize': 2, 'stride': 1, 'padding': 1, 'countIncludePad': False}, (1, 1, 4, 4)),
+    ]
+    for label, args, xs in avgp:
+        full = {'kernelSize': args['kernelSize'], 'stride': args.get('stride', args['kernelSize']),
+                'padding': args.get('padding', 0), 'countIncludePad': args.get('countIncludePad', True)}
+        if label == 'avg_k2':
+            del full['stride']
+        fn = (lambda a: lambda x: F.avg_pool2d(x, a['kernelSize'], a.get('stride', a['kernelSize']),
+                                               a['padding'], count_include_pad=a['countIncludePad']))(full)
+        f.add(label, 'avgPool2d', full, (lambda xs: lambda r: [randn(r, xs)])(xs), fn)
+    return f
+
+
+FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling]
+
+
+# ----------------------------------------------------------------------------
+# Writing and checking.
+
+def render(family):
+    lines = [json.dumps(c, sort_keys=True, separators=(',', ':'), allow_nan=False) for c in family.cases]
+    return '{"family":' + json.dumps(family.name) + ',"cases":[\n' + ',\n'.join(lines) + '\n]}\n'
+
+
+def generate(out_dir):
+    os.makedirs(out_dir, exist_ok=True)
+    names = set()
+    written = []
+    for make in FAMILIES:
+        family = make()
+        for c in family.cases:
+            if c['name'] in names:
+                raise ValueError(f'duplicate case name {c["name"]}')
+            names.add(c['name'])
+        path = os.path.join(out_dir, family.name + '.json')
+        with open(path, 'w', encoding='utf-8', newline='\n') as fh:
+            fh.write(render(family))
+        written.append((path, len(family.cases)))
+    return written
+
+
+def diff_values(a, b, where, out):
+    """Appends human-readable differences between two parsed fixtures to out."""
+    if len(out) >= 20:
+        return
+    if isinstance(a, bool) or isinstance(b, bool) or isinstance(a, str) or a is None or b is None:
+        if a != b or type(a) is not type(b):
+            out.append(f'{where}: committed {a!r}, fresh {b!r}')
+    elif isinstance(a, (int, float)) and isinstance(b, (int, float)):
+        if isinstance(a, int) and isinstance(b, int):
+            if a != b:
+                out.append(f'{where}: committed {a}, fresh {b}')
+        elif abs(a - b) > CHECK_ATOL + CHECK_RTOL * abs(b):
+            out.append(f'{where}: committed {a!r}, fresh {b!r}')
+    elif isinstance(a, list) and isinstance(b, list):
+        if len(a) != len(b):
+            out.append(f'{where}: committed length {len(a)}, fresh length {len(b)}')
+            return
+        for i, (x, y) in enumerate(zip(a, b)):
+            diff_values(x, y, f'{where}[{i}]', out)
+    elif isinstance(a, dict) and isinstance(b, dict):
+        if set(a) != set(b):
+            out.append(f'{where}: keys differ: committed {sorted(a)}, fresh {sorted(b)}')
+            return
+        for k in sorted(a):
+            sub = f'{where}.{k}' if where else k
+            if k == 'cases':
+                by_name = {c.get('name'): c for c in b[k]}
+                for i, c in enumerate(a[k]):
+                    if c.get('name') not in by_name:
+                        out.append(f'case {c.get("name")}: missing from fresh output')
+                    else:
+                        diff_values(c, by_name[c['name']], f'case {c["name"]}', out)
+                known = {c.get('name') for c in a[k]}
+                for c in b[k]:
+                    if c.get('name') not in known:
+                        out.append(f'case {c.get("name")}: new, not committed')
+            else:
+                diff_values(a[k], b[k], sub, out)
+    else:
+        out.append(f'{where}: committed {a!r}, fresh {b!r}')
+
+
+def check():
+    tmp = tempfile.mkdtemp(prefix='tensile-torch-fixtures-')
+    try:
+        fresh = generate(tmp)
+        failures = 0
+        fresh_names = {os.path.basename(p) for p, _ in fresh}
+        committed_names = set(os.listdir(OUT_DIR)) if os.path.isdir(OUT_DIR) else set()
+        for name in sorted(committed_names - fresh_names):
+            if name.endswith('.json'):
+                print(f'{name}: committed but no longer generated')
+                failures += 1
+        for path, _ in fresh:
+            name = os.path.basename(path)
+            committed = os.path.join(OUT_DIR, name)
+            if not os.path.exists(committed):
+                print(f'{name}: generated but not committed')
+                failures += 1
+                continue
+            with open(committed, 'rb') as fh:
+                old_bytes = fh.read()
+            with open(path, 'rb') as fh:
+                new_bytes = fh.read()
+            if old_bytes == new_bytes:
+                continue
+            diffs = []
+            try:
+                old = json.loads(old_bytes)
+            except ValueError as err:
+                old = None
+                diffs.append(f'committed file is not valid JSON: {err}')
+            if old is not None:
+                diff_values(old, json.loads(new_bytes), '', diffs)
+            if diffs:
+                failures += 1
+                print(f'{name}: differs from a fresh run')
+                for d in diffs[:20]:
+                    print(f'  {d}')
+            else:
+                print(f'{name}: bytes differ only in the last bits of floats (within {CHECK_RTOL:g}); ok')
+        if failures:
+            print(f'{failures} fixture file(s) out of date: regenerate with '
+                  f'/usr/bin/python3 {os.path.relpath(__file__)}', file=sys.stderr)
+            return 1
+        print(f'torch fixtures up to date ({len(fresh)} files, torch {torch.__version__})')
+        return 0
+    finally:
+        shutil.rmtree(tmp)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
+    parser.add_argument('--check', action='store_true', help='compare committed fixtures with a fresh run')
+    args = parser.parse_args()
+    if args.check:
+        sys.exit(check())
+    total_bytes = 0
+    for path, count in generate(OUT_DIR):
+        size = os.path.getsize(path)
+        total_bytes += size
+        print(f'{os.path.relpath(path)}: {count} cases, {size} bytes')
+    print(f'total {total_bytes} bytes (torch {torch.__version__})')
+
+
+if __name__ == '__main__':
+    main()
