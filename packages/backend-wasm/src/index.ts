@@ -1,1 +1,59 @@
-export {};
+/**
+ * @tensile/backend-wasm: Tensile's WebAssembly backend. Kernels are C
+ * compiled to wasm with 128-bit SIMD (csrc/), embedded in the package, and
+ * run on a pool of worker threads sharing one memory where the engine allows.
+ */
+import type { Backend } from '@tensile/core';
+import { WasmBackend } from './backend.js';
+import { Heap } from './heap.js';
+import { compileKernels, kernelImports, type KernelExports } from './module.js';
+import { ThreadPool, availableCores, canBlock } from './pool.js';
+
+export interface WasmOptions {
+  /**
+   * Threads the kernels may use, the calling thread included. Default: the
+   * cores available. Threads need SharedArrayBuffer (in browsers, a
+   * cross-origin-isolated page) and a thread allowed to block (Node's main
+   * thread, or a Web Worker); elsewhere the backend runs on one thread, with
+   * the same results.
+   */
+  threads?: number;
+  /** Initial heap size in MiB (it grows as needed). Default 16. */
+  initialMemoryMiB?: number;
+}
+
+/** The backend object `wasm()` resolves to. */
+export type WasmBackendInstance = Backend & {
+  /** Threads the kernels use (1 when single-threaded). */
+  readonly threads: number;
+};
+
+/**
+ * Creates the wasm backend.
+ *
+ * @example
+ * ```ts
+ * import * as t from '@tensile/core';
+ * import { wasm } from '@tensile/backend-wasm';
+ * await t.setBackend(wasm({ threads: 2 }));
+ * ```
+ */
+export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstance> {
+  const requested = options.threads ?? (await availableCores());
+  if (!Number.isInteger(requested) || requested < 1) {
+    throw new RangeError(`wasm backend: option 'threads' must be a positive integer, got ${String(options.threads)}`);
+  }
+  const threaded = requested > 1 && canBlock();
+  const initialPages = Math.max(1, Math.ceil(((options.initialMemoryMiB ?? 16) * 1024 * 1024) / 65536));
+  const memory = threaded
+    ? new WebAssembly.Memory({ initial: initialPages, maximum: 65536, shared: true })
+    : new WebAssembly.Memory({ initial: initialPages });
+  const module = await compileKernels(threaded);
+  const instance = await WebAssembly.instantiate(module, kernelImports(memory));
+  const exports = instance.exports as unknown as KernelExports;
+  const heap = new Heap(memory, exports.__heap_base.value as number);
+  const pool = threaded ? await ThreadPool.create(module, memory, exports, heap, requested - 1) : undefined;
+  return new WasmBackend(exports, heap, pool);
+}
+
+export { WasmBackend };

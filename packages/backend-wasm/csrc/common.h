@@ -1,0 +1,32 @@
+/* Shared definitions for the Tensile wasm kernels.
+ * Built freestanding (no libc): every pointer is an offset into the one
+ * WebAssembly.Memory that JS owns; JS allocates all buffers and workspaces. */
+#pragma once
+#include <stdint.h>
+#include <stddef.h>
+#include <wasm_simd128.h>
+
+#define EXPORT __attribute__((visibility("default")))
+#define INLINE static inline __attribute__((always_inline))
+
+typedef float f32;
+typedef double f64;
+typedef int32_t i32;
+typedef uint8_t u8;
+
+/* dtype codes shared with JS (src/dtypes.ts). */
+enum { DT_F32 = 0, DT_F64 = 1, DT_I32 = 2, DT_BOOL = 3 };
+
+/* Math the freestanding build lacks, imported from JS (Math.*). Used for
+ * float64 (accuracy) and for rare float32 ops; hot float32 ops use SIMD. */
+__attribute__((import_module("env"), import_name("exp"))) f64 js_exp(f64);
+__attribute__((import_module("env"), import_name("log"))) f64 js_log(f64);
+__attribute__((import_module("env"), import_name("log1p"))) f64 js_log1p(f64);
+__attribute__((import_module("env"), import_name("expm1"))) f64 js_expm1(f64);
+__attribute__((import_module("env"), import_name("sin"))) f64 js_sin(f64);
+__attribute__((import_module("env"), import_name("cos"))) f64 js_cos(f64);
+__attribute__((import_module("env"), import_name("tanh"))) f64 js_tanh(f64);
+__attribute__((import_module("env"), import_name("pow"))) f64 js_pow(f64, f64);
+
+void *memcpy(void *dst, const void *src, size_t n);
+void *memset(void *dst, int c, size_t n);

@@ -1,0 +1,237 @@
+/* im2col / col2im and conv2d (forward and both gradients) as im2col + GEMM
+ * per image. Each thread takes a range of images and owns its workspace. */
+#include "common.h"
+#include "gemm.h"
+
+/* Geometry as written by JS: the fields of Conv2dGeometry in order. */
+typedef struct {
+  i32 n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
+} Geo;
+
+static const i32 ELSIZE[4] = {4, 8, 4, 1};
+
+/* One image [c, h, w] -> cols [c*kh*kw, oh*ow]; padv points at one element. */
+#define IM2COL(T)                                                                          \
+  static void im2col_##T(const T *x, T *cols, const Geo *g, T pv) {                        \
+    i32 ohw = g->oh * g->ow;                                                               \
+    for (i32 ci = 0; ci < g->c; ci++) {                                                    \
+      const T *xc = x + (size_t)ci * g->h * g->w;                                          \
+      for (i32 i = 0; i < g->kh; i++) {                                                    \
+        for (i32 j = 0; j < g->kw; j++) {                                                  \
+          T *row = cols + (size_t)((ci * g->kh + i) * g->kw + j) * ohw;                    \
+          for (i32 oh = 0; oh < g->oh; oh++) {                                             \
+            T *o = row + oh * g->ow;                                                       \
+            i32 ih = oh * g->sh - g->pt + i * g->dh;                                       \
+            if (ih < 0 || ih >= g->h) {                                                    \
+              for (i32 ow = 0; ow < g->ow; ow++) o[ow] = pv;                               \
+              continue;                                                                    \
+            }                                                                              \
+            const T *xr = xc + (size_t)ih * g->w;                                          \
+            i32 iw0 = j * g->dw - g->pl;                                                   \
+            for (i32 ow = 0; ow < g->ow; ow++) {                                           \
+              i32 iw = iw0 + ow * g->sw;                                                   \
+              o[ow] = (iw >= 0 && iw < g->w) ? xr[iw] : pv;                                \
+            }                                                                              \
+          }                                                                                \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+/* cols [c*kh*kw, oh*ow] summed into one zeroed image [c, h, w]. */
+#define COL2IM(T)                                                                          \
+  static void col2im_##T(const T *cols, T *x, const Geo *g) {                              \
+    i32 ohw = g->oh * g->ow;                                                               \
+    for (size_t q = 0; q < (size_t)g->c * g->h * g->w; q++) x[q] = 0;                      \
+    for (i32 ci = 0; ci < g->c; ci++) {                                                    \
+      T *xc = x + (size_t)ci * g->h * g->w;                                                \
+      for (i32 i = 0; i < g->kh; i++) {                                                    \
+        for (i32 j = 0; j < g->kw; j++) {                                                  \
+          const T *row = cols + (size_t)((ci * g->kh + i) * g->kw + j) * ohw;              \
+          for (i32 oh = 0; oh < g->oh; oh++) {                                             \
+            i32 ih = oh * g->sh - g->pt + i * g->dh;                                       \
+            if (ih < 0 || ih >= g->h) continue;                                            \
+            const T *o = row + oh * g->ow;                                                 \
+            T *xr = xc + (size_t)ih * g->w;                                                \
+            i32 iw0 = j * g->dw - g->pl;                                                   \
+            for (i32 ow = 0; ow < g->ow; ow++) {                                           \
+              i32 iw = iw0 + ow * g->sw;                                                   \
+              if (iw >= 0 && iw < g->w) xr[iw] += o[ow];                                   \
+            }                                                                              \
+          }                                                                                \
+        }                                                                                  \
+      }                                                                                    \
+    }                                                                                      \
+  }
+
+IM2COL(f32)
+IM2COL(f64)
+IM2COL(i32)
+IM2COL(u8)
+COL2IM(f32)
+COL2IM(f64)
+COL2IM(i32)
+
+static void im2col_image(i32 dtype, const void *x, void *cols, const Geo *g, const void *padv) {
+  switch (dtype) {
+    case DT_F32: im2col_f32(x, cols, g, *(const f32 *)padv); break;
+    case DT_F64: im2col_f64(x, cols, g, *(const f64 *)padv); break;
+    case DT_I32: im2col_i32(x, cols, g, *(const i32 *)padv); break;
+    default: im2col_u8(x, cols, g, *(const u8 *)padv);
+  }
+}
+
+static void col2im_image(i32 dtype, const void *cols, void *x, const Geo *g) {
+  switch (dtype) {
+    case DT_F32: col2im_f32(cols, x, g); break;
+    case DT_F64: col2im_f64(cols, x, g); break;
+    default: col2im_i32(cols, x, g);
+  }
+}
+
+INLINE void split(i32 total, i32 tid, i32 nt, i32 *lo, i32 *hi) {
+  *lo = (i32)((int64_t)total * tid / nt);
+  *hi = (i32)((int64_t)total * (tid + 1) / nt);
+}
+
+/* args: [dtype, x, cols, geo, padValuePtr] */
+EXPORT void task_im2col(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0];
+  const Geo *g = (const Geo *)args[3];
+  i32 es = ELSIZE[dtype];
+  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
+  i32 n0, n1;
+  split(g->n, tid, nt, &n0, &n1);
+  for (i32 q = n0; q < n1; q++)
+    im2col_image(dtype, (const char *)args[1] + q * inImg, (char *)args[2] + q * colImg, g, (const void *)args[4]);
+}
+
+/* args: [dtype, cols, x, geo] */
+EXPORT void task_col2im(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0];
+  const Geo *g = (const Geo *)args[3];
+  i32 es = ELSIZE[dtype];
+  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
+  i32 n0, n1;
+  split(g->n, tid, nt, &n0, &n1);
+  for (i32 q = n0; q < n1; q++) col2im_image(dtype, (const char *)args[1] + q * colImg, (char *)args[2] + q * inImg, g);
+}
+
+/* True when im2col is the identity (1x1 kernel, stride 1, no padding). */
+INLINE i32 is_pointwise(const Geo *g) {
+  return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pl == 0 && g->oh == g->h &&
+         g->ow == g->w;
+}
+
+/* Bytes of workspace per thread for the conv tasks. */
+EXPORT i32 conv_workspace(i32 dtype, const Geo *g, i32 outChannels, i32 groups) {
+  i32 es = ELSIZE[dtype];
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow;
+  i32 cgkk = ckk / groups, og = outChannels / groups;
+  /* The largest GEMM: n is ohw (forward, backward input) or cgkk (filter). */
+  i32 n = ohw > cgkk ? ohw : cgkk;
+  i32 k = og > ohw ? og : ohw;
+  k = k > cgkk ? k : cgkk;
+  return ckk * ohw * es + sgemm_workspace(n, k) * 4 + 64;
+}
+
+/* args: [dtype, x, w, out, geo, outChannels, groups, ws, wsStride] */
+EXPORT void task_conv2d(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0], O = args[5], G = args[6];
+  const Geo *g = (const Geo *)args[4];
+  i32 es = ELSIZE[dtype];
+  char *cols = (char *)(args[7] + tid * args[8]);
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *gws = cols + (size_t)ckk * ohw * es;
+  i32 pw = is_pointwise(g);
+  const u8 zero[8] = {0};
+  i32 n0, n1;
+  split(g->n, tid, nt, &n0, &n1);
+  for (i32 q = n0; q < n1; q++) {
+    const char *x = (const char *)args[1] + (size_t)q * g->c * g->h * g->w * es;
+    const char *B = x;
+    if (!pw) {
+      im2col_image(dtype, x, cols, g, zero);
+      B = cols;
+    }
+    char *out = (char *)args[3] + (size_t)q * O * ohw * es;
+    for (i32 gi = 0; gi < G; gi++) {
+      /* out_g [og, ohw] = W_g [og, cgkk] . cols_g [cgkk, ohw] */
+      gemm_rows(dtype, (const char *)args[2] + (size_t)gi * og * cgkk * es, B + (size_t)gi * cgkk * ohw * es,
+                out + (size_t)gi * og * ohw * es, og, ohw, cgkk, 0, 0, 0, og, 0, gws);
+    }
+  }
+}
+
+/* args: [dtype, dy, w, dx, geo, outChannels, groups, ws, wsStride] */
+EXPORT void task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0], O = args[5], G = args[6];
+  const Geo *g = (const Geo *)args[4];
+  i32 es = ELSIZE[dtype];
+  char *cols = (char *)(args[7] + tid * args[8]);
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *gws = cols + (size_t)ckk * ohw * es;
+  i32 pw = is_pointwise(g);
+  i32 n0, n1;
+  split(g->n, tid, nt, &n0, &n1);
+  for (i32 q = n0; q < n1; q++) {
+    const char *dy = (const char *)args[1] + (size_t)q * O * ohw * es;
+    char *dx = (char *)args[3] + (size_t)q * g->c * g->h * g->w * es;
+    char *C = pw ? dx : cols;
+    for (i32 gi = 0; gi < G; gi++) {
+      /* dcols_g [cgkk, ohw] = W_g^T . dy_g, W_g stored [og, cgkk] */
+      gemm_rows(dtype, (const char *)args[2] + (size_t)gi * og * cgkk * es, dy + (size_t)gi * og * ohw * es,
+                C + (size_t)gi * cgkk * ohw * es, cgkk, ohw, og, 1, 0, 0, cgkk, 0, gws);
+    }
+    if (!pw) col2im_image(dtype, cols, dx, g);
+  }
+}
+
+/* args: [dtype, x, dy, dw, geo, outChannels, groups, ws, wsStride, partials]
+ * Thread 0 writes dw; thread t > 0 writes its partial sum at
+ * partials + (t-1) * |dw|, which JS then adds into dw. */
+EXPORT void task_conv2d_bwd_filter(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0], O = args[5], G = args[6];
+  const Geo *g = (const Geo *)args[4];
+  i32 es = ELSIZE[dtype];
+  char *cols = (char *)(args[7] + tid * args[8]);
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *gws = cols + (size_t)ckk * ohw * es;
+  char *dw = tid == 0 ? (char *)args[3] : (char *)args[9] + (size_t)(tid - 1) * O * cgkk * es;
+  i32 pw = is_pointwise(g);
+  const u8 zero[8] = {0};
+  i32 n0, n1;
+  split(g->n, tid, nt, &n0, &n1);
+  if (n0 == n1) memset(dw, 0, (size_t)O * cgkk * es);
+  for (i32 q = n0; q < n1; q++) {
+    const char *x = (const char *)args[1] + (size_t)q * g->c * g->h * g->w * es;
+    const char *dy = (const char *)args[2] + (size_t)q * O * ohw * es;
+    const char *B = x;
+    if (!pw) {
+      im2col_image(dtype, x, cols, g, zero);
+      B = cols;
+    }
+    for (i32 gi = 0; gi < G; gi++) {
+      /* dW_g [og, cgkk] += dy_g [og, ohw] . cols_g^T, cols_g stored [cgkk, ohw] */
+      gemm_rows(dtype, dy + (size_t)gi * og * ohw * es, B + (size_t)gi * cgkk * ohw * es,
+                dw + (size_t)gi * og * cgkk * es, og, cgkk, ohw, 0, 1, 0, og, q > n0, gws);
+    }
+  }
+}
+
+/* dst[i] += src[i] for n elements of a numeric dtype. */
+EXPORT void add_into(i32 dtype, void *dst, const void *src, i32 n) {
+  if (dtype == DT_F32) {
+    f32 *d = dst;
+    const f32 *s = src;
+    for (i32 i = 0; i < n; i++) d[i] += s[i];
+  } else if (dtype == DT_F64) {
+    f64 *d = dst;
+    const f64 *s = src;
+    for (i32 i = 0; i < n; i++) d[i] += s[i];
+  } else {
+    i32 *d = dst;
+    const i32 *s = src;
+    for (i32 i = 0; i < n; i++) d[i] += s[i];
+  }
+}

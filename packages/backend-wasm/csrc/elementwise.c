@@ -1,0 +1,413 @@
+/* Elementwise unary, binary (broadcast), where, clamp and cast kernels.
+ * Broadcast kernels take a descriptor written by JS (src/layout.ts):
+ *   desc = [rank, shape[rank], strides of each operand[rank]...]
+ * with axes already collapsed, so the last axis has operand strides 0 or 1.
+ * Work is split over the rows (all axes but the last) in [row0, row1). */
+#include "common.h"
+#include "vmath.h"
+
+enum { U_NEG, U_ABS, U_SIGN, U_SQUARE, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL, U_SIN,
+       U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_NOT, U_ISNAN, U_ISINF };
+
+enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_MOD, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
+
+__attribute__((import_module("env"), import_name("fmod"))) f64 js_fmod(f64, f64);
+
+/* ---------- unary ---------- */
+
+/* Applies a SIMD function to n floats, the tail through a padded vector. */
+#define SIMD_MAP_F32(FN)                                      \
+  {                                                           \
+    i32 i = 0;                                                \
+    for (; i + 4 <= n; i += 4) wasm_v128_store(o + i, FN(wasm_v128_load(x + i))); \
+    if (i < n) {                                              \
+      f32 t[4] = {0, 0, 0, 0};                                \
+      for (i32 j = 0; i + j < n; j++) t[j] = x[i + j];        \
+      wasm_v128_store(t, FN(wasm_v128_load(t)));              \
+      for (i32 j = 0; i + j < n; j++) o[i + j] = t[j];        \
+    }                                                         \
+    return;                                                   \
+  }
+
+#define MAP(EXPR)                                  \
+  {                                                \
+    for (i32 i = 0; i < n; i++) {                  \
+      T v = x[i];                                  \
+      o[i] = (EXPR);                               \
+    }                                              \
+    return;                                        \
+  }
+
+static void unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
+  typedef f32 T;
+  switch (op) {
+    case U_NEG: MAP(-v)
+    case U_ABS: MAP(__builtin_fabsf(v))
+    case U_SIGN: MAP(v > 0 ? 1.0f : v < 0 ? -1.0f : v)
+    case U_SQUARE: MAP(v * v)
+    case U_EXP: SIMD_MAP_F32(v_exp)
+    case U_LOG: SIMD_MAP_F32(v_log)
+    case U_LOG1P: MAP((f32)js_log1p(v))
+    case U_EXPM1: MAP((f32)js_expm1(v))
+    case U_SQRT: MAP(__builtin_sqrtf(v))
+    case U_RSQRT: MAP(1.0f / __builtin_sqrtf(v))
+    case U_RECIPROCAL: MAP(1.0f / v)
+    case U_SIN: MAP((f32)js_sin(v))
+    case U_COS: MAP((f32)js_cos(v))
+    case U_TANH: SIMD_MAP_F32(v_tanh)
+    case U_SIGMOID: SIMD_MAP_F32(v_sigmoid)
+    case U_ERF: MAP((f32)erf_f64(v))
+    case U_RELU: MAP(v > 0 ? v : (v != v ? v : 0.0f))
+    case U_FLOOR: MAP(__builtin_floorf(v))
+    case U_CEIL: MAP(__builtin_ceilf(v))
+    case U_ROUND: MAP(__builtin_rintf(v))
+  }
+}
+
+static void unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
+  typedef f64 T;
+  switch (op) {
+    case U_NEG: MAP(-v)
+    case U_ABS: MAP(__builtin_fabs(v))
+    case U_SIGN: MAP(v > 0 ? 1.0 : v < 0 ? -1.0 : v)
+    case U_SQUARE: MAP(v * v)
+    case U_EXP: MAP(js_exp(v))
+    case U_LOG: MAP(js_log(v))
+    case U_LOG1P: MAP(js_log1p(v))
+    case U_EXPM1: MAP(js_expm1(v))
+    case U_SQRT: MAP(__builtin_sqrt(v))
+    case U_RSQRT: MAP(1.0 / __builtin_sqrt(v))
+    case U_RECIPROCAL: MAP(1.0 / v)
+    case U_SIN: MAP(js_sin(v))
+    case U_COS: MAP(js_cos(v))
+    case U_TANH: MAP(js_tanh(v))
+    case U_SIGMOID: MAP(1.0 / (1.0 + js_exp(-v)))
+    case U_ERF: MAP(erf_f64(v))
+    case U_RELU: MAP(v > 0 ? v : (v != v ? v : 0.0))
+    case U_FLOOR: MAP(__builtin_floor(v))
+    case U_CEIL: MAP(__builtin_ceil(v))
+    case U_ROUND: MAP(__builtin_rint(v))
+  }
+}
+
+static void unary_i32(i32 op, const i32 *x, i32 *o, i32 n) {
+  typedef i32 T;
+  switch (op) {
+    case U_NEG: MAP(-v)
+    case U_ABS: MAP(v < 0 ? -v : v)
+    case U_SIGN: MAP(v > 0 ? 1 : v < 0 ? -1 : 0)
+    case U_SQUARE: MAP(v * v)
+    case U_RELU: MAP(v > 0 ? v : 0)
+    default: MAP(v) /* floor/ceil/round of an integer */
+  }
+}
+
+/* Returns 0 on success, 1 when the op/dtype pair is unsupported. */
+EXPORT i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n) {
+  if (op == U_ISNAN || op == U_ISINF) {
+    u8 *o = out;
+    if (dtype == DT_F32) {
+      const f32 *a = x;
+      for (i32 i = 0; i < n; i++) o[i] = op == U_ISNAN ? a[i] != a[i] : __builtin_fabsf(a[i]) == __builtin_inff();
+    } else if (dtype == DT_F64) {
+      const f64 *a = x;
+      for (i32 i = 0; i < n; i++) o[i] = op == U_ISNAN ? a[i] != a[i] : __builtin_fabs(a[i]) == __builtin_inf();
+    } else {
+      for (i32 i = 0; i < n; i++) o[i] = 0;
+    }
+    return 0;
+  }
+  if (dtype == DT_BOOL) {
+    const u8 *a = x;
+    u8 *o = out;
+    switch (op) {
+      case U_NOT: for (i32 i = 0; i < n; i++) o[i] = !a[i]; return 0;
+      case U_ABS: case U_RELU: case U_SQUARE: case U_SIGN: case U_FLOOR: case U_CEIL: case U_ROUND:
+        for (i32 i = 0; i < n; i++) o[i] = a[i]; return 0;
+    }
+    return 1;
+  }
+  if (op == U_NOT) return 1;
+  if (dtype == DT_F32) unary_f32(op, x, out, n);
+  else if (dtype == DT_F64) unary_f64(op, x, out, n);
+  else if (dtype == DT_I32) {
+    if (op >= U_EXP && op <= U_ERF) return 1;
+    unary_i32(op, x, out, n);
+  }
+  return 0;
+}
+
+/* ---------- binary ---------- */
+
+/* One row of n outputs; sa/sb are the last-axis strides (0 or 1). The four
+ * stride cases are separate loops so clang vectorises each one. */
+#define ROW(EXPR)                                                    \
+  {                                                                  \
+    if (sa && sb) {                                                  \
+      for (i32 i = 0; i < n; i++) { T x = a[i], y = b[i]; o[i] = (EXPR); } \
+    } else if (sa) {                                                 \
+      T y = b[0];                                                    \
+      for (i32 i = 0; i < n; i++) { T x = a[i]; o[i] = (EXPR); }     \
+    } else if (sb) {                                                 \
+      T x = a[0];                                                    \
+      for (i32 i = 0; i < n; i++) { T y = b[i]; o[i] = (EXPR); }     \
+    } else {                                                         \
+      T x = a[0], y = b[0];                                          \
+      O r = (EXPR);                                                  \
+      for (i32 i = 0; i < n; i++) o[i] = r;                          \
+    }                                                                \
+    return;                                                          \
+  }
+
+#define NANMAX(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (x) > (y) ? (x) : (y))
+#define NANMIN(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (x) < (y) ? (x) : (y))
+
+INLINE f64 fmod_floor(f64 x, f64 y) {
+  f64 r = js_fmod(x, y);
+  if (r != 0 && ((r < 0) != (y < 0))) r += y;
+  return r;
+}
+
+INLINE f64 pow_f64(f64 x, f64 y) {
+  /* C/PyTorch: pow(1, y) = 1 and pow(-1, +-inf) = 1, where Math.pow gives NaN. */
+  if (x == 1 || (x == -1 && __builtin_fabs(y) == __builtin_inf())) return 1;
+  return js_pow(x, y);
+}
+
+INLINE i32 pow_i32(i32 x, i32 y) {
+  if (y < 0) return x == 1 ? 1 : x == -1 ? ((y & 1) ? -1 : 1) : 0;
+  i32 r = 1;
+  while (y) {
+    if (y & 1) r *= x;
+    x *= x;
+    y >>= 1;
+  }
+  return r;
+}
+
+INLINE i32 div_i32(i32 x, i32 y) { return y == 0 ? 0 : y == -1 ? -x : x / y; }
+INLINE i32 mod_i32(i32 x, i32 y) {
+  if (y == 0 || y == -1) return 0;
+  i32 r = x % y;
+  return (r != 0 && ((r < 0) != (y < 0))) ? r + y : r;
+}
+
+#define ARITH_F(TT)                                    \
+  static void arith_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, TT *o, i32 n) { \
+    typedef TT T;                                      \
+    typedef TT O;                                      \
+    switch (op) {                                      \
+      case B_ADD: ROW(x + y)                           \
+      case B_SUB: ROW(x - y)                           \
+      case B_MUL: ROW(x * y)                           \
+      case B_DIV: ROW(x / y)                           \
+      case B_POW: ROW((T)pow_f64(x, y))                \
+      case B_MAX: ROW(NANMAX(x, y))                    \
+      case B_MIN: ROW(NANMIN(x, y))                    \
+      case B_MOD: ROW((T)fmod_floor(x, y))             \
+    }                                                  \
+  }
+ARITH_F(f32)
+ARITH_F(f64)
+
+static void arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o, i32 n) {
+  typedef i32 T;
+  typedef i32 O;
+  switch (op) {
+    case B_ADD: ROW(x + y)
+    case B_SUB: ROW(x - y)
+    case B_MUL: ROW(x * y)
+    case B_DIV: ROW(div_i32(x, y))
+    case B_POW: ROW(pow_i32(x, y))
+    case B_MAX: ROW(x > y ? x : y)
+    case B_MIN: ROW(x < y ? x : y)
+    case B_MOD: ROW(mod_i32(x, y))
+  }
+}
+
+/* bool arithmetic as logic: add/max = or, mul/min = and. */
+static void arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i32 n) {
+  typedef u8 T;
+  typedef u8 O;
+  switch (op) {
+    case B_ADD: case B_MAX: case B_OR: ROW((x | y) != 0)
+    case B_MUL: case B_MIN: case B_AND: ROW((x & y) != 0)
+    case B_SUB: ROW((x ^ y) != 0)
+  }
+}
+
+#define COMPARE(TT)                                    \
+  static void compare_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, u8 *o, i32 n) { \
+    typedef TT T;                                      \
+    typedef u8 O;                                      \
+    switch (op) {                                      \
+      case B_EQ: ROW(x == y)                           \
+      case B_NE: ROW(x != y)                           \
+      case B_LT: ROW(x < y)                            \
+      case B_LE: ROW(x <= y)                           \
+      case B_GT: ROW(x > y)                            \
+      case B_GE: ROW(x >= y)                           \
+    }                                                  \
+  }
+COMPARE(f32)
+COMPARE(f64)
+COMPARE(i32)
+COMPARE(u8)
+
+static const i32 ELSIZE[4] = {4, 8, 4, 1};
+
+/* Row r of the odometer over desc's leading axes -> element offsets. */
+INLINE void row_offsets(const i32 *desc, i32 nops, i32 r, i32 *offs) {
+  i32 rank = desc[0];
+  const i32 *shape = desc + 1;
+  for (i32 q = 0; q < nops; q++) offs[q] = 0;
+  for (i32 d = rank - 2; d >= 0; d--) {
+    i32 idx = r % shape[d];
+    r /= shape[d];
+    for (i32 q = 0; q < nops; q++) offs[q] += idx * desc[1 + rank * (q + 1) + d];
+  }
+}
+
+EXPORT i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, const i32 *desc, i32 row0, i32 row1) {
+  i32 rank = desc[0];
+  i32 n = desc[rank];
+  i32 sa = desc[1 + rank + rank - 1], sb = desc[1 + 2 * rank + rank - 1];
+  i32 es = ELSIZE[dtype];
+  i32 cmp = op >= B_EQ && op <= B_GE;
+  if (dtype == DT_BOOL && !cmp && op != B_AND && op != B_OR && op != B_ADD && op != B_MUL && op != B_MAX &&
+      op != B_MIN && op != B_SUB)
+    return 1;
+  if (dtype != DT_BOOL && (op == B_AND || op == B_OR)) return 1;
+  i32 offs[2];
+  for (i32 r = row0; r < row1; r++) {
+    row_offsets(desc, 2, r, offs);
+    const char *pa = (const char *)a + (size_t)offs[0] * es;
+    const char *pb = (const char *)b + (size_t)offs[1] * es;
+    size_t oo = (size_t)r * n;
+    if (cmp) {
+      u8 *po = (u8 *)out + oo;
+      switch (dtype) {
+        case DT_F32: compare_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
+        case DT_F64: compare_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
+        case DT_I32: compare_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
+        default: compare_u8(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n);
+      }
+    } else {
+      void *po = (char *)out + oo * es;
+      switch (dtype) {
+        case DT_F32: arith_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
+        case DT_F64: arith_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
+        case DT_I32: arith_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
+        default: arith_bool(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n);
+      }
+    }
+  }
+  return 0;
+}
+
+/* ---------- where ---------- */
+
+#define WHERE_ROW(T)                                                        \
+  {                                                                         \
+    const T *pa = (const T *)a + offs[1], *pb = (const T *)b + offs[2];     \
+    T *po = (T *)out + (size_t)r * n;                                       \
+    for (i32 i = 0; i < n; i++) po[i] = pc[i * sc] ? pa[i * sa] : pb[i * sb]; \
+    break;                                                                  \
+  }
+
+/* desc holds strides for cond, a, b in that order. */
+EXPORT void where(const u8 *cond, const void *a, const void *b, void *out, i32 elsize, const i32 *desc, i32 row0,
+                  i32 row1) {
+  i32 rank = desc[0];
+  i32 n = desc[rank];
+  i32 sc = desc[1 + rank + rank - 1], sa = desc[1 + 2 * rank + rank - 1], sb = desc[1 + 3 * rank + rank - 1];
+  i32 offs[3];
+  for (i32 r = row0; r < row1; r++) {
+    row_offsets(desc, 3, r, offs);
+    const u8 *pc = cond + offs[0];
+    switch (elsize) {
+      case 1: WHERE_ROW(u8)
+      case 4: WHERE_ROW(i32)
+      default: WHERE_ROW(f64)
+    }
+  }
+}
+
+/* ---------- clamp ---------- */
+
+EXPORT void clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
+  if (dtype == DT_F32) {
+    const f32 *a = x;
+    f32 *o = out;
+    f32 l = (f32)lo, h = (f32)hi;
+    for (i32 i = 0; i < n; i++) {
+      f32 v = a[i];
+      v = v < l ? l : v;
+      o[i] = v > h ? h : v;
+    }
+  } else if (dtype == DT_F64) {
+    const f64 *a = x;
+    f64 *o = out;
+    for (i32 i = 0; i < n; i++) {
+      f64 v = a[i];
+      v = v < lo ? lo : v;
+      o[i] = v > hi ? hi : v;
+    }
+  } else if (dtype == DT_I32) {
+    const i32 *a = x;
+    i32 *o = out;
+    /* Integer bounds: ceil of lo, floor of hi, so clamp(x, 0.5, 2.5) keeps 1..2. */
+    f64 lc = __builtin_ceil(lo), hf = __builtin_floor(hi);
+    i32 l = lc < -2147483648.0 ? (i32)0x80000000 : lc > 2147483647.0 ? 0x7fffffff : (i32)lc;
+    i32 h = hf < -2147483648.0 ? (i32)0x80000000 : hf > 2147483647.0 ? 0x7fffffff : (i32)hf;
+    for (i32 i = 0; i < n; i++) {
+      i32 v = a[i];
+      v = v < l ? l : v;
+      o[i] = v > h ? h : v;
+    }
+  } else {
+    const u8 *a = x;
+    u8 *o = out;
+    for (i32 i = 0; i < n; i++) {
+      f64 v = a[i];
+      v = v < lo ? lo : v;
+      o[i] = (v > hi ? hi : v) != 0;
+    }
+  }
+}
+
+/* ---------- cast ---------- */
+
+/* Float -> int32 truncates toward zero and saturates (NaN -> 0), the
+ * non-trapping conversion; anything -> bool is x != 0 (NaN -> true). */
+#define CAST_LOOP(TI, TO, EXPR)                         \
+  {                                                     \
+    const TI *a = x;                                    \
+    TO *o = out;                                        \
+    for (i32 i = 0; i < n; i++) {                       \
+      TI v = a[i];                                      \
+      o[i] = (EXPR);                                    \
+    }                                                   \
+    return;                                             \
+  }
+
+EXPORT void cast(i32 from, i32 to, const void *x, void *out, i32 n) {
+  switch (from * 4 + to) {
+    case DT_F32 * 4 + DT_F32: CAST_LOOP(f32, f32, v)
+    case DT_F32 * 4 + DT_F64: CAST_LOOP(f32, f64, v)
+    case DT_F32 * 4 + DT_I32: CAST_LOOP(f32, i32, (i32)v)
+    case DT_F32 * 4 + DT_BOOL: CAST_LOOP(f32, u8, v != 0)
+    case DT_F64 * 4 + DT_F32: CAST_LOOP(f64, f32, (f32)v)
+    case DT_F64 * 4 + DT_F64: CAST_LOOP(f64, f64, v)
+    case DT_F64 * 4 + DT_I32: CAST_LOOP(f64, i32, (i32)v)
+    case DT_F64 * 4 + DT_BOOL: CAST_LOOP(f64, u8, v != 0)
+    case DT_I32 * 4 + DT_F32: CAST_LOOP(i32, f32, (f32)v)
+    case DT_I32 * 4 + DT_F64: CAST_LOOP(i32, f64, v)
+    case DT_I32 * 4 + DT_I32: CAST_LOOP(i32, i32, v)
+    case DT_I32 * 4 + DT_BOOL: CAST_LOOP(i32, u8, v != 0)
+    case DT_BOOL * 4 + DT_F32: CAST_LOOP(u8, f32, v)
+    case DT_BOOL * 4 + DT_F64: CAST_LOOP(u8, f64, v)
+    case DT_BOOL * 4 + DT_I32: CAST_LOOP(u8, i32, v)
+    case DT_BOOL * 4 + DT_BOOL: CAST_LOOP(u8, u8, v != 0)
+  }
+}

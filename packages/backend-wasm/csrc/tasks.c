@@ -1,0 +1,143 @@
+/* Thread entry points. Every task has the signature (args, tid, nthreads):
+ * JS writes args into memory once, runs tid 0 on the calling thread and
+ * tids 1.. on workers, and each task picks its own share of the work. */
+#include "common.h"
+#include "gemm.h"
+#include "vmath.h"
+
+INLINE void split(i32 total, i32 tid, i32 nt, i32 *lo, i32 *hi) {
+  *lo = (i32)((int64_t)total * tid / nt);
+  *hi = (i32)((int64_t)total * (tid + 1) / nt);
+}
+
+static const i32 ELSIZE[4] = {4, 8, 4, 1};
+
+void epilogue_f32(f32 *C, const f32 *bias, i32 n, i32 r0, i32 r1, i32 relu);
+void epilogue_f64(f64 *C, const f64 *bias, i32 n, i32 r0, i32 r1, i32 relu);
+void epilogue_i32(i32 *C, const i32 *bias, i32 n, i32 r0, i32 r1, i32 relu);
+
+/* args: [dtype, a, b, c, bias (0 = none), batch, m, n, k, transA, transB,
+ *        aBatched, bBatched, relu, ws, wsStride]
+ * Splits the batch when it has at least one entry per thread, else rows
+ * (in multiples of 4, the micro-kernel height). */
+EXPORT void task_matmul(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0], batch = args[5], m = args[6], n = args[7], k = args[8];
+  i32 es = ELSIZE[dtype];
+  void *ws = (void *)(args[14] + tid * args[15]);
+  i32 b0 = 0, b1 = batch, r0 = 0, r1 = m;
+  if (batch >= nt) {
+    split(batch, tid, nt, &b0, &b1);
+  } else {
+    i32 blocks = (m + 3) / 4;
+    split(blocks, tid, nt, &r0, &r1);
+    r0 *= 4;
+    r1 = r1 * 4 < m ? r1 * 4 : m;
+  }
+  if (r0 >= r1) return;
+  for (i32 bi = b0; bi < b1; bi++) {
+    const char *A = (const char *)args[1] + (args[11] ? (size_t)bi * m * k * es : 0);
+    const char *B = (const char *)args[2] + (args[12] ? (size_t)bi * k * n * es : 0);
+    char *C = (char *)args[3] + (size_t)bi * m * n * es;
+    gemm_rows(dtype, A, B, C, m, n, k, args[9], args[10], r0, r1, 0, ws);
+    if (args[4] || args[13]) {
+      if (dtype == DT_F32) epilogue_f32((f32 *)C, (const f32 *)args[4], n, r0, r1, args[13]);
+      else if (dtype == DT_F64) epilogue_f64((f64 *)C, (const f64 *)args[4], n, r0, r1, args[13]);
+      else epilogue_i32((i32 *)C, (const i32 *)args[4], n, r0, r1, args[13]);
+    }
+  }
+}
+
+/* Softmax / log-softmax of one float32 row, numerically stable (x - max). */
+static void softmax_row_f32(const f32 *x, f32 *o, i32 n, i32 logv) {
+  f32 mx = -__builtin_inff();
+  for (i32 i = 0; i < n; i++) mx = (x[i] != x[i] || x[i] > mx) ? x[i] : mx;
+  if (mx != mx) {
+    for (i32 i = 0; i < n; i++) o[i] = mx;
+    return;
+  }
+  /* A row of all -inf (or +inf max) has no finite shift: fall back to 0. */
+  if (mx == -__builtin_inff() || mx == __builtin_inff()) mx = mx == __builtin_inff() ? mx : 0;
+  v128_t vm = wasm_f32x4_splat(mx);
+  v128_t acc = wasm_f32x4_splat(0);
+  i32 i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t e = v_exp(wasm_f32x4_sub(wasm_v128_load(x + i), vm));
+    if (!logv) wasm_v128_store(o + i, e);
+    acc = wasm_f32x4_add(acc, e);
+  }
+  f32 sum = (wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1)) +
+            (wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3));
+  if (i < n) {
+    f32 t[4] = {-__builtin_inff(), -__builtin_inff(), -__builtin_inff(), -__builtin_inff()};
+    for (i32 j = 0; i + j < n; j++) t[j] = x[i + j];
+    wasm_v128_store(t, v_exp(wasm_f32x4_sub(wasm_v128_load(t), vm)));
+    for (i32 j = 0; i + j < n; j++) {
+      if (!logv) o[i + j] = t[j];
+      sum += t[j];
+    }
+  }
+  if (logv) {
+    f32 ls = wasm_f32x4_extract_lane(v_log(wasm_f32x4_splat(sum)), 0) + mx;
+    for (i32 j = 0; j < n; j++) o[j] = x[j] - ls;
+  } else {
+    f32 inv = 1.0f / sum;
+    for (i32 j = 0; j < n; j++) o[j] *= inv;
+  }
+}
+
+static void softmax_row_f64(const f64 *x, f64 *o, i32 n, i32 logv) {
+  f64 mx = -__builtin_inf();
+  for (i32 i = 0; i < n; i++) mx = (x[i] != x[i] || x[i] > mx) ? x[i] : mx;
+  if (mx != mx) {
+    for (i32 i = 0; i < n; i++) o[i] = mx;
+    return;
+  }
+  if (mx == -__builtin_inf() || mx == __builtin_inf()) mx = mx == __builtin_inf() ? mx : 0;
+  f64 sum = 0;
+  for (i32 i = 0; i < n; i++) {
+    f64 e = js_exp(x[i] - mx);
+    if (!logv) o[i] = e;
+    sum += e;
+  }
+  if (logv) {
+    f64 ls = js_log(sum) + mx;
+    for (i32 j = 0; j < n; j++) o[j] = x[j] - ls;
+  } else {
+    for (i32 j = 0; j < n; j++) o[j] /= sum;
+  }
+}
+
+/* args: [dtype, x, out, rows, cols, log] */
+EXPORT void task_softmax(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[0], rows = args[3], cols = args[4], logv = args[5];
+  i32 r0, r1;
+  split(rows, tid, nt, &r0, &r1);
+  for (i32 r = r0; r < r1; r++) {
+    if (dtype == DT_F32)
+      softmax_row_f32((const f32 *)args[1] + (size_t)r * cols, (f32 *)args[2] + (size_t)r * cols, cols, logv);
+    else
+      softmax_row_f64((const f64 *)args[1] + (size_t)r * cols, (f64 *)args[2] + (size_t)r * cols, cols, logv);
+  }
+}
+
+i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, const i32 *desc, i32 row0, i32 row1);
+i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n);
+
+/* args: [op, dtype, a, b, out, desc, rows] */
+EXPORT void task_binary(const i32 *args, i32 tid, i32 nt) {
+  i32 r0, r1;
+  split(args[6], tid, nt, &r0, &r1);
+  binary(args[0], args[1], (const void *)args[2], (const void *)args[3], (void *)args[4], (const i32 *)args[5], r0, r1);
+}
+
+/* args: [op, dtype, x, out, n]; splits in multiples of 16 elements. */
+EXPORT void task_unary(const i32 *args, i32 tid, i32 nt) {
+  i32 dtype = args[1], n = args[4];
+  i32 es = ELSIZE[dtype], oes = (args[0] >= 21) ? 1 : es; /* isnan/isinf write bools */
+  i32 lo, hi;
+  split((n + 15) / 16, tid, nt, &lo, &hi);
+  lo *= 16;
+  hi = hi * 16 < n ? hi * 16 : n;
+  if (lo >= hi) return;
+  unary(args[0], dtype, (const char *)args[2] + (size_t)lo * es, (char *)args[3] + (size_t)lo * oes, hi - lo);
+}

@@ -1,0 +1,71 @@
+import { SINGLE_WASM, THREADS_WASM } from './generated/wasm-modules.js';
+
+/** The C kernels' exports (see csrc/); pointers are byte offsets into memory. */
+export interface KernelExports {
+  __heap_base: WebAssembly.Global;
+  __stack_pointer: WebAssembly.Global;
+  unary(op: number, dtype: number, x: number, out: number, n: number): number;
+  binary(op: number, dtype: number, a: number, b: number, out: number, desc: number, row0: number, row1: number): number;
+  where(cond: number, a: number, b: number, out: number, elsize: number, desc: number, row0: number, row1: number): void;
+  clamp(dtype: number, x: number, out: number, n: number, lo: number, hi: number): void;
+  cast(from: number, to: number, x: number, out: number, n: number): void;
+  reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): void;
+  strided(x: number, out: number, elsize: number, desc: number, row0: number, row1: number): void;
+  concat(xs: number, widths: number, count: number, outer: number, elsize: number, out: number): void;
+  pad(x: number, out: number, elsize: number, desc: number, value: number): void;
+  gather(x: number, out: number, elsize: number, outer: number, n: number, inner: number, idx: number, m: number): void;
+  scatter_add(dtype: number, src: number, out: number, outer: number, m: number, inner: number, idx: number, n: number): number;
+  add_into(dtype: number, dst: number, src: number, n: number): void;
+  sgemm_workspace(n: number, k: number): number;
+  conv_workspace(dtype: number, geo: number, outChannels: number, groups: number): number;
+  [task: `task_${string}`]: (args: number, tid: number, nthreads: number) => void;
+}
+
+/** The multi-threaded entry points, by index, as workers are told to run them. */
+export const TASKS = [
+  'task_matmul',
+  'task_softmax',
+  'task_im2col',
+  'task_col2im',
+  'task_conv2d',
+  'task_conv2d_bwd_input',
+  'task_conv2d_bwd_filter',
+  'task_binary',
+  'task_unary',
+] as const;
+export type TaskName = (typeof TASKS)[number];
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  // atob exists in Node ≥ 16 and every browser; no Buffer needed.
+  const bin = atob(b64);
+  const bytes = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+  return bytes;
+}
+
+/** Compiles one of the embedded modules. */
+export function compileKernels(threads: boolean): Promise<WebAssembly.Module> {
+  return WebAssembly.compile(decodeBase64(threads ? THREADS_WASM : SINGLE_WASM));
+}
+
+/**
+ * The JS functions the kernels import: Math for float64 (and rare float32)
+ * transcendentals, `%` for fmod. Also built inside workers from the same text
+ * (see worker-source.ts), so keep this list in sync with it.
+ */
+export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
+  return {
+    env: {
+      memory,
+      exp: Math.exp,
+      log: Math.log,
+      log1p: Math.log1p,
+      expm1: Math.expm1,
+      sin: Math.sin,
+      cos: Math.cos,
+      tanh: Math.tanh,
+      pow: Math.pow,
+      fmod: (a: number, b: number) => a % b,
+    },
+  };
+}
