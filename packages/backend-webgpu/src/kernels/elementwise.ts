@@ -32,7 +32,7 @@ function unaryExpr(op: UnaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] |
       abs: 'abs(x)',
       sign: 'sign_f(x)',
       square: 'x * x',
-      exp: 'exp(x)',
+      exp: 'exp_f(x)',
       log: 'log_f(x)',
       log1p: 'log1p_f(x)',
       expm1: 'expm1_f(x)',

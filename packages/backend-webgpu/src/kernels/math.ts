@@ -5,10 +5,32 @@
  * 0), so every special case is handled explicitly before the builtin runs.
  */
 export const MATH_HELPERS = /* wgsl */ `
+// exp with IEEE edges: SwiftShader's exp(NaN) is Inf and its exp2 saturates
+// at the largest float instead of overflowing to Inf.
+fn exp_f(x: f32) -> f32 {
+  if (is_nan(x)) { return x; }
+  if (x > 88.72284) { return inf_f32(); }
+  if (x < -103.98) { return 0.0; }
+  return exp(x);
+}
+
+// log(1 + x) for |x| small, without calling log: 2·atanh(s), s = x / (2 + x).
+// Vulkan only bounds log's absolute error (2^-21) on [0.5, 2], which is a
+// large relative error near 1; this series keeps log and log1p relative.
+// For x in [-0.5, 1], |s| <= 1/3 and the truncation error is below 1e-9.
+fn log1p_series(x: f32) -> f32 {
+  let s = x / (2.0 + x);
+  let s2 = s * s;
+  let p = 1.0 + s2 * (0.33333333 + s2 * (0.2 + s2 * (0.14285714 + s2 * (0.11111111
+        + s2 * (0.09090909 + s2 * (0.07692308 + s2 * (0.06666667 + s2 * 0.05882353)))))));
+  return 2.0 * s * p;
+}
+
 fn log_f(x: f32) -> f32 {
   if (is_nan(x) || x < 0.0) { return nan_f32(); }
   if (x == 0.0) { return -inf_f32(); }
   if (is_inf(x)) { return x; }
+  if (x >= 0.5 && x <= 2.0) { return log1p_series(x - 1.0); } // x - 1 is exact here (Sterbenz)
   return log(x);
 }
 
@@ -18,27 +40,25 @@ fn sqrt_f(x: f32) -> f32 {
   return sqrt(x);
 }
 
-// log(1 + x) without the cancellation of 1 + x for small x (Goldberg's trick:
-// the rounding error of u = 1 + x cancels in x / (u - 1)).
 fn log1p_f(x: f32) -> f32 {
   if (is_nan(x) || x < -1.0) { return nan_f32(); }
   if (x == -1.0) { return -inf_f32(); }
   if (is_inf(x)) { return x; }
-  let u = 1.0 + x;
-  if (u == 1.0) { return x; }
-  return log(u) * (x / (u - 1.0));
+  if (x >= -0.5 && x <= 1.0) { return log1p_series(x); }
+  return log_f(1.0 + x);
 }
 
-// exp(x) - 1 accurate near 0 (Kahan's trick, the counterpart of log1p_f).
+// exp(x) - 1: the Taylor series near 0 (truncation error below 1e-10 for
+// |x| < 0.5), exp(x) - 1 beyond, where the subtraction cancels no digits.
 fn expm1_f(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
   if (x > 88.8) { return inf_f32(); }
   if (x < -17.5) { return -1.0; } // e^x < 2^-25: exp(x) - 1 rounds to -1
-  let u = exp(x);
-  if (u == 1.0) { return x; }
-  let um1 = u - 1.0;
-  if (um1 == -1.0) { return -1.0; }
-  return um1 * (x / log(u));
+  if (abs(x) < 0.5) {
+    return x * (1.0 + x * (0.5 + x * (0.16666667 + x * (0.041666667 + x * (0.0083333333 + x * (0.0013888889
+         + x * (0.00019841270 + x * (0.000024801587 + x * (0.0000027557319 + x * 0.00000027557319)))))))));
+  }
+  return exp_f(x) - 1.0;
 }
 
 // tanh through expm1: keeps relative accuracy near 0, where the usual
@@ -53,7 +73,7 @@ fn tanh_f(x: f32) -> f32 {
 
 fn sigmoid_f(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
-  return 1.0 / (1.0 + exp(-x));
+  return 1.0 / (1.0 + exp_f(-x));
 }
 
 // erf: the Maclaurin series for |x| < 0.5 (truncation error below 1e-9), and
@@ -98,7 +118,19 @@ fn pow_f(a: f32, b: f32) -> f32 {
   if (b == 1.0) { return a; }
   if (b == 2.0) { return a * a; }
   if (b == 0.5 && a >= 0.0) { return sqrt_f(a); }
-  let mag = exp2(b * log2(abs(a)));
+  let t = b * log2(abs(a));
+  var mag: f32;
+  if (a == 0.0) {
+    mag = select(inf_f32(), 0.0, b > 0.0);
+  } else if (is_inf(a)) {
+    mag = select(0.0, inf_f32(), b > 0.0);
+  } else if (t >= 128.0) {
+    mag = inf_f32();
+  } else if (t < -150.0) {
+    mag = 0.0;
+  } else {
+    mag = exp2(t);
+  }
   if (a < 0.0) {
     if (floor(b) != b) { return nan_f32(); }
     let odd = abs(b) < 16777216.0 && fract(b * 0.5) != 0.0;

@@ -13,7 +13,7 @@ import { FLOAT_HELPERS, declare } from './wgsl.js';
  * from overflowing, as the composition in core does.
  */
 function source(log: boolean): string {
-  const write = log ? 'X[base + j] - mx - logSum' : 'exp(X[base + j] - mx) / total';
+  const write = log ? 'X[base + j] - mx - logSum' : 'exp_f(X[base + j] - mx) / total';
   return `
 ${declare([{ name: 'X', type: 'f32' }, { name: 'out', type: 'f32', write: true }])}
 ${FLOAT_HELPERS}
@@ -40,7 +40,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
   workgroupBarrier();
   var sum = 0.0;
   if (live) {
-    for (var j = lid; j < cols; j = j + ${WORKGROUP}u) { sum = sum + exp(X[base + j] - mx); }
+    for (var j = lid; j < cols; j = j + ${WORKGROUP}u) { sum = sum + exp_f(X[base + j] - mx); }
   }
   red[lid] = sum;
   workgroupBarrier();
