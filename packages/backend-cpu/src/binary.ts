@@ -1,0 +1,159 @@
+import type { BinaryOp, DataArray, DType, Shape } from '@tensile/core';
+import { allocArray } from './arrays.js';
+import { broadcastStrides, collapseAxes, forEachRow } from './broadcast.js';
+
+/**
+ * One strided loop: out[o + j] = f(a[ai + j*as], b[bi + j*bs]) for j < len.
+ * Same-shape ops run it once over everything (as = bs = 1), scalar operands
+ * get stride 0, a bias add runs it once per row. One function per op keeps
+ * the loop body free of closures and dispatch.
+ */
+type Loop = (
+  out: DataArray,
+  o: number,
+  len: number,
+  a: DataArray,
+  ai: number,
+  as: number,
+  b: DataArray,
+  bi: number,
+  bs: number,
+) => void;
+
+/** Remainder with the sign of the divisor (Python / PyTorch `remainder`). */
+function floorMod(x: number, y: number): number {
+  const r = x % y;
+  return r !== 0 && r < 0 !== y < 0 ? r + y : r;
+}
+
+const floatLoops: Record<BinaryOp, Loop> = {
+  add(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] + b[bi];
+  },
+  sub(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] - b[bi];
+  },
+  mul(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] * b[bi];
+  },
+  div(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] / b[bi];
+  },
+  pow(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.pow(a[ai], b[bi]);
+  },
+  maximum(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) {
+      const x = a[ai];
+      const y = b[bi];
+      // x !== x is true only for NaN, which must win.
+      out[o + j] = x > y || x !== x ? x : y;
+    }
+  },
+  minimum(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) {
+      const x = a[ai];
+      const y = b[bi];
+      out[o + j] = x < y || x !== x ? x : y;
+    }
+  },
+  mod(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = floorMod(a[ai], b[bi]);
+  },
+  eq(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] === b[bi] ? 1 : 0;
+  },
+  ne(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] !== b[bi] ? 1 : 0;
+  },
+  lt(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] < b[bi] ? 1 : 0;
+  },
+  le(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] <= b[bi] ? 1 : 0;
+  },
+  gt(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] > b[bi] ? 1 : 0;
+  },
+  ge(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] >= b[bi] ? 1 : 0;
+  },
+  and(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] !== 0 && b[bi] !== 0 ? 1 : 0;
+  },
+  or(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] !== 0 || b[bi] !== 0 ? 1 : 0;
+  },
+};
+
+/** int32 arithmetic wraps like C; division truncates toward zero. */
+const intLoops: Record<BinaryOp, Loop> = {
+  ...floatLoops,
+  add(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = (a[ai] + b[bi]) | 0;
+  },
+  sub(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = (a[ai] - b[bi]) | 0;
+  },
+  mul(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.imul(a[ai], b[bi]);
+  },
+  div(out, o, len, a, ai, as, b, bi, bs) {
+    // Division by zero gives 0 (|0 of ±Infinity/NaN): C leaves it undefined.
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = (a[ai] / b[bi]) | 0;
+  },
+  pow(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.pow(a[ai], b[bi]) | 0;
+  },
+  mod(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = floorMod(a[ai], b[bi]) | 0;
+  },
+};
+
+const BOOL_RESULT: ReadonlySet<BinaryOp> = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or']);
+
+/** The dtype a binary op produces from inputs of `dtype`. */
+export function binaryResultDType(op: BinaryOp, dtype: DType): DType {
+  return BOOL_RESULT.has(op) ? 'bool' : dtype;
+}
+
+/** Elementwise a (op) b with NumPy broadcasting to outShape. */
+export function binary(
+  op: BinaryOp,
+  a: DataArray,
+  aShape: Shape,
+  b: DataArray,
+  bShape: Shape,
+  outShape: Shape,
+  dtype: DType,
+): DataArray {
+  const loop = (dtype === 'int32' ? intLoops : floatLoops)[op];
+  if (loop === undefined) throw new Error(`cpu backend: binary: unknown op '${op}'`);
+  if (dtype === 'bool' && !BOOL_RESULT.has(op) && op !== 'maximum' && op !== 'minimum') {
+    throw new Error(`cpu backend: binary '${op}' is not defined for dtype bool (cast first)`);
+  }
+  let size = 1;
+  for (const d of outShape) size *= d;
+  const out = allocArray(binaryResultDType(op, dtype), size);
+  if (size === 0) return out;
+  // Fast paths: same shape, or one operand a single element.
+  if (a.length === size && b.length === size) {
+    loop(out, 0, size, a, 0, 1, b, 0, 1);
+    return out;
+  }
+  if (a.length === size && b.length === 1) {
+    loop(out, 0, size, a, 0, 1, b, 0, 0);
+    return out;
+  }
+  if (a.length === 1 && b.length === size) {
+    loop(out, 0, size, a, 0, 0, b, 0, 1);
+    return out;
+  }
+  const c = collapseAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const last = c.shape.length - 1;
+  const len = c.shape[last];
+  const as = c.strides[0][last];
+  const bs = c.strides[1][last];
+  forEachRow(c.shape, c.strides, (offsets, o) => loop(out, o, len, a, offsets[0], as, b, offsets[1], bs));
+  return out;
+}

@@ -1,0 +1,149 @@
+import type { DataArray, DType, UnaryOp } from '@tensile/core';
+import { allocArray, allocLike } from './arrays.js';
+import { erf } from './erf.js';
+
+/** Round half to even, as PyTorch and NumPy do (Math.round rounds half up). */
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * Each op is its own loop over the whole array, so the body inlines and
+ * nothing is dispatched per element. `out` has x's length.
+ */
+type Loop = (x: DataArray, out: DataArray) => void;
+
+const floatLoops: Partial<Record<UnaryOp, Loop>> = {
+  neg(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = -x[i];
+  },
+  abs(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
+  },
+  sign(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.sign(x[i]);
+  },
+  square(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
+  },
+  exp(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.exp(x[i]);
+  },
+  log(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.log(x[i]);
+  },
+  log1p(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.log1p(x[i]);
+  },
+  expm1(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.expm1(x[i]);
+  },
+  sqrt(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.sqrt(x[i]);
+  },
+  rsqrt(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = 1 / Math.sqrt(x[i]);
+  },
+  reciprocal(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = 1 / x[i];
+  },
+  sin(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.sin(x[i]);
+  },
+  cos(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.cos(x[i]);
+  },
+  tanh(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.tanh(x[i]);
+  },
+  sigmoid(x, out) {
+    // exp(-v) overflows to Infinity for very negative v, giving exactly 0.
+    for (let i = 0; i < x.length; i++) out[i] = 1 / (1 + Math.exp(-x[i]));
+  },
+  erf(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = erf(x[i]);
+  },
+  relu(x, out) {
+    // NaN < 0 is false, so NaN passes through.
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      out[i] = v < 0 ? 0 : v;
+    }
+  },
+  floor(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.floor(x[i]);
+  },
+  ceil(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.ceil(x[i]);
+  },
+  round(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = roundHalfEven(x[i]);
+  },
+  isnan(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] !== x[i] ? 1 : 0;
+  },
+  isinf(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] === Infinity || x[i] === -Infinity ? 1 : 0;
+  },
+};
+
+const copy: Loop = (x, out) => out.set(x);
+
+/** int32: the numeric ops, wrapping like C (abs(-2³¹) stays -2³¹). */
+const intLoops: Partial<Record<UnaryOp, Loop>> = {
+  neg(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = -x[i] | 0;
+  },
+  abs(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]) | 0;
+  },
+  sign: floatLoops.sign,
+  square(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = Math.imul(x[i], x[i]);
+  },
+  relu: floatLoops.relu,
+  floor: copy,
+  ceil: copy,
+  round: copy,
+  isnan(_x, out) {
+    out.fill(0);
+  },
+  isinf(_x, out) {
+    out.fill(0);
+  },
+};
+
+const boolLoops: Partial<Record<UnaryOp, Loop>> = {
+  not(x, out) {
+    for (let i = 0; i < x.length; i++) out[i] = x[i] === 0 ? 1 : 0;
+  },
+};
+
+/** The dtype a unary op produces from input of `dtype`. */
+export function unaryResultDType(op: UnaryOp, dtype: DType): DType {
+  return op === 'isnan' || op === 'isinf' || op === 'not' ? 'bool' : dtype;
+}
+
+/** Elementwise op(x); throws for an op the dtype does not support. */
+export function unary(op: UnaryOp, x: DataArray, dtype: DType): DataArray {
+  const table = dtype === 'int32' ? intLoops : dtype === 'bool' ? boolLoops : floatLoops;
+  const loop = table[op];
+  if (loop === undefined) {
+    throw new Error(`cpu backend: unary '${op}' is not defined for dtype ${dtype}`);
+  }
+  const outDType = unaryResultDType(op, dtype);
+  const out = outDType === dtype ? allocLike(x, x.length) : allocArray(outDType, x.length);
+  loop(x, out);
+  return out;
+}
+
+/** x clamped to [lo, hi]; NaN compares false both ways and stays NaN. */
+export function clamp(x: DataArray, lo: number, hi: number): DataArray {
+  const out = allocLike(x, x.length);
+  for (let i = 0; i < x.length; i++) {
+    const v = x[i];
+    out[i] = v < lo ? lo : v > hi ? hi : v;
+  }
+  return out;
+}
