@@ -1,0 +1,101 @@
+import type * as t from '@tensile/core';
+import { decodeSafetensors, type SafetensorsFile } from './safetensors/decode.js';
+import { SafetensorsError } from './safetensors/errors.js';
+import type { StateJson } from './state-tree.js';
+
+/**
+ * How a model is rebuilt: the registry name of its module, the JSON config it
+ * was constructed with, and its children in order (a `Sequential`'s layers,
+ * a custom module's sub-modules), each described the same way.
+ *
+ * @example
+ * { type: 'Sequential', config: {}, children: [
+ *   { name: '0', type: 'Linear', config: { inFeatures: 784, outFeatures: 128, bias: true } },
+ *   { name: '1', type: 'ReLU', config: {} } ] }
+ */
+export interface ModelArchitecture {
+  type: string;
+  config: { [key: string]: StateJson };
+  children?: (ModelArchitecture & { name: string })[];
+}
+
+/** `__metadata__.format` of the files Tensile writes. */
+export const MODEL_FORMAT = 'tensile-model';
+export const CHECKPOINT_FORMAT = 'tensile-checkpoint';
+export const FORMAT_VERSION = '1';
+
+/** Metadata keys Tensile owns in its files; user metadata may not use them. */
+export const RESERVED_METADATA = ['format', 'version', 'architecture', 'state'];
+
+export function checkUserMetadata(metadata: Record<string, string> | undefined, op: string): Record<string, string> {
+  for (const key of Object.keys(metadata ?? {})) {
+    if (RESERVED_METADATA.includes(key)) throw new Error(`${op}: metadata key ${JSON.stringify(key)} is reserved by Tensile`);
+  }
+  return metadata ?? {};
+}
+
+/**
+ * Decodes a Tensile model or checkpoint file and checks its format and
+ * version; `accept` lists the formats the caller can read.
+ */
+export function decodeTensileFile(
+  bytes: Uint8Array,
+  fileName: string | undefined,
+  accept: readonly string[],
+): SafetensorsFile {
+  const file = decodeSafetensors(bytes, { fileName });
+  const { format, version } = file.metadata;
+  const fail = (problem: string): never => {
+    throw new SafetensorsError(problem, { fileName });
+  };
+  if (format === undefined) {
+    fail(
+      `not a Tensile ${accept.join(' or ')} file (its __metadata__ has no "format"); plain weights, ` +
+        'e.g. from PyTorch, load with loadSafetensors() and model.loadStateDict()',
+    );
+  }
+  if (!accept.includes(format)) fail(`is a ${JSON.stringify(format)} file, expected ${accept.map((f) => JSON.stringify(f)).join(' or ')}`);
+  if (version !== FORMAT_VERSION) {
+    fail(`${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads version ${FORMAT_VERSION})`);
+  }
+  return file;
+}
+
+/** Parses a JSON metadata entry, naming the file and key when it is missing or malformed. */
+export function parseMetadataJson(file: SafetensorsFile, key: string, fileName: string | undefined): unknown {
+  const text = file.metadata[key];
+  if (text === undefined) throw new SafetensorsError(`__metadata__ has no ${JSON.stringify(key)}`, { fileName });
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new SafetensorsError(`__metadata__.${key} is not valid JSON: ${(err as Error).message}`, { fileName });
+  }
+}
+
+/** Checks the shape of a parsed architecture, so a corrupted one fails here and not deep in a constructor. */
+export function checkArchitecture(value: unknown, fileName: string | undefined, path = 'architecture'): ModelArchitecture {
+  const fail = (problem: string): never => {
+    throw new SafetensorsError(`__metadata__.${path}: ${problem}`, { fileName });
+  };
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('must be an object { type, config, children? }');
+  const arch = value as Record<string, unknown>;
+  if (typeof arch.type !== 'string' || arch.type === '') fail('"type" must be a registry name');
+  if (arch.config === null || typeof arch.config !== 'object' || Array.isArray(arch.config)) fail('"config" must be an object');
+  if (arch.children !== undefined) {
+    if (!Array.isArray(arch.children)) fail('"children" must be an array');
+    (arch.children as unknown[]).forEach((child, i) => {
+      checkArchitecture(child, fileName, `${path}.children[${i}]`);
+      if (typeof (child as { name?: unknown }).name !== 'string') fail(`children[${i}] needs a "name"`);
+    });
+  }
+  return value as ModelArchitecture;
+}
+
+/** The tensors of `record` whose names start with `prefix`, with the prefix removed. */
+export function withoutPrefix(record: Record<string, t.Tensor>, prefix: string): Record<string, t.Tensor> {
+  return Object.fromEntries(
+    Object.entries(record)
+      .filter(([name]) => name.startsWith(prefix))
+      .map(([name, x]) => [name.slice(prefix.length), x]),
+  );
+}
