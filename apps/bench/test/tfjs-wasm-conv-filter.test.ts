@@ -11,6 +11,7 @@ import { registerWasmConv2DBackpropFilter } from '../src/peers/tfjs-wasm-conv-fi
 describe('tfjs-wasm Conv2DBackpropFilter built from wasm kernels', () => {
   const require = createRequire(import.meta.url);
   setWasmPaths(`${join(dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist')}/`);
+  tf.enableProdMode(); // no banner
   registerWasmConv2DBackpropFilter();
   const xs = Array.from({ length: 2 * 9 * 11 * 3 }, (_, i) => Math.sin(i));
   const ws = Array.from({ length: 3 * 4 * 3 * 5 }, (_, i) => Math.cos(i));

@@ -18,6 +18,8 @@ import { registerWasmConv2DBackpropFilter, WASM_CONV_FILTER_NOTE } from './tfjs-
 export type TfjsBackend = 'cpu' | 'wasm';
 
 let wasmReady = false;
+// Production mode: no debug checks, and no 'install tfjs-node' banner on stdout.
+tf.enableProdMode();
 
 async function useBackend(name: TfjsBackend): Promise<void> {
   if (name === 'wasm' && !wasmReady) {

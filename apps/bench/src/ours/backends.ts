@@ -1,0 +1,65 @@
+/**
+ * Our backends, created the way a user creates them. Each package is loaded
+ * only when asked for, so a backend that does not build yet (or has no GPU
+ * adapter) becomes a row that says why instead of a failed bench.
+ */
+import { existsSync } from 'node:fs';
+import type { Backend } from '@tensile/core';
+import type { OurBackend } from '../args.js';
+
+export interface OurVariant {
+  backend: OurBackend;
+  /** Threads for wasm (1 and 2 are measured); ignored elsewhere. */
+  threads: number;
+  label: string;
+}
+
+/** The variants measured for the requested backends: wasm on 1 and 2 threads. */
+export function variants(backends: OurBackend[]): OurVariant[] {
+  const out: OurVariant[] = [];
+  for (const b of backends) {
+    if (b === 'wasm') {
+      out.push({ backend: b, threads: 1, label: 'tensile wasm 1 thread' });
+      out.push({ backend: b, threads: 2, label: 'tensile wasm 2 threads' });
+    } else {
+      out.push({ backend: b, threads: 1, label: `tensile ${b}` });
+    }
+  }
+  return out;
+}
+
+type Factory = (options?: Record<string, unknown>) => Backend | Promise<Backend>;
+
+function factory(mod: Record<string, unknown>, pkg: string, name: string): Factory {
+  const f = mod[name];
+  if (typeof f !== 'function') throw new Error(`${pkg} exports no ${name}() (yet)`);
+  return f as Factory;
+}
+
+const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
+/** Dawn's GPU object must outlive every device made from it (dropping it crashed Dawn). */
+let nodeGpu: unknown = null;
+
+/** Creates one of our backends; also says which adapter webgpu got. */
+export async function createBackend(v: OurVariant): Promise<{ backend: Backend; note: string }> {
+  if (v.backend === 'cpu') {
+    const mod = (await import('@tensile/backend-cpu')) as Record<string, unknown>;
+    return { backend: await factory(mod, '@tensile/backend-cpu', 'cpu')(), note: '' };
+  }
+  if (v.backend === 'wasm') {
+    const mod = (await import('@tensile/backend-wasm')) as Record<string, unknown>;
+    return { backend: await factory(mod, '@tensile/backend-wasm', 'wasm')({ threads: v.threads }), note: '' };
+  }
+  // Without a GPU, Dawn runs WGSL on a software Vulkan driver (SwiftShader from Debian's chromium).
+  if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
+  const { create, globals } = await import('webgpu');
+  Object.assign(globalThis, globals);
+  nodeGpu ??= create([]);
+  const gpu = nodeGpu as GPU;
+  const adapter = await gpu.requestAdapter();
+  if (!adapter) throw new Error('webgpu: no GPU adapter (VK_ICD_FILENAMES may point at a driver Dawn rejects)');
+  const info = adapter.info;
+  const note = `adapter: ${info?.vendor ?? '?'} ${info?.architecture ?? ''} ${info?.description ?? ''}`.replace(/\s+/g, ' ').trim();
+  const mod = (await import('@tensile/backend-webgpu')) as Record<string, unknown>;
+  return { backend: await factory(mod, '@tensile/backend-webgpu', 'webgpu')({ adapter }), note };
+}
