@@ -1,1 +1,4 @@
-export {};
+export { describeBackend } from './describe.js';
+export type { CaseGroup, ConformanceOptions, Skip, Tolerance } from './options.js';
+export { gradCases } from './cases/gradcheck.js';
+export { forwardCases } from './cases/forward.js';

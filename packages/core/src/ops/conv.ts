@@ -88,7 +88,8 @@ export function unfold(x: Tensor, kernelSize: Pair, options: { stride?: Pair; pa
 }
 
 /** Per-group forward by im2col + matmul (the fallback when the backend has no fused conv2d). */
-function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+function convForward(x: Tensor, w: Tensor, full: Conv2dGeometry, groups: number): Tensor {
+  const g = { ...full, c: full.c / groups };
   const o = w.shape[0];
   const og = o / groups;
   const parts: Tensor[] = [];
@@ -100,7 +101,8 @@ function convForward(x: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): T
   return groups === 1 ? parts[0] : concat(parts, 1);
 }
 
-function convInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+function convInputGrad(dy: Tensor, w: Tensor, full: Conv2dGeometry, groups: number): Tensor {
+  const g = { ...full, c: full.c / groups };
   const og = w.shape[0] / groups;
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
@@ -111,7 +113,8 @@ function convInputGrad(dy: Tensor, w: Tensor, g: Conv2dGeometry, groups: number)
   return groups === 1 ? parts[0] : concat(parts, 1);
 }
 
-function convFilterGrad(x: Tensor, dy: Tensor, g: Conv2dGeometry, groups: number): Tensor {
+function convFilterGrad(x: Tensor, dy: Tensor, full: Conv2dGeometry, groups: number): Tensor {
+  const g = { ...full, c: full.c / groups };
   const og = dy.shape[1] / groups;
   const parts: Tensor[] = [];
   for (let k = 0; k < groups; k++) {
@@ -142,7 +145,9 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
     throw new ShapeError(`conv2d: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups} (groups ${groups})`);
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== o)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be [${o}]`);
-  const g = windowGeometry('conv2d', x, [kh, kw], options, cg);
+  // g.c counts all input channels, as the backend contract says; the
+  // per-group fallbacks below narrow it to one group's channels.
+  const g = windowGeometry('conv2d', x, [kh, kw], options);
   const b = backendOf('conv2d', x, weight);
   let out: Tensor;
   if (b.conv2d) {

@@ -1,0 +1,77 @@
+import * as t from '@tensile/core';
+import { awayFromZero, randomRef, type Ref } from '../reference.js';
+
+export interface GradCase {
+  name: string;
+  fn: (...xs: t.Tensor[]) => t.Tensor;
+  inputs: Ref[];
+}
+
+const pos = (shape: number[], seed: number, lo = 0.5, hi = 2): Ref => randomRef(shape, seed, lo, hi);
+const away = (shape: number[], seed: number) => awayFromZero(shape, seed);
+const distinct = (shape: number[]): Ref => {
+  // A shuffled ramp: no ties, so max/min/argmax have one clear winner.
+  const r = randomRef(shape, 77);
+  const order = Array.from(r.data.keys()).sort((a, b) => r.data[a] - r.data[b]);
+  const data = new Float64Array(r.data.length);
+  order.forEach((k, rank) => (data[k] = rank * 0.37 - 1));
+  return { shape, data };
+};
+
+/** Every differentiable op of core, with inputs kept away from its kinks. */
+export const gradCases: GradCase[] = [
+  ...(['neg', 'square', 'exp', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'expm1'] as const).map((op) => ({
+    name: op,
+    fn: (x: t.Tensor) => x[op](),
+    inputs: [randomRef([2, 3], 1, -1.5, 1.5)],
+  })),
+  ...(['log', 'sqrt', 'rsqrt', 'reciprocal', 'log1p'] as const).map((op) => ({ name: op, fn: (x: t.Tensor) => x[op](), inputs: [pos([2, 3], 2)] })),
+  { name: 'abs', fn: (x) => x.abs(), inputs: [away([2, 3], 3)] },
+  { name: 'relu', fn: (x) => x.relu(), inputs: [away([2, 3], 4)] },
+  { name: 'clamp', fn: (x) => x.clamp(-0.5, 0.6), inputs: [away([3, 3], 5)] },
+  { name: 'add (broadcast)', fn: (a, b) => a.add(b), inputs: [randomRef([2, 3], 1), randomRef([3], 2)] },
+  { name: 'sub (broadcast)', fn: (a, b) => a.sub(b), inputs: [randomRef([2, 1], 1), randomRef([1, 3], 2)] },
+  { name: 'mul (broadcast)', fn: (a, b) => a.mul(b), inputs: [randomRef([2, 3], 3), randomRef([2, 1], 4)] },
+  { name: 'div (broadcast)', fn: (a, b) => a.div(b), inputs: [randomRef([2, 3], 5), pos([3], 6)] },
+  { name: 'pow', fn: (a, b) => a.pow(b), inputs: [pos([2, 3], 7), randomRef([2, 3], 8)] },
+  { name: 'maximum', fn: (a, b) => a.maximum(b), inputs: [randomRef([2, 3], 9), randomRef([2, 3], 10)] },
+  { name: 'minimum', fn: (a, b) => a.minimum(b), inputs: [randomRef([2, 3], 11), randomRef([2, 3], 12)] },
+  { name: 'where', fn: (a, b) => t.where(a.gt(0), a, b), inputs: [away([2, 3], 13), randomRef([3], 14)] },
+  { name: 'sum (axes, keepdims)', fn: (x) => x.sum([0, 2], true), inputs: [randomRef([2, 3, 2], 15)] },
+  { name: 'mean', fn: (x) => x.mean(1), inputs: [randomRef([2, 3], 16)] },
+  { name: 'max (axis)', fn: (x) => x.max(1), inputs: [distinct([3, 4])] },
+  { name: 'min (all)', fn: (x) => x.min(), inputs: [distinct([3, 4])] },
+  { name: 'prod', fn: (x) => x.prod(1), inputs: [pos([2, 3], 17)] },
+  { name: 'var', fn: (x) => x.var(1), inputs: [randomRef([2, 4], 18)] },
+  { name: 'std', fn: (x) => x.std(0, { unbiased: false }), inputs: [distinct([4, 2])] },
+  { name: 'logsumexp', fn: (x) => x.logsumexp(1), inputs: [randomRef([2, 4], 19)] },
+  { name: 'softmax', fn: (x) => x.softmax(1), inputs: [randomRef([2, 4], 20)] },
+  { name: 'logSoftmax (axis 0)', fn: (x) => x.logSoftmax(0), inputs: [randomRef([3, 2], 21)] },
+  { name: 'matmul', fn: (a, b) => a.matmul(b), inputs: [randomRef([2, 3], 22), randomRef([3, 4], 23)] },
+  { name: 'matmul transA transB', fn: (a, b) => a.matmul(b, { transA: true, transB: true }), inputs: [randomRef([3, 2], 24), randomRef([4, 3], 25)] },
+  { name: 'matmul batched broadcast', fn: (a, b) => a.matmul(b), inputs: [randomRef([2, 1, 2, 3], 26), randomRef([3, 3, 2], 27)] },
+  { name: 'matmul shared weight', fn: (a, b) => a.matmul(b, { transB: true }), inputs: [randomRef([2, 2, 3], 28), randomRef([4, 3], 29)] },
+  { name: 'matmul vector', fn: (a, b) => a.matmul(b), inputs: [randomRef([3], 30), randomRef([3, 2], 31)] },
+  { name: 'linear', fn: (x, w, b) => t.linear(x, w, b), inputs: [randomRef([4, 3], 32), randomRef([2, 3], 33), randomRef([2], 34)] },
+  { name: 'reshape', fn: (x) => x.reshape([3, -1]).mul(x.reshape([3, 2])), inputs: [randomRef([2, 3], 35)] },
+  { name: 'permute', fn: (x) => x.permute([2, 0, 1]), inputs: [randomRef([2, 3, 2], 36)] },
+  { name: 'expand', fn: (x) => x.expand([2, 3, 4]), inputs: [randomRef([3, 1], 37)] },
+  { name: 'slice (steps, negative)', fn: (x) => x.slice([[0, 2], [null, null, -2]]), inputs: [randomRef([3, 5], 38)] },
+  { name: 'narrow', fn: (x) => x.narrow(1, 1, 2), inputs: [randomRef([2, 4], 39)] },
+  { name: 'flip', fn: (x) => x.flip([0, 1]), inputs: [randomRef([2, 3], 40)] },
+  { name: 'pad', fn: (x) => x.pad([[1, 0], [2, 1]], 3), inputs: [randomRef([2, 3], 41)] },
+  { name: 'concat', fn: (a, b) => t.concat([a, b], 1), inputs: [randomRef([2, 2], 42), randomRef([2, 3], 43)] },
+  { name: 'stack', fn: (a, b) => t.stack([a, b], 1), inputs: [randomRef([2, 3], 44), randomRef([2, 3], 45)] },
+  { name: 'split', fn: (x) => x.split([1, 2], 1)[1], inputs: [randomRef([2, 3], 46)] },
+  { name: 'indexSelect (repeated)', fn: (x) => x.indexSelect(0, t.tensor(new Int32Array([2, 0, 2]))), inputs: [randomRef([3, 2], 47)] },
+  { name: 'indexAdd', fn: (x) => t.indexAdd(x, 1, t.tensor(new Int32Array([1, 1, 0])), 2), inputs: [randomRef([2, 3], 48)] },
+  { name: 'gather', fn: (x) => x.gather(1, t.tensor(new Int32Array([2, 0, 1, 1]), { shape: [2, 2] })), inputs: [randomRef([2, 3], 49)] },
+  { name: 'clone/transpose', fn: (x) => x.T.clone(), inputs: [randomRef([2, 3], 50)] },
+  { name: 'conv2d (stride 2, pad 1)', fn: (x, w, b) => t.conv2d(x, w, b, { stride: 2, padding: 1 }), inputs: [randomRef([2, 2, 5, 5], 51), randomRef([3, 2, 3, 3], 52), randomRef([3], 53)] },
+  { name: 'conv2d (same, dilation 2, groups 2)', fn: (x, w) => t.conv2d(x, w, null, { padding: 'same', dilation: 2, groups: 2 }), inputs: [randomRef([1, 4, 5, 4], 54), randomRef([2, 2, 3, 2], 55)] },
+  { name: 'unfold', fn: (x) => t.unfold(x, 2, { stride: 1, padding: 1 }), inputs: [randomRef([1, 2, 3, 3], 56)] },
+  { name: 'maxPool2d', fn: (x) => t.maxPool2d(x, { kernelSize: 2, stride: 2 }), inputs: [distinct([1, 2, 4, 4])] },
+  { name: 'maxPool2d (overlap, pad)', fn: (x) => t.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), inputs: [distinct([1, 1, 5, 5])] },
+  { name: 'avgPool2d (pad, exclude pad)', fn: (x) => t.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), inputs: [randomRef([1, 2, 5, 4], 57)] },
+  { name: 'chain through add and mul (shared input)', fn: (a, b) => a.mul(b).add(a.square()).sum(1), inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)] },
+];

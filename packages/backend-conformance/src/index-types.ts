@@ -1,0 +1,2 @@
+export type { Ref } from './reference.js';
+export type { Tolerance } from './options.js';

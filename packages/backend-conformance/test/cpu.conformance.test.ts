@@ -1,0 +1,4 @@
+import { cpu } from '@tensile/backend-cpu';
+import { describeBackend } from '@tensile/backend-conformance';
+
+describeBackend('cpu', () => cpu());
