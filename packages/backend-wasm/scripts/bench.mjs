@@ -1,0 +1,77 @@
+// Local benchmark of the wasm backend's sgemm (GFLOP/s) on 1 and 2 threads,
+// beside TensorFlow.js's wasm backend when apps/bench has it installed.
+// Usage: pnpm --filter @tensile/backend-wasm build && node scripts/bench.mjs [sizes...]
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { wasm } from '../dist/index.js';
+
+const sizes = process.argv.slice(2).map(Number).filter(Boolean);
+const ns = sizes.length ? sizes : [256, 512, 1024];
+
+function timeIt(fn, minMs = 400) {
+  fn(); // warm-up
+  let reps = 0;
+  const t0 = performance.now();
+  let best = Infinity;
+  while (performance.now() - t0 < minMs || reps < 3) {
+    const s = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - s);
+    reps++;
+  }
+  return best;
+}
+
+const gflops = (n, ms) => (2 * n ** 3) / (ms * 1e6);
+
+async function benchTensile(threads) {
+  const b = await wasm({ threads });
+  const row = {};
+  for (const n of ns) {
+    const x = b.upload(new Float32Array(n * n).map(() => Math.random() - 0.5), 'float32');
+    const p = { batch: 1, m: n, n, k: n, transA: false, transB: false, aBatched: true, bBatched: true };
+    const ms = timeIt(() => b.free(b.matmul(x, x, 'float32', p)));
+    row[n] = gflops(n, ms);
+    b.free(x);
+  }
+  await b.dispose();
+  return row;
+}
+
+async function benchTfjs() {
+  try {
+    const req = createRequire(new URL('../../../apps/bench/package.json', import.meta.url));
+    const tf = await import(pathToFileURL(req.resolve('@tensorflow/tfjs-core')).href);
+    await import(pathToFileURL(req.resolve('@tensorflow/tfjs-backend-wasm')).href);
+    await tf.setBackend('wasm');
+    await tf.ready();
+    const row = {};
+    for (const n of ns) {
+      const x = tf.randomUniform([n, n]);
+      const ms = timeIt(() => {
+        const y = tf.matMul(x, x);
+        y.dataSync();
+        y.dispose();
+      });
+      row[n] = gflops(n, ms);
+      x.dispose();
+    }
+    return row;
+  } catch (e) {
+    return { error: String(e.message ?? e).slice(0, 80) };
+  }
+}
+
+const fmt = (row) => ns.map((n) => (row[n] ? row[n].toFixed(1).padStart(7) : '      -')).join('');
+console.log(`sgemm GFLOP/s, n = ${ns.join(', ')}`);
+const one = await benchTensile(1);
+console.log(`tensile wasm 1 thread ${fmt(one)}`);
+const two = await benchTensile(2);
+console.log(`tensile wasm 2 threads${fmt(two)}`);
+console.log(`2-thread speedup       ${ns.map((n) => (two[n] / one[n]).toFixed(2).padStart(7)).join('')}`);
+const tf = await benchTfjs();
+if (tf.error) console.log(`tfjs-wasm: not available (${tf.error})`);
+else {
+  console.log(`tfjs-wasm 1 thread     ${fmt(tf)}`);
+  console.log(`ours / tfjs (1 thread) ${ns.map((n) => (one[n] / tf[n]).toFixed(2).padStart(7)).join('')}`);
+}
