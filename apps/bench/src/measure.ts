@@ -27,9 +27,17 @@ export interface Measurement {
 export const FULL: MeasureOptions = { warmup: 3, chunks: 5, minIters: 3, minChunkMs: 400 };
 export const QUICK: MeasureOptions = { warmup: 1, chunks: 2, minIters: 1, minChunkMs: 20 };
 
+/** A step slower than this is warm after one run, and is timed in fewer chunks so the bench ends. */
+const SLOW_STEP_MS = 1000;
+
 /** Times `step` (which must finish its work, including any device sync, before resolving). */
 export async function measure(step: () => unknown, opts: MeasureOptions): Promise<Measurement> {
-  for (let i = 0; i < opts.warmup; i++) await step();
+  const first = performance.now();
+  await step();
+  if (performance.now() - first > SLOW_STEP_MS) {
+    opts = { ...opts, warmup: 1, chunks: Math.min(opts.chunks, 2), minIters: 1, minChunkMs: 0 };
+  }
+  for (let i = 1; i < opts.warmup; i++) await step();
   let best = Infinity;
   let iters = 0;
   for (let c = 0; c < opts.chunks; c++) {

@@ -91,7 +91,7 @@ const F32X4_MUL = 0xe6;
  * acc_k = acc_k * m + c for `nacc` independent f32x4 accumulators.
  * Locals: 0 = n, 1..nacc = accumulators, nacc+1 = m, nacc+2 = c.
  */
-function peakModule(nacc: number): Uint8Array {
+function peakModule(nacc: number): Uint8Array<ArrayBuffer> {
   const m = nacc + 1;
   const c = nacc + 2;
   const code: number[] = [

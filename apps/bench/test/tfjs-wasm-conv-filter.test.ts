@@ -23,7 +23,7 @@ describe('tfjs-wasm Conv2DBackpropFilter built from wasm kernels', () => {
       await tf.setBackend(be);
       const x = tf.tensor4d(xs, [2, 9, 11, 3]);
       const w = tf.tensor4d(ws, [3, 4, 3, 5]);
-      const g = tf.grad((v: tf.Tensor4D) => tf.sum(tf.square(tf.conv2d(x, v, stride, pad))))(w);
+      const g = tf.grad((v) => tf.sum(tf.square(tf.conv2d(x, v as tf.Tensor4D, stride, pad))))(w);
       grads.push((await g.data()) as Float32Array);
       tf.dispose([x, w, g]);
     }

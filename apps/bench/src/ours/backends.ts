@@ -1,6 +1,6 @@
 /**
  * Our backends, created the way a user creates them. Each package is loaded
- * only when asked for, so a backend that does not build yet (or has no GPU
+ * only when asked for, so a backend that fails to load (or finds no GPU
  * adapter) becomes a row that says why instead of a failed bench.
  */
 import { existsSync } from 'node:fs';
@@ -28,14 +28,6 @@ export function variants(backends: OurBackend[]): OurVariant[] {
   return out;
 }
 
-type Factory = (options?: Record<string, unknown>) => Backend | Promise<Backend>;
-
-function factory(mod: Record<string, unknown>, pkg: string, name: string): Factory {
-  const f = mod[name];
-  if (typeof f !== 'function') throw new Error(`${pkg} exports no ${name}() (yet)`);
-  return f as Factory;
-}
-
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
 /** Dawn's GPU object must outlive every device made from it (dropping it crashed Dawn). */
 let nodeGpu: unknown = null;
@@ -43,12 +35,15 @@ let nodeGpu: unknown = null;
 /** Creates one of our backends; also says which adapter webgpu got. */
 export async function createBackend(v: OurVariant): Promise<{ backend: Backend; note: string }> {
   if (v.backend === 'cpu') {
-    const mod = (await import('@tensile/backend-cpu')) as Record<string, unknown>;
-    return { backend: await factory(mod, '@tensile/backend-cpu', 'cpu')(), note: '' };
+    const { cpu } = await import('@tensile/backend-cpu');
+    return { backend: await cpu(), note: '' };
   }
   if (v.backend === 'wasm') {
-    const mod = (await import('@tensile/backend-wasm')) as Record<string, unknown>;
-    return { backend: await factory(mod, '@tensile/backend-wasm', 'wasm')({ threads: v.threads }), note: '' };
+    const { wasm } = await import('@tensile/backend-wasm');
+    const backend = await wasm({ threads: v.threads });
+    // Threads fall back to one where the runtime cannot block or share memory: say so rather than mislabel.
+    const note = backend.threads === v.threads ? '' : `asked for ${v.threads} threads, got ${backend.threads}`;
+    return { backend, note };
   }
   // Without a GPU, Dawn runs WGSL on a software Vulkan driver (SwiftShader from Debian's chromium).
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;
@@ -60,6 +55,6 @@ export async function createBackend(v: OurVariant): Promise<{ backend: Backend; 
   if (!adapter) throw new Error('webgpu: no GPU adapter (VK_ICD_FILENAMES may point at a driver Dawn rejects)');
   const info = adapter.info;
   const note = `adapter: ${info?.vendor ?? '?'} ${info?.architecture ?? ''} ${info?.description ?? ''}`.replace(/\s+/g, ' ').trim();
-  const mod = (await import('@tensile/backend-webgpu')) as Record<string, unknown>;
-  return { backend: await factory(mod, '@tensile/backend-webgpu', 'webgpu')({ adapter }), note };
+  const { webgpu } = await import('@tensile/backend-webgpu');
+  return { backend: await webgpu({ adapter }), note };
 }

@@ -175,7 +175,8 @@ export async function runTfjs(
   for (const kind of ['mlp', 'lenet'] as const) {
     if (!cases.includes(kind) || !data) continue;
     const size = `batch ${kind === 'mlp' ? MLP_BATCH : LENET_BATCH}`;
-    await attempt(kind, size, `tfjs-${be} model.fit`, 'samples/s', () => trainFit(be, kind, data, m, batchesPerFit));
+    const perFit = kind === 'lenet' ? Math.min(batchesPerFit, 4) : batchesPerFit;
+    await attempt(kind, size, `tfjs-${be} model.fit`, 'samples/s', () => trainFit(be, kind, data, m, perFit));
     await attempt(kind, size, `tfjs-${be} optimizer.minimize`, 'samples/s', () => trainMinimize(be, kind, data, m));
   }
   return rows;
