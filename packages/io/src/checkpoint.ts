@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { checkUserMetadata, CHECKPOINT_FORMAT, decodeTensileFile, FORMAT_VERSION, parseMetadataJson, withoutPrefix } from './model-format.js';
+import { checkArchitecture, checkUserMetadata, CHECKPOINT_FORMAT, type ModelArchitecture, decodeTensileFile, FORMAT_VERSION, parseMetadataJson, withoutPrefix } from './model-format.js';
 import { SafetensorsError } from './safetensors/errors.js';
 import { flattenState, unflattenState, type StateJson } from './state-tree.js';
 import { castLike, checkStateDictMatches, type HasStateDict } from './state-dict.js';
@@ -27,6 +27,8 @@ export interface CheckpointContents {
   extra?: unknown;
   /** Free-form strings for the safetensors `__metadata__`. */
   metadata?: Record<string, string>;
+  /** Stored so loadModel() can rebuild the model from the checkpoint alone. */
+  architecture?: ModelArchitecture;
 }
 
 export interface LoadCheckpointOptions {
@@ -86,9 +88,10 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
     scheduler: contents.scheduler ? flattenState(contents.scheduler.stateDict(), 'scheduler', tensors) : null,
     extra: flattenState(contents.extra ?? null, 'extra', tensors),
   };
-  return saveSafetensors(Object.fromEntries(tensors), {
-    metadata: { format: CHECKPOINT_FORMAT, version: FORMAT_VERSION, state: JSON.stringify(state), ...metadata },
-  });
+  const header: Record<string, string> = { format: CHECKPOINT_FORMAT, version: FORMAT_VERSION };
+  if (contents.architecture) header.architecture = JSON.stringify(checkArchitecture(contents.architecture, undefined));
+  header.state = JSON.stringify(state);
+  return saveSafetensors(Object.fromEntries(tensors), { metadata: { ...header, ...metadata } });
 }
 
 /**
@@ -154,7 +157,12 @@ export async function loadCheckpoint(
     handOver(all, 'loader.', handedOver); // returned to the caller as well
     handOver(all, 'extra.', handedOver);
     if (options.rng) options.rng.setState(state.rng as number[]);
-    options.model.loadStateDict(castLike(own, weights));
+    const cast = castLike(own, weights);
+    try {
+      options.model.loadStateDict(cast);
+    } finally {
+      for (const x of Object.values(cast)) x.dispose(); // cast copies; the originals go below
+    }
     return {
       epoch: (state.epoch as number | null) ?? undefined,
       step: (state.step as number | null) ?? undefined,

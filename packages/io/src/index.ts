@@ -5,3 +5,6 @@ export { encodeCheckpoint, loadCheckpoint, saveCheckpoint } from './checkpoint.j
 export type { CheckpointContents, LoadCheckpointOptions, LoadedCheckpoint, Stateful } from './checkpoint.js';
 export type { HasStateDict } from './state-dict.js';
 export type { StateJson } from './state-tree.js';
+export { loadModel, saveModel, type LoadModelOptions, type SaveModelOptions } from './model.js';
+export { decodeModel, encodeModel, type DecodedModel, type ModelSource } from './model-file.js';
+export { type ModelArchitecture } from './model-format.js';

@@ -48,13 +48,15 @@ export function decodeTensileFile(
   const fail = (problem: string): never => {
     throw new SafetensorsError(problem, { fileName });
   };
-  if (format === undefined) {
+  if (format === undefined || !accept.includes(format)) {
+    const tensile = [MODEL_FORMAT, CHECKPOINT_FORMAT].includes(format ?? '');
     fail(
-      `not a Tensile ${accept.join(' or ')} file (its __metadata__ has no "format"); plain weights, ` +
-        'e.g. from PyTorch, load with loadSafetensors() and model.loadStateDict()',
+      tensile
+        ? `is a ${format} file, expected ${accept.join(' or ')}`
+        : `not a Tensile ${accept.join(' or ')} file (__metadata__.format is ${JSON.stringify(format ?? null)}); ` +
+            'plain weights, e.g. from PyTorch, load with loadSafetensors() and model.loadStateDict()',
     );
   }
-  if (!accept.includes(format)) fail(`is a ${JSON.stringify(format)} file, expected ${accept.map((f) => JSON.stringify(f)).join(' or ')}`);
   if (version !== FORMAT_VERSION) {
     fail(`${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads version ${FORMAT_VERSION})`);
   }

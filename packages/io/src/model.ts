@@ -1,0 +1,65 @@
+import type { ModelArchitecture } from './model-format.js';
+import { decodeModel, encodeModel, instantiate, readSource, type ModelSource } from './model-file.js';
+import type { HasStateDict } from './state-dict.js';
+import { resolveTarget, type StorageTarget } from './storage/storage.js';
+
+export interface SaveModelOptions {
+  /** Free-form strings for the file's `__metadata__` (not format/version/architecture/state). */
+  metadata?: Record<string, string>;
+  /** How to rebuild the model; by default described from its registered layers. */
+  architecture?: ModelArchitecture;
+}
+
+export interface LoadModelOptions<M extends HasStateDict> {
+  /** Builds the model from its architecture; by default through the layer registry. */
+  build?: (architecture: ModelArchitecture) => M;
+  /** Named in errors when loading from bytes. */
+  fileName?: string;
+}
+
+/**
+ * Saves a model to one file, atomically: its weights as safetensors under
+ * their PyTorch names, and in `__metadata__` its architecture (registry names
+ * and configs), so {@link loadModel} rebuilds it with no code. PyTorch and
+ * Hugging Face tools read the weights of this file as they are.
+ *
+ * @example
+ * await saveModel(model, 'mnist.tensile');
+ * await saveModel(model, { storage: indexedDbStorage(), path: 'mnist' });
+ */
+export async function saveModel(model: HasStateDict, target: StorageTarget, options: SaveModelOptions = {}): Promise<void> {
+  const architecture = options.architecture ?? describeModel(model);
+  const bytes = await encodeModel(model, architecture, options.metadata);
+  const { storage, path } = await resolveTarget(target);
+  await storage.write(path, bytes);
+}
+
+/**
+ * Loads a model saved by {@link saveModel} (or the model of a checkpoint):
+ * rebuilds it from its architecture and loads its weights. A truncated,
+ * corrupted or mismatched file throws an error naming the file and what is
+ * wrong, and leaves nothing half-loaded.
+ *
+ * @example
+ * const model = await loadModel('mnist.tensile');
+ * const fromUpload = await loadModel(await readUploadedFile(file), { fileName: file.name });
+ */
+export async function loadModel<M extends HasStateDict = HasStateDict>(
+  source: ModelSource,
+  options: LoadModelOptions<M> = {},
+): Promise<M> {
+  const { bytes, fileName } = await readSource(source, options.fileName);
+  const decoded = decodeModel(bytes, fileName);
+  const build = options.build ?? (buildModel as unknown as (a: ModelArchitecture) => M);
+  return instantiate(decoded, build, fileName);
+}
+
+function describeModel(model: HasStateDict): ModelArchitecture {
+  throw new TypeError(
+    `saveModel: cannot describe ${model?.constructor?.name ?? typeof model} (pass options.architecture)`,
+  );
+}
+
+function buildModel(architecture: ModelArchitecture): HasStateDict {
+  throw new TypeError(`loadModel: cannot build ${JSON.stringify(architecture.type)} (pass options.build)`);
+}
