@@ -290,6 +290,7 @@ def binary():
 
     f.add('logicalAnd', 'logicalAnd', {}, lambda r: [bools(r, (3, 4)), bools(r, (4,))], torch.logical_and)
     f.add('logicalOr', 'logicalOr', {}, lambda r: [bools(r, (3, 1)), bools(r, (1, 4))], torch.logical_or)
+    f.add('logicalXor', 'logicalXor', {}, lambda r: [bools(r, (2, 4)), bools(r, (2, 4))], torch.logical_xor)
     return f
 
 
@@ -460,6 +461,11 @@ def composite():
           lambda x: torch.logsumexp(x, (0, 1)))
     f.add('logsumexp_large', 'logsumexp', {'axis': 1, 'keepdims': False}, lambda r: [randn(r, (2, 4), 5.0, 800.0)],
           lambda x: torch.logsumexp(x, 1))
+    # linear(x, weight [out, in], bias?): x · weightᵀ + bias; a third input is the bias.
+    f.add('linear', 'linear', {}, lambda r: [randn(r, (4, 3)), randn(r, (5, 3)), randn(r, (5,))], F.linear)
+    f.add('linear_no_bias', 'linear', {}, lambda r: [randn(r, (4, 3)), randn(r, (2, 3))], F.linear)
+    f.add('linear_3d_input', 'linear', {}, lambda r: [randn(r, (2, 3, 4)), randn(r, (5, 4)), randn(r, (5,))],
+          F.linear)
     for op, fn in {'var': torch.var, 'std': torch.std}.items():
         f.add(f'{op}_axis1', op, {'axis': 1, 'unbiased': True, 'keepdims': False},
               lambda r: [randn(r, (3, 5))], lambda x: fn(x, 1))
@@ -475,13 +481,13 @@ def composite():
 def conv2d():
     f = Family('conv2d')
 
-    def conv(args, x_shape, w_shape):
+    def conv(args, x_shape, w_shape, bias=False):
         def inputs(r):
-            return [randn(r, x_shape), randn(r, w_shape, 0.5)]
+            return [randn(r, x_shape), randn(r, w_shape, 0.5)] + ([randn(r, (w_shape[0],))] if bias else [])
 
-        def fn(x, w):
+        def fn(x, w, b=None):
             pad = args.get('padding', 0)
-            return F.conv2d(x, w, stride=args.get('stride', 1), padding=pad, dilation=args.get('dilation', 1),
+            return F.conv2d(x, w, b, stride=args.get('stride', 1), padding=pad, dilation=args.get('dilation', 1),
                             groups=args.get('groups', 1))
         return inputs, fn
 
@@ -502,8 +508,11 @@ def conv2d():
         ('valid', {'padding': 'valid'}, (1, 2, 5, 5), (2, 2, 3, 3)),
         ('kernel_equals_input', {}, (2, 2, 3, 3), (3, 2, 3, 3)),
     ]
-    for label, args, xs, ws in specs:
-        inputs, fn = conv(args, xs, ws)
+    # A third input is the bias [out].
+    specs.append(('with_bias', {'stride': 2, 'padding': 1}, (2, 2, 5, 5), (3, 2, 3, 3), True))
+    specs.append(('groups2_with_bias', {'groups': 2}, (1, 4, 4, 4), (4, 2, 2, 2), True))
+    for label, args, xs, ws, *bias in specs:
+        inputs, fn = conv(args, xs, ws, bool(bias and bias[0]))
         full = {'stride': 1, 'padding': 0, 'dilation': 1, 'groups': 1}
         full.update(args)
         f.add(label, 'conv2d', full, inputs, fn)

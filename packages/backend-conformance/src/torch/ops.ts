@@ -58,6 +58,7 @@ export const TORCH_OPS: Record<string, OpCall> = {
   ge: binary((t, a, b) => t.ge(a, b)),
   logicalAnd: (t, [a, b]) => t.logicalAnd(a, b),
   logicalOr: (t, [a, b]) => t.logicalOr(a, b),
+  logicalXor: (t, [a, b]) => t.logicalXor(a, b),
   where: (t, [cond, a, b]) => t.where(cond, a, b),
 
   sum: reduction((t, x, axis, keepdims) => t.sum(x, axis, keepdims)),
@@ -98,8 +99,9 @@ export const TORCH_OPS: Record<string, OpCall> = {
   indexSelect: (t, [x, idx], args) => t.indexSelect(x, args.axis, idx),
   gather: (t, [x, idx], args) => t.gather(x, args.axis, idx),
 
-  conv2d: (t, [x, w], args) =>
-    t.conv2d(x, w, null, { stride: args.stride, padding: args.padding, dilation: args.dilation, groups: args.groups }),
+  linear: (t, [x, w, bias]) => t.linear(x, w, bias ?? null),
+  conv2d: (t, [x, w, bias], args) =>
+    t.conv2d(x, w, bias ?? null, { stride: args.stride, padding: args.padding, dilation: args.dilation, groups: args.groups }),
   maxPool2d: (t, [x], args) =>
     t.maxPool2d(x, { kernelSize: args.kernelSize, stride: args.stride, padding: args.padding, dilation: args.dilation }),
   avgPool2d: (t, [x], args) =>
