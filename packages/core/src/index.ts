@@ -11,6 +11,7 @@ export { TensileError, ShapeError, DTypeError, ArgumentError } from './errors.js
 export { setBackend, getBackend, withBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
 export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';
 export { tidy, keep, dispose } from './scope.js';
+export { assign } from './assign.js';
 export { backward, noGrad, isGradEnabled, grad, valueAndGrad, record } from './autograd.js';
 export type { BackwardOptions, ValueAndGrad } from './autograd.js';
 export type { BackwardFn, GraphNode } from './node.js';
