@@ -75,7 +75,7 @@ export async function saveCheckpoint(contents: CheckpointContents, target: Stora
 /** The bytes {@link saveCheckpoint} writes. */
 export async function encodeCheckpoint(contents: CheckpointContents): Promise<Uint8Array> {
   const metadata = checkUserMetadata(contents.metadata, 'saveCheckpoint');
-  if (typeof contents.model?.stateDict !== 'function') throw new TypeError('saveCheckpoint: model must have stateDict()');
+  if (typeof contents.model?.stateDict !== 'function') throw new t.ArgumentError('saveCheckpoint: model must have stateDict()');
   const tensors = new Map<string, t.Tensor>();
   for (const [name, x] of Object.entries(contents.model.stateDict())) tensors.set(MODEL_PREFIX + name, x);
   const loader = contents.loader;

@@ -1,4 +1,4 @@
-import type * as t from '@tensile/core';
+import { ArgumentError, type Tensor } from '@tensile/core';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors/decode.js';
 import { SafetensorsError } from './safetensors/errors.js';
 import type { StateJson } from './state-tree.js';
@@ -29,7 +29,7 @@ export const RESERVED_METADATA = ['format', 'version', 'architecture', 'state'];
 
 export function checkUserMetadata(metadata: Record<string, string> | undefined, op: string): Record<string, string> {
   for (const key of Object.keys(metadata ?? {})) {
-    if (RESERVED_METADATA.includes(key)) throw new Error(`${op}: metadata key ${JSON.stringify(key)} is reserved by Tensile`);
+    if (RESERVED_METADATA.includes(key)) throw new ArgumentError(`${op}: metadata key ${JSON.stringify(key)} is reserved by Tensile`);
   }
   return metadata ?? {};
 }
@@ -94,7 +94,7 @@ export function checkArchitecture(value: unknown, fileName: string | undefined, 
 }
 
 /** The tensors of `record` whose names start with `prefix`, with the prefix removed. */
-export function withoutPrefix(record: Record<string, t.Tensor>, prefix: string): Record<string, t.Tensor> {
+export function withoutPrefix(record: Record<string, Tensor>, prefix: string): Record<string, Tensor> {
   return Object.fromEntries(
     Object.entries(record)
       .filter(([name]) => name.startsWith(prefix))

@@ -1,3 +1,4 @@
+import { ArgumentError } from '@tensile/core';
 import type { ModelArchitecture } from './model-format.js';
 import { decodeModel, encodeModel, instantiate, readSource, type ModelSource } from './model-file.js';
 import type { HasStateDict } from './state-dict.js';
@@ -55,11 +56,11 @@ export async function loadModel<M extends HasStateDict = HasStateDict>(
 }
 
 function describeModel(model: HasStateDict): ModelArchitecture {
-  throw new TypeError(
+  throw new ArgumentError(
     `saveModel: cannot describe ${model?.constructor?.name ?? typeof model} (pass options.architecture)`,
   );
 }
 
 function buildModel(architecture: ModelArchitecture): HasStateDict {
-  throw new TypeError(`loadModel: cannot build ${JSON.stringify(architecture.type)} (pass options.build)`);
+  throw new ArgumentError(`loadModel: cannot build ${JSON.stringify(architecture.type)} (pass options.build)`);
 }

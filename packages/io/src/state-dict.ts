@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { StateDictError } from './safetensors/errors.js';
 
 /** Something with PyTorch-style named state: a layers `Module` has it. */
 export interface HasStateDict {
@@ -30,7 +31,7 @@ export function checkStateDictMatches(
       problems.push(`${JSON.stringify(name)} has shape [${got.shape.join(',')}] in the file but [${want.shape.join(',')}] in the model`);
     }
   }
-  if (problems.length > 0) throw new Error(`${where}: weights do not fit the model: ${problems.join('; ')}`);
+  if (problems.length > 0) throw new StateDictError(`${where}: weights do not fit the model: ${problems.join('; ')}`);
 }
 
 /** Returns `loaded` with each tensor cast to the dtype of the model's tensor of the same name (disposing replaced ones). */

@@ -14,7 +14,7 @@ export type StateJson = null | boolean | number | string | StateJson[] | { [key:
 export function flattenState(value: unknown, prefix: string, tensors: Map<string, t.Tensor>): StateJson {
   const walk = (v: unknown, path: string): StateJson => {
     if (v instanceof t.Tensor) {
-      if (tensors.has(path)) throw new Error(`state: two tensors would both be stored as ${JSON.stringify(path)}`);
+      if (tensors.has(path)) throw new t.ArgumentError(`state: two tensors would both be stored as ${JSON.stringify(path)}`);
       tensors.set(path, v);
       return { $tensor: path };
     }
@@ -30,7 +30,7 @@ export function flattenState(value: unknown, prefix: string, tensors: Map<string
       return out;
     }
     const kind = typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
-    throw new Error(`state: cannot store ${kind} at ${JSON.stringify(path)}; use numbers, strings, arrays, plain objects and tensors`);
+    throw new t.ArgumentError(`state: cannot store ${kind} at ${JSON.stringify(path)}; use numbers, strings, arrays, plain objects and tensors`);
   };
   return walk(value, prefix);
 }
@@ -42,7 +42,7 @@ export function unflattenState(json: StateJson, tensors: Record<string, t.Tensor
     if (Array.isArray(v)) return v.map(walk);
     if (typeof v.$tensor === 'string') {
       const found = tensors[v.$tensor];
-      if (found === undefined) throw new Error(`${where}: state refers to tensor ${JSON.stringify(v.$tensor)}, which the file lacks`);
+      if (found === undefined) throw new t.ArgumentError(`${where}: state refers to tensor ${JSON.stringify(v.$tensor)}, which the file lacks`);
       return found;
     }
     if (typeof v.$number === 'string') return Number(v.$number);

@@ -27,6 +27,7 @@ beforeAll(async () => {
     format: 'esm',
     target: 'node20',
     outfile: script,
+    alias: { '@tensile/core': new URL('../../core/src/index.ts', import.meta.url).pathname },
     logLevel: 'error',
   });
 });

@@ -1,3 +1,4 @@
+import * as t from '@tensile/core';
 import { describe, expect, it } from 'vitest';
 import { decodeSafetensors, encodeSafetensors, SafetensorsError, tensorValues } from '@tensile/io';
 import { assemble, fixture } from './helpers.js';
@@ -19,6 +20,7 @@ describe('decodeSafetensors refuses bad files with an error naming file, tensor 
         error = err;
       }
       expect(error, `cut at ${cut}`).toBeInstanceOf(SafetensorsError);
+      expect(error).toBeInstanceOf(t.TensileError);
       expect((error as Error).message).toMatch(/^safetensors: model\.safetensors: /);
     }
   });

@@ -1,5 +1,5 @@
 export { SAFETENSORS_DTYPES, type SafetensorsDtype } from './dtypes.js';
-export { SafetensorsError } from './errors.js';
+export { SafetensorsError, StateDictError } from './errors.js';
 export { encodeSafetensors, type EncodeOptions, type SafetensorsData, type SafetensorsEntry } from './encode.js';
 export {
   decodeSafetensors,

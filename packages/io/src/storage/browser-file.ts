@@ -1,3 +1,5 @@
+import { ArgumentError } from '@tensile/core';
+
 export interface BrowserDownloadOptions {
   /** The document to create the link in (default `globalThis.document`). */
   document?: Document;
@@ -15,7 +17,7 @@ export interface BrowserDownloadOptions {
 export function browserDownload(bytes: Uint8Array, fileName: string, options: BrowserDownloadOptions = {}): void {
   const doc = options.document ?? globalThis.document;
   if (doc === undefined) {
-    throw new Error(`browserDownload: no document to download ${JSON.stringify(fileName)} from (not in a browser?)`);
+    throw new ArgumentError(`browserDownload: no document to download ${JSON.stringify(fileName)} from (not in a browser?)`);
   }
   const blob = new Blob([bytes as Uint8Array<ArrayBuffer>], { type: options.type ?? 'application/octet-stream' });
   const url = URL.createObjectURL(blob);
@@ -41,7 +43,7 @@ export function browserDownload(bytes: Uint8Array, fileName: string, options: Br
  */
 export async function readUploadedFile(file: Blob): Promise<Uint8Array> {
   if (file === null || typeof file !== 'object' || typeof file.arrayBuffer !== 'function') {
-    throw new TypeError('readUploadedFile: expected a File or Blob');
+    throw new ArgumentError('readUploadedFile: expected a File or Blob');
   }
   return new Uint8Array(await file.arrayBuffer());
 }

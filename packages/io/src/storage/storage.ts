@@ -1,3 +1,5 @@
+import { ArgumentError, TensileError } from '@tensile/core';
+
 /**
  * Where model files and checkpoints go. One interface for Node's file system
  * ({@link nodeStorage}), browsers' IndexedDB ({@link indexedDbStorage}) and
@@ -21,12 +23,12 @@ export interface Storage {
 export type StorageTarget = string | { storage: Storage; path: string };
 
 /** A storage operation failed; names the storage, the operation and the path. */
-export class StorageError extends Error {
+export class StorageError extends TensileError {
   readonly path: string;
   constructor(storage: string, operation: string, path: string, problem: string, options?: { cause?: unknown }) {
-    super(`${storage}: cannot ${operation} ${JSON.stringify(path)}: ${problem}`, options);
-    this.name = 'StorageError';
+    super(`${storage}: cannot ${operation} ${JSON.stringify(path)}: ${problem}`);
     this.path = path;
+    if (options?.cause !== undefined) this.cause = options.cause;
   }
 }
 
@@ -37,7 +39,7 @@ export async function resolveTarget(target: StorageTarget): Promise<{ storage: S
     return { storage: nodeStorage(), path: target };
   }
   if (target === null || typeof target !== 'object' || typeof target.storage?.read !== 'function') {
-    throw new TypeError('expected a file path or { storage, path }');
+    throw new ArgumentError('expected a file path or { storage, path }');
   }
   return target;
 }
