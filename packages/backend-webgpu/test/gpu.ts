@@ -40,6 +40,11 @@ export async function createTestBackend(): Promise<GpuSetup> {
   return { backend: await webgpu({ adapter }), skip: null };
 }
 
+/** The process-wide GPU object of the tests (null before createTestBackend). */
+export function testGpu(): GPU | null {
+  return gpuRef;
+}
+
 /** Uploads a JS array as `dtype`. */
 export function up(b: Backend, values: ArrayLike<number>, dtype: DType = 'float32'): Handle {
   const data =

@@ -131,7 +131,7 @@ export function matmulInto(
   if (type === 'u32') throw new WebGPUBackendError(`webgpu.${op}: dtype bool is not supported`);
   const key = `matmul:${type}:${spec.transA ? 't' : 'n'}${spec.transB ? 't' : 'n'}:${spec.bias ? 'b' : ''}${spec.relu ? 'r' : ''}`;
   const pipeline = rt.pipeline(key, () => source(type, spec));
-  const max = rt.limits.maxComputeWorkgroupsPerDimension;
+  const max = rt.maxWorkgroups;
   const colTiles = Math.ceil(layout.n / TILE);
   const rowTiles = Math.ceil(layout.m / TILE);
   if (colTiles > max) {

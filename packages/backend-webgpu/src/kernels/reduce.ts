@@ -40,12 +40,12 @@ function mergeCode(op: ReduceOp, type: 'f32' | 'i32'): { init: string; merge: st
   if (b.i == EMPTY) { return a; }
   let an = ${nan('a.v')};
   let bn = ${nan('b.v')};
-  if (an && bn) { return select(b, a, a.i < b.i); }
+  if (an && bn) { return lower(a, b); }
   if (an) { return a; }
   if (bn) { return b; }
   if (a.v ${better} b.v) { return a; }
   if (b.v ${better} a.v) { return b; }
-  return select(b, a, a.i < b.i);`,
+  return lower(a, b);`,
       };
     }
   }
@@ -54,7 +54,7 @@ function mergeCode(op: ReduceOp, type: 'f32' | 'i32'): { init: string; merge: st
 function preamble(op: ReduceOp, type: 'f32' | 'i32'): string {
   const outType = op === 'argmax' || op === 'argmin' ? 'i32' : type;
   const { init, merge } = mergeCode(op, type);
-  const result = outType === 'i32' && type !== 'i32' ? 'i32(acc.i)' : op.startsWith('arg') ? 'i32(acc.i)' : 'acc.v';
+  const result = op.startsWith('arg') ? 'i32(acc.i)' : 'acc.v';
   return `
 ${declare([{ name: 'X', type }, { name: 'out', type: outType, write: true }])}
 ${FLOAT_HELPERS}
@@ -62,6 +62,11 @@ const EMPTY = 0xffffffffu;
 struct Acc { v: ${type}, i: u32 }
 fn merge(a: Acc, b: Acc) -> Acc {
   ${merge}
+}
+// The pair with the lower index (WGSL's select does not take structs).
+fn lower(a: Acc, b: Acc) -> Acc {
+  if (a.i < b.i) { return a; }
+  return b;
 }
 fn initial() -> Acc { return Acc(${init}, EMPTY); }
 fn result(acc: Acc) -> ${outType} {
@@ -109,6 +114,8 @@ ${kernel1D(`  let size = P[1];
   out[gi] = result(acc);`)}`;
 }
 
+const ROW_KERNEL_MIN = 64;
+
 export function reduce(
   rt: GpuRuntime,
   op: ReduceOp,
@@ -123,7 +130,8 @@ export function reduce(
   if (type === 'u32') throw new WebGPUBackendError(`webgpu.reduce: op '${op}' is not defined for dtype bool (cast first)`);
   const count = outer * inner;
   const out = rt.allocate(name, count);
-  if (inner === 1) {
+  // A workgroup per row pays off only for long rows; short rows use one thread each.
+  if (inner === 1 && size >= ROW_KERNEL_MIN) {
     const pipeline = rt.pipeline(`reduce-row:${op}:${type}`, () => rowSource(op, type));
     rt.dispatch(pipeline, [x.buffer, out.buffer], new Params().u32(outer).u32(size), rt.grid(name, outer));
   } else {

@@ -35,8 +35,9 @@ export class BufferPool {
     return buffer;
   }
 
-  release(buffer: GPUBuffer): void {
-    push(this.recent, buffer.size, buffer);
+  /** Returns a buffer; `pending` when the open encoder may still hold commands that use it. */
+  release(buffer: GPUBuffer, pending: boolean): void {
+    push(pending ? this.recent : this.ready, buffer.size, buffer);
   }
 
   /** Called after the open encoder was submitted: every freed buffer is safe for uploads again. */

@@ -48,11 +48,16 @@ export class GpuRuntime {
   liveHandles = 0;
   liveBytes = 0;
 
+  /** Workgroups per grid dimension: the device limit, or less when a test asks (to exercise splitting). */
+  readonly maxWorkgroups: number;
+
   constructor(
     readonly device: GPUDevice,
     private readonly ownsDevice: boolean,
+    options: { maxWorkgroupsPerDimension?: number } = {},
   ) {
     this.limits = device.limits;
+    this.maxWorkgroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension, options.maxWorkgroupsPerDimension ?? Infinity);
     this.pool = new BufferPool(device, USAGE_STORAGE | USAGE_COPY_SRC | USAGE_COPY_DST);
     this.staging = new BufferPool(device, USAGE_MAP_READ | USAGE_COPY_DST);
     this.paramBuffer = device.createBuffer({
@@ -99,7 +104,7 @@ export class GpuRuntime {
   free(handle: GpuHandle): void {
     this.liveHandles -= 1;
     this.liveBytes -= handle.bytes;
-    this.pool.release(handle.buffer);
+    this.pool.release(handle.buffer, this.encoder !== null);
   }
 
   /** Copies host bytes into a new handle (queued on the device timeline). */
@@ -136,7 +141,7 @@ export class GpuRuntime {
    */
   dispatch(pipeline: GPUComputePipeline, buffers: readonly GPUBuffer[], params: Params, groups: readonly [number, number, number]): void {
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
-    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    const max = this.maxWorkgroups;
     if (groups[0] > max || groups[1] > max || groups[2] > max) {
       throw new WebGPUBackendError(
         `webgpu: dispatch of [${groups.join(', ')}] workgroups exceeds maxComputeWorkgroupsPerDimension ${max}`,
@@ -167,7 +172,7 @@ export class GpuRuntime {
    * `wid.y * nwg.x + wid.x`.
    */
   grid(op: string, count: number): [number, number, number] {
-    const max = this.limits.maxComputeWorkgroupsPerDimension;
+    const max = this.maxWorkgroups;
     if (count <= max) return [count, 1, 1];
     const y = Math.ceil(count / max);
     if (y > max) throw new WebGPUBackendError(`webgpu.${op}: ${count} workgroups exceed a ${max}×${max} grid`);
@@ -207,7 +212,7 @@ export class GpuRuntime {
     }
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
-    this.staging.release(staging);
+    this.staging.release(staging, false);
     this.check(op);
     return copy;
   }
