@@ -6,6 +6,7 @@ import { forwardCases } from './cases/forward.js';
 import { gradCases } from './cases/gradcheck.js';
 import { memoryCases } from './cases/memory.js';
 import { type CaseGroup, type ConformanceOptions, skipReason } from './options.js';
+import { checkTorchCase, torchFixtureCases } from './torch/index.js';
 
 /**
  * Registers the conformance suite for a backend as vitest suites. Every
@@ -76,6 +77,12 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
           t.dispose(inputs);
           if (!result.ok) throw new Error(`gradcheck ${c.name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
         }, 30_000);
+      }
+    });
+
+    describe('values and gradients match PyTorch (committed fixtures)', () => {
+      for (const c of torchFixtureCases()) {
+        test('torch', c.name, () => checkTorchCase(t, c, backend.dtypes.includes('float64') ? {} : { rtol: float32.rtol * 10, atol: float32.atol * 10 }));
       }
     });
 

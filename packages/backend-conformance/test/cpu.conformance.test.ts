@@ -1,4 +1,4 @@
 import { cpu } from '@tensile/backend-cpu';
-import { describeBackend } from '@tensile/backend-conformance';
+import { describeBackend } from '../src/index.js';
 
 describeBackend('cpu', () => cpu());

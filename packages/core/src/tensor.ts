@@ -1,7 +1,12 @@
 import type { Backend, DataArray, DType, Handle } from './backend/backend.js';
 import { engine } from './engine.js';
 import { ArgumentError, fmtShape } from './errors.js';
+import type { BackwardOptions } from './autograd.js';
 import type { GraphNode } from './node.js';
+import type { MatmulOptions } from './ops/matmul.js';
+import type { Axes, VarOptions } from './ops/reduce.js';
+import type { SliceRange } from './ops/shape.js';
+import type { TensorLike } from './ops/util.js';
 import { sizeOf } from './shape.js';
 import { Storage } from './storage.js';
 
@@ -117,6 +122,93 @@ export class Tensor {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
 }
+
+/** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
+export interface Tensor {
+  add(b: TensorLike): Tensor;
+  sub(b: TensorLike): Tensor;
+  mul(b: TensorLike): Tensor;
+  div(b: TensorLike): Tensor;
+  pow(b: TensorLike): Tensor;
+  maximum(b: TensorLike): Tensor;
+  minimum(b: TensorLike): Tensor;
+  mod(b: TensorLike): Tensor;
+  eq(b: TensorLike): Tensor;
+  ne(b: TensorLike): Tensor;
+  lt(b: TensorLike): Tensor;
+  le(b: TensorLike): Tensor;
+  gt(b: TensorLike): Tensor;
+  ge(b: TensorLike): Tensor;
+  logicalAnd(b: Tensor): Tensor;
+  logicalOr(b: Tensor): Tensor;
+  logicalXor(b: Tensor): Tensor;
+  logicalNot(): Tensor;
+  neg(): Tensor;
+  abs(): Tensor;
+  sign(): Tensor;
+  square(): Tensor;
+  exp(): Tensor;
+  log(): Tensor;
+  log1p(): Tensor;
+  expm1(): Tensor;
+  sqrt(): Tensor;
+  rsqrt(): Tensor;
+  reciprocal(): Tensor;
+  sin(): Tensor;
+  cos(): Tensor;
+  tanh(): Tensor;
+  sigmoid(): Tensor;
+  erf(): Tensor;
+  relu(): Tensor;
+  floor(): Tensor;
+  ceil(): Tensor;
+  round(): Tensor;
+  isNaN(): Tensor;
+  isInf(): Tensor;
+  clamp(min?: number | null, max?: number | null): Tensor;
+  sum(axis?: Axes, keepdims?: boolean): Tensor;
+  mean(axis?: Axes, keepdims?: boolean): Tensor;
+  max(axis?: Axes, keepdims?: boolean): Tensor;
+  min(axis?: Axes, keepdims?: boolean): Tensor;
+  prod(axis?: Axes, keepdims?: boolean): Tensor;
+  argmax(axis?: number | null, keepdims?: boolean): Tensor;
+  argmin(axis?: number | null, keepdims?: boolean): Tensor;
+  var(axis?: Axes, options?: VarOptions): Tensor;
+  std(axis?: Axes, options?: VarOptions): Tensor;
+  logsumexp(axis?: Axes, keepdims?: boolean): Tensor;
+  softmax(axis?: number): Tensor;
+  logSoftmax(axis?: number): Tensor;
+  matmul(b: Tensor, options?: MatmulOptions): Tensor;
+  linear(weight: Tensor, bias?: Tensor | null): Tensor;
+  reshape(shape: readonly number[]): Tensor;
+  view(shape: readonly number[]): Tensor;
+  flatten(start?: number, end?: number): Tensor;
+  squeeze(axis?: number | readonly number[]): Tensor;
+  unsqueeze(axis: number): Tensor;
+  permute(perm: readonly number[]): Tensor;
+  transpose(a?: number, b?: number): Tensor;
+  /** The transpose of a matrix (the last two axes). */
+  readonly T: Tensor;
+  expand(shape: readonly number[]): Tensor;
+  slice(ranges: readonly SliceRange[]): Tensor;
+  narrow(axis: number, start: number, length: number): Tensor;
+  flip(axes: number | readonly number[]): Tensor;
+  pad(pads: readonly (readonly [number, number])[], value?: number): Tensor;
+  split(sizes: number | readonly number[], axis?: number): Tensor[];
+  indexSelect(axis: number, indices: Tensor): Tensor;
+  gather(axis: number, index: Tensor): Tensor;
+  /** this where cond holds, other elsewhere (PyTorch's x.where(cond, y)). */
+  where(cond: Tensor, other: TensorLike): Tensor;
+  cast(dtype: DType): Tensor;
+  clone(): Tensor;
+  /** The same values cut from the autograd graph (shares storage). */
+  detach(): Tensor;
+  zerosLike(): Tensor;
+  onesLike(): Tensor;
+  fullLike(value: number): Tensor;
+  /** Backpropagates from this tensor (a scalar, or pass a seed gradient of its shape). */
+  backward(seed?: Tensor, options?: BackwardOptions): void;
+  }
 
 /** @internal Wraps a fresh backend handle as a tensor. */
 export function fromHandle(backend: Backend, handle: Handle, shape: readonly number[], dtype: DType): Tensor {
