@@ -5,6 +5,11 @@ export interface NodeStorageOptions {
   root?: string;
 }
 
+interface NodeModules {
+  fs: typeof import('node:fs/promises');
+  path: typeof import('node:path');
+}
+
 /** Temporary files are `.<name>.<pid>.<random>.tmp` beside the target; `list` hides them. */
 const TEMP_FILE = /^\..+\.\d+\.[0-9a-z]+\.tmp$/;
 
@@ -24,12 +29,15 @@ const TEMP_FILE = /^\..+\.\d+\.[0-9a-z]+\.tmp$/;
  * await storage.write('epoch-3.safetensors', bytes);
  */
 export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage> {
-  const modules = (async () => {
-    const [fs, path] = await Promise.all([import('node:fs/promises'), import('node:path')]);
-    return { fs, path };
-  })();
+  // Loaded on first use, so merely creating a nodeStorage in a browser costs nothing.
+  let loaded: Promise<NodeModules> | undefined;
+  const load = (): Promise<NodeModules> =>
+    (loaded ??= Promise.all([
+      importNode<typeof import('node:fs/promises')>('node:fs/promises'),
+      importNode<typeof import('node:path')>('node:path'),
+    ]).then(([fs, path]) => ({ fs, path })));
   const resolve = async (p: string) => {
-    const { path } = await modules;
+    const { path } = await load();
     return path.resolve(options.root ?? '.', p);
   };
   const fail = (operation: string, p: string, err: unknown): never => {
@@ -40,7 +48,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
 
   return {
     async read(p) {
-      const { fs } = await modules;
+      const { fs } = await load();
       try {
         const buf = await fs.readFile(await resolve(p));
         return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
@@ -50,7 +58,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
     },
 
     async write(p, bytes) {
-      const { fs, path } = await modules;
+      const { fs, path } = await load();
       const target = await resolve(p);
       const dir = path.dirname(target);
       const temp = path.join(dir, `.${path.basename(target)}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
@@ -72,7 +80,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
     },
 
     async exists(p) {
-      const { fs } = await modules;
+      const { fs } = await load();
       try {
         await fs.access(await resolve(p));
         return true;
@@ -82,7 +90,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
     },
 
     async list(dir = '') {
-      const { fs, path } = await modules;
+      const { fs, path } = await load();
       try {
         const entries = await fs.readdir(await resolve(dir), { withFileTypes: true });
         return entries
@@ -96,7 +104,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
     },
 
     async remove(p) {
-      const { fs } = await modules;
+      const { fs } = await load();
       try {
         await fs.rm(await resolve(p), { force: true });
       } catch (err) {
@@ -104,6 +112,16 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
       }
     },
   };
+}
+
+/**
+ * Imports a Node built-in at run time. The specifier is not a literal and
+ * carries the ignore hints of webpack and Vite, so browser bundlers neither
+ * try to resolve it (esbuild and webpack fail on `node:` imports for the
+ * browser) nor ship it: only a call to nodeStorage() loads it.
+ */
+function importNode<T>(specifier: string): Promise<T> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
 }
 
 /** fsync a directory so a rename in it is durable. Windows cannot open directories; there the rename suffices. */
