@@ -5,18 +5,19 @@ import type { StateJson } from './state-tree.js';
 
 /**
  * How a model is rebuilt: the registry name of its module, the JSON config it
- * was constructed with, and its children in order (a `Sequential`'s layers,
- * a custom module's sub-modules), each described the same way.
+ * was constructed with, and a container's children by name (a `Sequential`'s
+ * layers), each described the same way. The same shape as @tensile/layers'
+ * `ModuleSpec`.
  *
  * @example
- * { type: 'Sequential', config: {}, children: [
- *   { name: '0', type: 'Linear', config: { inFeatures: 784, outFeatures: 128, bias: true } },
- *   { name: '1', type: 'ReLU', config: {} } ] }
+ * { type: 'Sequential', config: {}, children: {
+ *   '0': { type: 'Linear', config: { inFeatures: 784, outFeatures: 128, bias: true } },
+ *   '1': { type: 'ReLU', config: {} } } }
  */
 export interface ModelArchitecture {
   type: string;
-  config: { [key: string]: StateJson };
-  children?: (ModelArchitecture & { name: string })[];
+  config: { readonly [key: string]: StateJson };
+  children?: Record<string, ModelArchitecture>;
 }
 
 /** `__metadata__.format` of the files Tensile writes. */
@@ -84,11 +85,12 @@ export function checkArchitecture(value: unknown, fileName: string | undefined, 
   if (typeof arch.type !== 'string' || arch.type === '') fail('"type" must be a registry name');
   if (arch.config === null || typeof arch.config !== 'object' || Array.isArray(arch.config)) fail('"config" must be an object');
   if (arch.children !== undefined) {
-    if (!Array.isArray(arch.children)) fail('"children" must be an array');
-    (arch.children as unknown[]).forEach((child, i) => {
-      checkArchitecture(child, fileName, `${path}.children[${i}]`);
-      if (typeof (child as { name?: unknown }).name !== 'string') fail(`children[${i}] needs a "name"`);
-    });
+    if (arch.children === null || typeof arch.children !== 'object' || Array.isArray(arch.children)) {
+      fail('"children" must be an object of child architectures by name');
+    }
+    for (const [name, child] of Object.entries(arch.children as object)) {
+      checkArchitecture(child, fileName, `${path}.children.${name}`);
+    }
   }
   return value as ModelArchitecture;
 }
