@@ -120,7 +120,7 @@ export async function loadCheckpoint(
   const where = `loadCheckpoint: ${fileName ?? 'checkpoint'}`;
   const file = decodeTensileFile(bytes, fileName, [CHECKPOINT_FORMAT]);
   const state = parseMetadataJson(file, 'state', fileName) as Record<string, StateJson>;
-  if (state === null || typeof state !== 'object') throw new SafetensorsError('__metadata__.state must be an object', { fileName });
+  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new SafetensorsError('__metadata__.state must be an object', { fileName });
   if (options.optimizer && state.optimizer === null) throw new SafetensorsError('has no optimizer state to restore', { fileName });
   if (options.scheduler && state.scheduler === null) throw new SafetensorsError('has no scheduler state to restore', { fileName });
   if (options.rng && state.rng === null) throw new SafetensorsError('has no rng state to restore', { fileName });

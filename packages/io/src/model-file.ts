@@ -25,12 +25,13 @@ export type ModelSource = StorageTarget | Uint8Array;
 export async function encodeModel(
   model: HasStateDict,
   architecture: ModelArchitecture,
-  metadata?: Record<string, string>,
+  options: { metadata?: Record<string, string>; int64?: boolean | readonly string[] } = {},
 ): Promise<Uint8Array> {
-  const user = checkUserMetadata(metadata, 'saveModel');
+  const user = checkUserMetadata(options.metadata, 'saveModel');
   checkArchitecture(architecture, undefined);
   return saveSafetensors(model.stateDict(), {
     metadata: { format: MODEL_FORMAT, version: FORMAT_VERSION, architecture: JSON.stringify(architecture), ...user },
+    int64: options.int64,
   });
 }
 

@@ -9,6 +9,8 @@ export interface SaveModelOptions {
   metadata?: Record<string, string>;
   /** How to rebuild the model; by default described from its registered layers. */
   architecture?: ModelArchitecture;
+  /** Store int32 tensors as I64, as PyTorch keeps `num_batches_tracked`: `true`, or a list of names. */
+  int64?: boolean | readonly string[];
 }
 
 export interface LoadModelOptions<M extends HasStateDict> {
@@ -30,7 +32,7 @@ export interface LoadModelOptions<M extends HasStateDict> {
  */
 export async function saveModel(model: HasStateDict, target: StorageTarget, options: SaveModelOptions = {}): Promise<void> {
   const architecture = options.architecture ?? describeModel(model);
-  const bytes = await encodeModel(model, architecture, options.metadata);
+  const bytes = await encodeModel(model, architecture, options);
   const { storage, path } = await resolveTarget(target);
   await storage.write(path, bytes);
 }
