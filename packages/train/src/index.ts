@@ -1,1 +1,18 @@
-export {};
+/**
+ * @tensile/train: the training loop (fit / evaluate), metrics and callbacks.
+ * Everything is injected: model, loss, optimizer, scheduler, data and callbacks.
+ */
+export { fit } from './fit.js';
+export type { FitOptions, FitResult } from './fit.js';
+export { evaluate } from './evaluate.js';
+export type { EvaluateOptions } from './evaluate.js';
+export type { FitContext } from './fit-context.js';
+export { Accuracy, TopKAccuracy, MeanAbsoluteError, resolveMetrics } from './metrics.js';
+export type { Metric, MetricName } from './metrics.js';
+export type { Callback } from './callbacks/callback.js';
+export { EarlyStopping } from './callbacks/early-stopping.js';
+export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
+export { ModelCheckpoint } from './callbacks/checkpoint.js';
+export type { ModelCheckpointOptions } from './callbacks/checkpoint.js';
+export { JsonlLogger, CsvLogger } from './callbacks/loggers.js';
+export type { Batch, BatchSource, Logs, LossLike, OptimizerLike, SchedulerLike, TrainableModel } from './types.js';

@@ -1,0 +1,41 @@
+import type * as t from '@tensile/core';
+
+/** What fit needs of a model: @tensile/layers' Module fits, so does any object with these. */
+export interface TrainableModel {
+  forward(...inputs: t.Tensor[]): t.Tensor;
+  parameters(): t.Tensor[];
+  train(mode?: boolean): unknown;
+  eval(): unknown;
+}
+
+/** A loss module (`new CrossEntropyLoss()`) or a plain function. */
+export type LossLike = ((prediction: t.Tensor, target: t.Tensor) => t.Tensor) | { forward(prediction: t.Tensor, target: t.Tensor): t.Tensor };
+
+export interface OptimizerLike {
+  step(): void;
+  zeroGrad(): void;
+}
+
+export interface SchedulerLike {
+  step(metric?: number): void;
+}
+
+/** A batch as loaders yield it: `[x, y]`, `{ x, y }` or `{ input, target }`. */
+export type Batch = readonly [t.Tensor, t.Tensor] | { x: t.Tensor; y: t.Tensor } | { input: t.Tensor; target: t.Tensor };
+
+export type BatchSource = AsyncIterable<Batch> | Iterable<Batch>;
+
+/** Metric values by name (`loss`, `accuracy`, `val_loss`, …) plus the epoch/step they belong to. */
+export type Logs = Record<string, number>;
+
+export function unpackBatch(batch: Batch): [t.Tensor, t.Tensor] {
+  if (Array.isArray(batch)) return [batch[0], batch[1]];
+  const b = batch as Record<string, t.Tensor>;
+  if (b.x && b.y) return [b.x, b.y];
+  if (b.input && b.target) return [b.input, b.target];
+  throw new TypeError('fit: a batch must be [x, y], { x, y } or { input, target }');
+}
+
+export function callLoss(loss: LossLike, prediction: t.Tensor, target: t.Tensor): t.Tensor {
+  return typeof loss === 'function' ? loss(prediction, target) : loss.forward(prediction, target);
+}
