@@ -10,8 +10,37 @@ export const MATH_HELPERS = /* wgsl */ `
 fn exp_f(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
   if (x > 88.72284) { return inf_f32(); }
-  if (x < -103.98) { return 0.0; }
+  if (x < -87.33655) { return exp_subnormal(x); }
   return exp(x);
+}
+
+// e^x below the smallest normal float (x < ln 2^-126), built from its bits:
+// GPUs flush subnormal arithmetic to zero, but a subnormal's bits are just
+// its mantissa, round(e^x · 2^149), which is a normal number to compute.
+fn exp_subnormal(x: f32) -> f32 {
+  if (x < -103.98) { return 0.0; }
+  let mantissa = round(exp2(x * 1.44269504 + 149.0));
+  return bitcast<f32>(u32(mantissa));
+}
+
+// sin and cos with Cody–Waite reduction by π/2 (three-part constant, each
+// product exact for |x| < 12000) and Cephes' minimax polynomials on
+// [-π/4, π/4]: a few ULP, where Vulkan only promises 2^-11 absolute.
+fn sin_cos_f(x: f32, cosine: bool) -> f32 {
+  if (is_nan(x) || is_inf(x)) { return nan_f32(); }
+  if (abs(x) > 12000.0) { return select(sin(x), cos(x), cosine); }
+  let k = round(x * 0.63661977236);
+  var r = x - k * 1.5703125;
+  r = r - k * 4.837512969970703125e-4;
+  r = r - k * 7.54978995489188216e-8;
+  let z = r * r;
+  let sr = r + r * z * ((-1.9515295891e-4 * z + 8.3321608736e-3) * z - 1.6666654611e-1);
+  let cr = 1.0 - 0.5 * z + z * z * ((2.443315711809948e-5 * z - 1.388731625493765e-3) * z + 4.166664568298827e-2);
+  let q = (i32(k) + select(0, 1, cosine)) & 3; // cos(x) = sin(x + π/2)
+  if (q == 0) { return sr; }
+  if (q == 1) { return cr; }
+  if (q == 2) { return -sr; }
+  return -cr;
 }
 
 // log(1 + x) for |x| small, without calling log: 2·atanh(s), s = x / (2 + x).
@@ -73,6 +102,7 @@ fn tanh_f(x: f32) -> f32 {
 
 fn sigmoid_f(x: f32) -> f32 {
   if (is_nan(x)) { return x; }
+  if (x < -87.0) { return exp_f(x); } // 1 / (1 + e^-x) = e^x to within rounding here
   return 1.0 / (1.0 + exp_f(-x));
 }
 
