@@ -6,11 +6,13 @@ published format and the reference writer's layout: tensors sorted by
 descending dtype alignment then name, compact JSON with "__metadata__" first,
 header padded with spaces to a multiple of 8, raw little-endian data.
 
-Run:  /usr/bin/python3 packages/io/scripts/make-torch-fixtures.py
+Run:  /usr/bin/python3 packages/io/scripts/gen_torch_fixtures.py [--check]
+With --check, writes nothing and exits 1 if a committed fixture differs.
 """
 import json
 import os
 import struct
+import sys
 
 import torch
 
@@ -34,7 +36,10 @@ def tensor_bytes(t):
     return arr.astype(arr.dtype.newbyteorder('<'), copy=False).tobytes()
 
 
-def write_safetensors(path, tensors, metadata=None):
+FILES = {}  # fixture name -> bytes, written (or checked) at the end
+
+
+def safetensors_bytes(tensors, metadata=None):
     items = sorted(tensors.items(), key=lambda kv: (-DTYPES[kv[1].dtype][1], kv[0].encode('utf-8')))
     header = {}
     if metadata is not None:
@@ -49,11 +54,7 @@ def write_safetensors(path, tensors, metadata=None):
         offset += len(data)
     text = json.dumps(header, separators=(',', ':'), ensure_ascii=False).encode('utf-8')
     text += b' ' * ((8 - len(text) % 8) % 8)
-    with open(path, 'wb') as f:
-        f.write(struct.pack('<Q', len(text)))
-        f.write(text)
-        for c in chunks:
-            f.write(c)
+    return struct.pack('<Q', len(text)) + text + b''.join(chunks)
 
 
 def dtypes_fixture():
@@ -74,16 +75,15 @@ def dtypes_fixture():
         'empty': torch.zeros(0, 4),
         'nested.layer.0.weight': torch.arange(4, dtype=torch.float32).reshape(2, 2),
     }
-    write_safetensors(os.path.join(OUT, 'torch-dtypes.safetensors'), tensors,
-                      {'format': 'pt', 'note': 'written by make-torch-fixtures.py'})
+    FILES['torch-dtypes.safetensors'] = safetensors_bytes(
+        tensors, {'format': 'pt', 'note': 'written by gen_torch_fixtures.py'})
     expected = {name: {'shape': list(t.shape), 'values': t.flatten().float().tolist()
                        if t.is_floating_point() else t.flatten().long().tolist()}
                 for name, t in tensors.items()}
     expected['f64']['values'] = tensors['f64'].flatten().tolist()  # full float64 precision
     for entry in expected.values():  # JSON has no Infinity: spell it as a string
         entry['values'] = [v if v == v and abs(v) != float('inf') else str(v) for v in entry['values']]
-    with open(os.path.join(OUT, 'torch-dtypes.json'), 'w') as f:
-        json.dump(expected, f)
+    FILES['torch-dtypes.json'] = json.dumps(expected).encode()
 
 
 def mlp_fixture():
@@ -93,12 +93,29 @@ def mlp_fixture():
     x = torch.randn(5, 4)
     with torch.no_grad():
         y = model(x)
-    write_safetensors(os.path.join(OUT, 'torch-mlp.safetensors'), dict(model.state_dict()), {'format': 'pt'})
-    with open(os.path.join(OUT, 'torch-mlp.json'), 'w') as f:
-        json.dump({'input': x.tolist(), 'output': y.tolist()}, f)
+    FILES['torch-mlp.safetensors'] = safetensors_bytes(dict(model.state_dict()), {'format': 'pt'})
+    FILES['torch-mlp.json'] = json.dumps({'input': x.tolist(), 'output': y.tolist()}).encode()
+
+
+def main():
+    check = '--check' in sys.argv[1:]
+    dtypes_fixture()
+    mlp_fixture()
+    os.makedirs(OUT, exist_ok=True)
+    stale = []
+    for name, data in FILES.items():
+        path = os.path.join(OUT, name)
+        if check:
+            with open(path, 'rb') as f:
+                if f.read() != data:
+                    stale.append(name)
+        else:
+            with open(path, 'wb') as f:
+                f.write(data)
+    if stale:
+        print('gen_torch_fixtures: differs from PyTorch: ' + ', '.join(stale), file=sys.stderr)
+        sys.exit(1)
 
 
 if __name__ == '__main__':
-    os.makedirs(OUT, exist_ok=True)
-    dtypes_fixture()
-    mlp_fixture()
+    main()

@@ -55,13 +55,13 @@ describe('safetensors bytes from the published format, assembled by hand', () =>
   });
 });
 
-describe('safetensors written by PyTorch (scripts/make-torch-fixtures.py)', () => {
+describe('safetensors written by PyTorch (scripts/gen_torch_fixtures.py)', () => {
   const bytes = fixture('torch-dtypes.safetensors');
   const expected = fixtureJson<Record<string, { shape: number[]; values: (number | string)[] }>>('torch-dtypes.json');
 
   it('reads every dtype to the values PyTorch had', () => {
     const file = decodeSafetensors(bytes, { fileName: 'torch-dtypes.safetensors' });
-    expect(file.metadata).toEqual({ format: 'pt', note: 'written by make-torch-fixtures.py' });
+    expect(file.metadata).toEqual({ format: 'pt', note: 'written by gen_torch_fixtures.py' });
     expect(new Set(file.names)).toEqual(new Set(Object.keys(expected)));
     for (const [name, want] of Object.entries(expected)) {
       const got = tensorValues(file.tensors[name], { tensor: name });
