@@ -1,1 +1,52 @@
-export {};
+/**
+ * @tensile/layers: Module and the neural-network layers, with PyTorch's names
+ * and parameter layouts, and the registry entries that rebuild a model from
+ * its JSON spec. Import has no side effects: call registerLayers() (or use
+ * moduleFromSpec, which does) to make the built-ins resolvable by name.
+ */
+export { Module, functionalCall } from './module.js';
+export type { Parameter, JsonValue, LayerConfig, LoadStateDictOptions, LoadStateDictResult } from './module.js';
+export { moduleToSpec, moduleFromSpec, registerLayer } from './spec.js';
+export type { LayerEntry, ModuleSpec } from './spec.js';
+export { registerLayers, builtinLayers } from './register.js';
+export * as init from './init.js';
+export type { InitOptions, KaimingOptions, Nonlinearity, FanMode } from './init.js';
+
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Conv2d } from './conv2d.js';
+export type { Conv2dOptions } from './conv2d.js';
+export { MaxPool2d } from './max-pool2d.js';
+export type { MaxPool2dOptions } from './max-pool2d.js';
+export { AvgPool2d } from './avg-pool2d.js';
+export type { AvgPool2dOptions } from './avg-pool2d.js';
+export { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+export type { AdaptiveSize } from './adaptive-avg-pool2d.js';
+export { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+export type { BatchNormOptions } from './batch-norm.js';
+export { LayerNorm } from './layer-norm.js';
+export type { LayerNormOptions } from './layer-norm.js';
+export { Dropout, dropout } from './dropout.js';
+export type { DropoutOptions } from './dropout.js';
+export { Embedding } from './embedding.js';
+export type { EmbeddingOptions } from './embedding.js';
+export { RNNBase } from './rnn-base.js';
+export type { RNNBaseOptions } from './rnn-base.js';
+export { RNN } from './rnn.js';
+export type { RNNOptions } from './rnn.js';
+export { LSTM } from './lstm.js';
+export { GRU } from './gru.js';
+export { MultiheadAttention } from './multihead-attention.js';
+export type { MultiheadAttentionOptions, AttentionCallOptions } from './multihead-attention.js';
+export { Flatten } from './flatten.js';
+export { Identity } from './identity.js';
+export { Sequential } from './sequential.js';
+export { ReLU } from './activation/relu.js';
+export { LeakyReLU } from './activation/leaky-relu.js';
+export { ELU } from './activation/elu.js';
+export { GELU } from './activation/gelu.js';
+export { SiLU } from './activation/silu.js';
+export { Sigmoid } from './activation/sigmoid.js';
+export { Tanh } from './activation/tanh.js';
+export { Softmax } from './activation/softmax.js';
+export { LogSoftmax } from './activation/log-softmax.js';

@@ -1,0 +1,122 @@
+import * as t from '@tensile/core';
+import { ones_, zeros_ } from './init.js';
+import { checkSize } from './linear.js';
+import { Module } from './module.js';
+
+export interface BatchNormOptions {
+  eps?: number;
+  /** Weight of the new batch in the running averages (default 0.1); null: cumulative average. */
+  momentum?: number | null;
+  /** Learn a per-channel scale and shift (default true). */
+  affine?: boolean;
+  /** Keep running mean/variance for evaluation (default true). */
+  trackRunningStats?: boolean;
+}
+
+/**
+ * Batch normalisation over the channel axis 1, shared by BatchNorm1d and
+ * BatchNorm2d. Training normalises with the batch mean and biased variance and
+ * updates the running averages with the unbiased variance (as PyTorch);
+ * evaluation normalises with the running averages.
+ */
+abstract class BatchNorm extends Module {
+  readonly eps: number;
+  readonly momentum: number | null;
+  readonly affine: boolean;
+  readonly trackRunningStats: boolean;
+  protected abstract readonly ranks: readonly number[];
+  protected abstract readonly layout: string;
+
+  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+    super();
+    checkSize(new.target.name, 'numFeatures', numFeatures);
+    this.eps = options.eps ?? 1e-5;
+    this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
+    this.affine = options.affine ?? true;
+    this.trackRunningStats = options.trackRunningStats ?? true;
+    if (this.affine) {
+      ones_(this.addParameter('weight', t.zeros([numFeatures]))!);
+      zeros_(this.addParameter('bias', t.zeros([numFeatures]))!);
+    }
+    if (this.trackRunningStats) {
+      this.addBuffer('running_mean', t.zeros([numFeatures]));
+      this.addBuffer('running_var', t.ones([numFeatures]));
+      this.addBuffer('num_batches_tracked', t.zeros([], { dtype: 'int32' }));
+    }
+  }
+
+  get config() {
+    return {
+      numFeatures: this.numFeatures,
+      eps: this.eps,
+      momentum: this.momentum,
+      affine: this.affine,
+      trackRunningStats: this.trackRunningStats,
+    };
+  }
+
+  forward(x: t.Tensor): t.Tensor {
+    if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
+      throw new t.ShapeError(`${this.typeName}(${this.numFeatures}): expected input ${this.layout} with C = ${this.numFeatures}, got [${x.shape.join(',')}]`);
+    }
+    const axes = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
+    // Per-channel statistics broadcast as [1, C, 1, ...].
+    const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    const useBatchStats = this.training || !this.trackRunningStats;
+    let mean: t.Tensor;
+    let variance: t.Tensor;
+    if (useBatchStats) {
+      const count = x.size / this.numFeatures;
+      if (this.training && count <= 1) {
+        throw new t.ShapeError(`${this.typeName}: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
+      }
+      mean = x.mean(axes, true);
+      variance = x.sub(mean).square().mean(axes, true);
+      if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, count);
+    } else {
+      mean = this.buffer('running_mean').reshape(channelShape);
+      variance = this.buffer('running_var').reshape(channelShape);
+    }
+    let y = x.sub(mean).mul(variance.add(this.eps).rsqrt());
+    if (this.affine) y = y.mul(this.param('weight').reshape(channelShape)).add(this.param('bias').reshape(channelShape));
+    return y;
+  }
+
+  private updateRunningStats(mean: t.Tensor, biasedVar: t.Tensor, count: number): void {
+    t.noGrad(() => {
+      const tracked = this.buffer('num_batches_tracked');
+      const next = t.tidy(() => tracked.add(1));
+      t.assign(tracked, next);
+      next.dispose();
+      for (const [name, batch] of [
+        ['running_mean', mean],
+        ['running_var', biasedVar],
+      ] as const) {
+        const running = this.buffer(name);
+        const updated = t.tidy(() => {
+          // The running variance is unbiased: n/(n-1) times the batch's biased one.
+          const value = (name === 'running_var' ? batch.mul(count / (count - 1)) : batch).reshape([this.numFeatures]).cast(running.dtype);
+          // momentum null: a cumulative average, weight 1/num_batches_tracked (computed on device, no read back).
+          const factor = this.momentum ?? tracked.cast(running.dtype).reciprocal();
+          return running.add(value.sub(running).mul(factor));
+        });
+        t.assign(running, updated);
+        updated.dispose();
+      }
+    });
+  }
+}
+
+/** Batch normalisation of [N, C] or [N, C, L] input over N (and L). */
+export class BatchNorm1d extends BatchNorm {
+  readonly typeName = 'BatchNorm1d';
+  protected readonly ranks = [2, 3];
+  protected readonly layout = '[N, C] or [N, C, L]';
+}
+
+/** Batch normalisation of NCHW input over N, H and W. */
+export class BatchNorm2d extends BatchNorm {
+  readonly typeName = 'BatchNorm2d';
+  protected readonly ranks = [4];
+  protected readonly layout = '[N, C, H, W]';
+}

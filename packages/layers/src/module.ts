@@ -1,0 +1,401 @@
+import * as t from '@tensile/core';
+
+/** A parameter is a leaf tensor with `requiresGrad: true` that a module owns. */
+export type Parameter = t.Tensor;
+
+/** JSON values a layer's config may hold. */
+export type JsonValue = string | number | boolean | null | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+/** A layer's constructor config: JSON-serialisable, so a model can be re-created from it. */
+export type LayerConfig = { readonly [key: string]: JsonValue };
+
+export interface LoadStateDictOptions {
+  /** Refuse missing and unexpected keys (default true). Shape mismatches are always refused. */
+  strict?: boolean;
+}
+
+export interface LoadStateDictResult {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+/** Which modules are running, innermost last, with their paths (to name them in errors). */
+const running: { module: Module; path: string }[] = [];
+/** Errors already prefixed with the innermost module's name. */
+const annotated = new WeakSet<object>();
+
+/**
+ * The base of every layer and model, as torch.nn.Module: it owns parameters,
+ * buffers and child modules under PyTorch's names, switches between training
+ * and evaluation mode, and saves and loads its state by name.
+ *
+ * A subclass registers what it owns in its constructor and implements
+ * `forward`; callers use `call`, which names the module in errors and in
+ * anomaly mode (`model.3 (Linear)`).
+ *
+ * @example
+ * class Scale extends Module {
+ *   readonly typeName = 'Scale';
+ *   constructor(readonly n: number) { super(); this.addParameter('weight', t.ones([n])); }
+ *   get config() { return { n: this.n }; }
+ *   forward(x: t.Tensor) { return x.mul(this.param('weight')); }
+ * }
+ */
+export abstract class Module {
+  /** The name this module is registered under (see registerLayer). */
+  abstract readonly typeName: string;
+  /** Whether the module is in training mode (dropout active, batch statistics). */
+  training = true;
+
+  private readonly _parameters = new Map<string, Parameter | null>();
+  private readonly _buffers = new Map<string, t.Tensor | null>();
+  private readonly _nonPersistent = new Set<string>();
+  private readonly _modules = new Map<string, Module>();
+
+  /** The constructor arguments as JSON, from which the registry re-creates this module. */
+  abstract get config(): LayerConfig;
+
+  /** The computation. Call `call(...)` instead of this to get the module named in errors. */
+  abstract forward(...args: never[]): unknown;
+
+  /**
+   * Runs forward with this module's path pushed as the current module name
+   * (`model.0 (Conv2d)`), so anomaly mode and errors thrown inside name the layer.
+   */
+  call<M extends Module>(this: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
+    const parent = running[running.length - 1];
+    const own = parent ? parent.module.childName(this) : undefined;
+    const path = parent ? (own !== undefined ? `${parent.path}.${own}` : parent.path) : 'model';
+    const label = `${path} (${this.typeName})`;
+    running.push({ module: this, path });
+    try {
+      return t.withModuleName(label, () => (this.forward as (...a: unknown[]) => ReturnType<M['forward']>)(...args));
+    } catch (err) {
+      if (err instanceof Error && !annotated.has(err)) {
+        annotated.add(err);
+        err.message = `${label}: ${err.message}`;
+        if (err.stack) err.stack = `${err.name}: ${err.message}\n${err.stack.split('\n').slice(1).join('\n')}`;
+      }
+      throw err;
+    } finally {
+      running.pop();
+    }
+  }
+
+  // ---- registration (used by subclass constructors) ----
+
+  /**
+   * Registers a parameter: the module takes ownership of the fresh tensor x,
+   * marks it requiresGrad and exempts it from tidy(). `null` registers an
+   * absent optional parameter (a bias turned off).
+   */
+  protected addParameter(name: string, x: t.Tensor | null): Parameter | null {
+    this.checkName('addParameter', name);
+    if (x) {
+      x.requiresGrad = true;
+      x.name = name;
+      t.keep(x);
+    }
+    this._parameters.set(name, x);
+    return x;
+  }
+
+  /** Registers a buffer: state that is saved and loaded but not trained (BatchNorm's running stats). */
+  protected addBuffer(name: string, x: t.Tensor | null, options: { persistent?: boolean } = {}): t.Tensor | null {
+    this.checkName('addBuffer', name);
+    if (x) {
+      x.name = name;
+      t.keep(x);
+    }
+    this._buffers.set(name, x);
+    if (options.persistent === false) this._nonPersistent.add(name);
+    return x;
+  }
+
+  /** Registers a child module; its parameters are named `<name>.<param>`. */
+  protected addModule<M extends Module>(name: string, module: M): M {
+    this.checkName('addModule', name);
+    if (!(module instanceof Module)) throw new TypeError(`${this.typeName}.addModule: '${name}' is not a Module`);
+    this._modules.set(name, module);
+    return module;
+  }
+
+  private checkName(op: string, name: string): void {
+    if (name === '' || name.includes('.')) throw new t.ArgumentError(`${this.typeName}.${op}: name '${name}' must be non-empty and contain no '.'`);
+    const taken = this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name);
+    if (taken) throw new t.ArgumentError(`${this.typeName}.${op}: '${name}' is already registered`);
+  }
+
+  /** This module's own parameter `name` (throws when it does not exist or is absent). */
+  param(name: string): Parameter {
+    const p = this._parameters.get(name);
+    if (!p) throw new t.ArgumentError(`${this.typeName}: no parameter '${name}'${this._parameters.has(name) ? ' (it is disabled)' : ''}`);
+    return p;
+  }
+
+  /** This module's own optional parameter (null when disabled, e.g. bias: false). */
+  optionalParam(name: string): Parameter | null {
+    return this._parameters.get(name) ?? null;
+  }
+
+  /** This module's own buffer `name`. */
+  buffer(name: string): t.Tensor {
+    const b = this._buffers.get(name);
+    if (!b) throw new t.ArgumentError(`${this.typeName}: no buffer '${name}'`);
+    return b;
+  }
+
+  /** The name under which `child` is registered here, if it is. */
+  childName(child: Module): string | undefined {
+    for (const [name, m] of this._modules) if (m === child) return name;
+    return undefined;
+  }
+
+  // ---- traversal ----
+
+  /** Direct children by name, in registration order. */
+  *namedChildren(): IterableIterator<[string, Module]> {
+    yield* this._modules;
+  }
+
+  children(): Module[] {
+    return [...this._modules.values()];
+  }
+
+  /** This module and every descendant, by dotted path ('' for this one). Each module once. */
+  *namedModules(prefix = '', seen = new Set<Module>()): IterableIterator<[string, Module]> {
+    if (seen.has(this)) return;
+    seen.add(this);
+    yield [prefix, this];
+    for (const [name, child] of this._modules) yield* child.namedModules(prefix ? `${prefix}.${name}` : name, seen);
+  }
+
+  modules(): Module[] {
+    return [...this.namedModules()].map(([, m]) => m);
+  }
+
+  /** Every parameter by its PyTorch name (`features.0.weight`), each tensor once. */
+  *namedParameters(): IterableIterator<[string, Parameter]> {
+    const seen = new Set<t.Tensor>();
+    for (const [path, m] of this.namedModules()) {
+      for (const [name, p] of m._parameters) {
+        if (!p || seen.has(p)) continue;
+        seen.add(p);
+        yield [path ? `${path}.${name}` : name, p];
+      }
+    }
+  }
+
+  parameters(): Parameter[] {
+    return [...this.namedParameters()].map(([, p]) => p);
+  }
+
+  /** Every buffer by its dotted name (`bn.running_mean`). */
+  *namedBuffers(): IterableIterator<[string, t.Tensor]> {
+    for (const [path, m] of this.namedModules()) {
+      for (const [name, b] of m._buffers) if (b) yield [path ? `${path}.${name}` : name, b];
+    }
+  }
+
+  buffers(): t.Tensor[] {
+    return [...this.namedBuffers()].map(([, b]) => b);
+  }
+
+  /** The number of parameter entries (all, or only those requiring gradients). */
+  numParameters(options: { trainableOnly?: boolean } = {}): number {
+    return this.parameters()
+      .filter((p) => !options.trainableOnly || p.requiresGrad)
+      .reduce((n, p) => n + p.size, 0);
+  }
+
+  // ---- modes ----
+
+  /** Sets training mode on this module and every descendant; returns this. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: dropout off, norms use their running statistics. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops the accumulated gradients of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /**
+   * Converts every float parameter and buffer to `dtype` (like PyTorch's
+   * `.double()`). Parameters become new tensor objects: do this before
+   * handing parameters to an optimizer.
+   */
+  to(dtype: 'float32' | 'float64'): this {
+    for (const m of this.modules()) {
+      for (const table of [m._parameters, m._buffers]) {
+        for (const [name, x] of table) {
+          if (!x || x.dtype === dtype || !t.isFloat(x.dtype)) continue;
+          const y = t.keep(t.noGrad(() => x.cast(dtype)));
+          y.requiresGrad = x.requiresGrad;
+          y.name = x.name;
+          table.set(name, y);
+          x.dispose();
+        }
+      }
+    }
+    return this;
+  }
+
+  /** Frees every parameter and buffer. The module cannot be used afterwards. */
+  dispose(): void {
+    for (const m of this.modules()) {
+      for (const table of [m._parameters, m._buffers]) for (const x of table.values()) x?.dispose();
+    }
+  }
+
+  // ---- state ----
+
+  /**
+   * Parameters and persistent buffers by PyTorch name, in PyTorch's order.
+   * These are the module's own tensors, not copies: read them, do not dispose them.
+   */
+  stateDict(): Record<string, t.Tensor> {
+    const out: Record<string, t.Tensor> = {};
+    for (const [key, { tensor }] of this.stateEntries()) out[key] = tensor;
+    return out;
+  }
+
+  /** Every state entry with the module and local name that own it (for errors). */
+  private stateEntries(): Map<string, { tensor: t.Tensor; owner: Module; path: string; local: string; kind: 'parameter' | 'buffer' }> {
+    const out = new Map<string, { tensor: t.Tensor; owner: Module; path: string; local: string; kind: 'parameter' | 'buffer' }>();
+    for (const [path, m] of this.namedModules()) {
+      const key = (name: string) => (path ? `${path}.${name}` : name);
+      for (const [name, p] of m._parameters) if (p) out.set(key(name), { tensor: p, owner: m, path, local: name, kind: 'parameter' });
+      for (const [name, b] of m._buffers) {
+        if (b && !m._nonPersistent.has(name)) out.set(key(name), { tensor: b, owner: m, path, local: name, kind: 'buffer' });
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Copies values in by name (a PyTorch state_dict loads as is). Everything is
+   * checked before anything is assigned, so a bad dict leaves the module
+   * unchanged: a shape mismatch always throws, naming the layer, the
+   * parameter and both shapes; missing or unexpected keys throw when strict.
+   * Values are cast to each tensor's dtype; the module keeps identity of its
+   * parameters (optimizers holding them see the new values).
+   */
+  loadStateDict(state: Record<string, t.Tensor>, options: LoadStateDictOptions = {}): LoadStateDictResult {
+    const strict = options.strict ?? true;
+    const own = this.stateEntries();
+    const missingKeys = [...own.keys()].filter((k) => !(k in state));
+    const unexpectedKeys = Object.keys(state).filter((k) => !own.has(k));
+    const problems: string[] = [];
+    for (const [key, e] of own) {
+      const given = state[key];
+      if (given === undefined) continue;
+      if (!(given instanceof t.Tensor)) {
+        problems.push(`'${key}' is not a tensor`);
+      } else if (given.shape.join() !== e.tensor.shape.join()) {
+        const where = `${e.path || 'model'} (${e.owner.typeName})`;
+        problems.push(`${where}: ${e.kind} '${e.local}' has shape [${e.tensor.shape.join(',')}] in the model but [${given.shape.join(',')}] in the state dict ('${key}')`);
+      }
+    }
+    if (strict) {
+      for (const key of missingKeys) {
+        const e = own.get(key)!;
+        problems.push(`missing key '${key}' (${e.kind} '${e.local}' of ${e.path || 'model'} (${e.owner.typeName}))`);
+      }
+      if (unexpectedKeys.length) problems.push(`unexpected keys ${unexpectedKeys.map((k) => `'${k}'`).join(', ')}`);
+    }
+    if (problems.length) throw new t.ShapeError(`loadStateDict: ${problems.join('; ')}`);
+    t.noGrad(() => {
+      for (const [key, e] of own) {
+        const given = state[key];
+        if (given === undefined) continue;
+        const value = given.dtype === e.tensor.dtype ? given : given.cast(e.tensor.dtype);
+        t.assign(e.tensor, value);
+        if (value !== given) value.dispose();
+      }
+    });
+    return { missingKeys, unexpectedKeys };
+  }
+
+  // ---- summary ----
+
+  /** The config as `key=value` pairs, shown by toString(). Override for a shorter form. */
+  extraRepr(): string {
+    return Object.entries(this.config)
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(', ');
+  }
+
+  /** A PyTorch-style tree of the model with parameter counts. */
+  toString(): string {
+    const lines = this.reprLines('');
+    const total = this.numParameters();
+    const trainable = this.numParameters({ trainableOnly: true });
+    lines.push(`Total parameters: ${fmtCount(total)} (trainable ${fmtCount(trainable)})`);
+    return lines.join('\n');
+  }
+
+  private reprLines(indent: string, label = ''): string[] {
+    const extra = this.extraRepr();
+    const count = this.numParameters();
+    const note = count ? `  # ${fmtCount(count)} params` : '';
+    if (this._modules.size === 0) return [`${indent}${label}${this.typeName}(${extra})${note}`];
+    const lines = [`${indent}${label}${this.typeName}(${extra ? `${extra},` : ''}${note}`];
+    for (const [name, child] of this._modules) lines.push(...child.reprLines(`${indent}  `, `(${name}): `));
+    lines.push(`${indent})`);
+    return lines;
+  }
+
+  /**
+   * The children a container takes in its constructor (Sequential's layers),
+   * saved in its spec. Layers that build their own children return null.
+   */
+  specChildren(): Record<string, Module> | null {
+    return null;
+  }
+}
+
+function fmtCount(n: number): string {
+  return n.toLocaleString('en-US');
+}
+
+/**
+ * Runs `module.call(...args)` with some parameters or buffers replaced by the
+ * given tensors (by dotted name), restoring them afterwards, like
+ * torch.func.functional_call. Gradients flow to the given tensors.
+ */
+export function functionalCall<M extends Module>(
+  module: M,
+  tensors: Record<string, t.Tensor>,
+  ...args: Parameters<M['forward']>
+): ReturnType<M['forward']> {
+  const restore: (() => void)[] = [];
+  const modules = new Map(module.namedModules());
+  try {
+    for (const [key, x] of Object.entries(tensors)) {
+      const dot = key.lastIndexOf('.');
+      const owner = modules.get(dot < 0 ? '' : key.slice(0, dot));
+      const local = key.slice(dot + 1);
+      const tables = owner ? [ownTables(owner).parameters, ownTables(owner).buffers] : [];
+      const table = tables.find((m) => m.get(local));
+      if (!table) throw new t.ArgumentError(`functionalCall: ${module.typeName} has no parameter or buffer '${key}'`);
+      const old = table.get(local)!;
+      table.set(local, x);
+      restore.push(() => table.set(local, old));
+    }
+    return module.call(...args);
+  } finally {
+    for (const undo of restore.reverse()) undo();
+  }
+}
+
+/** @internal The tables of a module, for functionalCall. */
+function ownTables(m: Module): { parameters: Map<string, t.Tensor | null>; buffers: Map<string, t.Tensor | null> } {
+  const raw = m as unknown as { _parameters: Map<string, t.Tensor | null>; _buffers: Map<string, t.Tensor | null> };
+  return { parameters: raw._parameters, buffers: raw._buffers };
+}

@@ -1,0 +1,78 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- configs are JSON checked by each constructor */
+import * as t from '@tensile/core';
+import { ELU } from './activation/elu.js';
+import { GELU } from './activation/gelu.js';
+import { LeakyReLU } from './activation/leaky-relu.js';
+import { LogSoftmax } from './activation/log-softmax.js';
+import { ReLU } from './activation/relu.js';
+import { SiLU } from './activation/silu.js';
+import { Sigmoid } from './activation/sigmoid.js';
+import { Softmax } from './activation/softmax.js';
+import { Tanh } from './activation/tanh.js';
+import { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
+import { AvgPool2d } from './avg-pool2d.js';
+import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+import { Conv2d } from './conv2d.js';
+import { Dropout } from './dropout.js';
+import { Embedding } from './embedding.js';
+import { Flatten } from './flatten.js';
+import { GRU } from './gru.js';
+import { Identity } from './identity.js';
+import { LayerNorm } from './layer-norm.js';
+import { Linear } from './linear.js';
+import { LSTM } from './lstm.js';
+import { MaxPool2d } from './max-pool2d.js';
+import type { LayerConfig, Module } from './module.js';
+import { MultiheadAttention } from './multihead-attention.js';
+import { RNN } from './rnn.js';
+import { Sequential } from './sequential.js';
+import type { LayerEntry } from './spec.js';
+
+type Config = Record<string, any>;
+const entry = (create: (c: Config, children?: Record<string, Module>) => Module): LayerEntry => ({
+  create: (config: LayerConfig, children?: Record<string, Module>) => create(config as Config, children),
+});
+
+/** Every built-in layer's registry entry, by its PyTorch class name. */
+export const builtinLayers: Readonly<Record<string, LayerEntry>> = {
+  Linear: entry((c) => new Linear(c.inFeatures, c.outFeatures, { bias: c.bias })),
+  Conv2d: entry(
+    (c) => new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, bias: c.bias }),
+  ),
+  MaxPool2d: entry((c) => new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation })),
+  AvgPool2d: entry((c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad })),
+  AdaptiveAvgPool2d: entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
+  BatchNorm1d: entry((c) => new BatchNorm1d(c.numFeatures, c)),
+  BatchNorm2d: entry((c) => new BatchNorm2d(c.numFeatures, c)),
+  LayerNorm: entry((c) => new LayerNorm(c.normalizedShape, c)),
+  Dropout: entry((c) => new Dropout(c.p)),
+  Embedding: entry((c) => new Embedding(c.numEmbeddings, c.embeddingDim, { paddingIdx: c.paddingIdx })),
+  RNN: entry((c) => new RNN(c.inputSize, c.hiddenSize, c)),
+  LSTM: entry((c) => new LSTM(c.inputSize, c.hiddenSize, c)),
+  GRU: entry((c) => new GRU(c.inputSize, c.hiddenSize, c)),
+  MultiheadAttention: entry((c) => new MultiheadAttention(c.embedDim, c.numHeads, c)),
+  Flatten: entry((c) => new Flatten(c.startDim, c.endDim)),
+  Identity: entry(() => new Identity()),
+  Sequential: entry((_c, children) => new Sequential(children ?? {})),
+  ReLU: entry(() => new ReLU()),
+  LeakyReLU: entry((c) => new LeakyReLU(c.negativeSlope)),
+  ELU: entry((c) => new ELU(c.alpha)),
+  GELU: entry((c) => new GELU(c.approximate)),
+  SiLU: entry(() => new SiLU()),
+  Sigmoid: entry(() => new Sigmoid()),
+  Tanh: entry(() => new Tanh()),
+  Softmax: entry((c) => new Softmax(c.dim)),
+  LogSoftmax: entry((c) => new LogSoftmax(c.dim)),
+};
+
+/**
+ * Registers every built-in layer in core's registry under its class name.
+ * Idempotent, and leaves alone a name someone registered first (an override).
+ * moduleFromSpec calls it, so explicit calls are only needed for tools that
+ * list the registry (the CLI).
+ */
+export function registerLayers(): void {
+  for (const [name, e] of Object.entries(builtinLayers)) {
+    if (!t.registry.has('layer', name)) t.registry.register('layer', name, e);
+  }
+}
