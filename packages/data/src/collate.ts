@@ -21,7 +21,8 @@ function collateAt(samples: readonly unknown[], path: string): unknown {
   const first = samples[0];
   if (first instanceof t.Tensor) {
     const tensors = samples.map((s, i) => expect(s instanceof t.Tensor, s, path, i, 'a tensor') as t.Tensor);
-    return t.stack(tensors, 0);
+    // tidy: core's stack leaves its unsqueezed inputs alive otherwise.
+    return t.tidy(() => t.stack(tensors, 0));
   }
   if (typeof first === 'number') {
     const values = samples.map((s, i) => expect(typeof s === 'number', s, path, i, 'a number') as number);
