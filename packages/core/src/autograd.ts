@@ -1,4 +1,5 @@
 import { engine } from './engine.js';
+import { traceFlow } from './flow.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.js';
 import type { BackwardFn, GraphNode } from './node.js';
 import { shapesEqual } from './shape.js';
@@ -17,15 +18,17 @@ export function record(
   saved: readonly Tensor[] = [],
 ): Tensor {
   const e = engine();
-  if (backward && e.gradEnabled && inputs.some((x) => x.requiresGrad)) {
+  const module = e.backwardOf !== null ? e.backwardModule : e.moduleStack.length ? e.moduleStack[e.moduleStack.length - 1] : '';
+  const recorded = backward !== null && e.gradEnabled && inputs.some((x) => x.requiresGrad);
+  if (recorded) {
     for (const x of inputs) x._refs++;
     for (const x of saved) x._refs++;
-    const module = e.moduleStack.length ? e.moduleStack[e.moduleStack.length - 1] : '';
     output._node = { op, inputs, saved, backward, module } satisfies GraphNode;
     output.requiresGrad = true;
   }
+  if (e.flowTracking) traceFlow(output, inputs, recorded ? null : 'noGrad');
   if (e.observers.size) {
-    const event = { op, inputs, output, backwardOf: e.backwardOf };
+    const event = { op, inputs, output, backwardOf: e.backwardOf, module };
     for (const observe of e.observers) observe(event);
   }
   return output;
@@ -92,6 +95,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       }
       const needs = node.inputs.map((x) => x.requiresGrad);
       e.backwardOf = node.op;
+      e.backwardModule = node.module;
       const inputGrads = node.backward(g, t, needs);
       e.backwardOf = null;
       node.inputs.forEach((x, j) => {
@@ -115,14 +119,10 @@ function accumulateLeaf(leaf: Tensor, g: Tensor, scope: Set<Tensor>, escaped: Se
   // A gradient tensor made in this backward and not yet handed to another leaf
   // can be adopted; anything else (the user's seed, a shared tensor) is copied.
   const own = scope.has(g) && !escaped.has(g) ? g : g.clone();
-  let next = own;
-  if (leaf.grad) {
-    next = leaf.grad.add(own);
-    leaf.grad.dispose();
-  }
+  const next = leaf.grad ? leaf.grad.add(own) : own;
   escaped.add(next);
   engine().untrack(next);
-  leaf.grad = next;
+  leaf.grad = next; // disposes the previous gradient
 }
 
 function checkGrad(node: GraphNode, index: number, input: Tensor, grad: Tensor): void {
@@ -198,8 +198,8 @@ export function valueAndGrad(fn: (...args: Tensor[]) => Tensor): (...args: Tenso
     backward(value);
     const e = engine();
     const grads = leaves.map((leaf) => {
-      const g = leaf.grad ?? leaf.zerosLike();
-      leaf.grad = null;
+      const g = leaf._grad ?? leaf.zerosLike();
+      leaf._grad = null; // handed to the caller, not disposed
       leaf.dispose();
       e.adopt(g);
       return g;

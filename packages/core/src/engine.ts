@@ -10,6 +10,8 @@ export interface OpEvent {
   output: Tensor;
   /** During backward: the forward op whose gradient is being computed. */
   backwardOf: string | null;
+  /** The module path that issued the op (forward) or the forward op (backward), '' outside modules. */
+  module: string;
 }
 
 export type OpObserver = (event: OpEvent) => void;
@@ -30,6 +32,12 @@ export class Engine {
   readonly observers = new Set<OpObserver>();
   /** The forward op whose backward is running, for observers. */
   backwardOf: string | null = null;
+  /** The module path of that forward op. */
+  backwardModule = '';
+  /** Gradient-flow tracking (see flow.ts); off by default so ops pay nothing. */
+  flowTracking = false;
+  /** Parameters whose values were read back to JS while tracking. */
+  readOut = new Set<Tensor>();
   /** Names of the modules being run (pushed by layers), for error messages and anomaly mode. */
   readonly moduleStack: string[] = [];
 

@@ -11,6 +11,7 @@ import { gather, indexSelect } from './ops/indexing.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
 import * as red from './ops/reduce.js';
 import * as sh from './ops/shape.js';
+import { traceDetach } from './flow.js';
 import { Tensor, fromHandle, viewOf } from './tensor.js';
 import type { TensorLike } from './ops/util.js';
 
@@ -89,7 +90,12 @@ const methods: Record<string, Method> = {
   where(cond: Tensor, other: TensorLike) { return ew.where(cond, this, other); },
   cast(dtype: DType) { return cast(this, dtype); },
   clone() { return sh.clone(this); },
-  detach() { this.assertUsable('detach'); return viewOf(this, this.shape); },
+  detach() {
+    this.assertUsable('detach');
+    const out = viewOf(this, this.shape);
+    traceDetach(out, this);
+    return out;
+  },
   zerosLike() { return fillLike(this, 0); },
   onesLike() { return fillLike(this, 1); },
   fullLike(value: number) { return fillLike(this, value); },

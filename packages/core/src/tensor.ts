@@ -1,5 +1,6 @@
 import type { Backend, DataArray, DType, Handle } from './backend/backend.js';
 import { engine } from './engine.js';
+import { traceReadOut } from './flow.js';
 import { ArgumentError, fmtShape } from './errors.js';
 import type { BackwardOptions } from './autograd.js';
 import type { GraphNode } from './node.js';
@@ -22,8 +23,7 @@ export class Tensor {
   readonly size: number;
   /** Whether ops on this tensor are recorded for backward. */
   requiresGrad = false;
-  /** The accumulated gradient of a leaf after backward(); owned by this tensor. */
-  grad: Tensor | null = null;
+  /** @internal */ _grad: Tensor | null = null;
   /** An optional name (parameters get theirs), shown in errors and reports. */
   name?: string;
 
@@ -44,6 +44,19 @@ export class Tensor {
     const e = engine();
     this.id = e.nextId++;
     e.track(this);
+  }
+
+  /**
+   * The accumulated gradient of a leaf after backward(); owned by this tensor.
+   * Setting it (to null or another tensor) disposes the previous one.
+   */
+  get grad(): Tensor | null {
+    return this._grad;
+  }
+
+  set grad(value: Tensor | null) {
+    if (this._grad && this._grad !== value) this._grad.dispose();
+    this._grad = value;
   }
 
   get rank(): number {
@@ -67,12 +80,14 @@ export class Tensor {
   /** Values as a typed array (Float32Array for float32, Uint8Array for bool…), on every backend. */
   async data<T extends DataArray = Float32Array>(): Promise<T> {
     this.assertUsable('data');
+    traceReadOut(this);
     return (await this.backend.read(this._storage.handle, this.dtype, this.size)) as T;
   }
 
   /** Synchronous read, only on backends that can honour it (cpu, wasm). */
   dataSync<T extends DataArray = Float32Array>(): T {
     this.assertUsable('dataSync');
+    traceReadOut(this);
     const b = this.backend;
     if (!b.readSync) {
       throw new ArgumentError(`dataSync: backend '${b.name}' reads asynchronously; use await tensor.data()`);
@@ -228,10 +243,7 @@ export function releaseRef(t: Tensor): void {
     if (--x._refs > 0) continue;
     x._storage.release();
     engine().liveTensors--;
-    if (x.grad) {
-      x.grad.dispose();
-      x.grad = null;
-    }
+    x.grad = null;
     const node = x._node;
     x._node = null;
     if (node) stack.push(...node.inputs, ...node.saved);

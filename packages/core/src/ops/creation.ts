@@ -1,6 +1,7 @@
 import type { DataArray, DType } from '../backend/backend.js';
 import { allocArray, assertDType, dtypeOfArray } from '../dtype.js';
 import { engine } from '../engine.js';
+import { traceFromHost } from '../flow.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { defaultRng, type Rng } from '../rng.js';
 import { assertShape, sizeOf } from '../shape.js';
@@ -45,6 +46,7 @@ export function fromData(data: DataArray, shape: readonly number[], dtype: DType
   const b = e.getBackend();
   const t = fromHandle(b, b.upload(data, dtype), shape, dtype);
   t.requiresGrad = requiresGrad;
+  traceFromHost(t);
   return t;
 }
 
