@@ -8,10 +8,10 @@
  * stacked them into a batch).
  */
 
-import { ArgumentError } from '@tensile/core';
+import { ArgumentError, type Tensor } from '@tensile/core';
 
 /** A map-style dataset: `length` samples addressed by index (torch.utils.data.Dataset). */
-export interface Dataset<T = unknown, B = unknown> {
+export interface Dataset<T = unknown, B = Collated<T>> {
   /** How many samples there are. */
   readonly length: number;
   /** Sample `index` (0 ≤ index < length); its tensors are the caller's. */
@@ -24,6 +24,25 @@ export interface Dataset<T = unknown, B = unknown> {
    */
   getBatch?(indices: readonly number[]): B | Promise<B>;
 }
+
+/**
+ * The type defaultCollate makes of a list of samples of type T: tensors,
+ * numbers, booleans and typed arrays become tensors, strings lists of
+ * strings, and arrays and objects are collated field by field.
+ */
+export type Collated<T> = unknown extends T
+  ? unknown
+  : T extends Tensor
+  ? Tensor
+  : T extends number | boolean | Float32Array | Float64Array | Int32Array | Uint8Array
+    ? Tensor
+    : T extends string
+      ? string[]
+      : T extends readonly unknown[]
+        ? { -readonly [K in keyof T]: Collated<T[K]> }
+        : T extends object
+          ? { [K in keyof T]: Collated<T[K]> }
+          : T[];
 
 /** A stream of samples with no random access (torch.utils.data.IterableDataset). */
 export interface IterableDataset<T = unknown> {

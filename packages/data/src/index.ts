@@ -2,7 +2,7 @@
  * @tensile/data: datasets, the DataLoader, transforms, MNIST and toy data
  * generators. Imports no backend; tensors are made on the current one.
  */
-export type { Dataset, IterableDataset, AnyIterableDataset, SampleOf } from './dataset.js';
+export type { Dataset, IterableDataset, AnyIterableDataset, SampleOf, Collated } from './dataset.js';
 export { isMapDataset, isIterableDataset } from './dataset.js';
 export { TensorDataset } from './tensor-dataset.js';
 export { Subset, randomSplit } from './subset.js';

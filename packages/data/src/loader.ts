@@ -1,8 +1,8 @@
 import * as t from '@tensile/core';
 import { defaultCollate, disposeConsumed } from './collate.js';
-import { isIterableDataset, isMapDataset, type AnyIterableDataset, type Dataset } from './dataset.js';
+import { isIterableDataset, isMapDataset, type AnyIterableDataset, type Collated, type Dataset } from './dataset.js';
 
-export interface DataLoaderOptions<T, B> {
+export interface DataLoaderOptions<T, B = Collated<T>> {
   /** Samples per batch (default 1). */
   batchSize?: number;
   /** Draw a new random order every epoch (default false; map-style datasets only). */
@@ -53,7 +53,7 @@ export interface DataLoaderState {
  * for await (const { x, y } of loader) { ... t.dispose([x, y]); }   // x [128,1,28,28], y int32 [128]
  * const state = loader.stateDict(); // { epoch, position, seed, ... }, JSON
  */
-export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
+export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B> {
   readonly batchSize: number;
   readonly shuffle: boolean;
   readonly dropLast: boolean;
@@ -64,7 +64,8 @@ export class DataLoader<T = unknown, B = unknown> implements AsyncIterable<B> {
   private position = 0;
   private running = false;
 
-  constructor(readonly dataset: Dataset<T, B> | AnyIterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  // The dataset's batch type is not used to infer B: a custom collate decides it (and getBatch is then unused).
+  constructor(readonly dataset: Dataset<T, unknown> | AnyIterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
     const map = isMapDataset(dataset);
     if (!map && !isIterableDataset(dataset)) {
       throw new t.ArgumentError('DataLoader: dataset must have length and get(i), or be (async) iterable');

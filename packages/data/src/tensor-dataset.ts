@@ -19,7 +19,7 @@ type Fields = readonly t.Tensor[] | TensorRecord;
  * const named = new TensorDataset({ x: t.randn([100, 3]), y: t.randn([100, 1]) });
  * named.get(0) // { x: float32 [3], y: float32 [1] }
  */
-export class TensorDataset<S extends t.Tensor[] | TensorRecord = t.Tensor[]> implements Dataset<S, S> {
+class TensorDatasetImpl<S extends t.Tensor[] | TensorRecord = t.Tensor[]> implements Dataset<S, S> {
   readonly length: number;
   readonly tensors: Fields;
 
@@ -68,3 +68,22 @@ export class TensorDataset<S extends t.Tensor[] | TensorRecord = t.Tensor[]> imp
     return out as S;
   }
 }
+
+/** Constructor overloads, so the sample type follows the arguments. */
+interface TensorDatasetConstructor {
+  new <R extends TensorRecord>(fields: R): TensorDatasetImpl<R>;
+  new <A extends t.Tensor[]>(...tensors: A): TensorDatasetImpl<A>;
+}
+
+export type TensorDataset<S extends t.Tensor[] | TensorRecord = t.Tensor[]> = TensorDatasetImpl<S>;
+
+/**
+ * A dataset over tensors that share their first axis (torch TensorDataset).
+ * Given positional tensors its samples are arrays (`[x_i, y_i]`); given an
+ * object of tensors they are objects with the same keys (`{ x: x_i, y: y_i }`).
+ *
+ * @example
+ * const ds = new TensorDataset(t.randn([100, 3]), t.randint(0, 2, [100]));
+ * const named = new TensorDataset({ x: t.randn([100, 3]), y: t.randn([100, 1]) });
+ */
+export const TensorDataset = TensorDatasetImpl as TensorDatasetConstructor;
