@@ -9,16 +9,6 @@ if (setup.backend) {
   const backend = setup.backend;
   describeBackend('webgpu', () => backend, {
     teardown: (b) => b.dispose?.(),
-    skips: [
-      {
-        group: 'gradcheck',
-        name: 'clamp',
-        // Not a kernel fault: in float32 gradcheck uses eps = 1e-2, and input 0 of this case
-        // (-0.4963) lies within eps of the bound -0.5, so the central difference straddles
-        // the kink. Remove once the case's inputs keep more than eps from the bounds.
-        reason: 'case input -0.4963 is within the float32 gradcheck eps (1e-2) of the clamp bound -0.5',
-      },
-    ],
   });
 } else {
   describe('backend conformance: webgpu', () => {
