@@ -191,10 +191,16 @@ export class MnistDataset implements Dataset<MnistSample, MnistSample> {
   /** Applies the transforms and frees what they replaced. */
   private finish(sample: MnistSample): MnistSample {
     const { transform, targetTransform } = this.options;
-    const out = {
-      x: transform ? transform(sample.x) : sample.x,
-      y: targetTransform ? targetTransform(sample.y) : sample.y,
-    };
+    let out: MnistSample;
+    try {
+      out = {
+        x: transform ? transform(sample.x) : sample.x,
+        y: targetTransform ? targetTransform(sample.y) : sample.y,
+      };
+    } catch (err) {
+      t.dispose(sample);
+      throw err;
+    }
     for (const old of [sample.x, sample.y]) if (old !== out.x && old !== out.y) old.dispose();
     return out;
   }

@@ -93,6 +93,17 @@ describe('DataLoader', () => {
     // A loop left early resumes where it stopped too.
     const again = await epochLabels(first);
     expect(again).toEqual(rest);
+    // A state saved while the last batch of an epoch is in hand resumes at the next epoch.
+    const atEnd = new DataLoader(ds, options);
+    let last: unknown;
+    for await (const b of atEnd) {
+      last = atEnd.stateDict();
+      t.dispose(b);
+    }
+    expect(last).toMatchObject({ epoch: 0, position: 7 });
+    const next = new DataLoader(ds, options);
+    next.loadStateDict(last as never);
+    expect(await epochLabels(next)).toEqual(full.slice(7));
     ds.dispose();
   });
 
