@@ -58,7 +58,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   readonly shuffle: boolean;
   readonly dropLast: boolean;
   readonly prefetch: number;
-  readonly seed: number;
+  private shuffleSeed: number;
   private readonly collate?: (samples: T[]) => B;
   private epochIndex = 0;
   private position = 0;
@@ -81,8 +81,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     this.shuffle = options.shuffle ?? false;
     if (this.shuffle && !map) throw new t.ArgumentError('DataLoader: shuffle needs a map-style dataset (length and get); an iterable dataset has no random access');
     this.dropLast = options.dropLast ?? false;
-    this.seed = options.seed ?? t.defaultRng().nextUint32();
-    if (!Number.isInteger(this.seed)) throw new t.ArgumentError(`DataLoader: seed must be an integer, got ${options.seed}`);
+    this.shuffleSeed = options.seed ?? t.defaultRng().nextUint32();
+    if (!Number.isInteger(this.shuffleSeed)) throw new t.ArgumentError(`DataLoader: seed must be an integer, got ${options.seed}`);
     this.collate = options.collate;
   }
 
@@ -90,6 +90,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   get length(): number {
     const n = this.mapDataset('length').length;
     return this.dropLast ? Math.floor(n / this.batchSize) : Math.ceil(n / this.batchSize);
+  }
+
+  /** The shuffle seed (restored by loadStateDict). */
+  get seed(): number {
+    return this.shuffleSeed;
   }
 
   /** The epoch the next batch comes from (0-based). */
@@ -134,7 +139,7 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
     if (isMapDataset(this.dataset) && state.position > this.length) {
       throw new t.ArgumentError(`${where}: position ${state.position} is past the ${this.length} batches of an epoch`);
     }
-    if (state.seed !== this.seed) (this as { seed: number }).seed = state.seed;
+    this.shuffleSeed = state.seed;
     this.epochIndex = state.epoch;
     this.position = state.position;
   }
