@@ -5,16 +5,16 @@
  *   pnpm bench [--cases sgemm,mlp,lenet] [--backends cpu,wasm,webgpu] [--quick] [--json out.json]
  */
 import { writeFileSync } from 'node:fs';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { parseArgs, type Options, type Peer } from './args.js';
 import { FULL, QUICK } from './measure.js';
-import { loadMnistTrain } from './mnist.js';
+import { loadMnistTrain, mnistDir } from './mnist.js';
 import { nativePeak, wasmSimdPeak } from './peak.js';
-import { runTfjs } from './peers/tfjs.js';
-import { runTorch } from './peers/torch.js';
-import { runOurs } from './ours/run.js';
+import { tfjsContender } from './peers/tfjs.js';
+import { torchContender } from './peers/torch.js';
+import { ourContender } from './ours/run.js';
 import { variants } from './ours/backends.js';
-import { SGEMM_SIZES, type Row } from './results.js';
+import { jobsFor, SGEMM_SIZES, type Contender, type Job, type Row } from './results.js';
 import { formatTable } from './table.js';
 
 async function main(opts: Options): Promise<void> {
@@ -25,31 +25,46 @@ async function main(opts: Options): Promise<void> {
   const data = needsData ? loadMnistTrain(opts.quick ? 2048 : 16384) : null;
   const has = (p: Peer) => opts.peers.includes(p);
 
-  const started = Date.now();
+  const t0 = Date.now();
   log(`peak: measuring (native FMA loop, wasm SIMD loop)...`);
   const peaks = { native: nativePeak(opts.quick), wasmSimd: wasmSimdPeak(opts.quick) };
   const rows: Row[] = [];
   const env: Record<string, string> = {
-    node: process.version, cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`, loadavg: '',
+    node: process.version, cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
+    'load average at start (1 5 15 min)': loadavg().map((l) => l.toFixed(2)).join(' '),
   };
-  for (const v of variants(opts.backends)) {
-    log(`ours: ${v.label}...`);
-    const r = await runOurs(v, opts.cases, data, m, sizes);
-    rows.push(...r.rows);
-    if (r.note) env[v.label] = r.note;
+  const contenders: Contender[] = [
+    ...variants(opts.backends).map((v) => ourContender(v, data, m)),
+    ...(['cpu', 'wasm'] as const).filter((be) => has(`tfjs-${be}`)).map((be) => tfjsContender(be, data, m, opts.quick ? 2 : 16)),
+    ...(has('torch') ? [torchContender(mnistDir(), m)] : []),
+  ];
+  const failed = (c: Contender, job: Job, why: string): Row =>
+    ({ case: job.case, size: job.size, group: c.group, impl: c.label, value: null, unit: job.unit, how: why });
+  const jobs = jobsFor(opts.cases, sizes);
+  const started: Contender[] = [];
+  for (const c of contenders) {
+    try {
+      const note = await c.start();
+      if (note) env[c.label] = note;
+      started.push(c);
+    } catch (e) {
+      const why = (e as Error).message.split('\n')[0]!;
+      rows.push(...jobs.map((job) => failed(c, job, why.startsWith('not run') ? why : `not run: ${why}`)));
+    }
   }
-  for (const be of ['cpu', 'wasm'] as const) {
-    if (!has(`tfjs-${be}`)) continue;
-    log(`tfjs-${be}...`);
-    rows.push(...(await runTfjs(be, opts.cases, data, m, sizes, opts.quick ? 2 : 16)));
+  // Job by job, every contender back to back: load from other processes then hits all sides of a ratio alike.
+  for (const job of jobs) {
+    for (const c of started) {
+      log(`${job.case} ${job.size}: ${c.label}...`);
+      try {
+        rows.push(...(await c.run(job)));
+      } catch (e) {
+        rows.push(failed(c, job, `failed: ${(e as Error).message.split('\n')[0]}`));
+      }
+    }
   }
-  if (has('torch')) {
-    log('torch...');
-    const r = await runTorch(opts.cases, sizes, data?.dir ?? (await import('./mnist.js')).mnistDir(), m);
-    rows.push(...r.rows);
-    env.torch = r.version ?? 'unavailable';
-  }
-  env.loadavg = (await import('node:os')).loadavg().map((l) => l.toFixed(2)).join(' ');
+  for (const c of started) await c.stop();
+  env['load average at end'] = loadavg().map((l) => l.toFixed(2)).join(' ');
   // Same order for every case: ours first, then the peers.
   const order = ['ours', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
   const caseOrder = ['sgemm', 'mlp', 'lenet'];
@@ -60,7 +75,7 @@ async function main(opts: Options): Promise<void> {
     `${data ? `real MNIST (${data.count} training images), ` : ''}f32, one process, peers measured in the same run`);
   console.log(Object.entries(env).map(([k, v]) => `  ${k}: ${v}`).join('\n'));
   console.log(formatTable(rows, peaks));
-  console.log(`\n(${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   if (opts.json) {
     writeFileSync(opts.json, `${JSON.stringify({ env, peaks, options: opts, rows }, null, 2)}\n`);
     log(`wrote ${opts.json}`);

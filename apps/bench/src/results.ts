@@ -23,3 +23,36 @@ export const LR = 0.1;
 
 /** FLOPs of an n×n×n matmul (one multiply and one add per term). */
 export const sgemmFlops = (n: number): number => 2 * n * n * n;
+
+/** One thing to measure: a case at one size (n for sgemm, the batch size for training). */
+export interface Job {
+  case: CaseName;
+  n: number;
+  size: string;
+  unit: Row['unit'];
+}
+
+export function jobsFor(cases: CaseName[], sgemmSizes: number[]): Job[] {
+  const jobs: Job[] = [];
+  if (cases.includes('sgemm')) {
+    for (const n of sgemmSizes) jobs.push({ case: 'sgemm', n, size: `n=${n}`, unit: 'GFLOP/s' });
+  }
+  if (cases.includes('mlp')) jobs.push({ case: 'mlp', n: MLP_BATCH, size: `batch ${MLP_BATCH}`, unit: 'samples/s' });
+  if (cases.includes('lenet')) jobs.push({ case: 'lenet', n: LENET_BATCH, size: `batch ${LENET_BATCH}`, unit: 'samples/s' });
+  return jobs;
+}
+
+/**
+ * A framework (or one of our backends) that takes part. The bench runs every
+ * contender on one job before moving to the next, so a change in machine load
+ * hits all sides of a ratio alike.
+ */
+export interface Contender {
+  group: Row['group'];
+  /** The name of its row when it fails as a whole. */
+  label: string;
+  /** Loads and initialises it; returns a note for the header ('' when none). */
+  start(): Promise<string>;
+  run(job: Job): Promise<Row[]>;
+  stop(): Promise<void>;
+}

@@ -12,7 +12,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { measure, type MeasureOptions } from '../measure.js';
 import { batch, oneHot, type Mnist } from '../mnist.js';
-import { LENET_BATCH, LR, MLP_BATCH, sgemmFlops, type CaseName, type Row } from '../results.js';
+import { LENET_BATCH, LR, MLP_BATCH, sgemmFlops, type Contender, type Row } from '../results.js';
 import { registerWasmConv2DBackpropFilter, WASM_CONV_FILTER_NOTE } from './tfjs-wasm-conv-filter.js';
 
 export type TfjsBackend = 'cpu' | 'wasm';
@@ -156,28 +156,34 @@ async function trainMinimize(be: TfjsBackend, kind: 'mlp' | 'lenet', data: Mnist
   };
 }
 
-/** Runs every requested case on one tfjs backend; a failing case becomes a row with its error. */
-export async function runTfjs(
-  be: TfjsBackend, cases: CaseName[], data: Mnist | null, m: MeasureOptions, sizes: number[], batchesPerFit: number,
-): Promise<Row[]> {
-  const rows: Row[] = [];
-  const attempt = async (c: CaseName, size: string, impl: string, unit: Row['unit'], fn: () => Promise<Row>) => {
-    try {
-      rows.push(await fn());
-    } catch (e) {
-      rows.push({ case: c, size, group: `tfjs-${be}`, impl, value: null, unit, how: `failed: ${(e as Error).message}` });
-    }
+/** tfjs on one backend; training jobs give two rows (model.fit and optimizer.minimize). */
+export function tfjsContender(be: TfjsBackend, data: Mnist | null, m: MeasureOptions, batchesPerFit: number): Contender {
+  const group = `tfjs-${be}` as const;
+  return {
+    group,
+    label: group,
+    start: async () => {
+      await useBackend(be);
+      return '';
+    },
+    run: async (job) => {
+      await useBackend(be); // the other tfjs backend may have run the previous job
+      const attempt = async (impl: string, fn: () => Promise<Row>): Promise<Row> => {
+        try {
+          return await fn();
+        } catch (e) {
+          return { case: job.case, size: job.size, group, impl, value: null, unit: job.unit, how: `failed: ${(e as Error).message}` };
+        }
+      };
+      if (job.case === 'sgemm') return [await attempt(`tfjs-${be} matMul`, () => sgemm(be, job.n, m))];
+      if (!data) throw new Error('tfjs: training jobs need MNIST');
+      const kind = job.case;
+      const perFit = kind === 'lenet' ? Math.min(batchesPerFit, 4) : batchesPerFit;
+      return [
+        await attempt(`tfjs-${be} model.fit`, () => trainFit(be, kind, data, m, perFit)),
+        await attempt(`tfjs-${be} optimizer.minimize`, () => trainMinimize(be, kind, data, m)),
+      ];
+    },
+    stop: async () => {},
   };
-  await useBackend(be);
-  if (cases.includes('sgemm')) {
-    for (const n of sizes) await attempt('sgemm', `n=${n}`, `tfjs-${be} matMul`, 'GFLOP/s', () => sgemm(be, n, m));
-  }
-  for (const kind of ['mlp', 'lenet'] as const) {
-    if (!cases.includes(kind) || !data) continue;
-    const size = `batch ${kind === 'mlp' ? MLP_BATCH : LENET_BATCH}`;
-    const perFit = kind === 'lenet' ? Math.min(batchesPerFit, 4) : batchesPerFit;
-    await attempt(kind, size, `tfjs-${be} model.fit`, 'samples/s', () => trainFit(be, kind, data, m, perFit));
-    await attempt(kind, size, `tfjs-${be} optimizer.minimize`, 'samples/s', () => trainMinimize(be, kind, data, m));
-  }
-  return rows;
 }

@@ -1,13 +1,14 @@
 /**
- * PyTorch CPU peer: spawns Debian's /usr/bin/python3 (python3-torch) on
- * torch_bench.py. A missing interpreter or torch becomes rows that say so,
- * never a failed bench.
+ * PyTorch CPU peer: Debian's /usr/bin/python3 (python3-torch) running
+ * torch_bench.py for the whole bench, one JSON request and reply per line.
+ * A missing interpreter or torch makes rows that say so, never a failed bench.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { MeasureOptions } from '../measure.js';
-import { LENET_BATCH, LR, MLP_BATCH, type CaseName, type Row } from '../results.js';
+import { LR, type Contender, type Row } from '../results.js';
 
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
@@ -20,16 +21,6 @@ const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
  */
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-function missingRows(cases: CaseName[], sizes: number[], why: string): Row[] {
-  const rows: Row[] = [];
-  const row = (c: CaseName, size: string, unit: Row['unit']): Row =>
-    ({ case: c, size, group: 'torch', impl: 'torch', value: null, unit, how: why });
-  if (cases.includes('sgemm')) for (const n of sizes) rows.push(row('sgemm', `n=${n}`, 'GFLOP/s'));
-  if (cases.includes('mlp')) rows.push(row('mlp', `batch ${MLP_BATCH}`, 'samples/s'));
-  if (cases.includes('lenet')) rows.push(row('lenet', `batch ${LENET_BATCH}`, 'samples/s'));
-  return rows;
-}
-
 function pythonEnv(): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
   if (existsSync(`${OPENBLAS_DIR}/libblas.so.3`)) {
@@ -38,31 +29,58 @@ function pythonEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function runPython(input: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(PYTHON, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'], env: pythonEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
+/** A request/reply channel over the child's stdin/stdout lines. */
+class PythonChannel {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly waiting: ((line: string | null) => void)[] = [];
+  private stderr = '';
+
+  constructor() {
+    this.child = spawn(PYTHON, [SCRIPT], { env: pythonEnv() });
+    this.child.stderr.on('data', (d) => (this.stderr += d));
+    createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
+    this.child.on('close', () => this.waiting.splice(0).forEach((w) => w(null)));
+    this.child.on('error', () => this.waiting.splice(0).forEach((w) => w(null)));
+  }
+
+  request(msg: object): Promise<Record<string, unknown>> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push((line) => {
+        if (line !== null) return resolve(JSON.parse(line) as Record<string, unknown>);
+        const why = /No module named 'torch'/.test(this.stderr)
+          ? `python3-torch is not installed for ${PYTHON} (apt-get install python3-torch)`
+          : (this.stderr.trim().split('\n').pop() ?? 'the python process exited');
+        reject(new Error(why));
+      });
+      this.child.stdin.write(`${JSON.stringify(msg)}\n`);
+    });
+  }
+
+  close(): void {
+    this.child.stdin.end();
+  }
 }
 
-/** Runs the PyTorch cases; returns its rows and the torch version (null when unavailable). */
-export async function runTorch(
-  cases: CaseName[], sizes: number[], mnistDir: string, m: MeasureOptions,
-): Promise<{ rows: Row[]; version: string | null }> {
-  if (!existsSync(PYTHON)) return { rows: missingRows(cases, sizes, `not run: ${PYTHON} not found`), version: null };
-  const res = await runPython(JSON.stringify({ cases, sizes, mnistDir, measure: m, lr: LR }));
-  if (res.code !== 0) {
-    const why = /No module named 'torch'/.test(res.stderr)
-      ? `not run: python3-torch is not installed for ${PYTHON} (apt-get install python3-torch)`
-      : `failed: ${res.stderr.trim().split('\n').slice(-1)[0] ?? `exit ${res.code}`}`;
-    return { rows: missingRows(cases, sizes, why), version: null };
-  }
-  const out = JSON.parse(res.stdout) as { torch: string; blas: string; rows: Row[] };
-  return { rows: out.rows, version: `${out.torch} (BLAS: ${out.blas})` };
+export function torchContender(mnistDir: string, m: MeasureOptions): Contender {
+  let channel: PythonChannel | null = null;
+  return {
+    group: 'torch',
+    label: 'torch',
+    start: async () => {
+      if (!existsSync(PYTHON)) throw new Error(`not run: ${PYTHON} not found (Debian's python3 with python3-torch)`);
+      channel = new PythonChannel();
+      try {
+        const info = await channel.request({ op: 'init', measure: m, lr: LR, mnistDir });
+        return `${info.torch} on one thread (BLAS: ${info.blas})`;
+      } catch (e) {
+        throw new Error(`not run: ${(e as Error).message}`);
+      }
+    },
+    run: async (job) => {
+      const reply = await channel!.request({ op: 'job', case: job.case, n: job.n });
+      if (typeof reply.error === 'string') throw new Error(reply.error);
+      return reply.rows as Row[];
+    },
+    stop: async () => channel?.close(),
+  };
 }

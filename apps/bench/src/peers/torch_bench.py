@@ -1,7 +1,7 @@
 """PyTorch CPU peer for the Tensile bench (run by Debian's /usr/bin/python3).
 
-Reads one JSON object on stdin (cases, sgemm sizes, MNIST dir, timing options)
-and prints one JSON object with the rows. One thread (torch.set_num_threads(1)),
+Stays up for the whole bench and answers one JSON request per line (so it
+runs each job right beside the others, not minutes apart). One thread (torch.set_num_threads(1)),
 tensors made once, the same timing rule as the JS side: warm up, then the best
 of several chunks of iterations.
 """
@@ -121,18 +121,26 @@ def blas_in_use():
 
 
 def main():
-    cfg = json.load(sys.stdin)
+    """One JSON request per stdin line, one JSON reply per stdout line:
+    {"op": "init", "measure": ..., "lr": ..., "mnistDir": ...} -> {"torch", "blas"}
+    {"op": "job", "case": "sgemm"|"mlp"|"lenet", "n": N} -> {"rows": [...]}"""
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    opts = cfg["measure"]
-    rows = []
-    if "sgemm" in cfg["cases"]:
-        for n in cfg["sizes"]:
-            rows.append(sgemm(n, opts))
-    for kind in ("mlp", "lenet"):
-        if kind in cfg["cases"]:
-            rows.append(train(kind, cfg["mnistDir"], opts, cfg["lr"]))
-    json.dump({"torch": torch.__version__, "blas": blas_in_use(), "rows": rows}, sys.stdout)
+    cfg = {}
+    for line in sys.stdin:
+        req = json.loads(line)
+        try:
+            if req["op"] == "init":
+                cfg = req
+                reply = {"torch": torch.__version__, "blas": blas_in_use()}
+            elif req["case"] == "sgemm":
+                reply = {"rows": [sgemm(req["n"], cfg["measure"])]}
+            else:
+                reply = {"rows": [train(req["case"], cfg["mnistDir"], cfg["measure"], cfg["lr"])]}
+        except Exception as e:  # a failed job is a row, not a dead peer
+            reply = {"error": f"{type(e).__name__}: {e}"}
+        sys.stdout.write(json.dumps(reply) + "\n")
+        sys.stdout.flush()
 
 
 main()
