@@ -85,9 +85,7 @@ abstract class BatchNorm extends Module {
   private updateRunningStats(mean: t.Tensor, biasedVar: t.Tensor, count: number): void {
     t.noGrad(() => {
       const tracked = this.buffer('num_batches_tracked');
-      const next = t.tidy(() => tracked.add(1));
-      t.assign(tracked, next);
-      next.dispose();
+      t.assign(tracked, t.tidy(() => tracked.add(1)));
       for (const [name, batch] of [
         ['running_mean', mean],
         ['running_var', biasedVar],
@@ -101,7 +99,6 @@ abstract class BatchNorm extends Module {
           return running.add(value.sub(running).mul(factor));
         });
         t.assign(running, updated);
-        updated.dispose();
       }
     });
   }

@@ -36,7 +36,6 @@ export class Embedding extends Module {
     if (pad !== null) {
       const zeroed = t.noGrad(() => t.tidy(() => t.where(t.arange(numEmbeddings).eq(pad).unsqueeze(1), 0, w)));
       t.assign(w, zeroed);
-      zeroed.dispose();
     }
   }
 

@@ -12,11 +12,9 @@ export interface InitOptions {
 export type Nonlinearity = 'linear' | 'conv1d' | 'conv2d' | 'sigmoid' | 'tanh' | 'relu' | 'leaky_relu' | 'selu';
 export type FanMode = 'fan_in' | 'fan_out';
 
-/** Replaces x's values with `fresh` (same shape and dtype), disposing fresh. */
+/** Replaces x's values with `fresh` (same shape and dtype); assign disposes fresh. */
 function fill(x: t.Tensor, fresh: t.Tensor): t.Tensor {
-  t.assign(x, fresh);
-  fresh.dispose();
-  return x;
+  return t.assign(x, fresh);
 }
 
 function floatDType(x: t.Tensor, op: string): t.DType {

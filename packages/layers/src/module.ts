@@ -54,8 +54,13 @@ export abstract class Module {
   /** The constructor arguments as JSON, from which the registry re-creates this module. */
   abstract get config(): LayerConfig;
 
-  /** The computation. Call `call(...)` instead of this to get the module named in errors. */
-  abstract forward(...args: never[]): unknown;
+  /**
+   * The computation. Call `call(...)` instead of this to get the module named
+   * in errors. (Typed loosely here so a plain `Module` can still be called;
+   * each layer declares its own exact signature.)
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  abstract forward(...args: any[]): unknown;
 
   /**
    * Runs forward with this module's path pushed as the current module name
@@ -314,9 +319,8 @@ export abstract class Module {
       for (const [key, e] of own) {
         const given = state[key];
         if (given === undefined) continue;
-        const value = given.dtype === e.tensor.dtype ? given : given.cast(e.tensor.dtype);
-        t.assign(e.tensor, value);
-        if (value !== given) value.dispose();
+        // assign() takes over (and disposes) its source: hand it a view or a cast, never the caller's tensor.
+        t.assign(e.tensor, given.dtype === e.tensor.dtype ? given.detach() : given.cast(e.tensor.dtype));
       }
     });
     return { missingKeys, unexpectedKeys };

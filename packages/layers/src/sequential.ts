@@ -44,7 +44,7 @@ export class Sequential extends Module {
 
   forward(x: t.Tensor): t.Tensor {
     let y: unknown = x;
-    for (const m of this.children()) y = (m as Module & { call(a: unknown): unknown }).call(y);
+    for (const m of this.children()) y = m.call(y);
     return y as t.Tensor;
   }
 
