@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { Module, moduleToSpec } from '@tensile/layers';
 import { checkArchitecture, checkUserMetadata, CHECKPOINT_FORMAT, type ModelArchitecture, decodeTensileFile, FORMAT_VERSION, parseMetadataJson, withoutPrefix } from './model-format.js';
 import { SafetensorsError } from './safetensors/errors.js';
 import { flattenState, unflattenState, type StateJson } from './state-tree.js';
@@ -27,7 +28,10 @@ export interface CheckpointContents {
   extra?: unknown;
   /** Free-form strings for the safetensors `__metadata__`. */
   metadata?: Record<string, string>;
-  /** Stored so loadModel() can rebuild the model from the checkpoint alone. */
+  /**
+   * Stored so loadModel() can rebuild the model from the checkpoint alone;
+   * by default `moduleToSpec(model)` when the model is a layers Module.
+   */
   architecture?: ModelArchitecture;
 }
 
@@ -89,7 +93,8 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
     extra: flattenState(contents.extra ?? null, 'extra', tensors),
   };
   const header: Record<string, string> = { format: CHECKPOINT_FORMAT, version: FORMAT_VERSION };
-  if (contents.architecture) header.architecture = JSON.stringify(checkArchitecture(contents.architecture, undefined));
+  const architecture = contents.architecture ?? (contents.model instanceof Module ? moduleToSpec(contents.model) : undefined);
+  if (architecture) header.architecture = JSON.stringify(checkArchitecture(architecture, undefined));
   header.state = JSON.stringify(state);
   return saveSafetensors(Object.fromEntries(tensors), { metadata: { ...header, ...metadata } });
 }

@@ -1,24 +1,19 @@
 import { ArgumentError, type Tensor } from '@tensile/core';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors/decode.js';
 import { SafetensorsError } from './safetensors/errors.js';
-import type { StateJson } from './state-tree.js';
+import type { ModuleSpec } from '@tensile/layers';
 
 /**
- * How a model is rebuilt: the registry name of its module, the JSON config it
- * was constructed with, and a container's children by name (a `Sequential`'s
- * layers), each described the same way. The same shape as @tensile/layers'
- * `ModuleSpec`.
+ * How a model is rebuilt: @tensile/layers' `ModuleSpec`, the registry name of
+ * its module, the JSON config it was constructed with, and a container's
+ * children by name, each described the same way.
  *
  * @example
  * { type: 'Sequential', config: {}, children: {
  *   '0': { type: 'Linear', config: { inFeatures: 784, outFeatures: 128, bias: true } },
  *   '1': { type: 'ReLU', config: {} } } }
  */
-export interface ModelArchitecture {
-  type: string;
-  config: { readonly [key: string]: StateJson };
-  children?: Record<string, ModelArchitecture>;
-}
+export type ModelArchitecture = ModuleSpec;
 
 /** `__metadata__.format` of the files Tensile writes. */
 export const MODEL_FORMAT = 'tensile-model';

@@ -1,4 +1,5 @@
 import { ArgumentError } from '@tensile/core';
+import { Module, moduleFromSpec, moduleToSpec } from '@tensile/layers';
 import type { ModelArchitecture } from './model-format.js';
 import { decodeModel, encodeModel, instantiate, readSource, type ModelSource } from './model-file.js';
 import type { HasStateDict } from './state-dict.js';
@@ -7,14 +8,14 @@ import { resolveTarget, type StorageTarget } from './storage/storage.js';
 export interface SaveModelOptions {
   /** Free-form strings for the file's `__metadata__` (not format/version/architecture/state). */
   metadata?: Record<string, string>;
-  /** How to rebuild the model; by default described from its registered layers. */
+  /** How to rebuild the model; by default `moduleToSpec(model)` for a layers Module. */
   architecture?: ModelArchitecture;
   /** Store int32 tensors as I64, as PyTorch keeps `num_batches_tracked`: `true`, or a list of names. */
   int64?: boolean | readonly string[];
 }
 
 export interface LoadModelOptions<M extends HasStateDict> {
-  /** Builds the model from its architecture; by default through the layer registry. */
+  /** Builds the model from its architecture; by default `moduleFromSpec`, through the layer registry. */
   build?: (architecture: ModelArchitecture) => M;
   /** Named in errors when loading from bytes. */
   fileName?: string;
@@ -47,22 +48,21 @@ export async function saveModel(model: HasStateDict, target: StorageTarget, opti
  * const model = await loadModel('mnist.tensile');
  * const fromUpload = await loadModel(await readUploadedFile(file), { fileName: file.name });
  */
-export async function loadModel<M extends HasStateDict = HasStateDict>(
+export async function loadModel<M extends HasStateDict = Module>(
   source: ModelSource,
   options: LoadModelOptions<M> = {},
 ): Promise<M> {
   const { bytes, fileName } = await readSource(source, options.fileName);
   const decoded = decodeModel(bytes, fileName);
-  const build = options.build ?? (buildModel as unknown as (a: ModelArchitecture) => M);
+  const build = options.build ?? ((architecture: ModelArchitecture) => moduleFromSpec(architecture) as unknown as M);
   return instantiate(decoded, build, fileName);
 }
 
-function describeModel(model: HasStateDict): ModelArchitecture {
+/** The architecture of a layers Module; anything else must say how it is rebuilt. */
+export function describeModel(model: HasStateDict, op = 'saveModel'): ModelArchitecture {
+  if (model instanceof Module) return moduleToSpec(model);
   throw new ArgumentError(
-    `saveModel: cannot describe ${model?.constructor?.name ?? typeof model} (pass options.architecture)`,
+    `${op}: ${model?.constructor?.name ?? typeof model} is not a @tensile/layers Module, ` +
+      'so its architecture is unknown: pass options.architecture',
   );
-}
-
-function buildModel(architecture: ModelArchitecture): HasStateDict {
-  throw new ArgumentError(`loadModel: cannot build ${JSON.stringify(architecture.type)} (pass options.build)`);
 }
