@@ -118,3 +118,43 @@ describe('rng and registry', () => {
     t.registry.unregister('backend', 'test-cpu');
   });
 });
+
+describe('composite ops leave no temporaries behind outside tidy', () => {
+  it('keeps the live-tensor count at inputs + output for each op', () => {
+    const x = t.randn([3, 4], { requiresGrad: true });
+    const y = t.randn([3, 4]);
+    const idx = t.tensor(new Int32Array([0, 2, 1]), { shape: [3, 1] });
+    const ints = t.arange(3);
+    const ones4 = t.ones([4]);
+    const w = t.randn([2, 4]);
+    const image = t.randn([1, 1, 3, 4], { requiresGrad: true });
+    const kernel = t.ones([2, 1, 2, 2]);
+    const bias = t.ones([2]);
+    const mask = x.gt(0);
+    const ops: [string, () => t.Tensor][] = [
+      ['add scalar', () => x.add(1)],
+      ['mul int', () => ints.mul(2)],
+      ['exp of int', () => ints.exp()],
+      ['comparison', () => x.gt(0)],
+      ['where', () => t.where(mask, x, 0)],
+      ['mean', () => x.mean(1)],
+      ['var', () => x.var(0)],
+      ['std', () => x.std()],
+      ['logsumexp', () => x.logsumexp(1)],
+      ['matmul vector', () => x.matmul(ones4)],
+      ['stack', () => t.stack([x, y])],
+      ['linear', () => t.linear(x, w)],
+      ['gather', () => x.gather(1, idx)],
+      ['conv2d with bias', () => t.conv2d(image, kernel, bias)],
+      ['maxPool2d', () => t.maxPool2d(image, { kernelSize: 2 })],
+      ['softmax of bool', () => mask.softmax()],
+      ['sum of bool', () => mask.sum()],
+    ];
+    for (const [name, op] of ops) {
+      const before = t.memory().tensors;
+      const out = op();
+      out.dispose();
+      expect(t.memory().tensors, name).toBe(before);
+    }
+  });
+});

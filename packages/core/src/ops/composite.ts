@@ -21,7 +21,7 @@ function rowwise(
   compose: (x: Tensor, a: number) => Tensor,
   backward: (g: Tensor, out: Tensor, a: number) => Tensor,
 ): Tensor {
-  if (!isFloat(x.dtype)) x = cast(x, 'float32');
+  if (!isFloat(x.dtype)) return tidy(() => rowwise(op, cast(x, 'float32'), axis, compose, backward));
   const a = normalizeAxis(op, axis, x.rank);
   const b = backendOf(op, x);
   const fused = b[op];
@@ -93,6 +93,8 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
       ];
     });
   }
-  const z = x.matmul(weight, { transB: true });
-  return bias ? z.add(bias) : z;
+  return tidy(() => {
+    const z = x.matmul(weight, { transB: true });
+    return bias ? z.add(bias) : z;
+  });
 }

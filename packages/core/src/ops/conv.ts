@@ -133,6 +133,10 @@ function convFilterGrad(x: Tensor, dy: Tensor, full: Conv2dGeometry, groups: num
  * conv2d(x, w, b, { stride: 1, padding: 'same' }) // x [n, c, h, w] → [n, out, h, w]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
+  return tidy(() => conv2dOp(x, weight, bias, options));
+}
+
+function conv2dOp(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions): Tensor {
   const groups = options.groups ?? 1;
   if (weight.rank !== 4) throw new ShapeError(`conv2d: weight must be 4-D [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
   if (x.rank !== 4) throw new ShapeError(`conv2d: input must be 4-D NCHW, got ${fmtShape(x.shape)}`);

@@ -3,6 +3,7 @@ import { record } from '../autograd.js';
 import { isFloat, promoteTypes } from '../dtype.js';
 import { DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
+import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
@@ -20,7 +21,7 @@ function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor 
 }
 
 function unary(op: UnaryOp, x: Tensor, backward: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null): Tensor {
-  if (FLOAT_ONLY.has(op) && !isFloat(x.dtype)) x = cast(x, 'float32');
+  if (FLOAT_ONLY.has(op) && !isFloat(x.dtype)) return tidy(() => unary(op, cast(x, 'float32'), backward));
   if (x.dtype === 'bool' && op !== 'not') {
     throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
   }
@@ -53,7 +54,7 @@ export const round = (x: Tensor): Tensor => unary('round', x, zeroGrad);
 
 /** Elementwise logical not of a bool tensor (other dtypes compare with 0 first). */
 export function logicalNot(x: Tensor): Tensor {
-  if (x.dtype !== 'bool') x = x.ne(0);
+  if (x.dtype !== 'bool') return tidy(() => logicalNot(x.ne(0)));
   return record('not', [x], unaryKernel('not', x), null);
 }
 
@@ -97,6 +98,11 @@ function promote(a: Tensor, b: Tensor, floatResult = false): [Tensor, Tensor] {
 type BinaryBackward = (g: Tensor, a: Tensor, b: Tensor, out: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
 
 function arithmetic(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult = false): Tensor {
+  // tidy frees the scalar and cast temporaries; the graph keeps what backward reads.
+  return tidy(() => arithmeticOp(op, x, y, backward, floatResult));
+}
+
+function arithmeticOp(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult: boolean): Tensor {
   const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
   const yt = asTensor(y, xt);
   const [a, b] = promote(xt, yt, floatResult);
@@ -140,9 +146,11 @@ export const mod = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floor(a.div(b))).neg() : null]);
 
 function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
-  const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
-  const [a, b] = promote(xt, asTensor(y, xt));
-  return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+  return tidy(() => {
+    const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
+    const [a, b] = promote(xt, asTensor(y, xt));
+    return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+  });
 }
 
 export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
@@ -153,20 +161,27 @@ export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison('gt', a, 
 export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, b);
 
 function logical(op: 'and' | 'or', x: Tensor, y: Tensor): Tensor {
-  const a = x.dtype === 'bool' ? x : x.ne(0);
-  const b = y.dtype === 'bool' ? y : y.ne(0);
-  return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+  return tidy(() => {
+    const a = x.dtype === 'bool' ? x : x.ne(0);
+    const b = y.dtype === 'bool' ? y : y.ne(0);
+    return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+  });
 }
 
 export const logicalAnd = (a: Tensor, b: Tensor) => logical('and', a, b);
 export const logicalOr = (a: Tensor, b: Tensor) => logical('or', a, b);
-export const logicalXor = (a: Tensor, b: Tensor) => comparison('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0));
+export const logicalXor = (a: Tensor, b: Tensor): Tensor =>
+  tidy(() => comparison('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0)));
 
 /**
  * cond ? a : b elementwise, all three broadcast together. Gradients flow to
  * a where cond holds and to b elsewhere.
  */
 export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  return tidy(() => whereOp(cond, a, b));
+}
+
+function whereOp(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
   const at = like ? asTensor(a, like) : asTensor(a, cast(cond, 'float32'));
   const [x, y] = promote(at, asTensor(b, at));

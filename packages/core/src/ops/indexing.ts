@@ -92,10 +92,12 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const b = backendOf('gather', x, flat);
   const h = b.gather(x.handle('gather'), x.dtype, 1, x.size, 1, flat.handle('gather'), flat.size);
   const out = fromHandle(b, h, index.shape, x.dtype);
-  return record('gather', [x], out, (g) => {
+  record('gather', [x], out, (g) => {
     const hb = g.backend.scatterAdd(g.handle('gather'), g.dtype, 1, flat.size, 1, flat.handle('gather'), x.size);
     return [fromHandle(g.backend, hb, x.shape, g.dtype)];
   }, [flat]);
+  flat.dispose(); // the graph holds it while backward needs it
+  return out;
 }
 
 /** One-hot rows: int32 indices [...] → float32 [..., numClasses]. */

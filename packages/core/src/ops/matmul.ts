@@ -3,6 +3,7 @@ import { record } from '../autograd.js';
 import { promoteTypes } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
+import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { backendOf } from './util.js';
@@ -23,6 +24,10 @@ export interface MatmulOptions {
  * matmul(x, w, { transB: true }) // x [batch, in] · wᵀ, w [out, in] → [batch, out]
  */
 export function matmul(a: Tensor, b: Tensor, options: MatmulOptions = {}): Tensor {
+  return tidy(() => matmulOp(a, b, options));
+}
+
+function matmulOp(a: Tensor, b: Tensor, options: MatmulOptions): Tensor {
   let transA = options.transA ?? false;
   let transB = options.transB ?? false;
   if (a.rank === 0 || b.rank === 0) {

@@ -3,6 +3,7 @@ import { record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { where } from './elementwise.js';
@@ -75,7 +76,7 @@ function expandBack(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
 /** Sum over axes (all when omitted). Bool sums count as int32. */
 export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('sum', axis, x.rank);
-  if (x.dtype === 'bool') x = cast(x, 'int32');
+  if (x.dtype === 'bool') return tidy(() => sum(cast(x, 'int32'), axes, keepdims));
   const out = reduceKernel('sum', x, axes, keepdims);
   return record('sum', [x], out, (g) => [expandBack(g, x, axes)]);
 }
@@ -83,9 +84,8 @@ export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
 /** Mean over axes (all when omitted); ints are averaged in float32. */
 export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('mean', axis, x.rank);
-  if (!isFloat(x.dtype)) x = cast(x, 'float32');
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return sum(x, axes, keepdims).div(count);
+  return tidy(() => sum(isFloat(x.dtype) ? x : cast(x, 'float32'), axes, keepdims).div(count));
 }
 
 function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdims: boolean): Tensor {
@@ -93,7 +93,7 @@ function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdims: boolean): 
   for (const a of axes) {
     if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce an empty axis ${a} of ${fmtShape(x.shape)}`);
   }
-  if (x.dtype === 'bool') x = cast(x, 'int32');
+  if (x.dtype === 'bool') return tidy(() => extremum(op, cast(x, 'int32'), axes, keepdims));
   const out = reduceKernel(op, x, axes, keepdims);
   // Ties share the gradient evenly, as PyTorch's amax/amin.
   return record(op, [x], out, (g, o) => {
@@ -109,9 +109,11 @@ export const min = (x: Tensor, axis?: Axes, keepdims = false) => extremum('min',
 function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefined, keepdims: boolean): Tensor {
   if (x.size === 0) throw new ArgumentError(`${op}: cannot take ${op} of an empty tensor ${fmtShape(x.shape)}`);
   if (axis === undefined || axis === null) {
-    const flat = x.reshape([x.size]);
-    const out = reduceKernel(op, flat, [0], false);
-    return record(op, [x], keepdims ? out.reshape(x.shape.map(() => 1)) : out, null);
+    return tidy(() => {
+      const flat = x.reshape([x.size]);
+      const out = reduceKernel(op, flat, [0], false);
+      return record(op, [x], keepdims ? out.reshape(x.shape.map(() => 1)) : out, null);
+    });
   }
   const a = normalizeAxis(op, axis, x.rank);
   return record(op, [x], reduceKernel(op, x, [a], keepdims), null);
@@ -124,7 +126,7 @@ export const argmin = (x: Tensor, axis?: number | null, keepdims = false) => arg
 /** Product over axes. Its gradient is out/x, so inputs holding zeros get NaN/Inf there. */
 export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('prod', axis, x.rank);
-  if (x.dtype === 'bool') x = cast(x, 'int32');
+  if (x.dtype === 'bool') return tidy(() => prod(cast(x, 'int32'), axes, keepdims));
   const out = reduceKernel('prod', x, axes, keepdims);
   return record('prod', [x], out, (g, o) => [expandBack(g.mul(o), x, axes).div(x)]);
 }
@@ -142,19 +144,23 @@ export function variance(x: Tensor, axis?: Axes, options: VarOptions = {}): Tens
   const axes = normalizeAxes('var', axis, x.rank);
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  const centered = x.sub(mean(x, axes, true));
-  return centered.square().sum(axes, options.keepdims ?? false).div(Math.max(count - correction, 0));
+  return tidy(() => {
+    const centered = x.sub(mean(x, axes, true));
+    return centered.square().sum(axes, options.keepdims ?? false).div(Math.max(count - correction, 0));
+  });
 }
 
 export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
-  return variance(x, axis, options).sqrt();
+  return tidy(() => variance(x, axis, options).sqrt());
 }
 
 /** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows. */
 export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('logsumexp', axis, x.rank);
-  const m = x.detach().max(axes, true);
-  const shift = where(m.isInf(), 0, m);
-  const out = x.sub(shift).exp().sum(axes, true).log().add(shift);
-  return keepdims ? out : out.reshape(reducedShape(x.shape, axes, false));
+  return tidy(() => {
+    const m = x.detach().max(axes, true);
+    const shift = where(m.isInf(), 0, m);
+    const out = x.sub(shift).exp().sum(axes, true).log().add(shift);
+    return keepdims ? out : out.reshape(reducedShape(x.shape, axes, false));
+  });
 }

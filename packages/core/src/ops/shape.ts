@@ -1,6 +1,7 @@
 import { record } from '../autograd.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { tidy } from '../scope.js';
 import { Tensor, fromHandle, viewOf } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { backendOf } from './util.js';
@@ -251,7 +252,7 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   xs.forEach((x, i) => {
     if (!shapesEqual(x.shape, xs[0].shape)) throw new ShapeError(`stack: tensor ${i} ${fmtShape(x.shape)} differs from tensor 0 ${fmtShape(xs[0].shape)}`);
   });
-  return concat(xs.map((x) => unsqueeze(x, a)), a);
+  return tidy(() => concat(xs.map((x) => unsqueeze(x, a)), a));
 }
 
 /** Splits along an axis into pieces of the given sizes, or into equal pieces of one size. */
