@@ -7,7 +7,13 @@ import { castLike, checkStateDictMatches, type HasStateDict } from './state-dict
 import { resolveTarget, type StorageTarget } from './storage/storage.js';
 import { loadSafetensors, saveSafetensors } from './tensors.js';
 
-/** Anything with PyTorch-style state: optimizers, LR schedulers, data loaders. */
+/**
+ * Anything with PyTorch-style state: optimizers, LR schedulers, data loaders.
+ * `stateDict()` returns plain JSON values with tensors at any leaves (Adam:
+ * `{ state: { 0: { step, exp_avg, exp_avg_sq } }, param_groups: [...] }`);
+ * `loadStateDict(state)` validates it and takes ownership of the tensors in
+ * it: loadCheckpoint does not dispose them.
+ */
 export interface Stateful {
   stateDict(): unknown;
   loadStateDict(state: never): void;
