@@ -77,6 +77,7 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
         fail('write', p, err);
       }
       await syncDirectory(fs, dir);
+      await removeOrphanedTemps(fs, dir, path.basename(target));
     },
 
     async exists(p) {
@@ -112,6 +113,36 @@ export function nodeStorage(options: NodeStorageOptions = {}): Required<Storage>
       }
     },
   };
+}
+
+/**
+ * Deletes the temporary files that writers of `base` killed mid-write left
+ * behind: those named with the id of a process that no longer exists. Files
+ * of live processes (another writer, right now) are left alone.
+ */
+async function removeOrphanedTemps(fs: NodeModules['fs'], dir: string, base: string): Promise<void> {
+  const prefix = `.${base}.`;
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch {
+    return;
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !TEMP_FILE.test(name)) continue;
+    const pid = Number(name.slice(prefix.length).split('.')[0]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    await fs.rm(`${dir}/${name}`, { force: true }).catch(() => {});
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0); // signal 0: only checks that the process exists
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM'; // exists, owned by someone else
+  }
 }
 
 /**
