@@ -53,7 +53,10 @@ describe('model files with @tensile/layers', () => {
     const model = trainedModel();
     const path = join(dir, 'mlp.tensile');
     await saveModel(model, path);
+    const before = t.memory().tensors;
     const loaded = await loadModel(path);
+    // Only the new model's own tensors remain: the loaded weights were copied in and freed.
+    expect(t.memory().tensors - before).toBe(loaded.parameters().length + loaded.buffers().length);
     expect(loaded).toBeInstanceOf(Sequential);
     expect(loaded.toString()).toBe(model.toString());
     loaded.eval();
@@ -125,7 +128,9 @@ describe('model files with @tensile/layers', () => {
     expect(await forward(fromCheckpoint, input)).toEqual(await forward(model, input));
     const other = trainedModel();
     t.assign(other.stateDict()['0.bias'], t.zeros([3]));
+    const before = t.memory().tensors;
     expect((await loadCheckpoint(bytes, { model: other })).epoch).toBe(2);
+    expect(t.memory().tensors).toBe(before);
     expect(await forward(other, input)).toEqual(await forward(model, input));
   });
 });
