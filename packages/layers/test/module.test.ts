@@ -1,6 +1,6 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BatchNorm2d, Conv2d, Dropout, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
+import { BatchNorm2d, Conv2d, Dropout, Flatten, LayerNorm, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
 import { useCpu } from './helpers.js';
 
 beforeAll(useCpu);
@@ -136,6 +136,15 @@ describe('Module: modes, errors, summary, memory', () => {
     off();
     expect(seen).toContain('relu@model.1 (ReLU)');
     expect(seen.some((s) => s.endsWith('@model.2 (Linear)'))).toBe(true);
+  });
+
+  it('anomaly mode names the layer that produced the first NaN/Infinity', async () => {
+    // LayerNorm with eps 0 on a constant row divides by a zero deviation.
+    const m = new Sequential(new Linear(2, 2, rng(1)), new LayerNorm(2, { eps: 0 }), new ReLU());
+    m.at(0)!.loadStateDict({ weight: t.zeros([2, 2]), bias: t.zeros([2]) });
+    const err = await t.detectAnomaly(() => m.call(t.ones([1, 2]))).catch((e: unknown) => e);
+    if (!(err instanceof t.AnomalyError)) throw new Error(`expected an AnomalyError, got ${String(err)}`);
+    expect((err as t.AnomalyError).module).toBe('model.1 (LayerNorm)');
   });
 
   it('toString shows the tree with parameter counts', () => {
