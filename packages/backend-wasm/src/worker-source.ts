@@ -24,8 +24,10 @@ function start(msg) {
   exports.__stack_pointer.value = stackTop;
   const fns = tasks.map((name) => exports[name]);
   const ctrl = new Int32Array(memory.buffer, ctrlPtr, 8);
-  port.postMessage('ready');
+  // Read the generation before reporting ready: the main thread may post
+  // the first job as soon as it hears from us.
   let gen = Atomics.load(ctrl, 0);
+  port.postMessage('ready');
   for (;;) {
     Atomics.wait(ctrl, 0, gen);
     gen = Atomics.load(ctrl, 0);
