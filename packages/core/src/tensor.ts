@@ -133,6 +133,15 @@ export class Tensor {
     this.grad = null;
   }
 
+  /** A summary for JSON.stringify and test reporters (a tensor's graph is too deep to serialise). */
+  toJSON(): { tensor: number; shape: readonly number[]; dtype: DType } {
+    return { tensor: this.id, shape: this.shape, dtype: this.dtype };
+  }
+
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
+    return this.toString();
+  }
+
   toString(): string {
     return `Tensor(${fmtShape(this.shape)}, ${this.dtype}${this.requiresGrad ? ', requiresGrad' : ''})`;
   }
