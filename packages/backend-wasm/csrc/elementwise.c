@@ -81,7 +81,7 @@ static void unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
     case U_SIN: MAP(js_sin(v))
     case U_COS: MAP(js_cos(v))
     case U_TANH: MAP(js_tanh(v))
-    case U_SIGMOID: MAP(1.0 / (1.0 + js_exp(-v)))
+    case U_SIGMOID: MAP(v >= 0 ? 1.0 / (1.0 + js_exp(-v)) : js_exp(v) / (1.0 + js_exp(v)))
     case U_ERF: MAP(erf_f64(v))
     case U_RELU: MAP(v > 0 ? v : (v != v ? v : 0.0))
     case U_FLOOR: MAP(__builtin_floor(v))

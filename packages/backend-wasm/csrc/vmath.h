@@ -5,7 +5,7 @@
 
 INLINE v128_t v_exp(v128_t x) {
   const v128_t hi = wasm_f32x4_splat(88.7228394f);
-  const v128_t lo = wasm_f32x4_splat(-87.3365448f);
+  const v128_t lo = wasm_f32x4_splat(-103.972084f); /* below: 0 even as a subnormal */
   v128_t nan = wasm_f32x4_ne(x, x);
   v128_t over = wasm_f32x4_gt(x, hi);
   v128_t under = wasm_f32x4_lt(x, lo);
@@ -21,8 +21,8 @@ INLINE v128_t v_exp(v128_t x) {
   p = wasm_f32x4_add(wasm_f32x4_mul(p, r), wasm_f32x4_splat(5.0000001201E-1f));
   v128_t r2 = wasm_f32x4_mul(r, r);
   p = wasm_f32x4_add(wasm_f32x4_add(wasm_f32x4_mul(p, r2), r), wasm_f32x4_splat(1.0f));
-  /* 2^n by building the exponent bits; n is in [-126, 128] after clamping,
-   * so split it in two halves to avoid overflowing the exponent field. */
+  /* 2^n by building the exponent bits; n is in [-150, 128] after clamping,
+   * so scale by two halves, each a normal number (subnormal results round once). */
   v128_t ni = wasm_i32x4_trunc_sat_f32x4(n);
   v128_t n1 = wasm_i32x4_shr(ni, 1);
   v128_t n2 = wasm_i32x4_sub(ni, n1);
@@ -89,9 +89,13 @@ INLINE v128_t v_tanh(v128_t x) {
   return wasm_v128_bitselect(x, r, wasm_f32x4_ne(x, x));
 }
 
+/* sigmoid from e = exp(-|x|) <= 1, so nothing overflows: 1/(1+e) for x >= 0
+ * and e/(1+e) for x < 0 (keeps tiny results such as sigmoid(-100)). */
 INLINE v128_t v_sigmoid(v128_t x) {
   v128_t one = wasm_f32x4_splat(1.0f);
-  return wasm_f32x4_div(one, wasm_f32x4_add(one, v_exp(wasm_f32x4_neg(x))));
+  v128_t e = v_exp(wasm_f32x4_neg(wasm_f32x4_abs(x)));
+  v128_t r = wasm_f32x4_div(one, wasm_f32x4_add(one, e));
+  return wasm_v128_bitselect(wasm_f32x4_mul(e, r), r, wasm_f32x4_lt(x, wasm_f32x4_splat(0)));
 }
 
 /* erf in float64: a positive series below 2.5 (no cancellation), the erfc
