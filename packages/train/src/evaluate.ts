@@ -1,6 +1,6 @@
 import * as t from '@tensile/core';
 import { resolveMetrics, type Metric, type MetricName } from './metrics.js';
-import { type BatchSource, callLoss, type Logs, type LossLike, type TrainableModel, unpackBatch } from './types.js';
+import { type BatchSource, callLoss, type Logs, type LossLike, type TrainableModel, runModel, unpackBatch } from './types.js';
 
 export interface EvaluateOptions {
   data: BatchSource;
@@ -25,7 +25,7 @@ export async function evaluate(model: TrainableModel, options: EvaluateOptions):
     const [x, y] = unpackBatch(batch);
     const loss = t.noGrad(() =>
       t.tidy(() => {
-        const prediction = model.forward(x);
+        const prediction = runModel(model, x);
         for (const m of metrics) m.update(prediction, y);
         return options.loss ? callLoss(options.loss, prediction, y) : null;
       }),

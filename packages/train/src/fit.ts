@@ -5,7 +5,7 @@ import { evaluate } from './evaluate.js';
 import type { FitContext } from './fit-context.js';
 import { resolveMetrics, type Metric, type MetricName } from './metrics.js';
 import {
-  type BatchSource, callLoss, type Logs, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel, unpackBatch,
+  type BatchSource, callLoss, type Logs, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel, runModel, unpackBatch,
 } from './types.js';
 
 export interface FitOptions {
@@ -33,6 +33,11 @@ export interface FitOptions {
   rng?: t.Rng;
   /** Aborting ends training after the current batch (Ctrl-C in the CLI). */
   signal?: AbortSignal;
+  /**
+   * Called once per parameter that received no gradient for a whole epoch,
+   * with the reason (default: console.warn). Pass null to turn the check off.
+   */
+  onNoGradient?: ((message: string, parameter: string) => void) | null;
 }
 
 export interface FitResult {
@@ -72,6 +77,9 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
     history: [],
   };
   const params = model.parameters();
+  const named = namedParameters(model);
+  const noGradient = options.onNoGradient === undefined ? (m: string) => console.warn(m) : options.onNoGradient;
+  const warned = new Set<t.Tensor>();
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
   for (let epoch = ctx.epoch; epoch < options.epochs && !ctx.stopTraining; epoch++) {
@@ -83,15 +91,23 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
     let samples = 0;
     let micro = 0;
     const started = performance.now();
+    const gotGradient = new Set<t.Tensor>();
+    let reasons: Map<string, string> | null = null;
     for await (const batch of options.train) {
       const [x, y] = unpackBatch(batch);
-      const loss = t.tidy(() => {
-        const prediction = model.forward(x);
-        const value = callLoss(options.loss, prediction, y);
-        (accumulate > 1 ? value.div(accumulate) : value).backward();
-        for (const m of metrics) m.update(prediction.detach(), y);
-        return value.detach();
-      });
+      const forwardBackward = () =>
+        t.tidy(() => {
+          const prediction = runModel(model, x);
+          const value = callLoss(options.loss, prediction, y);
+          (accumulate > 1 ? value.div(accumulate) : value).backward();
+          if (trackFlow) reasons = new Map(t.gradientFlow(value, named).map((p) => [p.name, p.reason ?? '']));
+          for (const m of metrics) m.update(prediction.detach(), y);
+          return value.detach();
+        });
+      // The first batch of an epoch is traced, so a missing gradient can be explained.
+      const trackFlow = noGradient !== null && reasons === null;
+      const loss = trackFlow ? await t.trackGradientFlow(forwardBackward) : forwardBackward();
+      if (noGradient) for (const p of params) if (p.grad) gotGradient.add(p);
       const n = x.shape[0] ?? 1;
       t.dispose(batch);
       const lossValue = (await loss.data())[0];
@@ -99,6 +115,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
       lossSum += lossValue * n;
       samples += n;
       if (++micro % accumulate === 0) {
+        await beforeStep(params, options, callbacks, ctx);
         step(params, options);
         ctx.step++;
         if (options.scheduler && options.schedulerInterval === 'step') options.scheduler.step();
@@ -113,10 +130,19 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
     }
     if (micro % accumulate !== 0) {
       // A short tail of micro-batches still updates the weights.
+      await beforeStep(params, options, callbacks, ctx);
       step(params, options);
       ctx.step++;
     }
     if (ctx.stopTraining && options.signal?.aborted) break;
+    if (noGradient && micro > 0) {
+      for (const [name, p] of named) {
+        if (gotGradient.has(p) || warned.has(p)) continue;
+        warned.add(p);
+        const why = (reasons as Map<string, string> | null)?.get(name) || 'not on the path from the loss';
+        noGradient(`fit: parameter '${name}' received no gradient during epoch ${epoch}: ${why}`, name);
+      }
+    }
     const logs: Logs = { epoch, loss: lossSum / Math.max(samples, 1), seconds: (performance.now() - started) / 1000 };
     for (const m of metrics) logs[m.name] = await m.result();
     if (options.val) {
@@ -134,9 +160,13 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
   return { history: ctx.history, stopped: ctx.stopTraining, steps: ctx.step };
 }
 
-function step(params: t.Tensor[], options: FitOptions): void {
-  if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm).dispose?.();
+async function beforeStep(params: t.Tensor[], options: FitOptions, callbacks: readonly Callback[], ctx: FitContext): Promise<void> {
+  if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
   if (options.clipGradValue !== undefined) clipGradValue(params, options.clipGradValue);
+  for (const cb of callbacks) await cb.onBeforeStep?.(ctx, ctx.step);
+}
+
+function step(_params: t.Tensor[], options: FitOptions): void {
   options.optimizer.step();
   options.optimizer.zeroGrad();
 }
@@ -145,4 +175,11 @@ function step(params: t.Tensor[], options: FitOptions): void {
 function currentLr(optimizer: OptimizerLike): number | undefined {
   const groups = (optimizer as { paramGroups?: { lr?: number }[] }).paramGroups;
   return groups?.[0]?.lr;
+}
+
+/** The model's parameters by name (Module.namedParameters), or by index for plain models. */
+export function namedParameters(model: TrainableModel): [string, t.Tensor][] {
+  const withNames = model as TrainableModel & { namedParameters?: () => Iterable<[string, t.Tensor]> };
+  if (typeof withNames.namedParameters === 'function') return [...withNames.namedParameters()];
+  return model.parameters().map((p, i) => [p.name ?? `parameters[${i}]`, p]);
 }

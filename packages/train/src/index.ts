@@ -15,4 +15,7 @@ export type { EarlyStoppingOptions } from './callbacks/early-stopping.js';
 export { ModelCheckpoint } from './callbacks/checkpoint.js';
 export type { ModelCheckpointOptions } from './callbacks/checkpoint.js';
 export { JsonlLogger, CsvLogger } from './callbacks/loggers.js';
+export { GradientStats } from './callbacks/gradient-stats.js';
+export type { LayerStats } from './callbacks/gradient-stats.js';
+export { namedParameters } from './fit.js';
 export type { Batch, BatchSource, Logs, LossLike, OptimizerLike, SchedulerLike, TrainableModel } from './types.js';

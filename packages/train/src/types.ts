@@ -36,6 +36,12 @@ export function unpackBatch(batch: Batch): [t.Tensor, t.Tensor] {
   throw new TypeError('fit: a batch must be [x, y], { x, y } or { input, target }');
 }
 
+/** Runs the model, through Module.call when it has one (so errors and anomaly mode name the layer). */
+export function runModel(model: TrainableModel, x: t.Tensor): t.Tensor {
+  const callable = model as TrainableModel & { call?: (x: t.Tensor) => t.Tensor };
+  return typeof callable.call === 'function' ? callable.call(x) : model.forward(x);
+}
+
 export function callLoss(loss: LossLike, prediction: t.Tensor, target: t.Tensor): t.Tensor {
   return typeof loss === 'function' ? loss(prediction, target) : loss.forward(prediction, target);
 }

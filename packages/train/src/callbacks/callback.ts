@@ -8,6 +8,8 @@ import type { FitContext } from '../fit-context.js';
 export interface Callback {
   onTrainBegin?(ctx: FitContext): void | Promise<void>;
   onEpochBegin?(ctx: FitContext, epoch: number): void | Promise<void>;
+  /** Just before each optimizer step, with the gradients in `.grad` (after clipping). */
+  onBeforeStep?(ctx: FitContext, step: number): void | Promise<void>;
   /** After each optimizer step (or micro-batch, with accumulation): logs hold `loss`, `samples`, `samplesPerSecond`. */
   onBatchEnd?(ctx: FitContext, step: number, logs: Logs): void | Promise<void>;
   /** After the epoch's validation: logs hold `loss`, metrics, `val_loss`, `val_<metric>`, `lr`… */
