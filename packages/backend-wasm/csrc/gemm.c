@@ -6,8 +6,12 @@
 
 #define MR 4
 #define NR 8
-#define KC 256
+#ifndef KC
+#define KC 512
+#endif
+#ifndef MC
 #define MC 64
+#endif
 
 /* Floats of workspace one thread needs for sgemm_rows with these sizes. */
 EXPORT i32 sgemm_workspace(i32 n, i32 k) {
