@@ -62,6 +62,30 @@ async function benchTfjs() {
   }
 }
 
+// LeNet-5's two convolutions at batch 64: forward + both gradients, ms per step.
+async function benchConv(threads) {
+  const b = await wasm({ threads });
+  const layers = [
+    { n: 64, c: 1, h: 28, w: 28, k: 5, o: 6 },
+    { n: 64, c: 6, h: 12, w: 12, k: 5, o: 16 },
+  ].map(({ n, c, h, w, k, o }) => {
+    const g = { n, c, h, w, kh: k, kw: k, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: h - k + 1, outW: w - k + 1 };
+    const x = b.upload(new Float32Array(n * c * h * w).map(Math.random), 'float32');
+    const wt = b.upload(new Float32Array(o * c * k * k).map(Math.random), 'float32');
+    const dy = b.upload(new Float32Array(n * o * g.outH * g.outW).map(Math.random), 'float32');
+    return { g, o, x, wt, dy };
+  });
+  const ms = timeIt(() => {
+    for (const { g, o, x, wt, dy } of layers) {
+      b.free(b.conv2d(x, wt, 'float32', g, o, 1));
+      b.free(b.conv2dBackwardInput(dy, wt, 'float32', g, o, 1));
+      b.free(b.conv2dBackwardFilter(x, dy, 'float32', g, o, 1));
+    }
+  });
+  await b.dispose();
+  return ms;
+}
+
 const fmt = (row) => ns.map((n) => (row[n] ? row[n].toFixed(1).padStart(7) : '      -')).join('');
 console.log(`sgemm GFLOP/s, n = ${ns.join(', ')}`);
 const one = await benchTensile(1);
@@ -75,3 +99,7 @@ else {
   console.log(`tfjs-wasm 1 thread     ${fmt(tf)}`);
   console.log(`ours / tfjs (1 thread) ${ns.map((n) => (one[n] / tf[n]).toFixed(2).padStart(7)).join('')}`);
 }
+
+const c1 = await benchConv(1);
+const c2 = await benchConv(2);
+console.log(`LeNet convs, batch 64, fwd + 2 grads: ${c1.toFixed(2)} ms (1 thread), ${c2.toFixed(2)} ms (2 threads)`);
