@@ -28,6 +28,7 @@ export { isFloat, promoteTypes, bytesPerElement } from './dtype.js';
 export { broadcastShapes, sizeOf } from './shape.js';
 
 export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn, randint } from './ops/creation.js';
+export { zerosLike, onesLike } from './tensor-methods.js';
 export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creation.js';
 export {
   neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,

@@ -117,3 +117,8 @@ function fillLike(x: Tensor, value: number): Tensor {
   const b = x.backend;
   return fromHandle(b, b.fill(x.size, value, x.dtype), x.shape, x.dtype);
 }
+
+/** Zeros with x's shape, dtype and backend. */
+export const zerosLike = (x: Tensor): Tensor => fillLike(x, 0);
+/** Ones with x's shape, dtype and backend. */
+export const onesLike = (x: Tensor): Tensor => fillLike(x, 1);
