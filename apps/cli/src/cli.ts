@@ -1,0 +1,102 @@
+/**
+ * The `tensile` command: train, eval, predict, inspect, bench.
+ * Every name in a config (layers, losses, optimizers, schedules, datasets,
+ * backends) is resolved through @tensile/core's registry, into which plugins
+ * (`plugins:` in the config) register their own.
+ */
+import { Command, InvalidArgumentError } from 'commander';
+import * as t from '@tensile/core';
+import { ConfigError } from './config.js';
+import { bench } from './commands/bench.js';
+import { evalCommand } from './commands/eval.js';
+import { inspect } from './commands/inspect.js';
+import { predict } from './commands/predict.js';
+import { train } from './commands/train.js';
+
+const VERSION = '0.1.0';
+
+function integer(min: number) {
+  return (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}, got '${value}'`);
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  return n;
+}
+
+/** Runs a command and turns its result (or a user-facing error) into the exit code. */
+async function run(action: () => Promise<number>): Promise<void> {
+  try {
+    process.exitCode = await action();
+  } catch (err) {
+    const known = err instanceof ConfigError || err instanceof t.TensileError || (err instanceof Error && /Error$/.test(err.name) && err.name !== 'Error' && err.name !== 'TypeError');
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tensile: ${message}\n`);
+    if (!known || process.env.TENSILE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const program = new Command('tensile')
+  .description('Train, evaluate, run and inspect Tensile models')
+  .version(VERSION)
+  .showHelpAfterError();
+
+program
+  .command('train')
+  .description('train a model from a config file (JSON or YAML; default: an MLP on MNIST)')
+  .argument('[config]', 'config file (.yaml, .yml or .json)')
+  .option('--backend <name>', 'compute backend: cpu, wasm, webgpu (or one a plugin registers)')
+  .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer(0))
+  .option('--epochs <n>', 'epochs to train to (with --resume: the total, counting earlier ones)', integer(0))
+  .option('--batch-size <n>', 'samples per batch', integer(1))
+  .option('--lr <rate>', "the optimizer's learning rate", positiveNumber)
+  .option('--out <dir>', 'output folder: model, checkpoints, metrics.jsonl, history.svg')
+  .option('--limit <n>', 'use only the first N training samples', integer(1))
+  .option('--test-limit <n>', 'use only the first N test samples for validation', integer(1))
+  .option('--resume', 'continue from the newest checkpoint in the output folder')
+  .option('--detect-anomaly', 'check every op for NaN/Inf and name the first op and layer that made one (slower)')
+  .option('--log-every <n>', 'without a terminal: a progress line every N batches (0: epochs only)', integer(0))
+  .option('-q, --quiet', 'print nothing but errors')
+  .action((config: string | undefined, flags) => run(() => train(config, flags)));
+
+program
+  .command('eval')
+  .description("evaluate a model file on its dataset's test split")
+  .argument('<model>', 'model or checkpoint file written by tensile train')
+  .option('--backend <name>', 'compute backend')
+  .option('--batch-size <n>', 'samples per batch', integer(1))
+  .option('--limit <n>', 'use only the first N test samples', integer(1))
+  .option('--json', 'print the results as JSON')
+  .action((model: string, flags) => run(() => evalCommand(model, flags)));
+
+program
+  .command('predict')
+  .description('run a model file on inputs and print class probabilities')
+  .argument('<model>', 'model or checkpoint file written by tensile train')
+  .option('--input <file>', 'a JSON array of samples, or an IDX file of uint8 images (e.g. t10k-images-idx3-ubyte)')
+  .option('--samples <n>', 'without --input: the first N test samples, shown with their labels', integer(1))
+  .option('--backend <name>', 'compute backend')
+  .option('--json', 'print the results as JSON')
+  .action((model: string, flags) => run(() => predict(model, flags)));
+
+program
+  .command('inspect')
+  .description('list the tensors (name, dtype, shape, bytes) and metadata of a safetensors, model or checkpoint file')
+  .argument('<file>', 'the file')
+  .option('--json', 'print as JSON')
+  .action((file: string, flags) => run(() => inspect(file, flags)));
+
+program
+  .command('bench')
+  .description("run the repository's benchmarks (apps/bench); arguments are passed on")
+  .argument('[args...]', 'arguments for the benchmark runner')
+  .allowUnknownOption()
+  .action((args: string[]) => run(() => bench(args)));
+
+await program.parseAsync(process.argv);
