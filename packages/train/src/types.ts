@@ -1,4 +1,4 @@
-import type * as t from '@tensile/core';
+import * as t from '@tensile/core';
 
 /** What fit needs of a model: @tensile/layers' Module fits, so does any object with these. */
 export interface TrainableModel {
@@ -42,6 +42,13 @@ export function runModel(model: TrainableModel, x: t.Tensor): t.Tensor {
   return typeof callable.call === 'function' ? callable.call(x) : model.forward(x);
 }
 
+/**
+ * Runs the loss under the module name `loss (<its name>)`, so anomaly mode
+ * and errors can point at the loss as they point at a layer.
+ */
 export function callLoss(loss: LossLike, prediction: t.Tensor, target: t.Tensor): t.Tensor {
-  return typeof loss === 'function' ? loss(prediction, target) : loss.forward(prediction, target);
+  const name = typeof loss === 'function' ? loss.name || 'function' : loss.constructor.name;
+  return t.withModuleName(`loss (${name})`, () =>
+    typeof loss === 'function' ? loss(prediction, target) : loss.forward(prediction, target),
+  );
 }
