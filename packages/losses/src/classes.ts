@@ -58,15 +58,17 @@ export function checkClassWeight(loss: string, weight: t.Tensor, classes: number
 }
 
 /**
- * The one-hot mask [M, C] of the targets, with ignored rows all zero. Built
+ * The one-hot mask [M, C] of the targets (entries `scale`; ignored rows all zero). Built
  * on the host from values already read for the range check (one upload, no
  * kernels); on the device when the values could not be read.
  */
-export function targetMask(target: t.Tensor, host: Int32Array | null, classes: number, ignoreIndex: number, dtype: t.DType): t.Tensor {
+export function targetMask(
+  target: t.Tensor, host: Int32Array | null, classes: number, ignoreIndex: number, dtype: t.DType, scale = 1,
+): t.Tensor {
   const m = target.size;
   if (host) {
     const data = dtype === 'float64' ? new Float64Array(m * classes) : new Float32Array(m * classes);
-    for (let i = 0; i < m; i++) if (host[i] !== ignoreIndex) data[i * classes + host[i]] = 1;
+    for (let i = 0; i < m; i++) if (host[i] !== ignoreIndex) data[i * classes + host[i]] = scale;
     return t.tensor(data, { shape: [m, classes], dtype });
   }
   return t.tidy(() => {

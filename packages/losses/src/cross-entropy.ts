@@ -88,6 +88,14 @@ function indexLoss(
   smoothing: number, ignoreIndex: number, reduction: Reduction, targetShape: number[],
 ): t.Tensor {
   const classes = logp.shape[1];
+  if (host && !weight && smoothing === 0 && reduction !== 'none') {
+    // The training case: the labels are on the host already, so the mask
+    // carries -1/count and the loss is one multiply and one sum.
+    let kept = 0;
+    for (let i = 0; i < host.length; i++) if (host[i] !== ignoreIndex) kept++;
+    const scale = reduction === 'sum' ? -1 : -1 / kept;
+    return logp.mul(targetMask(target, host, classes, ignoreIndex, logp.dtype, scale)).sum();
+  }
   const mask = targetMask(target, host, classes, ignoreIndex, logp.dtype);
   const picked = weight ? mask.mul(weight) : mask;
   if (reduction === 'none') {
