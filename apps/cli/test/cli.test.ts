@@ -1,0 +1,126 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// End to end through the built command: `pnpm --filter @tensile/cli... build` first.
+// TENSILE_CLI points the tests at another build of the command.
+const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const SMALL = ['--limit', '2000', '--test-limit', '1000', '--epochs', '1', '--quiet'];
+
+function tensile(args: string[], cwd: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The tensors of a safetensors file (header without metadata, then the raw data): what "same weights" means. */
+function weights(path: string): Buffer {
+  const bytes = readFileSync(path);
+  const n = Number(bytes.readBigUInt64LE(0));
+  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
+  delete header.__metadata__;
+  return Buffer.concat([Buffer.from(JSON.stringify(header)), bytes.subarray(8 + n)]);
+}
+
+let dir: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run \`pnpm --filter @tensile/cli... build\` first`);
+  dir = mkdtempSync(join(tmpdir(), 'tensile-cli-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('tensile train', () => {
+  it('trains the default MLP on an MNIST subset and writes model, checkpoints, metrics and plot', () => {
+    const r = tensile(['train', ...SMALL, '--out', 'run'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const out = join(dir, 'run');
+    for (const f of ['model.tensile', 'checkpoint-last.safetensors', 'checkpoint-best.safetensors', 'metrics.jsonl', 'history.svg', 'config.json']) {
+      expect(existsSync(join(out, f)), f).toBe(true);
+    }
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({ type: 'epoch', epoch: 0 });
+    expect(lines[0].val_accuracy).toBeGreaterThan(0.5); // chance is 0.1
+    const svg = readFileSync(join(out, 'history.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg.trim().endsWith('</svg>')).toBe(true);
+    for (const text of ['loss', 'accuracy', 'train', 'validation', 'epoch']) expect(svg).toContain(`>${text}<`);
+  });
+
+  it('inspect lists the tensors of the model file', () => {
+    const r = tensile(['inspect', join('run', 'model.tensile')], dir);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('tensile-model');
+    expect(r.stdout).toMatch(/0\.weight\s+F32\s+\[128, 784\]\s+401408/);
+    expect(r.stdout).toMatch(/4\.bias\s+F32\s+\[10\]\s+40/);
+    const json = JSON.parse(tensile(['inspect', '--json', join('run', 'checkpoint-last.safetensors')], dir).stdout);
+    expect(json.metadata.format).toBe('tensile-checkpoint');
+    expect(json.tensors.map((x: { name: string }) => x.name)).toContain('model.0.weight');
+  });
+
+  it('eval and predict use the model file alone', () => {
+    const evaluated = JSON.parse(tensile(['eval', join('run', 'model.tensile'), '--limit', '500', '--json'], dir).stdout);
+    expect(evaluated.samples).toBe(500);
+    expect(evaluated.accuracy).toBeGreaterThan(0.5);
+    const predicted = JSON.parse(tensile(['predict', join('run', 'model.tensile'), '--samples', '4', '--json'], dir).stdout);
+    expect(predicted).toHaveLength(4);
+    for (const p of predicted) {
+      expect(p.output).toHaveLength(10);
+      expect(p.output.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
+    }
+  });
+
+  it('--resume after an interrupted run reaches the same weights as an uninterrupted one', () => {
+    const small = ['--limit', '1000', '--test-limit', '200', '--quiet'];
+    expect(tensile(['train', ...small, '--epochs', '2', '--out', 'straight'], dir).code).toBe(0);
+    expect(tensile(['train', ...small, '--epochs', '1', '--out', 'resumed'], dir).code).toBe(0);
+    const r = tensile(['train', '--resume', '--epochs', '2', '--out', 'resumed', '--quiet'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(weights(join(dir, 'resumed', 'model.tensile')).equals(weights(join(dir, 'straight', 'model.tensile')))).toBe(true);
+    const epochs = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
+    expect(epochs).toEqual([0, 1]);
+  });
+
+  it('Ctrl-C saves a checkpoint that loads and resumes', async () => {
+    const child = spawn(process.execPath, [CLI, 'train', '--epochs', '3', '--test-limit', '200', '--out', 'interrupted', '--log-every', '20'], { cwd: dir });
+    let stdout = '';
+    await new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        // Interrupt once training is under way (the first progress line).
+        if (/batch \d+\/\d+/.test(stdout) && !child.killed) {
+          child.kill('SIGINT');
+          resolve();
+        }
+      });
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stdout).toContain('interrupted: saved');
+    expect(code).toBe(130);
+    const checkpoint = join('interrupted', 'checkpoint-last.safetensors');
+    const state = JSON.parse(JSON.parse(tensile(['inspect', '--json', checkpoint], dir).stdout).metadata.state);
+    expect(state.step).toBeGreaterThan(0);
+    expect(state.loader.position).toBeGreaterThan(0);
+    // The checkpoint is a loadable model on its own.
+    const predicted = tensile(['predict', checkpoint, '--samples', '2', '--json'], dir);
+    expect(predicted.stderr).toBe('');
+    expect(JSON.parse(predicted.stdout)).toHaveLength(2);
+  });
+
+  it('--backend nosuch names the backends that exist', () => {
+    const r = tensile(['train', ...SMALL, '--backend', 'nosuch', '--out', 'x'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/unknown backend 'nosuch' \(available: cpu, wasm, webgpu\)/);
+    expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+
+  it('a bad config names the file and the setting', () => {
+    const r = tensile(['train', join(dir, 'nope.yaml')], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('nope.yaml: no such file');
+  });
+});
