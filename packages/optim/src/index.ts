@@ -1,1 +1,31 @@
-export {};
+/**
+ * @tensile/optim: torch.optim's optimizers (SGD, Adam, AdamW, RMSprop,
+ * Adagrad) with parameter groups and state dicts, its LR schedulers, and
+ * gradient clipping. Parameters are updated in place (t.assign), so models
+ * holding them by reference see the new values.
+ *
+ * Gradient accumulation (Caffe's iter_size): `.grad` adds up over backward
+ * calls until zeroGrad(), so k micro-batches with the loss scaled by 1/k and
+ * one step() equal one step on the whole batch.
+ */
+export { Optimizer } from './optimizer.js';
+export type { BaseOptions, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
+export { SGD } from './sgd.js';
+export type { SGDOptions } from './sgd.js';
+export { Adam, AdamW } from './adam.js';
+export type { AdamOptions } from './adam.js';
+export { RMSprop } from './rmsprop.js';
+export type { RMSpropOptions } from './rmsprop.js';
+export { Adagrad } from './adagrad.js';
+export type { AdagradOptions } from './adagrad.js';
+export { clipGradNorm, clipGradNormAsync, clipGradValue } from './clip.js';
+export { LRScheduler } from './schedulers/scheduler.js';
+export type { SchedulableOptimizer, SchedulerStateDict } from './schedulers/scheduler.js';
+export { StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ConstantLR } from './schedulers/basic.js';
+export { ReduceLROnPlateau } from './schedulers/plateau.js';
+export type { ReduceLROnPlateauOptions } from './schedulers/plateau.js';
+export { OneCycleLR } from './schedulers/one-cycle.js';
+export type { OneCycleLROptions } from './schedulers/one-cycle.js';
+export { SequentialLR, ChainedScheduler } from './schedulers/compose.js';
+export { registerOptimizers, OPTIMIZERS, SCHEDULERS } from './registry.js';
+export type { OptimizerEntry, SchedulerEntry } from './registry.js';

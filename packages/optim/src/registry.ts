@@ -1,0 +1,35 @@
+import * as t from '@tensile/core';
+import { Adagrad } from './adagrad.js';
+import { Adam, AdamW } from './adam.js';
+import type { Optimizer } from './optimizer.js';
+import { RMSprop } from './rmsprop.js';
+import { SGD } from './sgd.js';
+import { ConstantLR, CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/basic.js';
+import { ChainedScheduler, SequentialLR } from './schedulers/compose.js';
+import { OneCycleLR } from './schedulers/one-cycle.js';
+import { ReduceLROnPlateau } from './schedulers/plateau.js';
+
+/** A registered optimizer: constructed as `new Entry(params, options)`. */
+export type OptimizerEntry = new (params: never, options: never) => Optimizer<{ lr: number }>;
+
+/** A registered scheduler: constructed as `new Entry(optimizer, options)` (or with schedulers, for the composites). */
+export type SchedulerEntry = new (...args: never[]) => { step(metric?: number): void; getLastLr(): number[] };
+
+declare module '@tensile/core' {
+  interface RegistryKinds {
+    optimizer: OptimizerEntry;
+    scheduler: SchedulerEntry;
+  }
+}
+
+export const OPTIMIZERS: Readonly<Record<string, OptimizerEntry>> = { SGD, Adam, AdamW, RMSprop, Adagrad };
+
+export const SCHEDULERS: Readonly<Record<string, SchedulerEntry>> = {
+  StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ConstantLR, ReduceLROnPlateau, OneCycleLR, SequentialLR, ChainedScheduler,
+};
+
+/** Registers every optimizer (kind 'optimizer') and LR scheduler (kind 'scheduler') in core's registry. Idempotent. */
+export function registerOptimizers(): void {
+  for (const [name, entry] of Object.entries(OPTIMIZERS)) t.registry.register('optimizer', name, entry);
+  for (const [name, entry] of Object.entries(SCHEDULERS)) t.registry.register('scheduler', name, entry);
+}
