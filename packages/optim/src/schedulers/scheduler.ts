@@ -52,6 +52,9 @@ export function restoreFields(obj: object, meta: Record<string, unknown>, typeNa
  *
  * step() takes no epoch: a number passed (fit passes the epoch's loss to
  * every scheduler, for ReduceLROnPlateau) is ignored.
+ *
+ * To resume, construct the optimizer and the scheduler, then load the
+ * optimizer's state dict and the scheduler's (construction writes the lr).
  */
 export abstract class LRScheduler {
   lastEpoch = -1;
