@@ -1,0 +1,74 @@
+import type { WeightTiles } from '../protocol.js';
+
+/**
+ * Draws weight tiles in a grid, each scaled by its own largest magnitude:
+ * red for positive weights, blue for negative, black for zero.
+ */
+export function drawWeightTiles(canvas: HTMLCanvasElement, tiles: WeightTiles): void {
+  const gap = 1;
+  const columns = tiles.count <= 16 ? tiles.count : Math.ceil(Math.sqrt(tiles.count * 2));
+  const rows = Math.ceil(tiles.count / columns);
+  canvas.width = columns * (tiles.width + gap) - gap;
+  canvas.height = rows * (tiles.height + gap) - gap;
+  // Small kernels (5×5) are drawn bigger on screen; the pixels stay sharp (CSS image-rendering).
+  canvas.style.width = `${Math.min(100, (canvas.width / 464) * 100 * (tiles.width < 10 ? 4 : 1))}%`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#888';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const area = tiles.width * tiles.height;
+  for (let k = 0; k < tiles.count; k++) {
+    const tile = tiles.data.subarray(k * area, (k + 1) * area);
+    let peak = 1e-12;
+    for (const v of tile) peak = Math.max(peak, Math.abs(v));
+    const image = ctx.createImageData(tiles.width, tiles.height);
+    for (let i = 0; i < area; i++) {
+      const v = tile[i] / peak;
+      image.data[i * 4] = v > 0 ? Math.round(255 * v) : 0;
+      image.data[i * 4 + 1] = Math.round(40 * Math.abs(v));
+      image.data[i * 4 + 2] = v < 0 ? Math.round(-255 * v) : 0;
+      image.data[i * 4 + 3] = 255;
+    }
+    ctx.putImageData(image, (k % columns) * (tiles.width + gap), Math.floor(k / columns) * (tiles.height + gap));
+  }
+}
+
+/** Fills a table with a 10×10 confusion matrix: rows are true digits, columns predictions; shade is the row's share. */
+export function drawConfusion(table: HTMLTableElement, confusion: readonly number[]): void {
+  const head = `<tr><th title="true digit ↓, predicted →">true\\pred</th>${Array.from({ length: 10 }, (_, c) => `<th>${c}</th>`).join('')}</tr>`;
+  const rows: string[] = [];
+  for (let r = 0; r < 10; r++) {
+    const row = confusion.slice(r * 10, r * 10 + 10);
+    const total = row.reduce((a, b) => a + b, 0) || 1;
+    const cells = row.map((n, c) => {
+      const share = n / total;
+      const hue = r === c ? '26, 115, 232' : '217, 48, 37';
+      return `<td style="background: rgba(${hue}, ${share.toFixed(3)}); color: ${share > 0.5 ? '#fff' : 'inherit'}">${n || ''}</td>`;
+    });
+    rows.push(`<tr><th>${r}</th>${cells.join('')}</tr>`);
+  }
+  table.innerHTML = head + rows.join('');
+}
+
+/** Ten bars, one per digit, the most likely one highlighted. */
+export function drawProbabilities(container: HTMLElement, probabilities: readonly number[] | null): void {
+  const best = probabilities ? probabilities.indexOf(Math.max(...probabilities)) : -1;
+  container.innerHTML = Array.from({ length: 10 }, (_, d) => {
+    const p = probabilities?.[d] ?? 0;
+    return (
+      `<div class="bar${d === best ? ' best' : ''}" data-digit="${d}" data-p="${p.toFixed(4)}">` +
+      `<span class="digit">${d}</span><span class="fill" style="width: ${(p * 100).toFixed(1)}%"></span>` +
+      `<span class="value">${(p * 100).toFixed(1)}%</span></div>`
+    );
+  }).join('');
+}
+
+/** Shows the 28×28 image the network is given. */
+export function drawPreview(canvas: HTMLCanvasElement, pixels: Float32Array | null): void {
+  const ctx = canvas.getContext('2d')!;
+  const image = ctx.createImageData(28, 28);
+  for (let i = 0; i < 784; i++) {
+    const v = Math.round(255 * (pixels?.[i] ?? 0));
+    image.data.set([v, v, v, 255], i * 4);
+  }
+  ctx.putImageData(image, 0, 0);
+}
