@@ -32,13 +32,33 @@ export function bceLoss(input: t.Tensor, target: t.Tensor, options: BCEOptions =
   checkSameShape('BCELoss', input, target);
   if (options.weight) checkBroadcast('BCELoss', input, options.weight, 'weight');
   return t.tidy(() => {
-    const y = like(target, input);
-    const logX = input.log().clamp(-100);
-    const log1mX = input.neg().add(1).log().clamp(-100);
-    let loss = y.mul(logX).add(y.neg().add(1).mul(log1mX)).neg();
+    let loss = binaryCrossEntropy(input, like(target, input));
     if (options.weight) loss = loss.mul(like(options.weight, input));
     return reduce('BCELoss', loss, options.reduction ?? 'mean');
   });
+}
+
+/** -(y·log x + (1-y)·log(1-x)) per element, logs clamped at -100. */
+function clampedTerms(x: t.Tensor): { logX: t.Tensor; log1mX: t.Tensor } {
+  return { logX: x.log().clamp(-100), log1mX: x.neg().add(1).log().clamp(-100) };
+}
+
+/**
+ * The elementwise BCE with PyTorch's own gradient, (x - y) / max(x·(1-x), 1e-12):
+ * differentiating through the clamped logs would give 0/0 = NaN where a
+ * saturated sigmoid makes x exactly 0 or 1.
+ */
+function binaryCrossEntropy(x: t.Tensor, y: t.Tensor): t.Tensor {
+  const out = t.noGrad(() =>
+    t.tidy(() => {
+      const { logX, log1mX } = clampedTerms(x);
+      return y.mul(logX).add(y.neg().add(1).mul(log1mX)).neg();
+    }),
+  );
+  return t.record('binaryCrossEntropy', [x, y], out, (g, _out, needs) => [
+    needs[0] ? g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).maximum(1e-12)) : null,
+    needs[1] ? t.tidy(() => { const { logX, log1mX } = clampedTerms(x); return g.mul(log1mX.sub(logX)); }) : null,
+  ]);
 }
 
 export interface BCEWithLogitsOptions extends BCEOptions {

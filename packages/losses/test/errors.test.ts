@@ -44,6 +44,14 @@ describe('behaviour', () => {
     expect([...v].map((e) => e + 0)).toEqual([100, 100, 0]);
   });
 
+  it('BCE on a saturated sigmoid (x exactly 0 or 1) has a finite gradient, (x - y)/max(x(1-x), 1e-12) as PyTorch', async () => {
+    const x = t.tensor([1, 0, 1, 0], { requiresGrad: true });
+    const loss = bceLoss(x, t.tensor([1, 0, 0, 1]), { reduction: 'sum' });
+    loss.backward();
+    expect([...(await x.grad!.data())]).toEqual([0, 0, 1e12, -1e12].map((v) => Math.fround(v)));
+    t.dispose([x, loss]);
+  });
+
   it('modules have forward and call; MSELoss keeps its options', async () => {
     const loss = new MSELoss({ reduction: 'sum' });
     expect(await loss.call(t.tensor([1, 2]), t.tensor([0, 0])).item()).toBe(5);
