@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { clipGradNorm, clipGradValue } from '@tensile/optim';
+import { clipGradNormAsync, clipGradValue } from '@tensile/optim';
 import type { Callback } from './callbacks/callback.js';
 import { evaluate } from './evaluate.js';
 import type { FitContext } from './fit-context.js';
@@ -161,7 +161,7 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
 }
 
 async function beforeStep(params: t.Tensor[], options: FitOptions, callbacks: readonly Callback[], ctx: FitContext): Promise<void> {
-  if (options.clipGradNorm !== undefined) clipGradNorm(params, options.clipGradNorm);
+  if (options.clipGradNorm !== undefined) await clipGradNormAsync(params, options.clipGradNorm);
   if (options.clipGradValue !== undefined) clipGradValue(params, options.clipGradValue);
   for (const cb of callbacks) await cb.onBeforeStep?.(ctx, ctx.step);
 }
