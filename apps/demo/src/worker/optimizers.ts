@@ -5,6 +5,8 @@ import type { OptimizerName } from '../protocol.js';
 export interface Optimizer {
   step(): void;
   zeroGrad(): void;
+  /** Frees the optimizer's state (momentum, moments), where it has a way to. */
+  dispose?(): void;
 }
 
 type OptimizerClass = new (params: t.Tensor[], options: { lr: number; momentum?: number }) => Optimizer;
@@ -35,6 +37,10 @@ class LocalSgd extends LocalOptimizer {
   constructor(params: t.Tensor[], private readonly lr: number, private readonly momentum: number) {
     super(params);
   }
+  dispose(): void {
+    t.dispose([...this.buffers.values()]);
+    this.buffers.clear();
+  }
   step(): void {
     t.noGrad(() => {
       for (const p of this.params) {
@@ -55,6 +61,10 @@ class LocalAdam extends LocalOptimizer {
   private steps = 0;
   constructor(params: t.Tensor[], private readonly lr: number) {
     super(params);
+  }
+  dispose(): void {
+    t.dispose([...this.moments.values()].flat());
+    this.moments.clear();
   }
   step(): void {
     const [b1, b2, eps] = [0.9, 0.999, 1e-8];
