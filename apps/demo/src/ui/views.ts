@@ -10,8 +10,8 @@ export function drawWeightTiles(canvas: HTMLCanvasElement, tiles: WeightTiles): 
   const rows = Math.ceil(tiles.count / columns);
   canvas.width = columns * (tiles.width + gap) - gap;
   canvas.height = rows * (tiles.height + gap) - gap;
-  // Small kernels (5×5) are drawn bigger on screen; the pixels stay sharp (CSS image-rendering).
-  canvas.style.width = `${Math.min(100, (canvas.width / 464) * 100 * (tiles.width < 10 ? 4 : 1))}%`;
+  // Drawn magnified, small kernels (5×5) the most; the pixels stay sharp (CSS image-rendering).
+  canvas.style.width = `${canvas.width * (tiles.width < 10 ? 10 : 1.5)}px`;
   const ctx = canvas.getContext('2d')!;
   ctx.fillStyle = '#888';
   ctx.fillRect(0, 0, canvas.width, canvas.height);

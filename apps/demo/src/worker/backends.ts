@@ -90,7 +90,8 @@ function makeBackend(name: BackendName): Promise<Backend> {
 function describe(name: BackendName, backend: Backend): string {
   if (name === 'wasm') {
     const threads = (backend as Backend & { threads?: number }).threads ?? 1;
-    return threads > 1 ? `wasm: SIMD on ${threads} threads` : `wasm: SIMD on one thread (${wasmThreadsNote()})`;
+    const why = globalThis.crossOriginIsolated ? 'one core' : 'not cross-origin isolated';
+    return threads > 1 ? `wasm: SIMD on ${threads} threads` : `wasm: SIMD on one thread (${why})`;
   }
   if (name === 'webgpu') return 'webgpu: WGSL compute shaders';
   return 'cpu: TypeScript kernels';
