@@ -160,6 +160,12 @@ function parseData(raw: unknown, where: string): DataConfig {
 export function parseNamed(raw: unknown, where: string): Named {
   if (typeof raw === 'string' && raw !== '') return { name: raw, config: {} };
   if (isObject(raw)) {
+    if (typeof raw.name === 'string' && isObject(raw.config) && Object.keys(raw).every((k) => ['name', 'config', 'interval'].includes(k))) {
+      // The resolved form that config.json and model files store.
+      const config = { ...(raw.config as JsonObject) };
+      if (raw.interval !== undefined) config.interval = raw.interval as Json;
+      return { name: raw.name, config };
+    }
     if (typeof raw.name === 'string') {
       const { name, ...config } = raw;
       return { name, config: config as JsonObject };

@@ -1,8 +1,8 @@
 import * as t from '@tensile/core';
 import { registerData } from '@tensile/data';
 import { registerLayers } from '@tensile/layers';
-import * as losses from '@tensile/losses';
-import * as optim from '@tensile/optim';
+import { registerLosses } from '@tensile/losses';
+import { registerOptimizers } from '@tensile/optim';
 import { ConfigError } from './config.js';
 
 /**
@@ -24,14 +24,8 @@ export const names = t.registry as unknown as LooseRegistry;
 export function registerBuiltins(): void {
   registerLayers();
   registerData();
-  callRegister(losses, 'registerLosses', '@tensile/losses');
-  callRegister(optim, 'registerOptimizers', '@tensile/optim');
-}
-
-function callRegister(module: object, fn: string, pkg: string): void {
-  const register = (module as Record<string, unknown>)[fn];
-  if (typeof register !== 'function') throw new Error(`${pkg} exports no ${fn}(): is it built (pnpm build)?`);
-  register();
+  registerLosses();
+  registerOptimizers();
 }
 
 /**

@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { evaluate, type LossLike } from '@tensile/train';
+import { evaluate, type LossLike, type TrainableModel } from '@tensile/train';
 import { buildDataset, makeLoader } from '../data.js';
 import { loadRun } from '../model-file.js';
 import { create } from '../registry.js';
@@ -19,7 +19,7 @@ export async function evalCommand(path: string, flags: EvalFlags): Promise<numbe
   const loader = makeLoader(data, config.data, { batchSize: flags.batchSize ?? 1000, shuffle: false, seed: 0 });
   const loss = create<LossLike>('loss', config.loss.name, config.loss.config);
   const started = performance.now();
-  const logs = await evaluate(model, { data: loader, loss, metrics: config.metrics as never });
+  const logs = await evaluate(model as unknown as TrainableModel, { data: loader, loss, metrics: config.metrics as never });
   const seconds = (performance.now() - started) / 1000;
   if (flags.json) {
     process.stdout.write(`${JSON.stringify({ ...logs, samples: data.length, seconds })}\n`);

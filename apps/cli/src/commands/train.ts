@@ -5,7 +5,7 @@ import { loadCheckpoint, saveModel } from '@tensile/io';
 import type { Module, ModuleSpec } from '@tensile/layers';
 import {
   Accuracy, type Callback, fit, type FitContext, JsonlLogger, type LossLike, type Logs, type Metric, ModelCheckpoint,
-  type OptimizerLike, type SchedulerLike,
+  type OptimizerLike, type SchedulerLike, type TrainableModel,
 } from '@tensile/train';
 import { ConfigError, DEFAULT_CONFIG, parseConfig, readConfig, type TrainConfig } from '../config.js';
 import { buildDataset, makeLoader } from '../data.js';
@@ -118,7 +118,7 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
 
   let result;
   try {
-    result = await fit(model, {
+    result = await fit(model as unknown as TrainableModel, {
       loss,
       optimizer,
       scheduler,
