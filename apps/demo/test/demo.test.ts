@@ -37,13 +37,12 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
   let page: Page;
   const problems: string[] = [];
 
-  /** Fails the test on any console error or uncaught exception of the page (or its workers). */
+  /** Fails the test on any console error or uncaught exception of the page (the page reports the worker's errors there). */
   const watch = (p: Page) => {
     p.on('console', (m) => {
       if (m.type() === 'error') problems.push(`console: ${m.text()}`);
     });
     p.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
-    p.on('worker', (w) => w.on('console', (m) => m.type() === 'error' && problems.push(`worker console: ${m.text()}`)));
   };
 
   const open = async (p: Page, url: string) => {

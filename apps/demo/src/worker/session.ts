@@ -117,7 +117,7 @@ export class Session {
     const model = this.model!;
     const optimizerKey = `${config.optimizer}:${config.lr}`;
     if (!this.optimizer || this.optimizerKey !== optimizerKey) {
-      this.optimizer?.dispose?.();
+      this.optimizer?.dispose();
       this.optimizer = makeOptimizer(config.optimizer, model.parameters(), config.lr);
       this.optimizerKey = optimizerKey;
     }
@@ -281,7 +281,7 @@ export class Session {
     this.model = model;
     this.kind = modelKind(model);
     this.origin = origin;
-    this.optimizer?.dispose?.();
+    this.optimizer?.dispose();
     this.optimizer = undefined;
     this.step = step;
     this.target = step;
@@ -296,7 +296,7 @@ export class Session {
   private disposeModel(): void {
     this.model?.dispose();
     this.model = undefined;
-    this.optimizer?.dispose?.();
+    this.optimizer?.dispose();
     this.optimizer = undefined;
   }
 
