@@ -3,7 +3,9 @@
  * seeded RNG, the registry and gradcheck. Imports no backend: one is injected
  * with setBackend().
  */
-import './tensor-methods.js';
+import { installTensorMethods } from './tensor-methods.js';
+
+installTensorMethods();
 
 export type * from './backend/backend.js';
 export { Tensor } from './tensor.js';

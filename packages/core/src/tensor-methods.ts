@@ -102,15 +102,22 @@ const methods: Record<string, Method> = {
   backward(seed?: Tensor, options?: BackwardOptions) { backward(this, seed, options); },
 };
 
-for (const [name, fn] of Object.entries(methods)) {
-  Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+/**
+ * Puts the methods on Tensor.prototype. Called by the package entry (not a
+ * side effect of importing this file), so bundlers that trust
+ * "sideEffects": false cannot drop it.
+ */
+export function installTensorMethods(): void {
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+  Object.defineProperty(Tensor.prototype, 'T', {
+    get(this: Tensor) {
+      return sh.transpose(this);
+    },
+    configurable: true,
+  });
 }
-Object.defineProperty(Tensor.prototype, 'T', {
-  get(this: Tensor) {
-    return sh.transpose(this);
-  },
-  configurable: true,
-});
 
 /** A tensor like x (shape, dtype, backend) filled with value. */
 function fillLike(x: Tensor, value: number): Tensor {

@@ -40,7 +40,22 @@ const annotated = new WeakSet<object>();
  *   forward(x: t.Tensor) { return x.mul(this.param('weight')); }
  * }
  */
+const MODULE_BRAND = Symbol.for('tensile.module');
+
 export abstract class Module {
+  /**
+   * `x instanceof Module` holds for modules made by any copy of this package
+   * (an app's bundle and a plugin's), recognised by a shared brand; subclass
+   * checks stay ordinary.
+   */
+  static [Symbol.hasInstance](x: unknown): boolean {
+    if (this !== Module) return Function.prototype[Symbol.hasInstance].call(this, x);
+    return typeof x === 'object' && x !== null && (x as Record<symbol, unknown>)[MODULE_BRAND] === true;
+  }
+
+  /** @internal The brand `instanceof Module` checks. */
+  readonly [MODULE_BRAND] = true;
+
   /** The name this module is registered under (see registerLayer). */
   abstract readonly typeName: string;
   /** Whether the module is in training mode (dropout active, batch statistics). */

@@ -2,7 +2,9 @@ import * as t from '@tensile/core';
 
 /** What fit needs of a model: @tensile/layers' Module fits, so does any object with these. */
 export interface TrainableModel {
-  forward(...inputs: t.Tensor[]): t.Tensor;
+  /** Returns the prediction tensor (typed loosely so every Module subclass fits). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  forward(...inputs: any[]): unknown;
   parameters(): t.Tensor[];
   train(mode?: boolean): unknown;
   eval(): unknown;
@@ -38,8 +40,10 @@ export function unpackBatch(batch: Batch): [t.Tensor, t.Tensor] {
 
 /** Runs the model, through Module.call when it has one (so errors and anomaly mode name the layer). */
 export function runModel(model: TrainableModel, x: t.Tensor): t.Tensor {
-  const callable = model as TrainableModel & { call?: (x: t.Tensor) => t.Tensor };
-  return typeof callable.call === 'function' ? callable.call(x) : model.forward(x);
+  const callable = model as TrainableModel & { call?: (x: t.Tensor) => unknown };
+  const out = typeof callable.call === 'function' ? callable.call(x) : model.forward(x);
+  if (!(out instanceof t.Tensor)) throw new t.ArgumentError('fit: the model must return one tensor from forward');
+  return out;
 }
 
 /**
