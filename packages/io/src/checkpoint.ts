@@ -102,7 +102,13 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
   const architecture = contents.architecture ?? (contents.model instanceof Module ? moduleToSpec(contents.model) : undefined);
   if (architecture) header.architecture = JSON.stringify(checkArchitecture(architecture, undefined));
   header.state = JSON.stringify(state);
-  return saveSafetensors(Object.fromEntries(tensors), { metadata: { ...header, ...metadata } });
+  try {
+    return await saveSafetensors(Object.fromEntries(tensors), { metadata: { ...header, ...metadata } });
+  } finally {
+    // Optimizer and scheduler stateDict() hand out copies, ours to free; model
+    // tensors and `extra` stay the caller's.
+    for (const [name, x] of tensors) if (name.startsWith('optimizer.') || name.startsWith('scheduler.')) x.dispose();
+  }
 }
 
 /**

@@ -1,0 +1,139 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cpu } from '@tensile/backend-cpu';
+import * as t from '@tensile/core';
+import { DataLoader, TensorDataset, mnist } from '@tensile/data';
+import { loadCheckpoint } from '@tensile/io';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
+import { CrossEntropyLoss, MSELoss } from '@tensile/losses';
+import { SGD } from '@tensile/optim';
+import { CsvLogger, EarlyStopping, JsonlLogger, ModelCheckpoint, evaluate, fit, type Callback } from '@tensile/train';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+beforeAll(async () => {
+  await t.setBackend(cpu());
+});
+
+const tmp = () => mkdtempSync(join(tmpdir(), 'tensile-fit-'));
+
+function mlp(seed: number) {
+  const rng = new t.Rng(seed);
+  return new Sequential(new Linear(4, 8, { rng }), new ReLU(), new Linear(8, 3, { rng }));
+}
+
+/** A small separable 3-class problem: the class is the argmax of three fixed projections. */
+function toyData(n: number, seed: number) {
+  const rng = new t.Rng(seed);
+  const x = t.randn([n, 4], { rng });
+  const y = t.tidy(() => x.matmul(t.tensor([[1, 0, -1], [0, 1, 1], [1, -1, 0], [0, 0, 1]])).argmax(1));
+  return new TensorDataset({ x, y });
+}
+
+const weightsOf = async (m: Sequential) => Promise.all(m.parameters().map(async (p) => Array.from(await p.data())));
+
+describe('fit', () => {
+  it('trains a LeNet-5-style CNN on real MNIST images to well above chance', async () => {
+    t.manualSeed(0);
+    const model = new Sequential(
+      new Conv2d(1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
+      new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
+      new Flatten(), new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10),
+    );
+    const train = new DataLoader(mnist({ split: 'train', limit: 1536, normalize: true }), { batchSize: 32, shuffle: true, seed: 1 });
+    const test = new DataLoader(mnist({ split: 'test', limit: 500, normalize: true }), { batchSize: 250 });
+    const loss = new CrossEntropyLoss();
+    await fit(model, { loss, optimizer: new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 }), train, epochs: 2 });
+    const { accuracy } = await evaluate(model, { data: test, loss, metrics: ['accuracy'] });
+    expect(accuracy).toBeGreaterThan(0.85);
+  }, 60_000);
+
+  it('validates, logs JSONL and CSV, checkpoints, stops early, and keeps the live-tensor count flat', async () => {
+    const dir = tmp();
+    const model = mlp(1);
+    const train = new DataLoader(toyData(96, 2), { batchSize: 16, shuffle: true, seed: 3 });
+    const val = new DataLoader(toyData(48, 4), { batchSize: 48 });
+    const tensorsAtEpochEnd: number[] = [];
+    const counter: Callback = { onEpochEnd: () => void tensorsAtEpochEnd.push(t.memory().tensors) };
+    const checkpoint = new ModelCheckpoint({ target: join(dir, 'last.safetensors'), bestTarget: join(dir, 'best.safetensors'), monitor: 'val_accuracy', loader: train });
+    // A patience of 0 epochs with a huge minDelta stops after the second epoch.
+    const stopper = new EarlyStopping({ monitor: 'val_loss', patience: 1, minDelta: 1e9 });
+    const { history, stopped } = await fit(model, {
+      loss: new CrossEntropyLoss(),
+      optimizer: new SGD(model.parameters(), { lr: 0.1, momentum: 0.9 }),
+      train,
+      val,
+      epochs: 6,
+      metrics: ['accuracy', 'top2'],
+      callbacks: [counter, checkpoint, stopper, new JsonlLogger(join(dir, 'metrics.jsonl')), new CsvLogger(join(dir, 'metrics.csv'))],
+    });
+    expect(stopped).toBe(true);
+    expect(history).toHaveLength(2);
+    expect(Object.keys(history[0])).toEqual(expect.arrayContaining(['epoch', 'loss', 'accuracy', 'top2', 'val_loss', 'val_accuracy', 'val_top2', 'lr']));
+    expect(history[1].top2).toBeGreaterThanOrEqual(history[1].accuracy);
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([0, 1]);
+    expect(readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n')[0]).toMatch(/^epoch,loss,seconds,accuracy,top2,val_loss/);
+    expect(tensorsAtEpochEnd[1]).toBe(tensorsAtEpochEnd[0]);
+    const restored = mlp(99);
+    const state = await loadCheckpoint(join(dir, 'last.safetensors'), { model: restored });
+    expect(state.epoch).toBe(2);
+    expect(await weightsOf(restored)).toEqual(await weightsOf(model));
+  });
+
+  it('resumes from a checkpoint to the same parameters, bit for bit', async () => {
+    const dir = tmp();
+    const run = async (epochs: number, from?: string) => {
+      const model = mlp(5);
+      const optimizer = new SGD(model.parameters(), { lr: 0.05, momentum: 0.9 });
+      const train = new DataLoader(toyData(64, 6), { batchSize: 8, shuffle: true, seed: 7 });
+      let initialEpoch = 0;
+      if (from) initialEpoch = (await loadCheckpoint(from, { model, optimizer, loader: train })).epoch ?? 0;
+      const checkpoint = new ModelCheckpoint({ target: join(dir, 'ckpt.safetensors'), loader: train });
+      await fit(model, { loss: new CrossEntropyLoss(), optimizer, train, epochs, initialEpoch, callbacks: [checkpoint] });
+      return weightsOf(model);
+    };
+    const straight = await run(2);
+    await run(1);
+    const resumed = await run(2, join(dir, 'ckpt.safetensors'));
+    expect(resumed).toEqual(straight);
+  });
+
+  it('accumulates 4 micro-batches of 8 into the step one batch of 32 takes', async () => {
+    const data = toyData(32, 8);
+    const trainWith = async (batchSize: number, accumulateSteps: number) => {
+      const model = new Sequential(new Linear(4, 3, { rng: new t.Rng(9) }));
+      const x = data.tensors.x.cast('float32');
+      const y = t.oneHot(data.tensors.y, 3);
+      await fit(model, {
+        loss: new MSELoss(),
+        optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+        train: new DataLoader(new TensorDataset({ x, y }), { batchSize }),
+        epochs: 1,
+        accumulateSteps,
+      });
+      return (await weightsOf(model)).flat();
+    };
+    const initial = (await weightsOf(new Sequential(new Linear(4, 3, { rng: new t.Rng(9) })))).flat();
+    const big = await trainWith(32, 1);
+    const micro = await trainWith(8, 4);
+    expect(Math.max(...big.map((w, i) => Math.abs(w - initial[i])))).toBeGreaterThan(1e-3); // it did step
+    micro.forEach((w, i) => expect(Math.abs(w - big[i])).toBeLessThan(1e-6));
+  });
+
+  it('clips the gradient norm before each step', async () => {
+    const model = new Sequential(new Linear(4, 3, { rng: new t.Rng(10) }));
+    const before = (await weightsOf(model)).flat();
+    await fit(model, {
+      loss: new CrossEntropyLoss(),
+      optimizer: new SGD(model.parameters(), { lr: 1 }),
+      train: [[t.randn([8, 4], { rng: new t.Rng(11) }).mul(100), t.tensor(new Int32Array(8).fill(2))] as const],
+      epochs: 1,
+      clipGradNorm: 0.01,
+    });
+    const after = (await weightsOf(model)).flat();
+    const step = Math.sqrt(after.reduce((s, w, i) => s + (w - before[i]) ** 2, 0));
+    expect(step).toBeLessThanOrEqual(0.01 + 1e-6);
+    expect(step).toBeGreaterThan(0.009);
+  });
+});
