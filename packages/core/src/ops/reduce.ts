@@ -2,7 +2,7 @@ import type { ReduceOp } from '../backend/backend.js';
 import { record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
-import { normalizeAxes, normalizeAxis, sizeOf } from '../shape.js';
+import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
@@ -52,20 +52,10 @@ function reduceKernel(op: ReduceOp, x: Tensor, axes: readonly number[], keepdims
   }
   if (!owned) {
     // No axis to reduce: a copy, so the result owns its storage.
-    handle = b.strided(handle, x.dtype, x.shape, stridesOfShape(x.shape), 0);
+    handle = b.strided(handle, x.dtype, x.shape, stridesOf(x.shape), 0);
   }
   const dtype = op === 'argmax' || op === 'argmin' ? 'int32' : x.dtype;
   return fromHandle(b, handle, outShape, dtype);
-}
-
-function stridesOfShape(shape: readonly number[]): number[] {
-  const s: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    s[i] = acc;
-    acc *= shape[i];
-  }
-  return s;
 }
 
 /** Broadcasts a reduced gradient back over the reduced axes. */
