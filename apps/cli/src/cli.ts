@@ -61,6 +61,11 @@ program
   .option('--test-limit <n>', 'use only the first N test samples for validation', integer(1))
   .option('--resume', 'continue from the newest checkpoint in the output folder')
   .option('--detect-anomaly', 'check every op for NaN/Inf and name the first op and layer that made one (slower)')
+  .option(
+    '--grad-stats [everySteps]',
+    'log per-layer gradient/weight norms and update ratios (measured every N steps, default 50) to metrics.jsonl and gradients.svg',
+    integer(1),
+  )
   .option('--log-every <n>', 'without a terminal: a progress line every N batches (0: epochs only)', integer(0))
   .option('-q, --quiet', 'print nothing but errors')
   .action((config: string | undefined, flags) => run(() => train(config, flags)));

@@ -31,6 +31,8 @@ export interface TrainConfig {
   metrics: string[];
   /** Save a checkpoint every N optimizer steps too (0: only at epoch ends). */
   checkpointEverySteps: number;
+  /** Per-layer gradient/weight norms and update ratios, measured every N steps (null: off). */
+  gradStats: { everySteps: number } | null;
 }
 
 export interface DataConfig {
@@ -72,7 +74,10 @@ export async function readConfig(path: string | URL): Promise<TrainConfig> {
   return parseConfig(raw, where);
 }
 
-const KNOWN_KEYS = ['plugins', 'backend', 'seed', 'epochs', 'batchSize', 'out', 'data', 'model', 'loss', 'optimizer', 'schedule', 'metrics', 'checkpointEverySteps'];
+const KNOWN_KEYS = ['plugins', 'backend', 'seed', 'epochs', 'batchSize', 'out', 'data', 'model', 'loss', 'optimizer', 'schedule', 'metrics', 'checkpointEverySteps', 'gradStats'];
+
+/** How often GradientStats measures when `gradStats: true` or a bare `--grad-stats`: often enough for a curve, rare enough to cost little. */
+export const GRAD_STATS_EVERY = 50;
 
 /** Checks a parsed config and fills in defaults; errors name the file and the key. */
 export function parseConfig(raw: unknown, where: string): TrainConfig {
@@ -121,7 +126,20 @@ export function parseConfig(raw: unknown, where: string): TrainConfig {
     schedule,
     metrics: metrics as string[],
     checkpointEverySteps: int('checkpointEverySteps', raw.checkpointEverySteps, 0),
+    gradStats: parseGradStats(raw.gradStats, fail),
   };
+}
+
+/** `gradStats`: off (absent, null, false), on (true), every N steps (N), or `{ everySteps: N }`. */
+function parseGradStats(raw: unknown, fail: (key: string, problem: string) => never): TrainConfig['gradStats'] {
+  if (raw === undefined || raw === null || raw === false) return null;
+  if (raw === true) return { everySteps: GRAD_STATS_EVERY };
+  const every = isObject(raw) ? (raw.everySteps ?? GRAD_STATS_EVERY) : raw;
+  if (isObject(raw)) for (const key of Object.keys(raw)) if (key !== 'everySteps') fail(`gradStats.${key}`, 'unknown setting (known: everySteps)');
+  if (typeof every !== 'number' || !Number.isInteger(every) || every < 1) {
+    fail('gradStats', `must be true, a step interval ≥ 1 or { everySteps: N ≥ 1 }, got ${JSON.stringify(raw)}`);
+  }
+  return { everySteps: every as number };
 }
 
 function parseData(raw: unknown, where: string): DataConfig {

@@ -10,6 +10,8 @@ export function runFiles(out: string) {
     best: join(out, 'checkpoint-best.safetensors'),
     metrics: join(out, 'metrics.jsonl'),
     plot: join(out, 'history.svg'),
+    /** With --grad-stats: per-layer gradient norm and update ratio per epoch. */
+    gradients: join(out, 'gradients.svg'),
     config: join(out, 'config.json'),
   };
 }

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,68 @@ describe('tensile train', () => {
     expect(weights(join(dir, 'resumed', 'model.tensile')).equals(weights(join(dir, 'straight', 'model.tensile')))).toBe(true);
     const epochs = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
     expect(epochs).toEqual([0, 1]);
+  });
+
+  it('--resume keeps the best checkpoint unless a later epoch beats it', () => {
+    // One test sample: val_accuracy is 0 or 1, so a second epoch at 1 ties the first and must not replace checkpoint-best.
+    const small = ['--limit', '1000', '--test-limit', '1', '--quiet', '--out', 'best'];
+    expect(tensile(['train', ...small, '--epochs', '1'], dir).code).toBe(0);
+    const best = join(dir, 'best', 'checkpoint-best.safetensors');
+    const before = readFileSync(best);
+    expect(tensile(['train', '--resume', ...small, '--epochs', '2'], dir).code).toBe(0);
+    const accuracies = readFileSync(join(dir, 'best', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).val_accuracy);
+    expect(accuracies).toEqual([1, 1]);
+    expect(readFileSync(best).equals(before)).toBe(true);
+  });
+
+  it('--grad-stats logs per-layer gradient/weight norms and update ratios and plots them per layer', () => {
+    const r = tensile(['train', '--limit', '2000', '--test-limit', '500', '--epochs', '2', '--grad-stats', '10', '--quiet', '--out', 'grads'], dir);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = readFileSync(join(dir, 'grads', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines).toHaveLength(2);
+    const layers = ['0', '2', '4']; // the Linear layers of the default MLP; ReLUs have no parameters
+    for (const line of lines) {
+      const keys = Object.keys(line).filter((k) => k.includes('/')).sort();
+      expect(keys).toEqual(['grad_norm', 'update_ratio', 'weight_norm'].flatMap((s) => layers.map((l) => `${s}/${l}`)).sort());
+      for (const k of keys) {
+        expect(line[k], k).toBeGreaterThan(0);
+        expect(Number.isFinite(line[k]), k).toBe(true);
+      }
+      // An SGD step moves the weights by a small fraction of their size.
+      for (const l of layers) expect(line[`update_ratio/${l}`]).toBeLessThan(0.5);
+    }
+    const svg = readFileSync(join(dir, 'grads', 'gradients.svg'), 'utf8');
+    expect(svg.startsWith('<svg')).toBe(true);
+    // One line per layer and panel, each through both epochs.
+    const series = [...svg.matchAll(/aria-label="epoch: 1; ([^:]+) \(log scale\): [^;]+; layer: ([^"]+)" role="graphics-symbol" aria-roledescription="line mark" d="M[^"L]+L[^"L]+"/g)].map((m) => `${m[1]} | ${m[2]}`);
+    expect(series.sort()).toEqual(['gradient norm', 'update / weight'].flatMap((q) => layers.map((l) => `${q} | ${l} (Linear)`)).sort());
+    // The loss/accuracy plot stays as it was.
+    expect(readFileSync(join(dir, 'grads', 'history.svg'), 'utf8')).not.toContain('grad_norm');
+  });
+
+  it('--detect-anomaly stops at the first op that makes Infinity/NaN and names it and its layer', () => {
+    // Plain SGD at lr 1e6 on a regression blows the weights up within a few steps.
+    writeFileSync(
+      join(dir, 'explode.yaml'),
+      [
+        'epochs: 1',
+        'batchSize: 50',
+        'data: { name: sine, train: { n: 200, seed: 0 }, test: null }',
+        'model: [{ Linear: { inFeatures: 1, outFeatures: 8 } }, ReLU, { Linear: { inFeatures: 8, outFeatures: 1 } }]',
+        'loss: MSELoss',
+        'optimizer: { name: SGD, lr: 1.0e+6 }',
+        'metrics: []',
+      ].join('\n'),
+    );
+    const plain = tensile(['train', 'explode.yaml', '--quiet', '--out', 'explode'], dir);
+    expect(plain.code).toBe(0);
+    expect(plain.stderr).toMatch(/loss is (NaN|Infinity).*--detect-anomaly/);
+    const r = tensile(['train', 'explode.yaml', '--quiet', '--detect-anomaly', '--out', 'explode'], dir);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/anomaly: model\.\d+ \((Linear|ReLU)\)\.(forward|backward) → \w+ \((forward|the backward of '\w+')\) produced (NaN|Infinity)/);
+    expect(r.stderr).toMatch(/input 0: \[\d+(,\d+)*\] float32, range/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('Ctrl-C saves a checkpoint that loads and resumes', async () => {

@@ -4,13 +4,13 @@ import * as t from '@tensile/core';
 import { loadCheckpoint, saveModel } from '@tensile/io';
 import type { Module, ModuleSpec } from '@tensile/layers';
 import {
-  Accuracy, type Callback, fit, type FitContext, JsonlLogger, type LossLike, type Logs, type Metric, ModelCheckpoint,
+  Accuracy, type Callback, fit, type FitContext, GradientStats, JsonlLogger, type LossLike, type Logs, type Metric, ModelCheckpoint,
   type OptimizerLike, type SchedulerLike, type TrainableModel,
 } from '@tensile/train';
-import { ConfigError, DEFAULT_CONFIG, parseConfig, readConfig, type TrainConfig } from '../config.js';
+import { ConfigError, DEFAULT_CONFIG, GRAD_STATS_EVERY, parseConfig, readConfig, type TrainConfig } from '../config.js';
 import { buildDataset, makeLoader } from '../data.js';
 import { buildModel, modelSpec } from '../model.js';
-import { historySvg } from '../plot.js';
+import { gradientsSvg, historySvg } from '../plot.js';
 import { Progress } from '../progress.js';
 import { create } from '../registry.js';
 import { runFiles } from '../run-files.js';
@@ -29,6 +29,8 @@ export interface TrainFlags {
   quiet?: boolean;
   detectAnomaly?: boolean;
   logEvery?: number;
+  /** `--grad-stats` alone (true) or with a step interval. */
+  gradStats?: true | number;
 }
 
 /** The config of a run: the file (or the default), or on --resume the run's own saved config, then the flags. */
@@ -50,6 +52,9 @@ export async function resolveConfig(file: string | undefined, flags: TrainFlags)
   if (flags.limit !== undefined) config.data.limit = flags.limit;
   if (flags.testLimit !== undefined) config.data.testLimit = flags.testLimit;
   if (flags.lr !== undefined) config.optimizer.config.lr = flags.lr;
+  if (flags.gradStats !== undefined) {
+    config.gradStats = { everySteps: flags.gradStats === true ? (config.gradStats?.everySteps ?? GRAD_STATS_EVERY) : flags.gradStats };
+  }
   return config;
 }
 
@@ -86,6 +91,8 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     initialEpoch = restored.epoch ?? 0;
     initialStep = restored.step ?? 0;
     prior = ((restored.extra as { history?: Logs[] } | null)?.history ?? []).filter((h) => h.epoch < initialEpoch);
+    // The checkpoint holds the optimizer's hyperparameters (as PyTorch's does); an explicit --lr wins over them.
+    if (flags.lr !== undefined) for (const group of (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? []) group.lr = flags.lr;
     say(`resuming from ${files.last}: epoch ${initialEpoch + 1}, step ${initialStep}`);
   }
   await writeFile(files.config, `${JSON.stringify(config, null, 2)}\n`);
@@ -93,10 +100,14 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
   const accuracy = config.metrics.includes('accuracy') ? new Accuracy() : undefined;
   const metrics: (Metric | string)[] = config.metrics.map((m) => (m === 'accuracy' && accuracy ? accuracy : m));
   const monitor = testLoader ? (accuracy ? 'val_accuracy' : 'val_loss') : accuracy ? 'accuracy' : 'loss';
+  const mode = accuracy ? 'max' : 'min';
   const checkpoint = new ModelCheckpoint({
     target: files.last,
     bestTarget: files.best,
     monitor,
+    mode,
+    // Resumed: checkpoint-best holds the best of the earlier epochs; only a better one may replace it.
+    best: bestOf(prior, monitor, mode),
     everySteps: config.checkpointEverySteps,
     loader: trainLoader,
     architecture: spec as never,
@@ -111,7 +122,8 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     accuracy,
   });
   const title = `${config.data.name}: ${spec.type === 'Sequential' ? `${Object.keys(spec.children ?? {}).length} layers` : spec.type}, ${config.optimizer.name}, batch ${config.batchSize}`;
-  const run = new RunState(prior, files.plot, title);
+  const gradStats = config.gradStats ? new GradientStats({ everySteps: config.gradStats.everySteps }) : null;
+  const run = new RunState(prior, { history: files.plot, gradients: gradStats ? files.gradients : null }, title, layerLabel(spec));
   const controller = new AbortController();
   const stop = onInterrupt(controller, say);
   say(`training on ${config.backend}: ${trainSet.length} samples, ${trainLoader.length} batches/epoch, ${config.epochs} epochs, ${model.numParameters()} parameters → ${config.out}`);
@@ -131,7 +143,15 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       metrics: metrics as never,
       rng,
       signal: controller.signal,
-      callbacks: [run, progress, checkpoint, new JsonlLogger(files.metrics, { append: flags.resume })],
+      // GradientStats adds its keys to the epoch logs: after the progress line (too many to print), before the logger.
+      callbacks: [
+        run,
+        progress,
+        ...(gradStats ? [gradStats] : []),
+        checkpoint,
+        new JsonlLogger(files.metrics, { append: flags.resume }),
+        { onEpochEnd: () => run.plot() },
+      ],
     });
   } finally {
     stop();
@@ -151,15 +171,37 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     const test = Object.entries(last).filter(([k]) => k.startsWith('val_')).map(([k, v]) => `${k.slice(4)} ${k.includes('acc') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
     if (test.length > 0) say(`test: ${test.join(', ')}`);
   }
-  say(`wrote ${files.model}, ${files.last}, ${files.metrics}, ${files.plot}`);
+  say(`wrote ${files.model}, ${files.last}, ${files.metrics}, ${files.plot}${gradStats ? `, ${files.gradients}` : ''}`);
   return 0;
 }
 
-/** Keeps the fit context (for the Ctrl-C checkpoint), carries a resumed run's history, yields to the event loop, plots per epoch. */
+/** The best monitored value of earlier epochs (undefined when there are none). */
+function bestOf(history: readonly Logs[], monitor: string, mode: 'min' | 'max'): number | undefined {
+  const values = history.map((h) => h[monitor]).filter((v) => Number.isFinite(v));
+  if (values.length === 0) return undefined;
+  return mode === 'max' ? Math.max(...values) : Math.min(...values);
+}
+
+/** Legend names for GradientStats' layers: the parameter path with the layer type (`0` → `0 (Linear)`). */
+function layerLabel(spec: ModuleSpec): (layer: string) => string {
+  return (layer) => {
+    let node: ModuleSpec | undefined = spec;
+    for (const part of layer.split('.')) node = node?.children?.[part];
+    return node ? `${layer} (${node.type})` : layer;
+  };
+}
+
+/** Keeps the fit context (for the Ctrl-C checkpoint), carries a resumed run's history, yields to the event loop, plots. */
 class RunState implements Callback {
   ctx: FitContext | null = null;
+  private warned = false;
 
-  constructor(private readonly prior: Logs[], private readonly plotPath: string, private readonly title: string) {}
+  constructor(
+    private readonly prior: Logs[],
+    private readonly paths: { history: string; gradients: string | null },
+    private readonly title: string,
+    private readonly label: (layer: string) => string,
+  ) {}
 
   onTrainBegin(ctx: FitContext): void {
     this.ctx = ctx;
@@ -168,17 +210,24 @@ class RunState implements Callback {
   }
 
   async onBatchEnd(): Promise<void> {
+    // Anomaly mode on an asynchronous backend (webgpu) queues its checks: read them every batch, so the error names the first bad op.
+    if (t.isAnomalyDetectionEnabled()) await t.checkAnomalies();
     // On the cpu backend a whole epoch can run in microtasks; let signals (Ctrl-C) and timers in.
     await new Promise((resolve) => setImmediate(resolve));
   }
 
-  async onEpochEnd(): Promise<void> {
-    await this.plot();
+  onEpochEnd(_ctx: FitContext, epoch: number, logs: Logs): void {
+    if (Number.isFinite(logs.loss) || this.warned) return;
+    this.warned = true;
+    // Training goes on (the user may be watching something else), but a NaN loss is never what was meant.
+    process.stderr.write(`tensile: warning: the training loss is ${logs.loss} in epoch ${epoch + 1}; run again with --detect-anomaly to find the op and layer that made it\n`);
   }
 
+  /** Writes history.svg (and gradients.svg) from every epoch so far; called after the epoch's callbacks have added their logs. */
   async plot(): Promise<void> {
     if (!this.ctx || this.ctx.history.length === 0) return;
-    await writeFile(this.plotPath, await historySvg(this.ctx.history, this.title));
+    await writeFile(this.paths.history, await historySvg(this.ctx.history, this.title));
+    if (this.paths.gradients) await writeFile(this.paths.gradients, await gradientsSvg(this.ctx.history, `${this.title}: per-layer gradients`, this.label));
   }
 }
 

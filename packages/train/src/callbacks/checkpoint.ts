@@ -16,6 +16,12 @@ export interface ModelCheckpointOptions {
   /** Save to bestTarget when this log improves. */
   monitor?: string;
   mode?: 'min' | 'max';
+  /**
+   * The best monitored value so far, when resuming: the best checkpoint is
+   * then replaced only by a better value, not by the first epoch after the
+   * resume. Default: none yet.
+   */
+  best?: number;
   /** The data loader whose position is saved, so a resume continues the same order. */
   loader?: Stateful;
   /** Saved in the checkpoint's JSON (e.g. the training config). */
@@ -30,11 +36,14 @@ export interface ModelCheckpointOptions {
  * resume to the same numbers.
  */
 export class ModelCheckpoint implements Callback {
-  private best = NaN;
+  /** The best monitored value seen (NaN before the first). */
+  best: number;
   /** How many checkpoints were written. */
   saves = 0;
 
-  constructor(private readonly options: ModelCheckpointOptions) {}
+  constructor(private readonly options: ModelCheckpointOptions) {
+    this.best = options.best ?? NaN;
+  }
 
   /** Writes a checkpoint of the current training state now (also used on Ctrl-C). */
   async save(ctx: FitContext, target: StorageTarget = this.options.target, epochDone = false): Promise<void> {
