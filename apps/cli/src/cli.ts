@@ -105,3 +105,11 @@ program
   .action((args: string[]) => run(() => bench(args)));
 
 await program.parseAsync(process.argv);
+// Release the backend (worker threads, GPU device), then end: a WebGPU
+// instance (Dawn) would otherwise keep Node running after the work is done.
+try {
+  await t.getBackend().dispose?.();
+} catch {
+  // no backend was set (inspect, a usage error)
+}
+process.exit();
