@@ -13,6 +13,15 @@
 #define MC 64
 #endif
 
+/* a * b + c. The relaxed build (TENSILE_RELAXED, -mrelaxed-simd) fuses it:
+ * clang 14 emits the pre-standard opcode, which scripts/patch-relaxed-fma.mjs
+ * rewrites to f32x4.relaxed_madd(a, b, c) = a * b + c, operands in this order. */
+#ifdef TENSILE_RELAXED
+#define MADD(a, b, c) __builtin_wasm_fma_f32x4((a), (b), (c))
+#else
+#define MADD(a, b, c) wasm_f32x4_add((c), wasm_f32x4_mul((a), (b)))
+#endif
+
 /* Floats of workspace one thread needs for sgemm_rows with these sizes. */
 EXPORT i32 sgemm_workspace(i32 n, i32 k) {
   i32 kc = k < KC ? k : KC;
@@ -31,16 +40,16 @@ static void kernel_4x8(i32 kc, const f32 *restrict a, const f32 *restrict b, f32
     v128_t b1 = wasm_v128_load(b + 4);
     v128_t a0 = wasm_v128_load32_splat(a);
     v128_t a1 = wasm_v128_load32_splat(a + 1);
-    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(a0, b0));
-    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(a0, b1));
+    c00 = MADD(a0, b0, c00);
+    c01 = MADD(a0, b1, c01);
     v128_t a2 = wasm_v128_load32_splat(a + 2);
-    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(a1, b0));
-    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(a1, b1));
+    c10 = MADD(a1, b0, c10);
+    c11 = MADD(a1, b1, c11);
     v128_t a3 = wasm_v128_load32_splat(a + 3);
-    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(a2, b0));
-    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(a2, b1));
-    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(a3, b0));
-    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(a3, b1));
+    c20 = MADD(a2, b0, c20);
+    c21 = MADD(a2, b1, c21);
+    c30 = MADD(a3, b0, c30);
+    c31 = MADD(a3, b1, c31);
     a += MR;
     b += NR;
   }

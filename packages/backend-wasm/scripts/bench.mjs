@@ -1,9 +1,11 @@
 // Local benchmark of the wasm backend's sgemm (GFLOP/s) on 1 and 2 threads,
 // beside TensorFlow.js's wasm backend when apps/bench has it installed.
 // Usage: pnpm --filter @tensile/backend-wasm build && node scripts/bench.mjs [sizes...]
+// With node --experimental-wasm-relaxed-simd (Node 20) the relaxed-SIMD build
+// runs, and is compared with the plain one on 1 thread.
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import { wasm } from '../dist/index.js';
+import { relaxedSimdSupported, wasm } from '../dist/index.js';
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean);
 const ns = sizes.length ? sizes : [256, 512, 1024];
@@ -24,8 +26,8 @@ function timeIt(fn, minMs = 400) {
 
 const gflops = (n, ms) => (2 * n ** 3) / (ms * 1e6);
 
-async function benchTensile(threads) {
-  const b = await wasm({ threads });
+async function benchTensile(threads, relaxedSimd) {
+  const b = await wasm({ threads, relaxedSimd });
   const row = {};
   for (const n of ns) {
     const x = b.upload(new Float32Array(n * n).map(() => Math.random() - 0.5), 'float32');
@@ -87,12 +89,18 @@ async function benchConv(threads) {
 }
 
 const fmt = (row) => ns.map((n) => (row[n] ? row[n].toFixed(1).padStart(7) : '      -')).join('');
-console.log(`sgemm GFLOP/s, n = ${ns.join(', ')}`);
+const build = relaxedSimdSupported() ? 'relaxed SIMD (fused multiply-add)' : 'plain SIMD';
+console.log(`sgemm GFLOP/s, n = ${ns.join(', ')}; build: ${build}`);
 const one = await benchTensile(1);
 console.log(`tensile wasm 1 thread ${fmt(one)}`);
 const two = await benchTensile(2);
 console.log(`tensile wasm 2 threads${fmt(two)}`);
 console.log(`2-thread speedup       ${ns.map((n) => (two[n] / one[n]).toFixed(2).padStart(7)).join('')}`);
+if (relaxedSimdSupported()) {
+  const plain = await benchTensile(1, false);
+  console.log(`plain SIMD 1 thread    ${fmt(plain)}`);
+  console.log(`relaxed / plain        ${ns.map((n) => (one[n] / plain[n]).toFixed(2).padStart(7)).join('')}`);
+}
 const tf = await benchTfjs();
 if (tf.error) console.log(`tfjs-wasm: not available (${tf.error})`);
 else {

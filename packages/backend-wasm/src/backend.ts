@@ -63,6 +63,8 @@ export class WasmBackend implements Backend {
     private readonly k: KernelExports,
     private readonly heap: Heap,
     private readonly pool: ThreadPool | undefined,
+    /** Whether the relaxed-SIMD build (fused multiply-add) runs. */
+    readonly relaxedSimd = false,
   ) {
     this.scratch = heap.alloc(4096);
   }

@@ -6,7 +6,7 @@
 import type { Backend } from '@tensile/core';
 import { WasmBackend } from './backend.js';
 import { Heap } from './heap.js';
-import { compileKernels, kernelImports, type KernelExports } from './module.js';
+import { compileKernels, kernelImports, relaxedSimdSupported, type KernelExports } from './module.js';
 import { ThreadPool, availableCores, canBlock } from './pool.js';
 
 export interface WasmOptions {
@@ -20,12 +20,21 @@ export interface WasmOptions {
   threads?: number;
   /** Initial heap size in MiB (it grows as needed). Default 16. */
   initialMemoryMiB?: number;
+  /**
+   * Use the build with relaxed SIMD (fused multiply-add in matmul and
+   * convolutions; results differ from the plain build in the last bits).
+   * Default: when the engine supports it. `false` forces the plain SIMD build;
+   * `true` throws where the engine lacks relaxed SIMD.
+   */
+  relaxedSimd?: boolean;
 }
 
 /** The backend object `wasm()` resolves to. */
 export type WasmBackendInstance = Backend & {
   /** Threads the kernels use (1 when single-threaded). */
   readonly threads: number;
+  /** Whether the relaxed-SIMD build (fused multiply-add) runs. */
+  readonly relaxedSimd: boolean;
 };
 
 /**
@@ -43,17 +52,28 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
   if (!Number.isInteger(requested) || requested < 1) {
     throw new RangeError(`wasm backend: option 'threads' must be a positive integer, got ${String(options.threads)}`);
   }
+  if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
+    throw new TypeError(`wasm backend: option 'relaxedSimd' must be a boolean, got ${String(options.relaxedSimd)}`);
+  }
+  const supported = relaxedSimdSupported();
+  if (options.relaxedSimd === true && !supported) {
+    throw new Error(
+      "wasm backend: option 'relaxedSimd: true' but this engine lacks relaxed SIMD " +
+        '(Node 20 needs --experimental-wasm-relaxed-simd); omit the option to fall back to plain SIMD',
+    );
+  }
+  const relaxed = options.relaxedSimd ?? supported;
   const threaded = requested > 1 && canBlock();
   const initialPages = Math.max(1, Math.ceil(((options.initialMemoryMiB ?? 16) * 1024 * 1024) / 65536));
   const memory = threaded
     ? new WebAssembly.Memory({ initial: initialPages, maximum: 65536, shared: true })
     : new WebAssembly.Memory({ initial: initialPages });
-  const module = await compileKernels(threaded);
+  const module = await compileKernels(threaded, relaxed);
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const exports = instance.exports as unknown as KernelExports;
   const heap = new Heap(memory, exports.__heap_base.value as number);
   const pool = threaded ? await ThreadPool.create(module, memory, exports, heap, requested - 1) : undefined;
-  return new WasmBackend(exports, heap, pool);
+  return new WasmBackend(exports, heap, pool, relaxed);
 }
 
-export { WasmBackend };
+export { WasmBackend, relaxedSimdSupported };

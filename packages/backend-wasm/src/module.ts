@@ -1,4 +1,4 @@
-import { SINGLE_WASM, THREADS_WASM } from './generated/wasm-modules.js';
+import { SINGLE_RELAXED_WASM, SINGLE_WASM, THREADS_RELAXED_WASM, THREADS_WASM } from './generated/wasm-modules.js';
 
 /** The C kernels' exports (see csrc/); pointers are byte offsets into memory. */
 export interface KernelExports {
@@ -43,9 +43,28 @@ function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-/** Compiles one of the embedded modules. */
-export function compileKernels(threads: boolean): Promise<WebAssembly.Module> {
-  return WebAssembly.compile(decodeBase64(threads ? THREADS_WASM : SINGLE_WASM));
+/** Compiles one of the embedded modules: shared memory or not, relaxed SIMD or not. */
+export function compileKernels(threads: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
+  const b64 = threads ? (relaxed ? THREADS_RELAXED_WASM : THREADS_WASM) : relaxed ? SINGLE_RELAXED_WASM : SINGLE_WASM;
+  return WebAssembly.compile(decodeBase64(b64));
+}
+
+// (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
+// prettier-ignore
+const RELAXED_PROBE = new Uint8Array([
+  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section
+  0x03, 0x02, 0x01, 0x00, // function section
+  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code section
+]);
+
+/**
+ * Whether this engine accepts relaxed SIMD (probed with one
+ * f32x4.relaxed_madd). Chromium has it; Node 20 only with
+ * `--experimental-wasm-relaxed-simd`.
+ */
+export function relaxedSimdSupported(): boolean {
+  return WebAssembly.validate(RELAXED_PROBE);
 }
 
 /**
