@@ -1,6 +1,6 @@
 #!/bin/sh
 # Rebuilds the wasm modules and fails if they differ from the committed ones
-# (src/generated/wasm-modules.ts). Needs Debian clang 14 + lld.
+# (src/generated/wasm-modules.ts). Needs Debian clang 14 + lld, llvm-objdump, wabt.
 set -eu
 cd "$(dirname "$0")/.."
 TMP=$(mktemp)
