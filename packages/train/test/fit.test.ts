@@ -23,12 +23,14 @@ function mlp(seed: number) {
 }
 
 /** A small separable 3-class problem: the class is the argmax of three fixed projections. */
-function toyData(n: number, seed: number) {
+function toyTensors(n: number, seed: number) {
   const rng = new t.Rng(seed);
   const x = t.randn([n, 4], { rng });
   const y = t.tidy(() => x.matmul(t.tensor([[1, 0, -1], [0, 1, 1], [1, -1, 0], [0, 0, 1]])).argmax(1));
-  return new TensorDataset({ x, y });
+  return { x, y };
 }
+
+const toyData = (n: number, seed: number) => new TensorDataset(toyTensors(n, seed));
 
 const weightsOf = async (m: Sequential) => Promise.all(m.parameters().map(async (p) => Array.from(await p.data())));
 
@@ -100,11 +102,11 @@ describe('fit', () => {
   });
 
   it('accumulates 4 micro-batches of 8 into the step one batch of 32 takes', async () => {
-    const data = toyData(32, 8);
+    const data = toyTensors(32, 8);
     const trainWith = async (batchSize: number, accumulateSteps: number) => {
       const model = new Sequential(new Linear(4, 3, { rng: new t.Rng(9) }));
-      const x = data.tensors.x.cast('float32');
-      const y = t.oneHot(data.tensors.y, 3);
+      const x = data.x.cast('float32');
+      const y = t.oneHot(data.y, 3);
       await fit(model, {
         loss: new MSELoss(),
         optimizer: new SGD(model.parameters(), { lr: 0.1 }),
