@@ -26,7 +26,7 @@ export type { AnomalyInput } from './anomaly.js';
 export { trackGradientFlow, gradientFlow } from './flow.js';
 export type { ParameterFlow, CutReason } from './flow.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';
-export { isFloat, promoteTypes, bytesPerElement } from './dtype.js';
+export { isFloat, promoteTypes, bytesPerElement, allocArray } from './dtype.js';
 export { broadcastShapes, sizeOf } from './shape.js';
 
 export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn, randint } from './ops/creation.js';
