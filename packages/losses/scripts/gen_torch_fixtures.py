@@ -20,13 +20,9 @@ and files are byte-identical between runs. --check regenerates into a
 temporary directory and compares floats to 1e-12 relative.
 """
 
-import argparse
 import json
-import math
 import os
-import shutil
 import sys
-import tempfile
 import warnings
 import zlib
 
@@ -36,6 +32,9 @@ import torch.nn.functional as F
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT_DIR = os.path.normpath(os.path.join(HERE, '..', 'fixtures'))
+
+sys.path.insert(0, os.path.normpath(os.path.join(HERE, '..', '..', '..', 'scripts')))
+from fixture_check import run_fixture_cli  # noqa: E402  (shared --check logic)
 torch.set_default_dtype(torch.float64)
 torch.set_num_threads(1)
 warnings.filterwarnings("ignore", message="reduction: .mean. divides")
@@ -216,42 +215,5 @@ def generate(out_dir):
     return len(results)
 
 
-def close(a, b):
-    if isinstance(a, dict) and isinstance(b, dict):
-        return a.keys() == b.keys() and all(close(a[k], b[k]) for k in a)
-    if isinstance(a, list) and isinstance(b, list):
-        return len(a) == len(b) and all(close(x, y) for x, y in zip(a, b))
-    if isinstance(a, float) and isinstance(b, (float, int)) and not isinstance(a, bool):
-        return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-13)
-    return a == b
-
-
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument('--check', action='store_true', help='regenerate into a temp dir and fail if committed files differ')
-    args = parser.parse_args()
-    if not args.check:
-        n = generate(OUT_DIR)
-        print(f'wrote {n} cases to {OUT_DIR}')
-        return
-    tmp = tempfile.mkdtemp()
-    try:
-        generate(tmp)
-        ok = True
-        for fname in sorted(os.listdir(tmp)):
-            committed = os.path.join(OUT_DIR, fname)
-            if not os.path.exists(committed):
-                print(f'missing committed fixture {committed}', file=sys.stderr)
-                ok = False
-                continue
-            with open(committed) as a, open(os.path.join(tmp, fname)) as b:
-                if not close(json.load(a), json.load(b)):
-                    print(f'{committed} differs from what PyTorch gives now', file=sys.stderr)
-                    ok = False
-        sys.exit(0 if ok else 1)
-    finally:
-        shutil.rmtree(tmp)
-
-
 if __name__ == '__main__':
-    main()
+    run_fixture_cli(generate, OUT_DIR)
