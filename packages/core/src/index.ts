@@ -51,7 +51,3 @@ export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.
 export { softmax, logSoftmax, linear } from './ops/composite.js';
 export { conv2d, unfold, maxPool2d, avgPool2d, windowGeometry } from './ops/conv.js';
 export type { Conv2dOptions, Pool2dOptions, AvgPool2dOptions, Pair, Padding } from './ops/conv.js';
-
-import type { Tensor as TensorType } from './tensor.js';
-/** Dtype-generic alias kept for readability in signatures. */
-export type AnyTensor = TensorType;

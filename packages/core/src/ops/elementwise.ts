@@ -7,7 +7,7 @@ import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
-import { asTensor, backendOf, floatDType, type TensorLike } from './util.js';
+import { asTensor, backendOf, type TensorLike } from './util.js';
 
 /** Unary ops whose result is float: int and bool inputs are computed in float32. */
 const FLOAT_ONLY = new Set<UnaryOp>([
@@ -196,4 +196,3 @@ function whereOp(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   ], [c]);
 }
 
-export { floatDType };

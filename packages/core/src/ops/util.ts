@@ -1,6 +1,5 @@
 import type { Backend, DType } from '../backend/backend.js';
 import { allocArray } from '../dtype.js';
-import { engine } from '../engine.js';
 import { ArgumentError } from '../errors.js';
 import { Tensor, fromHandle } from '../tensor.js';
 
@@ -32,13 +31,4 @@ export function asTensor(v: TensorLike, like: Tensor): Tensor {
   let dtype = like.dtype;
   if (dtype === 'bool' || (dtype === 'int32' && !Number.isInteger(v))) dtype = Number.isInteger(v) ? 'int32' : 'float32';
   return scalarOn(like.backend, v, dtype);
-}
-
-/** The float dtype an op computes in for x (ints and bools go to float32, as PyTorch). */
-export function floatDType(x: Tensor): DType {
-  return x.dtype === 'float64' ? 'float64' : 'float32';
-}
-
-export function currentBackend(): Backend {
-  return engine().getBackend();
 }
