@@ -18,6 +18,28 @@ export class DTypeError extends TensileError {}
 /** Any other bad argument: an axis out of range, a negative size, a disposed tensor. */
 export class ArgumentError extends TensileError {}
 
+/**
+ * An allocation the backend cannot satisfy. Thrown before anything changes:
+ * after it the backend is exactly as it was, and smaller requests still work.
+ */
+export class OutOfMemoryError extends TensileError {
+  constructor(
+    /** Who asked: `wasm backend: alloc`, `cpu backend: zeros`… */
+    readonly where: string,
+    /** Bytes asked for. */
+    readonly requestedBytes: number,
+    /** The most the backend can hold, in bytes (Infinity when unknown). */
+    readonly limitBytes: number,
+    detail = '',
+  ) {
+    const limit = Number.isFinite(limitBytes) ? `${limitBytes} bytes` : 'unknown';
+    super(`${where}: out of memory: asked for ${requestedBytes} bytes; limit ${limit}${detail ? `; ${detail}` : ''}`);
+  }
+}
+
+/** A backend failed in a way that is not the caller's input: a kernel error, a stuck thread pool, a lost device. */
+export class BackendError extends TensileError {}
+
 /** Formats a shape as `[2,3]` for error messages. */
 export function fmtShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;

@@ -9,7 +9,7 @@ installTensorMethods();
 
 export type * from './backend/backend.js';
 export { Tensor } from './tensor.js';
-export { TensileError, ShapeError, DTypeError, ArgumentError } from './errors.js';
+export { TensileError, ShapeError, DTypeError, ArgumentError, OutOfMemoryError, BackendError } from './errors.js';
 export { setBackend, getBackend, withBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
 export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';
 export { tidy, keep, dispose } from './scope.js';
