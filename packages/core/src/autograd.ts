@@ -54,6 +54,21 @@ export function isGradEnabled(): boolean {
 export interface BackwardOptions {
   /** Keep the graph so backward can run through it again. */
   retainGraph?: boolean;
+  /**
+   * Called once per tensor as backward reaches it, in the order backward
+   * runs: its gradient and what its op's backward sent to each input (null
+   * where an input needs none). The tensors are freed when backward returns:
+   * read them or `keep(x.clone())` inside. `traceBackward` is built on it.
+   */
+  onStep?: (step: BackwardStepEvent) => void;
+}
+
+/** What `BackwardOptions.onStep` is told at each tensor (a leaf has no node and no input gradients). */
+export interface BackwardStepEvent {
+  readonly tensor: Tensor;
+  readonly node: GraphNode | null;
+  readonly gradOutput: Tensor;
+  readonly inputGrads: readonly (Tensor | null)[];
 }
 
 /**
@@ -90,6 +105,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       if (!g) continue;
       const node = t._node;
       if (!node) {
+        options.onStep?.({ tensor: t, node: null, gradOutput: g, inputGrads: [] });
         accumulateLeaf(t, g, scope, escaped);
         continue;
       }
@@ -98,6 +114,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       e.backwardModule = node.module;
       const inputGrads = node.backward(g, t, needs);
       e.backwardOf = null;
+      options.onStep?.({ tensor: t, node, gradOutput: g, inputGrads: needs.map((n, j) => (n && inputGrads[j]) || null) });
       node.inputs.forEach((x, j) => {
         const gx = inputGrads[j];
         if (!needs[j] || !gx) return;
