@@ -6,8 +6,8 @@
  */
 export { Module, functionalCall } from './module.js';
 export type { Parameter, JsonValue, LayerConfig, LoadStateDictOptions, LoadStateDictResult } from './module.js';
-export { moduleToSpec, moduleFromSpec, registerLayer } from './spec.js';
-export type { LayerEntry, ModuleSpec } from './spec.js';
+export { moduleToSpec, moduleFromSpec, registerLayer, specStateShapes } from './spec.js';
+export type { LayerEntry, ModuleSpec, StateShape } from './spec.js';
 export { registerLayers, builtinLayers } from './register.js';
 export * as init from './init.js';
 export type { InitOptions, KaimingOptions, Nonlinearity, FanMode } from './init.js';

@@ -27,6 +27,7 @@ import { MultiheadAttention } from './multihead-attention.js';
 import { RNN } from './rnn.js';
 import { Sequential } from './sequential.js';
 import type { LayerEntry } from './spec.js';
+import { builtinStateShapes } from './state-shapes.js';
 
 type Config = Record<string, any>;
 const entry = (create: (c: Config, children?: Record<string, Module>) => Module): LayerEntry => ({
@@ -34,7 +35,7 @@ const entry = (create: (c: Config, children?: Record<string, Module>) => Module)
 });
 
 /** Every built-in layer's registry entry, by its PyTorch class name. */
-export const builtinLayers: Readonly<Record<string, LayerEntry>> = {
+export const builtinLayers: Readonly<Record<string, LayerEntry>> = withStateShapes({
   Linear: entry((c) => new Linear(c.inFeatures, c.outFeatures, { bias: c.bias })),
   Conv2d: entry(
     (c) => new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, bias: c.bias }),
@@ -63,7 +64,17 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = {
   Tanh: entry(() => new Tanh()),
   Softmax: entry((c) => new Softmax(c.dim)),
   LogSoftmax: entry((c) => new LogSoftmax(c.dim)),
-};
+});
+
+/** Adds to each entry what state it has, from its config alone (see state-shapes.ts). */
+function withStateShapes(entries: Record<string, LayerEntry>): Record<string, LayerEntry> {
+  const out: Record<string, LayerEntry> = {};
+  for (const [name, e] of Object.entries(entries)) {
+    const stateShapes = builtinStateShapes[name] as LayerEntry['stateShapes'];
+    out[name] = stateShapes ? { ...e, stateShapes } : e;
+  }
+  return out;
+}
 
 /**
  * Registers every built-in layer in core's registry under its class name.

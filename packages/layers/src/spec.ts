@@ -2,9 +2,23 @@ import * as t from '@tensile/core';
 import { Module, type LayerConfig } from './module.js';
 import { registerLayers } from './register.js';
 
+/** The shape and dtype of one state tensor (parameter or persistent buffer). */
+export interface StateShape {
+  shape: number[];
+  dtype: t.DType;
+}
+
 /** How the registry builds a layer: from its config, and for containers the children. */
 export interface LayerEntry {
   create(config: LayerConfig, children?: Record<string, Module>): Module;
+  /**
+   * Optional, and worth adding: the state a module built from `config` has
+   * (its own parameters and persistent buffers, and those of children it
+   * builds itself, by their state-dict names), computed without allocating.
+   * loadModel compares it with a file's tensors before building anything,
+   * so a file claiming a huge layer is refused without allocating it.
+   */
+  stateShapes?(config: LayerConfig): Record<string, StateShape>;
 }
 
 declare module '@tensile/core' {
@@ -62,15 +76,66 @@ function build(spec: ModuleSpec, path: string): Module {
         'a third-party layer must be registered with registerLayer() before loading',
     );
   }
-  let children: Record<string, Module> | undefined;
-  if (spec.children) {
-    children = {};
-    for (const [name, child] of Object.entries(spec.children)) children[name] = build(child, `${path}.${name}`);
-  }
+  const children: Record<string, Module> = {};
   try {
-    return t.registry.get('layer', spec.type).create(spec.config ?? {}, children);
+    if (spec.children) {
+      for (const [name, child] of Object.entries(spec.children)) children[name] = build(child, `${path}.${name}`);
+    }
+    try {
+      return t.registry.get('layer', spec.type).create(spec.config ?? {}, spec.children ? children : undefined);
+    } catch (err) {
+      // A config from a file is input: whatever a constructor throws on it becomes our named error.
+      const message = `moduleFromSpec: ${path} (${spec.type}): ${err instanceof Error ? err.message : String(err)}`;
+      if (err instanceof t.TensileError) {
+        err.message = message;
+        throw err;
+      }
+      throw withCause(new t.ArgumentError(message), err);
+    }
   } catch (err) {
-    if (err instanceof Error) err.message = `moduleFromSpec: ${path} (${spec.type}): ${err.message}`;
+    // Children built before the failure would leak their parameters.
+    for (const child of Object.values(children)) child.dispose();
     throw err;
   }
+}
+
+/**
+ * The shapes and dtypes of the state dict of the module `spec` describes,
+ * by name, computed from the configs alone: nothing is built or allocated.
+ * Null when a layer in the spec does not declare `stateShapes` (a
+ * third-party layer may not). Throws ArgumentError for a malformed spec or
+ * an unregistered layer.
+ *
+ * @example
+ * specStateShapes({ type: 'Linear', config: { inFeatures: 2, outFeatures: 3, bias: true } });
+ * // { weight: { shape: [3, 2], dtype: 'float32' }, bias: { shape: [3], dtype: 'float32' } }
+ */
+export function specStateShapes(spec: ModuleSpec): Record<string, StateShape> | null {
+  registerLayers();
+  const out: Record<string, StateShape> = {};
+  const walk = (s: ModuleSpec, prefix: string, path: string): boolean => {
+    if (s === null || typeof s !== 'object' || typeof s.type !== 'string') {
+      throw new t.ArgumentError(`specStateShapes: ${path}: expected { type, config, children? }`);
+    }
+    if (!t.registry.has('layer', s.type)) throw new t.ArgumentError(`specStateShapes: ${path}: no layer named '${s.type}' is registered`);
+    const entry = t.registry.get('layer', s.type);
+    if (!entry.stateShapes) return false;
+    let own: Record<string, StateShape>;
+    try {
+      own = entry.stateShapes(s.config ?? {});
+    } catch (err) {
+      throw withCause(new t.ArgumentError(`specStateShapes: ${path} (${s.type}): ${err instanceof Error ? err.message : String(err)}`), err);
+    }
+    for (const [name, shape] of Object.entries(own)) out[prefix + name] = shape;
+    for (const [name, child] of Object.entries(s.children ?? {})) {
+      if (!walk(child, `${prefix}${name}.`, `${path}.${name}`)) return false;
+    }
+    return true;
+  };
+  return walk(spec, '', 'model') ? out : null;
+}
+
+function withCause(error: Error, cause: unknown): Error {
+  error.cause = cause;
+  return error;
 }

@@ -1,0 +1,113 @@
+/* eslint-disable @typescript-eslint/no-explicit-any -- configs are JSON from a file; shapes are compared, not trusted */
+import type { StateShape } from './spec.js';
+
+/**
+ * The state each built-in layer has for a config, computed without building
+ * it (the registry's `stateShapes`), so loadModel can check a file's tensors
+ * against its architecture before allocating anything. Each function reads
+ * the config exactly as the layer's registry entry and constructor do
+ * (same defaults, same truthiness); a test builds every layer and compares.
+ * Nothing here validates: a nonsense config gives nonsense shapes, which
+ * then do not match the file (and the constructor refuses the config later).
+ */
+type Config = Record<string, any>;
+type Shapes = Record<string, StateShape>;
+
+const f32 = (...shape: number[]): StateShape => ({ shape, dtype: 'float32' });
+const none = (): Shapes => ({});
+const pair = (v: any): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+
+function linear(c: Config, prefix = ''): Shapes {
+  const out: Shapes = { [`${prefix}weight`]: f32(c.outFeatures, c.inFeatures) };
+  if (c.bias ?? true) out[`${prefix}bias`] = f32(c.outFeatures);
+  return out;
+}
+
+function conv2d(c: Config): Shapes {
+  const groups = c.groups ?? 1;
+  const out: Shapes = { weight: f32(c.outChannels, c.inChannels / groups, ...pair(c.kernelSize)) };
+  if (c.bias ?? true) out.bias = f32(c.outChannels);
+  return out;
+}
+
+function batchNorm(c: Config): Shapes {
+  const n = c.numFeatures;
+  const out: Shapes = {};
+  if (c.affine ?? true) Object.assign(out, { weight: f32(n), bias: f32(n) });
+  if (c.trackRunningStats ?? true) {
+    Object.assign(out, { running_mean: f32(n), running_var: f32(n), num_batches_tracked: { shape: [], dtype: 'int32' } });
+  }
+  return out;
+}
+
+function layerNorm(c: Config): Shapes {
+  const shape: number[] = typeof c.normalizedShape === 'number' ? [c.normalizedShape] : [...c.normalizedShape];
+  const out: Shapes = {};
+  if (c.elementwiseAffine ?? true) {
+    out.weight = f32(...shape);
+    if (c.bias ?? true) out.bias = f32(...shape);
+  }
+  return out;
+}
+
+/** RNN, LSTM and GRU: PyTorch's per-layer, per-direction weights (rnn-base.ts). */
+function recurrent(gates: number) {
+  return (c: Config): Shapes => {
+    const out: Shapes = {};
+    const layers = c.numLayers ?? 1;
+    const directions = c.bidirectional ?? false ? 2 : 1;
+    const hidden = c.hiddenSize;
+    // A claimed layer count is a loop bound: cap it so a hostile value cannot spin here (it will not match the file anyway).
+    for (let k = 0; k < Math.min(layers, 4096); k++) {
+      const inK = k === 0 ? c.inputSize : hidden * directions;
+      for (let d = 0; d < directions; d++) {
+        const suffix = `l${k}${d ? '_reverse' : ''}`;
+        out[`weight_ih_${suffix}`] = f32(gates * hidden, inK);
+        out[`weight_hh_${suffix}`] = f32(gates * hidden, hidden);
+        if (c.bias ?? true) {
+          out[`bias_ih_${suffix}`] = f32(gates * hidden);
+          out[`bias_hh_${suffix}`] = f32(gates * hidden);
+        }
+      }
+    }
+    return out;
+  };
+}
+
+function multiheadAttention(c: Config): Shapes {
+  const e = c.embedDim;
+  const bias = c.bias ?? true;
+  const out: Shapes = { in_proj_weight: f32(3 * e, e) };
+  if (bias) out.in_proj_bias = f32(3 * e);
+  return { ...out, ...linear({ inFeatures: e, outFeatures: e, bias }, 'out_proj.') };
+}
+
+/** stateShapes of every built-in layer, by registry name. */
+export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>> = {
+  Linear: (c) => linear(c),
+  Conv2d: conv2d,
+  BatchNorm1d: batchNorm,
+  BatchNorm2d: batchNorm,
+  LayerNorm: layerNorm,
+  Embedding: (c) => ({ weight: f32(c.numEmbeddings, c.embeddingDim) }),
+  RNN: recurrent(1),
+  LSTM: recurrent(4),
+  GRU: recurrent(3),
+  MultiheadAttention: multiheadAttention,
+  MaxPool2d: none,
+  AvgPool2d: none,
+  AdaptiveAvgPool2d: none,
+  Dropout: none,
+  Flatten: none,
+  Identity: none,
+  Sequential: none,
+  ReLU: none,
+  LeakyReLU: none,
+  ELU: none,
+  GELU: none,
+  SiLU: none,
+  Sigmoid: none,
+  Tanh: none,
+  Softmax: none,
+  LogSoftmax: none,
+};
