@@ -1,3 +1,7 @@
+import { ArgumentError } from './errors.js';
+
+import { engine } from './engine.js';
+
 /**
  * A seeded, serialisable random number generator (xoshiro128**, seeded by
  * splitmix32). Random tensors are drawn here, in JS, and uploaded, so every
@@ -75,11 +79,23 @@ export class Rng {
     return Array.from(this.s);
   }
 
+  /** Restores a state from getState() (a checkpoint); refuses one the generator cannot run from. */
   setState(state: readonly number[]): void {
-    if (state.length !== 4 || state.some((v) => !Number.isInteger(v) || v < 0 || v > 0xffffffff)) {
-      throw new RangeError(`Rng.setState: expected 4 unsigned 32-bit integers, got ${JSON.stringify(state)}`);
-    }
+    Rng.checkState(state);
     this.s.set(state);
+  }
+
+  /**
+   * Throws unless `state` is one setState accepts: 4 unsigned 32-bit
+   * integers, not all zero (xoshiro's one fixed point: it would only ever
+   * return 0, so rand gives zeros and randn never ends). Changes nothing.
+   */
+  static checkState(state: unknown, where = 'Rng.setState'): void {
+    const ok = Array.isArray(state) && state.length === 4 && state.every((v) => Number.isInteger(v) && v >= 0 && v <= 0xffffffff);
+    if (!ok) throw new ArgumentError(`${where}: expected 4 unsigned 32-bit integers, got ${describe(state)}`);
+    if ((state as number[]).every((v) => v === 0)) {
+      throw new ArgumentError(`${where}: the state is all zeros, which the generator never leaves (corrupted state?)`);
+    }
   }
 
   /** An independent copy with the same state. */
@@ -90,18 +106,29 @@ export class Rng {
   }
 }
 
+function describe(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
 function rotl(x: number, k: number): number {
   return ((x << k) | (x >>> (32 - k))) >>> 0;
 }
 
-let globalRng = new Rng(0);
-
-/** The generator random ops use when none is passed. */
+/**
+ * The generator random ops use when none is passed. It lives on the engine,
+ * so every copy of @tensile/core in a process draws from the same one.
+ */
 export function defaultRng(): Rng {
-  return globalRng;
+  return (engine().rng ??= new Rng(0));
 }
 
-/** Reseeds the default generator, like torch.manual_seed. */
+/** Reseeds the default generator, like torch.manual_seed (in every copy of core). */
 export function manualSeed(seed: number): void {
-  globalRng = new Rng(seed);
+  engine().rng = new Rng(seed);
 }
