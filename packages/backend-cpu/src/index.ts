@@ -3,3 +3,4 @@
  * TypeScript on typed arrays, with a packed, register-tiled float GEMM.
  */
 export { cpu } from './backend.js';
+export { registerCpu } from './register.js';

@@ -77,3 +77,4 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
 }
 
 export { WasmBackend, relaxedSimdSupported };
+export { registerWasm } from './register.js';

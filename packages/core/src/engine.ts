@@ -1,5 +1,8 @@
 import type { Backend, BackendMemory, DType } from './backend/backend.js';
+import { checkBackend } from './backend/check.js';
 import { ArgumentError, DTypeError } from './errors.js';
+import { registry } from './registry.js';
+import type { Rng } from './rng.js';
 import type { Tensor } from './tensor.js';
 
 /** What an op reports to observers (anomaly mode, profilers) after it ran. */
@@ -40,6 +43,8 @@ export class Engine {
   readOut = new Set<Tensor>();
   /** Names of the modules being run (pushed by layers), for error messages and anomaly mode. */
   readonly moduleStack: string[] = [];
+  /** The default random generator (rng.ts), here so that manualSeed in any copy of core seeds it. */
+  rng: Rng | null = null;
 
   getBackend(): Backend {
     if (!this.backend) {
@@ -81,15 +86,39 @@ export function engine(): Engine {
 }
 
 /**
- * Sets the backend every new tensor uses. Backends are injected, never imported by core.
+ * Sets the backend every new tensor uses. Backends are injected, never
+ * imported by core: pass a backend (or the promise a factory returns), or the
+ * name of one registered under kind 'backend' (each backend package exports a
+ * register function: registerCpu, registerWasm, registerWebGPU). The object
+ * is checked here, naming any kernel it lacks, before a tensor uses it.
  *
  * @example
- * import { cpu } from '@tensile/backend-cpu';
+ * import { cpu, registerCpu } from '@tensile/backend-cpu';
  * await setBackend(cpu());
+ * // or, by name (config files, plugins):
+ * registerCpu();
+ * await setBackend('cpu');
  */
-export async function setBackend(backend: Backend | Promise<Backend>): Promise<Backend> {
-  const b = await backend;
+export async function setBackend(backend: Backend | Promise<Backend> | string): Promise<Backend> {
+  const b = await resolveBackend('setBackend', backend);
   engine().backend = b;
+  return b;
+}
+
+/** A backend from a name (through the registry), an object or a promise, checked against the contract. */
+async function resolveBackend(op: string, given: Backend | Promise<Backend> | string): Promise<Backend> {
+  if (typeof given === 'string') {
+    if (!registry.has('backend', given)) {
+      const known = registry.list('backend');
+      throw new ArgumentError(
+        `${op}: no backend named '${given}' is registered (registered: ${known.length ? known.join(', ') : 'none'}); ` +
+          `register one first, e.g. registerCpu() from @tensile/backend-cpu, or pass the backend object`,
+      );
+    }
+    given = registry.get('backend', given)();
+  }
+  const b: unknown = await given;
+  checkBackend(op, b);
   return b;
 }
 
@@ -98,10 +127,10 @@ export function getBackend(): Backend {
 }
 
 /** Runs fn with another backend, restoring the previous one afterwards (also on error). */
-export async function withBackend<T>(backend: Backend | Promise<Backend>, fn: () => T | Promise<T>): Promise<T> {
+export async function withBackend<T>(backend: Backend | Promise<Backend> | string, fn: () => T | Promise<T>): Promise<T> {
   const e = engine();
   const previous = e.backend;
-  e.backend = await backend;
+  e.backend = await resolveBackend('withBackend', backend);
   try {
     return await fn();
   } finally {

@@ -1,3 +1,5 @@
+import { ERROR_BRAND, brandPrototype, brandedInstanceOf } from './brand.js';
+
 /**
  * Errors thrown by Tensile. Each names the op, the shapes or dtypes and the
  * parameter at fault, and is thrown before any kernel is queued.
@@ -6,6 +8,15 @@ export class TensileError extends Error {
   constructor(message: string) {
     super(message);
     this.name = new.target.name;
+  }
+
+  static {
+    brandPrototype(this.prototype, ERROR_BRAND);
+  }
+
+  /** `instanceof` also holds for the errors of another copy of @tensile/core (matched by class name). */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    return brandedInstanceOf(this, value, ERROR_BRAND);
   }
 }
 

@@ -8,7 +8,7 @@ import { installTensorMethods } from './tensor-methods.js';
 installTensorMethods();
 
 export type * from './backend/backend.js';
-export { Tensor } from './tensor.js';
+export { Tensor, isTensor } from './tensor.js';
 export { TensileError, ShapeError, DTypeError, ArgumentError, OutOfMemoryError, BackendError } from './errors.js';
 export { setBackend, getBackend, withBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
 export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';

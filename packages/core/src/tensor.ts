@@ -3,6 +3,7 @@ import { engine } from './engine.js';
 import { traceReadOut } from './flow.js';
 import { ArgumentError, fmtShape } from './errors.js';
 import type { BackwardOptions } from './autograd.js';
+import { TENSOR_BRAND, brandPrototype, hasBrand } from './brand.js';
 import type { GraphNode } from './node.js';
 import type { MatmulOptions } from './ops/matmul.js';
 import type { Axes, VarOptions } from './ops/reduce.js';
@@ -34,6 +35,18 @@ export class Tensor {
   /** @internal */ _disposed = false;
   /** @internal Set by keep(): tidy() leaves it alone. */
   _kept = false;
+
+  static {
+    brandPrototype(this.prototype, TENSOR_BRAND);
+  }
+
+  /**
+   * `x instanceof Tensor` also holds for tensors made by another copy of
+   * @tensile/core (a nested dependency, a second bundle): they share the engine.
+   */
+  static [Symbol.hasInstance](value: unknown): value is Tensor {
+    return isTensor(value);
+  }
 
   /** @internal Use the creation functions (tensor, zeros, …) instead. */
   constructor(storage: Storage, shape: readonly number[], dtype: DType) {
@@ -153,6 +166,8 @@ export interface Tensor {
   sub(b: TensorLike): Tensor;
   mul(b: TensorLike): Tensor;
   div(b: TensorLike): Tensor;
+  /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
+  floorDivide(b: TensorLike): Tensor;
   pow(b: TensorLike): Tensor;
   maximum(b: TensorLike): Tensor;
   minimum(b: TensorLike): Tensor;
@@ -233,6 +248,11 @@ export interface Tensor {
   /** Backpropagates from this tensor (a scalar, or pass a seed gradient of its shape). */
   backward(seed?: Tensor, options?: BackwardOptions): void;
   }
+
+/** Whether value is a tensor of any copy of @tensile/core. */
+export function isTensor(value: unknown): value is Tensor {
+  return hasBrand(value, TENSOR_BRAND);
+}
 
 /** @internal Wraps a fresh backend handle as a tensor. */
 export function fromHandle(backend: Backend, handle: Handle, shape: readonly number[], dtype: DType): Tensor {

@@ -61,5 +61,8 @@ export const datasetEntries: Readonly<Record<string, DatasetEntry>> = {
  * const ds = createDataset('moons', { n: 500, noise: 0.2 });
  */
 export function registerData(registry: t.Registry = t.registry): void {
-  for (const [name, e] of Object.entries(datasetEntries)) registry.register('dataset', name, e);
+  // Idempotent, also across copies of this package; a name registered first (an override) is left alone.
+  for (const [name, e] of Object.entries(datasetEntries)) {
+    if (!registry.has('dataset', name)) registry.register('dataset', name, e);
+  }
 }

@@ -17,7 +17,13 @@ export const LOSSES: Readonly<Record<string, LossEntry>> = {
   MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
 };
 
-/** Registers every built-in loss under kind 'loss' in core's registry. Idempotent. */
+/**
+ * Registers every built-in loss under kind 'loss' in core's registry.
+ * Idempotent, also across copies of this package, and leaves alone a name
+ * someone registered first (an override).
+ */
 export function registerLosses(): void {
-  for (const [name, entry] of Object.entries(LOSSES)) t.registry.register('loss', name, entry);
+  for (const [name, entry] of Object.entries(LOSSES)) {
+    if (!t.registry.has('loss', name)) t.registry.register('loss', name, entry);
+  }
 }

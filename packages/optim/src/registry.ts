@@ -28,8 +28,16 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerEntry>> = {
   StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ConstantLR, ReduceLROnPlateau, OneCycleLR, SequentialLR, ChainedScheduler,
 };
 
-/** Registers every optimizer (kind 'optimizer') and LR scheduler (kind 'scheduler') in core's registry. Idempotent. */
+/**
+ * Registers every optimizer (kind 'optimizer') and LR scheduler (kind
+ * 'scheduler') in core's registry. Idempotent, also across copies of this
+ * package, and leaves alone a name someone registered first (an override).
+ */
 export function registerOptimizers(): void {
-  for (const [name, entry] of Object.entries(OPTIMIZERS)) t.registry.register('optimizer', name, entry);
-  for (const [name, entry] of Object.entries(SCHEDULERS)) t.registry.register('scheduler', name, entry);
+  for (const [name, entry] of Object.entries(OPTIMIZERS)) {
+    if (!t.registry.has('optimizer', name)) t.registry.register('optimizer', name, entry);
+  }
+  for (const [name, entry] of Object.entries(SCHEDULERS)) {
+    if (!t.registry.has('scheduler', name)) t.registry.register('scheduler', name, entry);
+  }
 }

@@ -1,13 +1,13 @@
 import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
 import { record } from '../autograd.js';
 import { isFloat, promoteTypes } from '../dtype.js';
-import { DTypeError } from '../errors.js';
+import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
-import { asTensor, backendOf, type TensorLike } from './util.js';
+import { asTensor, backendOf, describe, tensorOperands, type TensorLike } from './util.js';
 
 /** Unary ops whose result is float: int and bool inputs are computed in float32. */
 const FLOAT_ONLY = new Set<UnaryOp>([
@@ -21,6 +21,7 @@ function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor 
 }
 
 function unary(op: UnaryOp, x: Tensor, backward: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: 'input' must be a tensor, got ${describe(x)}`);
   if (FLOAT_ONLY.has(op) && !isFloat(x.dtype)) return tidy(() => unary(op, cast(x, 'float32'), backward));
   if (x.dtype === 'bool' && op !== 'not') {
     throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
@@ -103,8 +104,7 @@ function arithmetic(op: BinaryOp, x: TensorLike, y: TensorLike, backward: Binary
 }
 
 function arithmeticOp(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult: boolean): Tensor {
-  const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
-  const yt = asTensor(y, xt);
+  const [xt, yt] = tensorOperands(op, x, y);
   const [a, b] = promote(xt, yt, floatResult);
   if (a.dtype === 'bool') throw new DTypeError(`${op}: takes numeric tensors, got bool; cast first`);
   const out = binaryKernel(op, a, b, a.dtype);
@@ -147,8 +147,7 @@ export const mod = (a: TensorLike, b: TensorLike): Tensor =>
 
 function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   return tidy(() => {
-    const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
-    const [a, b] = promote(xt, asTensor(y, xt));
+    const [a, b] = promote(...tensorOperands(op, x, y));
     return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
   });
 }
@@ -182,9 +181,10 @@ export function where(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
 }
 
 function whereOp(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
+  if (!(cond instanceof Tensor)) throw new ArgumentError(`where: 'cond' must be a tensor, got ${describe(cond)}`);
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : null;
-  const at = like ? asTensor(a, like) : asTensor(a, cast(cond, 'float32'));
-  const [x, y] = promote(at, asTensor(b, at));
+  const at = like ? asTensor(a, like, 'where', 'input') : asTensor(a, cast(cond, 'float32'), 'where', 'input');
+  const [x, y] = promote(at, asTensor(b, at, 'where', 'other'));
   const c = cond.dtype === 'bool' ? cond : cond.ne(0);
   const backend = backendOf('where', c, x, y);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
