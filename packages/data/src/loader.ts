@@ -124,24 +124,41 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
 
   /** Restores a state from stateDict(); the next `for await` resumes at that batch. */
   loadStateDict(state: DataLoaderState): void {
-    const where = 'DataLoader.loadStateDict';
-    if (typeof state !== 'object' || state === null) throw new t.ArgumentError(`${where}: expected an object, got ${state}`);
-    for (const key of ['epoch', 'position', 'seed'] as const) {
-      if (!Number.isInteger(state[key]) || state[key] < 0) throw new t.ArgumentError(`${where}: ${key} must be a non-negative integer, got ${state[key]}`);
-    }
-    const own = this.stateDict();
-    for (const key of ['shuffle', 'batchSize', 'dropLast', 'datasetLength'] as const) {
-      if (state[key] !== undefined && state[key] !== own[key]) {
-        throw new t.ArgumentError(`${where}: the state was saved with ${key} ${state[key]}, this loader has ${own[key]}`);
-      }
-    }
-    if (this.running) throw new t.ArgumentError(`${where}: the loader is being iterated`);
-    if (isMapDataset(this.dataset) && state.position > this.length) {
-      throw new t.ArgumentError(`${where}: position ${state.position} is past the ${this.length} batches of an epoch`);
-    }
+    this.checkStateDict(state, 'DataLoader.loadStateDict');
     this.shuffleSeed = state.seed;
     this.epochIndex = state.epoch;
     this.position = state.position;
+  }
+
+  /**
+   * Throws (naming the field) unless loadStateDict would accept `state`;
+   * changes nothing, so a checkpoint can check every part before applying any.
+   */
+  checkStateDict(state: unknown, where = 'DataLoader.checkStateDict'): void {
+    if (typeof state !== 'object' || state === null || Array.isArray(state)) {
+      throw new t.ArgumentError(`${where}: expected an object, got ${JSON.stringify(state) ?? String(state)}`);
+    }
+    const s = state as Record<string, unknown>;
+    const known = new Set(['epoch', 'position', 'seed', 'shuffle', 'batchSize', 'dropLast', 'datasetLength']);
+    for (const key of Object.keys(s)) if (!known.has(key)) throw new t.ArgumentError(`${where}: unknown field ${JSON.stringify(key)}`);
+    for (const key of ['epoch', 'position'] as const) {
+      if (!Number.isSafeInteger(s[key]) || (s[key] as number) < 0) {
+        throw new t.ArgumentError(`${where}: ${key} must be a non-negative integer, got ${JSON.stringify(s[key]) ?? String(s[key])}`);
+      }
+    }
+    if (!Number.isInteger(s.seed) || (s.seed as number) < 0 || (s.seed as number) > 0xffffffff) {
+      throw new t.ArgumentError(`${where}: seed must be an unsigned 32-bit integer, got ${JSON.stringify(s.seed) ?? String(s.seed)}`);
+    }
+    const own = this.stateDict();
+    for (const key of ['shuffle', 'batchSize', 'dropLast', 'datasetLength'] as const) {
+      if (s[key] !== undefined && s[key] !== own[key]) {
+        throw new t.ArgumentError(`${where}: the state was saved with ${key} ${JSON.stringify(s[key])}, this loader has ${own[key]}`);
+      }
+    }
+    if (this.running) throw new t.ArgumentError(`${where}: the loader is being iterated`);
+    if (isMapDataset(this.dataset) && (s.position as number) > this.length) {
+      throw new t.ArgumentError(`${where}: position ${s.position} is past the ${this.length} batches of an epoch`);
+    }
   }
 
   [Symbol.asyncIterator](): AsyncIterator<B> {

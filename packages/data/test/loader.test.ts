@@ -116,6 +116,23 @@ describe('DataLoader', () => {
     expect(() => loader.loadStateDict({ ...state, epoch: -1 })).toThrow(/epoch must be a non-negative integer/);
   });
 
+  it('refuses malformed states (from a damaged checkpoint) without changing anything', () => {
+    const loader = new DataLoader(counting(10), { batchSize: 2, shuffle: true, seed: 5 });
+    const state = loader.stateDict();
+    const bad: unknown[] = [
+      null, [], 'x', { ...state, epoch: 1.5 }, { ...state, epoch: 1e308 }, { ...state, position: '1' }, { ...state, seed: -1 },
+      { ...state, seed: 2 ** 32 }, { ...state, shuffle: 'true' }, { ...state, batchSize: null }, { ...state, epocj: 1 },
+    ];
+    for (const s of bad) {
+      expect(() => loader.checkStateDict(s), JSON.stringify(s)).toThrow(t.ArgumentError);
+      expect(() => loader.loadStateDict(s as never), JSON.stringify(s)).toThrow(/^DataLoader.loadStateDict: /);
+    }
+    expect(() => loader.checkStateDict({ ...state, epocj: 1 })).toThrow('DataLoader.checkStateDict: unknown field "epocj"');
+    expect(loader.stateDict()).toEqual(state);
+    loader.checkStateDict({ ...state, epoch: 3, position: 4 }); // a good one passes and is not applied
+    expect(loader.stateDict()).toEqual(state);
+  });
+
   it('uses a custom collate', async () => {
     const loader = new DataLoader(counting(5), {
       batchSize: 2,
