@@ -1,11 +1,27 @@
+import * as t from '@tensile/core';
 import type { Logs } from '../types.js';
 import type { FitContext } from '../fit-context.js';
 import type { Callback } from './callback.js';
 
-/** Appends a line to a file, creating its folder (Node only; imported lazily to keep browsers free of fs). */
-async function appendLine(path: string, line: string, truncate: boolean): Promise<void> {
-  const fs = await import('node:fs/promises');
-  const { dirname } = await import('node:path');
+/**
+ * Node's modules, imported through a variable specifier (as @tensile/io and
+ * @tensile/data do) so browser bundlers neither try to resolve `node:` imports
+ * (esbuild fails on them for the browser) nor ship them.
+ */
+function importNode<T>(specifier: string): Promise<T> {
+  return import(/* webpackIgnore: true */ /* @vite-ignore */ specifier) as Promise<T>;
+}
+
+/** Appends a line to a file, creating its folder. Node only: the loggers write files. */
+async function appendLine(who: string, path: string, line: string, truncate: boolean): Promise<void> {
+  let fs: typeof import('node:fs/promises');
+  let dirname: (typeof import('node:path'))['dirname'];
+  try {
+    fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
+    ({ dirname } = await importNode<typeof import('node:path')>('node:path'));
+  } catch (err) {
+    throw new t.TensileError(`${who}: cannot write '${path}': it writes files with Node's fs, which this runtime lacks (${String(err)})`);
+  }
   await fs.mkdir(dirname(path), { recursive: true });
   if (truncate) await fs.writeFile(path, line);
   else await fs.appendFile(path, line);
@@ -20,7 +36,7 @@ export class JsonlLogger implements Callback {
   ) {}
 
   private async write(record: Record<string, unknown>): Promise<void> {
-    await appendLine(this.path, `${JSON.stringify(record)}\n`, this.first && !this.options.append);
+    await appendLine('JsonlLogger', this.path, `${JSON.stringify(record)}\n`, this.first && !this.options.append);
     this.first = false;
   }
 
@@ -43,8 +59,8 @@ export class CsvLogger implements Callback {
   async onEpochEnd(_ctx: FitContext, _epoch: number, logs: Logs): Promise<void> {
     if (!this.columns) {
       this.columns = Object.keys(logs);
-      await appendLine(this.path, `${this.columns.join(',')}\n`, true);
+      await appendLine('CsvLogger', this.path, `${this.columns.join(',')}\n`, true);
     }
-    await appendLine(this.path, `${this.columns.map((c) => logs[c] ?? '').join(',')}\n`, false);
+    await appendLine('CsvLogger', this.path, `${this.columns.map((c) => logs[c] ?? '').join(',')}\n`, false);
   }
 }
