@@ -34,36 +34,41 @@ const entry = (create: (c: Config, children?: Record<string, Module>) => Module)
   create: (config: LayerConfig, children?: Record<string, Module>) => create(config as Config, children),
 });
 
-/** Every built-in layer's registry entry, by its PyTorch class name. */
-export const builtinLayers: Readonly<Record<string, LayerEntry>> = withStateShapes({
-  Linear: entry((c) => new Linear(c.inFeatures, c.outFeatures, { bias: c.bias })),
-  Conv2d: entry(
+/**
+ * Every built-in layer's registry entry, by its PyTorch class name. The
+ * calls are marked pure so that a bundle which imports only, say,
+ * Linear drops this table and every layer it names (the published package is
+ * one file, where "sideEffects": false cannot help).
+ */
+export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ */ withStateShapes({
+  Linear: /* @__PURE__ */ entry((c) => new Linear(c.inFeatures, c.outFeatures, { bias: c.bias })),
+  Conv2d: /* @__PURE__ */ entry(
     (c) => new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, bias: c.bias }),
   ),
-  MaxPool2d: entry((c) => new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation })),
-  AvgPool2d: entry((c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad })),
-  AdaptiveAvgPool2d: entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
-  BatchNorm1d: entry((c) => new BatchNorm1d(c.numFeatures, c)),
-  BatchNorm2d: entry((c) => new BatchNorm2d(c.numFeatures, c)),
-  LayerNorm: entry((c) => new LayerNorm(c.normalizedShape, c)),
-  Dropout: entry((c) => new Dropout(c.p)),
-  Embedding: entry((c) => new Embedding(c.numEmbeddings, c.embeddingDim, { paddingIdx: c.paddingIdx })),
-  RNN: entry((c) => new RNN(c.inputSize, c.hiddenSize, c)),
-  LSTM: entry((c) => new LSTM(c.inputSize, c.hiddenSize, c)),
-  GRU: entry((c) => new GRU(c.inputSize, c.hiddenSize, c)),
-  MultiheadAttention: entry((c) => new MultiheadAttention(c.embedDim, c.numHeads, c)),
-  Flatten: entry((c) => new Flatten(c.startDim, c.endDim)),
-  Identity: entry(() => new Identity()),
-  Sequential: entry((_c, children) => new Sequential(children ?? {})),
-  ReLU: entry(() => new ReLU()),
-  LeakyReLU: entry((c) => new LeakyReLU(c.negativeSlope)),
-  ELU: entry((c) => new ELU(c.alpha)),
-  GELU: entry((c) => new GELU(c.approximate)),
-  SiLU: entry(() => new SiLU()),
-  Sigmoid: entry(() => new Sigmoid()),
-  Tanh: entry(() => new Tanh()),
-  Softmax: entry((c) => new Softmax(c.dim)),
-  LogSoftmax: entry((c) => new LogSoftmax(c.dim)),
+  MaxPool2d: /* @__PURE__ */ entry((c) => new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation })),
+  AvgPool2d: /* @__PURE__ */ entry((c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad })),
+  AdaptiveAvgPool2d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
+  BatchNorm1d: /* @__PURE__ */ entry((c) => new BatchNorm1d(c.numFeatures, c)),
+  BatchNorm2d: /* @__PURE__ */ entry((c) => new BatchNorm2d(c.numFeatures, c)),
+  LayerNorm: /* @__PURE__ */ entry((c) => new LayerNorm(c.normalizedShape, c)),
+  Dropout: /* @__PURE__ */ entry((c) => new Dropout(c.p)),
+  Embedding: /* @__PURE__ */ entry((c) => new Embedding(c.numEmbeddings, c.embeddingDim, { paddingIdx: c.paddingIdx })),
+  RNN: /* @__PURE__ */ entry((c) => new RNN(c.inputSize, c.hiddenSize, c)),
+  LSTM: /* @__PURE__ */ entry((c) => new LSTM(c.inputSize, c.hiddenSize, c)),
+  GRU: /* @__PURE__ */ entry((c) => new GRU(c.inputSize, c.hiddenSize, c)),
+  MultiheadAttention: /* @__PURE__ */ entry((c) => new MultiheadAttention(c.embedDim, c.numHeads, c)),
+  Flatten: /* @__PURE__ */ entry((c) => new Flatten(c.startDim, c.endDim)),
+  Identity: /* @__PURE__ */ entry(() => new Identity()),
+  Sequential: /* @__PURE__ */ entry((_c, children) => new Sequential(children ?? {})),
+  ReLU: /* @__PURE__ */ entry(() => new ReLU()),
+  LeakyReLU: /* @__PURE__ */ entry((c) => new LeakyReLU(c.negativeSlope)),
+  ELU: /* @__PURE__ */ entry((c) => new ELU(c.alpha)),
+  GELU: /* @__PURE__ */ entry((c) => new GELU(c.approximate)),
+  SiLU: /* @__PURE__ */ entry(() => new SiLU()),
+  Sigmoid: /* @__PURE__ */ entry(() => new Sigmoid()),
+  Tanh: /* @__PURE__ */ entry(() => new Tanh()),
+  Softmax: /* @__PURE__ */ entry((c) => new Softmax(c.dim)),
+  LogSoftmax: /* @__PURE__ */ entry((c) => new LogSoftmax(c.dim)),
 });
 
 /** Adds to each entry what state it has, from its config alone (see state-shapes.ts). */

@@ -32,12 +32,28 @@ export interface Handle {
 
 export type Shape = readonly number[];
 
-/** Elementwise unary ops. Float ops take float dtypes; see the notes per op. */
+/**
+ * Elementwise unary ops. The rules per op (in JSDoc, not `//` comments, so
+ * that they reach the published .d.ts):
+ *
+ * - `neg`, `abs`, `square`: any numeric dtype, result in the input dtype.
+ * - `sign`: any numeric dtype; sign(0) = 0, sign(NaN) = NaN.
+ * - `relu`: any numeric dtype; relu(NaN) = NaN.
+ * - `floor`, `ceil`: any numeric dtype (int32 is returned unchanged).
+ * - `round`: any numeric dtype; halves round to even, as PyTorch and NumPy
+ *   (round(0.5) = 0, round(1.5) = 2, round(2.5) = 2, round(-0.5) = -0).
+ * - `exp`, `log`, `log1p`, `expm1`, `sqrt`, `rsqrt`, `reciprocal`, `sin`,
+ *   `cos`, `tanh`, `sigmoid`, `erf`: float dtypes only (core casts int and
+ *   bool inputs to float32 first); IEEE results for NaN, ±Inf and domain
+ *   errors (log(-1) = NaN, log(0) = -Inf, rsqrt(0) = Inf).
+ * - `not`: bool -> bool.
+ * - `isnan`, `isinf`: numeric -> bool (all false for int32).
+ */
 export type UnaryOp =
-  | 'neg' // any numeric dtype
-  | 'abs' // any numeric dtype
-  | 'sign' // any numeric dtype; sign(0) = 0, sign(NaN) = NaN
-  | 'square' // any numeric dtype
+  | 'neg'
+  | 'abs'
+  | 'sign'
+  | 'square'
   | 'exp'
   | 'log'
   | 'log1p'
@@ -50,32 +66,50 @@ export type UnaryOp =
   | 'tanh'
   | 'sigmoid'
   | 'erf'
-  | 'relu' // any numeric dtype; relu(NaN) = NaN
+  | 'relu'
   | 'floor'
   | 'ceil'
-  | 'round' // half to even, as PyTorch
-  | 'not' // bool -> bool
-  | 'isnan' // float -> bool
-  | 'isinf'; // float -> bool
+  | 'round'
+  | 'not'
+  | 'isnan'
+  | 'isinf';
 
-/** Elementwise binary ops with NumPy broadcasting. Both inputs share one dtype. */
+/**
+ * Elementwise binary ops with NumPy broadcasting. Both inputs share one
+ * dtype (core promotes first); `dtype` passed to the kernel is that input
+ * dtype, not the output's. The rules per op (in JSDoc, not `//` comments, so
+ * that they reach the published .d.ts):
+ *
+ * - `add`, `sub`, `mul`, `pow`: the input dtype; int32 wraps around on
+ *   overflow, as C.
+ * - `div`: floats: IEEE division (x/0 = ±Inf, 0/0 = NaN); int32: truncating
+ *   division toward zero, as C (-7 / 2 = -3), and x / 0 = 0 (C leaves it
+ *   undefined).
+ * - `mod`: the result has the sign of the divisor, as Python's % and
+ *   PyTorch's remainder (-7 mod 2 = 1, 7 mod -2 = -1); int32 x mod 0 = 0.
+ * - `maximum`, `minimum`: NaN propagates (either input NaN gives NaN), as
+ *   PyTorch's maximum/minimum.
+ * - `eq`, `ne`, `lt`, `le`, `gt`, `ge`: -> bool; any NaN compares false
+ *   (and `ne` true).
+ * - `and`, `or`: bool, bool -> bool.
+ */
 export type BinaryOp =
   | 'add'
   | 'sub'
   | 'mul'
-  | 'div' // int32: truncating division, as C
+  | 'div'
   | 'pow'
-  | 'maximum' // NaN propagates
-  | 'minimum' // NaN propagates
-  | 'mod' // result has the sign of the divisor, as Python / PyTorch remainder
-  | 'eq' // -> bool
-  | 'ne' // -> bool
-  | 'lt' // -> bool
-  | 'le' // -> bool
-  | 'gt' // -> bool
-  | 'ge' // -> bool
-  | 'and' // bool, bool -> bool
-  | 'or'; // bool, bool -> bool
+  | 'maximum'
+  | 'minimum'
+  | 'mod'
+  | 'eq'
+  | 'ne'
+  | 'lt'
+  | 'le'
+  | 'gt'
+  | 'ge'
+  | 'and'
+  | 'or';
 
 /**
  * Reductions over the middle axis of a tensor viewed as [outer, size, inner].
