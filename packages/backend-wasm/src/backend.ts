@@ -1,3 +1,4 @@
+import { BackendError } from '@tensile/core';
 import type {
   Backend,
   BackendMemory,
@@ -35,6 +36,9 @@ const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3,
 /** Multiply-adds below which a kernel runs on one thread (waking workers costs ~10-50 µs). */
 const THREAD_MIN_WORK = 1 << 17;
 
+/** Bytes of the kernel-argument area; it never moves (pointers into it stay valid for a whole kernel call). */
+const ARG_BYTES = 4096;
+
 /** A tensor's storage: a block of the wasm heap. */
 class WasmHandle implements Handle {
   declare readonly __tensileHandle?: unknown;
@@ -49,14 +53,54 @@ function ptrOf(h: Handle): number {
 }
 
 /**
+ * Kernel arguments for one kernel call, appended one after another (8-byte
+ * aligned) into the backend's fixed argument area: a pointer handed out
+ * earlier in the same call is never moved or overwritten by a later one.
+ */
+class ArgFrame {
+  private top = 0;
+  constructor(
+    private readonly heap: Heap,
+    private readonly base: number,
+    private readonly kernel: string,
+  ) {}
+
+  private reserve(bytes: number): number {
+    const at = this.top;
+    this.top = (at + bytes + 7) & ~7;
+    if (this.top > ARG_BYTES) {
+      throw new BackendError(`wasm backend: ${this.kernel}: arguments need ${this.top} bytes, more than the ${ARG_BYTES}-byte argument area`);
+    }
+    return this.base + at;
+  }
+
+  /** Writes int32 words; returns their pointer. */
+  words(words: ArrayLike<number>): number {
+    const ptr = this.reserve(words.length * 4);
+    this.heap.i32.set(words, ptr / 4);
+    return ptr;
+  }
+
+  /** Writes one element of `dtype`; returns its pointer. */
+  scalar(value: number, dtype: DType): number {
+    const ptr = this.reserve(8);
+    if (dtype === 'float64') this.heap.f64[ptr / 8] = value;
+    else if (dtype === 'float32') this.heap.f32[ptr / 4] = value;
+    else if (dtype === 'int32') this.heap.i32[ptr / 4] = value;
+    else this.heap.u8[ptr] = value ? 1 : 0;
+    return ptr;
+  }
+}
+
+/**
  * The wasm backend: every tensor lives in one WebAssembly.Memory, every
  * kernel is a call into the C module. Arguments larger than a few numbers are
- * written to a scratch area in memory first (`args`).
+ * written to a fixed argument area in memory first (`frame`).
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
   readonly dtypes: readonly DType[] = DTYPES;
-  private scratch: Block;
+  private readonly argArea: Block;
   private disposed = false;
 
   constructor(
@@ -66,7 +110,7 @@ export class WasmBackend implements Backend {
     /** Whether the relaxed-SIMD build (fused multiply-add) runs. */
     readonly relaxedSimd = false,
   ) {
-    this.scratch = heap.alloc(4096);
+    this.argArea = heap.alloc(ARG_BYTES);
   }
 
   /** Threads the kernels may use (1 without a pool). */
@@ -80,34 +124,35 @@ export class WasmBackend implements Backend {
     return new WasmHandle(this.heap.alloc(size * ELEMENT_SIZE[dtype]));
   }
 
-  /** Copies int32 words into the scratch area (grown on demand); returns its pointer. */
-  private args(words: ArrayLike<number>, offsetWords = 0): number {
-    const need = (offsetWords + words.length) * 4;
-    if (need > this.scratch.cls) {
-      // Keep what earlier calls of this kernel wrote (descriptors, pointers).
-      const old = this.scratch;
-      this.scratch = this.heap.alloc(need * 2);
-      this.heap.u8.copyWithin(this.scratch.ptr, old.ptr, old.ptr + old.cls);
-      this.heap.free(old);
-    }
-    this.heap.i32.set(words, this.scratch.ptr / 4 + offsetWords);
-    return this.scratch.ptr + offsetWords * 4;
+  /** Starts the arguments of one kernel call (the area is reused by the next call). */
+  private frame(kernel: string): ArgFrame {
+    return new ArgFrame(this.heap, this.argArea.ptr, kernel);
   }
 
-  /** A temporary block for the duration of one kernel. */
+  /**
+   * A temporary block for the duration of one kernel. When the thread pool
+   * failed during `fn`, a worker may still be writing into it: it is then
+   * left allocated rather than handed to the next tensor.
+   */
   private withTemp<T>(bytes: number, fn: (ptr: number) => T): T {
     const block = this.heap.alloc(bytes);
+    const failedBefore = this.pool?.failed;
     try {
       return fn(block.ptr);
     } finally {
-      this.heap.free(block);
+      if (this.pool?.failed === failedBefore) this.heap.free(block);
     }
   }
 
+  /** Runs a task on up to `nt` threads; returns the thread count used. */
+  private runTask(task: TaskName, args: number, nt: number): number {
+    if (this.pool) return this.pool.run(task, args, nt);
+    this.k[task](args, 0, 1);
+    return 1;
+  }
+
   private run(task: TaskName, args: number, work: number): void {
-    const nt = work >= THREAD_MIN_WORK ? this.threads : 1;
-    if (this.pool) this.pool.run(task, args, nt);
-    else this.k[task](args, 0, 1);
+    this.runTask(task, args, work >= THREAD_MIN_WORK ? this.threads : 1);
   }
 
   upload(data: DataArray, dtype: DType): Handle {
@@ -146,12 +191,12 @@ export class WasmBackend implements Backend {
     };
   }
 
-  /** Blocks the backend holds for itself: the scratch area, worker stacks and control words. */
+  /** Blocks the backend holds for itself: the argument area, worker stacks and control words. */
   private internalBlocks(): number {
-    return 1 + (this.pool ? this.pool.size : 0);
+    return 1 + (this.pool ? this.pool.blocks.length : 0);
   }
   private internalBytes(): number {
-    return this.scratch.bytes + (this.pool ? this.pool.internalBytes : 0);
+    return this.argArea.bytes + (this.pool ? this.pool.internalBytes : 0);
   }
 
   dispose(): void {
@@ -170,7 +215,7 @@ export class WasmBackend implements Backend {
     if (size >= THREAD_MIN_WORK * 4 && this.threads > 1) {
       const ok = this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0) === 0;
       if (ok) {
-        this.run('task_unary', this.args([code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size]), size);
+        this.run('task_unary', this.frame('unary').words([code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size]), size);
         return out;
       }
     } else if (this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size) === 0) {
@@ -187,7 +232,8 @@ export class WasmBackend implements Backend {
     if (size === 0) return out;
     const layout = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
     const rows = layoutRows(layout);
-    const descPtr = this.args(layoutDesc(layout), 16);
+    const args = this.frame('binary');
+    const descPtr = args.words(layoutDesc(layout));
     const code = BINARY_CODE[op];
     // Validate op/dtype on zero rows before any threading.
     if (this.k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, 0) !== 0) {
@@ -195,7 +241,7 @@ export class WasmBackend implements Backend {
       throw new Error(`wasm backend: binary '${op}' does not take dtype ${dtype}`);
     }
     if (size >= THREAD_MIN_WORK * 4 && rows >= this.threads && this.threads > 1) {
-      this.run('task_binary', this.args([code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, rows]), size);
+      this.run('task_binary', args.words([code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, rows]), size);
     } else {
       this.k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, rows);
     }
@@ -216,7 +262,7 @@ export class WasmBackend implements Backend {
     const out = this.alloc(size, dtype);
     if (size === 0) return out;
     const layout = collapse(outShape, [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape)));
-    const descPtr = this.args(layoutDesc(layout));
+    const descPtr = this.frame('where').words(layoutDesc(layout));
     this.k.where(ptrOf(cond), ptrOf(a), ptrOf(b), out.ptr, ELEMENT_SIZE[dtype], descPtr, 0, layoutRows(layout));
     return out;
   }
@@ -257,7 +303,7 @@ export class WasmBackend implements Backend {
     }
     const out = this.alloc(rows * cols, dtype);
     if (rows * cols === 0) return out;
-    const args = this.args([DTYPE_CODE[dtype], ptrOf(x), out.ptr, rows, cols, log ? 1 : 0]);
+    const args = this.frame(op).words([DTYPE_CODE[dtype], ptrOf(x), out.ptr, rows, cols, log ? 1 : 0]);
     this.run('task_softmax', args, rows >= this.threads ? rows * cols * 8 : 0);
     return out;
   }
@@ -289,7 +335,7 @@ export class WasmBackend implements Backend {
     // Per-thread packing buffers for the float32 GEMM (floats -> bytes, + alignment slack).
     const wsStride = dtype === 'float32' ? (this.k.sgemm_workspace(p.n, p.k) * 4 + 63) & ~63 : 0;
     this.withTemp(Math.max(64, wsStride * nt), (ws) => {
-      const args = this.args([
+      const args = this.frame(op).words([
         DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, bias ? ptrOf(bias) : 0, p.batch, p.m, p.n, p.k,
         p.transA ? 1 : 0, p.transB ? 1 : 0, p.aBatched ? 1 : 0, p.bBatched ? 1 : 0, relu ? 1 : 0, ws, wsStride,
       ]);
@@ -306,7 +352,7 @@ export class WasmBackend implements Backend {
     if (size === 0) return out;
     const layout: Layout = collapse(outShape, [strides]);
     const es = ELEMENT_SIZE[dtype];
-    const descPtr = this.args(layoutDesc(layout));
+    const descPtr = this.frame('strided').words(layoutDesc(layout));
     this.k.strided(ptrOf(x) + offset * es, out.ptr, es, descPtr, 0, layoutRows(layout));
     return out;
   }
@@ -315,9 +361,12 @@ export class WasmBackend implements Backend {
     const total = widths.reduce((s, w) => s + w, 0);
     const out = this.alloc(outer * total, dtype);
     if (outer * total === 0) return out;
-    const ptrs = this.args(xs.map(ptrOf));
-    const widthsPtr = this.args(widths, xs.length);
-    this.k.concat(ptrs, widthsPtr, xs.length, outer, ELEMENT_SIZE[dtype], out.ptr);
+    // Pointers and widths in a block of their own: a concat may take any number of inputs.
+    this.withTemp(xs.length * 8, (ptrs) => {
+      this.heap.i32.set(xs.map(ptrOf), ptrs / 4);
+      this.heap.i32.set(widths, ptrs / 4 + xs.length);
+      this.k.concat(ptrs, ptrs + xs.length * 4, xs.length, outer, ELEMENT_SIZE[dtype], out.ptr);
+    });
     return out;
   }
 
@@ -330,21 +379,11 @@ export class WasmBackend implements Backend {
       this.heap.u8.copyWithin(out.ptr, ptrOf(x), ptrOf(x) + ELEMENT_SIZE[dtype]);
       return out;
     }
-    const descPtr = this.args([rank, ...shape, ...before, ...after]);
-    const valuePtr = this.scalar(value, dtype, 3 * rank + 2);
+    const args = this.frame('pad');
+    const descPtr = args.words([rank, ...shape, ...before, ...after]);
+    const valuePtr = args.scalar(value, dtype);
     this.k.pad(ptrOf(x), out.ptr, ELEMENT_SIZE[dtype], descPtr, valuePtr);
     return out;
-  }
-
-  /** Writes one element of `dtype` into the scratch area at an 8-byte-aligned word offset. */
-  private scalar(value: number, dtype: DType, afterWords: number): number {
-    const word = (afterWords + 1) & ~1;
-    const ptr = this.args([0, 0], word);
-    if (dtype === 'float64') this.heap.f64[ptr / 8] = value;
-    else if (dtype === 'float32') this.heap.f32[ptr / 4] = value;
-    else if (dtype === 'int32') this.heap.i32[ptr / 4] = value;
-    else this.heap.u8[ptr] = value ? 1 : 0;
-    return ptr;
   }
 
   gather(x: Handle, dtype: DType, outer: number, n: number, inner: number, indices: Handle, m: number): Handle {
@@ -364,20 +403,20 @@ export class WasmBackend implements Backend {
 
   // ---------- convolution ----------
 
-  private geometry(g: Conv2dGeometry, afterWords = 0): number {
-    return this.args(
-      [g.n, g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW],
-      afterWords,
-    );
+  private geometry(args: ArgFrame, g: Conv2dGeometry): number {
+    return args.words([
+      g.n, g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW,
+    ]);
   }
 
   im2col(x: Handle, dtype: DType, g: Conv2dGeometry, padValue: number): Handle {
     const rows = g.c * g.kh * g.kw;
     const out = this.alloc(g.n * rows * g.outH * g.outW, dtype);
     if (g.n * rows * g.outH * g.outW === 0) return out;
-    const geo = this.geometry(g, 16);
-    const value = this.scalar(padValue, dtype, 32);
-    const args = this.args([DTYPE_CODE[dtype], ptrOf(x), out.ptr, geo, value]);
+    const frame = this.frame('im2col');
+    const geo = this.geometry(frame, g);
+    const value = frame.scalar(padValue, dtype);
+    const args = frame.words([DTYPE_CODE[dtype], ptrOf(x), out.ptr, geo, value]);
     this.run('task_im2col', args, g.n >= this.threads ? g.n * rows * g.outH * g.outW : 0);
     return out;
   }
@@ -386,8 +425,9 @@ export class WasmBackend implements Backend {
     this.requireNumeric(dtype, 'col2im');
     const out = this.alloc(g.n * g.c * g.h * g.w, dtype);
     if (g.n * g.c * g.h * g.w === 0) return out;
-    const geo = this.geometry(g, 16);
-    const args = this.args([DTYPE_CODE[dtype], ptrOf(cols), out.ptr, geo]);
+    const frame = this.frame('col2im');
+    const geo = this.geometry(frame, g);
+    const args = frame.words([DTYPE_CODE[dtype], ptrOf(cols), out.ptr, geo]);
     this.run('task_col2im', args, g.n >= this.threads ? g.n * g.c * g.kh * g.kw * g.outH * g.outW : 0);
     return out;
   }
@@ -414,8 +454,8 @@ export class WasmBackend implements Backend {
     const nt = this.convThreads(g, outChannels);
     // Threads past the first sum their images into partial filters, added at the end.
     this.withTemp(Math.max(64, (nt - 1) * wSize * es), (partials) => {
-      this.convTask('task_conv2d_bwd_filter', ptrOf(x), ptrOf(dy), out.ptr, partials, dtype, g, outChannels, groups, nt);
-      for (let t = 1; t < nt; t++) this.k.add_into(DTYPE_CODE[dtype], out.ptr, partials + (t - 1) * wSize * es, wSize);
+      const used = this.convTask('task_conv2d_bwd_filter', ptrOf(x), ptrOf(dy), out.ptr, partials, dtype, g, outChannels, groups, nt);
+      for (let t = 1; t < used; t++) this.k.add_into(DTYPE_CODE[dtype], out.ptr, partials + (t - 1) * wSize * es, wSize);
     });
     return out;
   }
@@ -436,14 +476,14 @@ export class WasmBackend implements Backend {
     outChannels: number,
     groups: number,
     nt = this.convThreads(g, outChannels),
-  ): void {
-    if (g.n === 0) return;
-    const geo = this.geometry(g, 32);
+  ): number {
+    if (g.n === 0) return 1;
+    const frame = this.frame(task);
+    const geo = this.geometry(frame, g);
     const wsStride = (this.k.conv_workspace(DTYPE_CODE[dtype], geo, outChannels, groups) + 63) & ~63;
-    this.withTemp(wsStride * nt, (ws) => {
-      const args = this.args([DTYPE_CODE[dtype], in0, in1, out, geo, outChannels, groups, ws, wsStride, partials]);
-      if (this.pool && nt > 1) this.pool.run(task, args, nt);
-      else this.k[task](args, 0, 1);
+    return this.withTemp(wsStride * nt, (ws) => {
+      const args = frame.words([DTYPE_CODE[dtype], in0, in1, out, geo, outChannels, groups, ws, wsStride, partials]);
+      return this.runTask(task, args, nt);
     });
   }
 

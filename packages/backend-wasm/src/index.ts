@@ -27,6 +27,13 @@ export interface WasmOptions {
    * `true` throws where the engine lacks relaxed SIMD.
    */
   relaxedSimd?: boolean;
+  /**
+   * Milliseconds the worker threads may go without finishing their share of
+   * a kernel before it fails with a BackendError naming the kernel and the
+   * pool's state (the bound grows by four times the calling thread's own
+   * share). After that the backend keeps working on one thread. Default 5000.
+   */
+  stallTimeoutMs?: number;
 }
 
 /** The backend object `wasm()` resolves to. */
@@ -55,6 +62,10 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
   if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
     throw new TypeError(`wasm backend: option 'relaxedSimd' must be a boolean, got ${String(options.relaxedSimd)}`);
   }
+  const stall = options.stallTimeoutMs;
+  if (stall !== undefined && !(typeof stall === 'number' && stall > 0)) {
+    throw new RangeError(`wasm backend: option 'stallTimeoutMs' must be a positive number, got ${String(stall)}`);
+  }
   const supported = relaxedSimdSupported();
   if (options.relaxedSimd === true && !supported) {
     throw new Error(
@@ -72,9 +83,12 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const exports = instance.exports as unknown as KernelExports;
   const heap = new Heap(memory, exports.__heap_base.value as number);
-  const pool = threaded ? await ThreadPool.create(module, memory, exports, heap, requested - 1) : undefined;
+  const pool = threaded ? await ThreadPool.create(module, memory, exports, heap, requested - 1, { stallTimeoutMs: stall }) : undefined;
   return new WasmBackend(exports, heap, pool, relaxed);
 }
 
-export { WasmBackend, relaxedSimdSupported };
+// The WasmBackend class stays internal: its constructor takes WebAssembly
+// objects, and naming them in the public .d.ts would make every consumer
+// type-check against the DOM lib (Node's @types/node has no `WebAssembly`).
+export { relaxedSimdSupported };
 export { registerWasm } from './register.js';
