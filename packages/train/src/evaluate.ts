@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { Yielder } from './yield.js';
 import { resolveMetrics, type Metric, type MetricName } from './metrics.js';
 import { type BatchSource, callLoss, type Logs, type LossLike, type TrainableModel, runModel, unpackBatch } from './types.js';
 
@@ -6,6 +7,8 @@ export interface EvaluateOptions {
   data: BatchSource;
   loss?: LossLike;
   metrics?: readonly (Metric | MetricName)[];
+  /** Let the event loop run after this many milliseconds of work (default 25), as fit does. */
+  yieldEveryMs?: number;
 }
 
 /**
@@ -21,6 +24,7 @@ export async function evaluate(model: TrainableModel, options: EvaluateOptions):
   model.eval();
   let lossSum = 0;
   let samples = 0;
+  const yielder = new Yielder(options.yieldEveryMs ?? 25);
   for await (const batch of options.data) {
     const [x, y] = unpackBatch(batch);
     const loss = t.noGrad(() =>
@@ -37,6 +41,7 @@ export async function evaluate(model: TrainableModel, options: EvaluateOptions):
       loss.dispose();
     }
     samples += n;
+    await yielder.maybe();
   }
   const logs: Logs = {};
   if (options.loss) logs.loss = lossSum / Math.max(samples, 1);

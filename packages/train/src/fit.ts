@@ -3,10 +3,12 @@ import { clipGradNormAsync, clipGradValue } from '@tensile/optim';
 import type { Callback } from './callbacks/callback.js';
 import { evaluate } from './evaluate.js';
 import type { FitContext } from './fit-context.js';
+import { checkEpochState, type EpochState, type RunningEpoch } from './epoch-state.js';
 import { resolveMetrics, type Metric, type MetricName } from './metrics.js';
 import {
   type BatchSource, callLoss, type Logs, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel, runModel, unpackBatch,
 } from './types.js';
+import { Yielder } from './yield.js';
 
 export interface FitOptions {
   loss: LossLike;
@@ -21,6 +23,12 @@ export interface FitOptions {
   initialEpoch?: number;
   /** Optimizer steps already taken when resuming. */
   initialStep?: number;
+  /**
+   * The running sums of the epoch a mid-epoch checkpoint interrupted
+   * ({@link resumeOptions} reads them from the checkpoint): the resumed
+   * epoch's loss and metrics then cover all its batches.
+   */
+  epochState?: EpochState;
   metrics?: readonly (Metric | MetricName)[];
   callbacks?: readonly Callback[];
   /** Clip the global gradient norm to this before each step. */
@@ -31,8 +39,21 @@ export interface FitOptions {
   accumulateSteps?: number;
   /** The generator of dropout and shuffling (default t.defaultRng()); checkpoint callbacks save it. */
   rng?: t.Rng;
-  /** Aborting ends training after the current batch (Ctrl-C in the CLI). */
+  /**
+   * Stops training cleanly: fit finishes the batch in progress, skips that
+   * unfinished epoch's validation and onEpochEnd, calls onTrainEnd and
+   * resolves (it does not reject) with `aborted: true`, like tfjs's
+   * `model.stopTraining` and PyTorch Lightning's graceful Ctrl-C. Callbacks
+   * see the signal as `ctx.signal`. A signal aborted before fit starts trains
+   * nothing. `AbortSignal.timeout(ms)` bounds a run's time.
+   */
   signal?: AbortSignal;
+  /**
+   * fit yields to the event loop (a macrotask) after at least this many
+   * milliseconds of work, so timers, progress output and abort signals run
+   * during a long epoch (default 25; 0 yields after every batch).
+   */
+  yieldEveryMs?: number;
   /**
    * Called once per parameter that received no gradient for a whole epoch,
    * with the reason (default: console.warn). Pass null to turn the check off.
@@ -45,9 +66,14 @@ export interface FitResult {
   history: Logs[];
   /** Whether training ended early (a callback, or the signal). */
   stopped: boolean;
+  /** Whether the signal ended it (the last epoch is then unfinished and not in history). */
+  aborted: boolean;
   /** Optimizer steps taken in total. */
   steps: number;
 }
+
+/** How long fit computes at most before letting the event loop run: a timer or Ctrl-C waits no longer than this (plus one batch). */
+const YIELD_EVERY_MS = 25;
 
 /**
  * The training loop everyone writes by hand, done once: forward, loss,
@@ -58,42 +84,66 @@ export interface FitResult {
  *
  * @example
  * const { history } = await fit(model, { loss: new CrossEntropyLoss(), optimizer: opt, train: loader, epochs: 1, metrics: ['accuracy'] });
+ * // Stop after the batch in progress when 10 minutes have passed (resolves with aborted: true):
+ * await fit(model, { ...options, signal: AbortSignal.timeout(600_000) });
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<FitResult> {
   const accumulate = options.accumulateSteps ?? 1;
   if (!Number.isInteger(accumulate) || accumulate < 1) throw new t.ArgumentError(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
   if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new t.ArgumentError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
+  const yieldEvery = options.yieldEveryMs ?? YIELD_EVERY_MS;
+  if (!(yieldEvery >= 0)) throw new t.ArgumentError(`fit: yieldEveryMs must be a number ≥ 0, got ${yieldEvery}`);
+  const resumed = options.epochState ? checkEpochState(options.epochState, 'fit: epochState') : undefined;
   const metrics = resolveMetrics(options.metrics);
   const callbacks = options.callbacks ?? [];
+  const signal = options.signal;
   const ctx: FitContext = {
     model,
     optimizer: options.optimizer,
     scheduler: options.scheduler,
     train: options.train,
     rng: options.rng ?? t.defaultRng(),
+    signal,
     epoch: options.initialEpoch ?? 0,
     step: options.initialStep ?? 0,
     stopTraining: false,
     history: [],
+    running: null,
   };
   const params = model.parameters();
   const named = namedParameters(model);
   const noGradient = options.onNoGradient === undefined ? (m: string) => console.warn(m) : options.onNoGradient;
   const warned = new Set<t.Tensor>();
+  const yielder = new Yielder(yieldEvery);
   for (const cb of callbacks) await cb.onTrainBegin?.(ctx);
 
-  for (let epoch = ctx.epoch; epoch < options.epochs && !ctx.stopTraining; epoch++) {
+  let aborted = Boolean(signal?.aborted);
+  for (let epoch = ctx.epoch; epoch < options.epochs && !ctx.stopTraining && !aborted; epoch++) {
     ctx.epoch = epoch;
     model.train(true);
     for (const m of metrics) m.reset();
+    // The part of this epoch done before a mid-epoch resume counts too.
+    const carried = resumed?.epoch === epoch ? resumed : undefined;
+    if (carried) for (const m of metrics) if (carried.metrics[m.name]) m.loadState?.(carried.metrics[m.name]);
+    const running: RunningEpoch = {
+      epoch,
+      lossSum: carried?.lossSum ?? 0,
+      samples: carried?.samples ?? 0,
+      batches: carried?.batches ?? 0,
+      startedAt: performance.now() - (carried?.seconds ?? 0) * 1000,
+      metrics,
+    };
+    ctx.running = running;
     for (const cb of callbacks) await cb.onEpochBegin?.(ctx, epoch);
-    let lossSum = 0;
-    let samples = 0;
     let micro = 0;
-    const started = performance.now();
+    let lr = currentLr(options.optimizer);
     const gotGradient = new Set<t.Tensor>();
     let reasons: Map<string, string> | null = null;
-    for await (const batch of options.train) {
+    // A checkpoint taken after the epoch's last batch (before its end) resumes straight into the epoch end:
+    // the loader would otherwise read its finished position as the start of the next epoch.
+    const length = (options.train as { length?: unknown }).length;
+    const finished = carried !== undefined && typeof length === 'number' && carried.batches >= length;
+    for await (const batch of finished ? [] : options.train) {
       const [x, y] = unpackBatch(batch);
       const forwardBackward = () =>
         t.tidy(() => {
@@ -112,29 +162,36 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
       t.dispose(batch);
       const lossValue = (await loss.data())[0];
       loss.dispose();
-      lossSum += lossValue * n;
-      samples += n;
+      running.lossSum += lossValue * n;
+      running.samples += n;
+      running.batches++;
       if (++micro % accumulate === 0) {
         await beforeStep(params, options, callbacks, ctx);
+        // The rate this step uses: what the epoch's log reports (not the one after the scheduler's step).
+        lr = currentLr(options.optimizer);
         step(params, options);
         ctx.step++;
         if (options.scheduler && options.schedulerInterval === 'step') options.scheduler.step();
       }
-      const seconds = (performance.now() - started) / 1000;
-      const logs = { loss: lossValue, samples, samplesPerSecond: samples / Math.max(seconds, 1e-9) };
+      const seconds = (performance.now() - running.startedAt) / 1000;
+      const logs = { loss: lossValue, samples: running.samples, samplesPerSecond: running.samples / Math.max(seconds, 1e-9) };
       for (const cb of callbacks) await cb.onBatchEnd?.(ctx, ctx.step, logs);
-      if (options.signal?.aborted) {
+      await yielder.maybe();
+      if (signal?.aborted) {
+        aborted = true;
         ctx.stopTraining = true;
         break;
       }
     }
+    // Aborted: the epoch is unfinished (a checkpoint taken now resumes it), so no tail step, validation or epoch logs.
+    if (aborted) break;
     if (micro % accumulate !== 0) {
       // A short tail of micro-batches still updates the weights.
       await beforeStep(params, options, callbacks, ctx);
+      lr = currentLr(options.optimizer);
       step(params, options);
       ctx.step++;
     }
-    if (ctx.stopTraining && options.signal?.aborted) break;
     if (noGradient && micro > 0) {
       for (const [name, p] of named) {
         if (gotGradient.has(p) || warned.has(p)) continue;
@@ -143,21 +200,28 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
         noGradient(`fit: parameter '${name}' received no gradient during epoch ${epoch}: ${why}`, name);
       }
     }
-    const logs: Logs = { epoch, loss: lossSum / Math.max(samples, 1), seconds: (performance.now() - started) / 1000 };
+    const logs: Logs = { epoch, loss: running.lossSum / Math.max(running.samples, 1), seconds: (performance.now() - running.startedAt) / 1000 };
     for (const m of metrics) logs[m.name] = await m.result();
+    ctx.running = null;
     if (options.val) {
-      const val = await evaluate(model, { loss: options.loss, data: options.val, metrics: metrics.map((m) => m.name as MetricName) });
+      const val = await evaluate(model, { loss: options.loss, data: options.val, metrics: metrics.map((m) => m.name as MetricName), yieldEveryMs: yieldEvery });
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
     }
     if (options.scheduler && options.schedulerInterval !== 'step') options.scheduler.step(logs.val_loss ?? logs.loss);
-    const lr = currentLr(options.optimizer);
     if (lr !== undefined) logs.lr = lr;
     ctx.history.push(logs);
     for (const cb of callbacks) await cb.onEpochEnd?.(ctx, epoch, logs);
+    await yielder.maybe();
+    if (signal?.aborted) {
+      aborted = true;
+      ctx.stopTraining = true;
+    }
   }
-  for (const m of metrics) m.reset();
+  // After an abort ctx.running still holds the unfinished epoch, so onTrainEnd can checkpoint it.
   for (const cb of callbacks) await cb.onTrainEnd?.(ctx, ctx.history);
-  return { history: ctx.history, stopped: ctx.stopTraining, steps: ctx.step };
+  ctx.running = null;
+  for (const m of metrics) m.reset();
+  return { history: ctx.history, stopped: ctx.stopTraining, aborted, steps: ctx.step };
 }
 
 async function beforeStep(params: t.Tensor[], options: FitOptions, callbacks: readonly Callback[], ctx: FitContext): Promise<void> {

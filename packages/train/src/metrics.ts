@@ -10,6 +10,13 @@ export interface Metric {
   /** Adds one batch; prediction and target belong to the caller. */
   update(prediction: t.Tensor, target: t.Tensor): void;
   result(): Promise<number>;
+  /**
+   * The running state as plain numbers, so a mid-epoch checkpoint can carry
+   * it; `loadState` continues from it. Optional for custom metrics (then a
+   * mid-epoch checkpoint refuses to save them).
+   */
+  state?(): Promise<Record<string, number>>;
+  loadState?(state: Record<string, number>): void;
 }
 
 /** A running sum of a per-batch scalar and a count, kept on the device. */
@@ -42,6 +49,21 @@ abstract class SumMetric implements Metric {
   async result(): Promise<number> {
     if (!this.total || this.count === 0) return NaN;
     return (await this.total.data())[0] / this.count;
+  }
+
+  /** `{ total, count }`: the float32 sum read back exactly, so a resumed epoch continues bit for bit. */
+  async state(): Promise<Record<string, number>> {
+    return { total: this.total ? (await this.total.data())[0] : 0, count: this.count };
+  }
+
+  loadState(state: Record<string, number>): void {
+    const { total, count } = state;
+    if (!Number.isFinite(total) || !Number.isInteger(count) || count < 0) {
+      throw new t.ArgumentError(`${this.name}.loadState: expected { total: finite, count: integer ≥ 0 }, got ${JSON.stringify(state)}`);
+    }
+    this.reset();
+    this.count = count;
+    if (count > 0) this.total = t.keep(t.tensor(total, { dtype: 'float32' }));
   }
 }
 

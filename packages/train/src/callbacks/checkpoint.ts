@@ -1,5 +1,6 @@
 import type * as t from '@tensile/core';
-import { saveCheckpoint, type CheckpointContents, type HasStateDict, type Stateful, type StorageTarget } from '@tensile/io';
+import { saveCheckpoint, type CheckpointContents, type HasStateDict, type LoadedCheckpoint, type Stateful, type StorageTarget } from '@tensile/io';
+import { captureEpochState, checkEpochState, type EpochState } from '../epoch-state.js';
 import type { Logs } from '../types.js';
 import type { FitContext } from '../fit-context.js';
 import type { Callback } from './callback.js';
@@ -28,6 +29,18 @@ export interface ModelCheckpointOptions {
   extra?: unknown;
   /** The model's architecture, so loadModel() can rebuild it from the checkpoint. */
   architecture?: CheckpointContents['architecture'];
+  /** When fit's signal aborts training, save the unfinished epoch to `target` (default true). */
+  saveOnAbort?: boolean;
+  /** Called after each checkpoint is written: 'last' (epoch end), 'best', 'step' (everySteps) or 'abort'. */
+  onSaved?: (kind: 'last' | 'best' | 'step' | 'abort', target: StorageTarget) => void | Promise<void>;
+}
+
+/** What ModelCheckpoint keeps in a checkpoint's `extra`. */
+interface SavedExtra {
+  history: Logs[];
+  extra: unknown;
+  /** Present in a mid-epoch checkpoint: the running sums of that epoch. */
+  epochState?: EpochState;
 }
 
 /**
@@ -40,13 +53,20 @@ export class ModelCheckpoint implements Callback {
   best: number;
   /** How many checkpoints were written. */
   saves = 0;
+  private lastStepSaved = -1;
 
   constructor(private readonly options: ModelCheckpointOptions) {
     this.best = options.best ?? NaN;
   }
 
-  /** Writes a checkpoint of the current training state now (also used on Ctrl-C). */
+  /**
+   * Writes a checkpoint of the current training state now. Mid-epoch (not
+   * `epochDone`) it holds the epoch's running loss and metric sums too, so a
+   * resume logs the whole epoch.
+   */
   async save(ctx: FitContext, target: StorageTarget = this.options.target, epochDone = false): Promise<void> {
+    const extra: SavedExtra = { history: ctx.history, extra: this.options.extra ?? null };
+    if (!epochDone && ctx.running) extra.epochState = await captureEpochState(ctx.running);
     await saveCheckpoint(
       {
         model: ctx.model as unknown as HasStateDict,
@@ -57,7 +77,7 @@ export class ModelCheckpoint implements Callback {
         step: ctx.step,
         rng: ctx.rng as t.Rng,
         loader: this.options.loader,
-        extra: { history: ctx.history, extra: this.options.extra ?? null },
+        extra,
         architecture: this.options.architecture,
       },
       target,
@@ -67,12 +87,18 @@ export class ModelCheckpoint implements Callback {
 
   async onBatchEnd(ctx: FitContext, step: number): Promise<void> {
     const every = this.options.everySteps ?? 0;
-    if (every > 0 && step > 0 && step % every === 0) await this.save(ctx);
+    // With gradient accumulation several micro-batches end on the same step: save once per step.
+    if (every > 0 && step > 0 && step % every === 0 && step !== this.lastStepSaved) {
+      this.lastStepSaved = step;
+      await this.save(ctx);
+      await this.options.onSaved?.('step', this.options.target);
+    }
   }
 
   async onEpochEnd(ctx: FitContext, epoch: number, logs: Logs): Promise<void> {
-    const every = this.options.everyEpochs ?? 1;
-    if (every > 0 && (epoch + 1) % every === 0) await this.save(ctx, this.options.target, true);
+    // The best checkpoint goes first: if the process dies between the two
+    // writes, the last checkpoint still points at the epoch before, whose
+    // rerun rewrites the same best checkpoint, so best and last always agree.
     const { monitor, bestTarget } = this.options;
     if (monitor && bestTarget) {
       const value = logs[monitor];
@@ -80,7 +106,51 @@ export class ModelCheckpoint implements Callback {
       if (value !== undefined && (Number.isNaN(this.best) || (mode === 'min' ? value < this.best : value > this.best))) {
         this.best = value;
         await this.save(ctx, bestTarget, true);
+        await this.options.onSaved?.('best', bestTarget);
       }
     }
+    const every = this.options.everyEpochs ?? 1;
+    if (every > 0 && (epoch + 1) % every === 0) {
+      await this.save(ctx, this.options.target, true);
+      await this.options.onSaved?.('last', this.options.target);
+    }
   }
+
+  async onTrainEnd(ctx: FitContext): Promise<void> {
+    if (ctx.signal?.aborted && ctx.running && this.options.saveOnAbort !== false) {
+      await this.save(ctx);
+      await this.options.onSaved?.('abort', this.options.target);
+    }
+  }
+}
+
+/** fit's resume options from a checkpoint ModelCheckpoint wrote, and the history of the epochs before it. */
+export interface ResumeOptions {
+  initialEpoch: number;
+  initialStep: number;
+  /** The running sums of the interrupted epoch (mid-epoch checkpoints only). */
+  epochState?: EpochState;
+  /** The logs of the finished epochs, as saved in the checkpoint. */
+  history: Logs[];
+}
+
+/**
+ * Reads what fit needs to continue from a loaded checkpoint.
+ *
+ * @example
+ * const loaded = await loadCheckpoint('ckpt/last.safetensors', { model, optimizer, rng, loader });
+ * const { history, ...resume } = resumeOptions(loaded);
+ * await fit(model, { ...options, ...resume });
+ */
+export function resumeOptions(loaded: LoadedCheckpoint): ResumeOptions {
+  const saved = (loaded.extra ?? {}) as Partial<SavedExtra>;
+  const initialEpoch = loaded.epoch ?? 0;
+  const history = Array.isArray(saved.history) ? saved.history.filter((h) => h.epoch < initialEpoch) : [];
+  const epochState = saved.epochState === undefined ? undefined : checkEpochState(saved.epochState, 'resumeOptions: checkpoint');
+  return {
+    initialEpoch,
+    initialStep: loaded.step ?? 0,
+    ...(epochState && epochState.epoch === initialEpoch ? { epochState } : {}),
+    history,
+  };
 }
