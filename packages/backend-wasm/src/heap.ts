@@ -1,6 +1,8 @@
-import type { DType, DataArray } from '@tensile/core';
+import { BackendError, OutOfMemoryError, type DType, type DataArray } from '@tensile/core';
 
 const PAGE = 65536;
+/** wasm32 addresses at most 65536 pages (4 GiB). */
+const MAX_PAGES = 65536;
 
 /**
  * Rounds a request up to its size class: multiples of 64 bytes up to 1 KiB,
@@ -41,18 +43,29 @@ export class Heap {
   constructor(
     readonly memory: WebAssembly.Memory,
     base: number,
+    /** The most bytes the memory may grow to: its declared maximum (JS cannot read it back). */
+    readonly limitBytes = MAX_PAGES * PAGE,
   ) {
     this.top = Math.ceil(base / 64) * 64;
   }
 
+  /**
+   * A block of at least `bytes`. A request that cannot be met throws
+   * OutOfMemoryError and leaves the heap exactly as it was: nothing is
+   * reserved, and a request beyond the limit grows nothing.
+   */
   alloc(bytes: number): Block {
+    if (!Number.isSafeInteger(bytes) || bytes < 0) {
+      throw new BackendError(`wasm backend: alloc: byte count must be a non-negative integer, got ${bytes}`);
+    }
     const cls = sizeClass(bytes);
     const list = this.freeLists.get(cls);
     let ptr = list?.pop();
     if (ptr === undefined) {
+      const end = this.top + cls;
+      this.ensure(end, bytes);
       ptr = this.top;
-      this.top += cls;
-      this.ensure(this.top);
+      this.top = end;
     }
     this.liveBlocks++;
     this.liveBytes += bytes;
@@ -75,16 +88,25 @@ export class Heap {
     return this.memory.buffer.byteLength;
   }
 
-  private ensure(end: number): void {
+  /** Grows the memory to hold `end` bytes, or throws OutOfMemoryError having grown nothing. */
+  private ensure(end: number, requested: number): void {
     const have = this.memory.buffer.byteLength;
     if (end <= have) return;
-    // Grow by at least 1/8 of the heap so a run of allocations grows rarely.
+    const limit = this.limitBytes;
+    if (end > limit) {
+      throw new OutOfMemoryError('wasm backend: alloc', requested, limit, `${this.top} bytes of the heap in use or free-listed`);
+    }
+    // Grow by at least 1/8 of the heap (within the limit) so a run of allocations grows rarely.
     const need = Math.ceil((end - have) / PAGE);
-    const pages = Math.max(need, Math.ceil(have / PAGE / 8));
+    const pages = Math.min(Math.max(need, Math.ceil(have / PAGE / 8)), limit / PAGE - have / PAGE);
     try {
       this.memory.grow(pages);
     } catch {
-      this.memory.grow(need);
+      try {
+        this.memory.grow(need);
+      } catch (e) {
+        throw new OutOfMemoryError('wasm backend: alloc', requested, limit, `the engine refused to grow the memory: ${String(e)}`);
+      }
     }
   }
 

@@ -1,3 +1,4 @@
+import * as t from '@tensile/core';
 import type { MatmulParams } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
 import { wasm } from '@tensile/backend-wasm';
@@ -43,6 +44,41 @@ describe('memory', () => {
       expect(after.liveBytes).toBe(settled.liveBytes);
       await b.dispose!();
     }
+  });
+
+  test('a failed huge allocation throws OutOfMemoryError and leaves the backend as it was', async () => {
+    for (const threads of [1, 2]) {
+      const b = await wasm({ threads });
+      const before = b.memory();
+      let caught: unknown;
+      try {
+        b.fill(1e12, 0, 'float32'); // zeros([1e6, 1e6])
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toBeInstanceOf(t.OutOfMemoryError);
+      const oom = caught as t.OutOfMemoryError;
+      expect(oom.requestedBytes).toBe(4e12);
+      expect(oom.limitBytes).toBe(2 ** 32);
+      expect(oom.message).toMatch(/^wasm backend: alloc: out of memory: asked for 4000000000000 bytes; limit 4294967296 bytes/);
+      // The whole limit while the heap already holds something: refused before growing anything.
+      expect(() => b.fill(2 ** 30, 0, 'float32')).toThrow(t.OutOfMemoryError);
+      expect(b.memory()).toEqual(before);
+      const x = b.upload(Float32Array.of(1, 2, 3), 'float32');
+      const y = b.binary('add', x, [3], x, [3], [3], 'float32');
+      expect(Array.from(b.readSync!(y, 'float32', 3))).toEqual([2, 4, 6]);
+      await b.dispose!();
+    }
+  });
+
+  test('through core: t.zeros([1e6, 1e6]) fails by name, then t.tensor([1,2,3]).add(1) works', async () => {
+    const b = await wasm({ threads: 1 });
+    await t.setBackend(b);
+    const reserved = b.memory().reservedBytes;
+    expect(() => t.zeros([1e6, 1e6])).toThrow(t.OutOfMemoryError);
+    expect(await t.tensor([1, 2, 3]).add(1).data()).toEqual(Float32Array.of(2, 3, 4));
+    expect(b.memory().reservedBytes).toBe(reserved);
+    await b.dispose!();
   });
 
   test('rejects a bad thread count', async () => {
