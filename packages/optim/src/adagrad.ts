@@ -19,6 +19,8 @@ type Resolved = Required<AdagradOptions> & { lr: number };
  *   s ← s + g²;  p ← p - lr/(1 + (t-1)·lrDecay) · g / (√s + ε)
  */
 export class Adagrad extends Optimizer<Resolved> {
+  protected override readonly stateBuffers = ['sum'];
+
   constructor(params: readonly t.Tensor[] | readonly ParamGroupInput<Resolved>[], options: AdagradOptions = {}) {
     super('Adagrad', params, { lr: 1e-2, lrDecay: 0, weightDecay: 0, initialAccumulatorValue: 0, eps: 1e-10, maximize: false, ...options });
   }

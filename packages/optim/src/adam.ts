@@ -21,6 +21,7 @@ type Resolved = Required<AdamOptions> & { lr: number };
  */
 abstract class AdamBase extends Optimizer<Resolved> {
   protected abstract readonly decoupled: boolean;
+  protected override readonly stateBuffers = ['expAvg', 'expAvgSq', 'maxExpAvgSq'];
 
   protected override validate(g: ParamGroup<Resolved>): void {
     super.validate(g);

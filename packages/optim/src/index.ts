@@ -9,7 +9,7 @@
  * one step() equal one step on the whole batch.
  */
 export { Optimizer } from './optimizer.js';
-export type { BaseOptions, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
+export type { BaseOptions, CheckedOptimizerState, OptimizerStateDict, ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 export { SGD } from './sgd.js';
 export type { SGDOptions } from './sgd.js';
 export { Adam, AdamW } from './adam.js';

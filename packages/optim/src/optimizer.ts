@@ -38,6 +38,49 @@ export interface OptimizerStateDict {
   };
 }
 
+/** What checkStateDict found valid and loadStateDict applies. */
+export interface CheckedOptimizerState {
+  /** Each group's hyper-parameters, as saved. */
+  groups: Record<string, unknown>[];
+  /** Step count by parameter index. */
+  steps: Map<number, number>;
+  /** State tensors (the caller's; loadStateDict copies them). */
+  buffers: { index: number; buffer: string; value: t.Tensor }[];
+}
+
+function isFiniteNumber(v: unknown): v is number {
+  return typeof v === 'number' && Number.isFinite(v);
+}
+
+/** A value for an error message, short. */
+function describe(v: unknown): string {
+  if (v instanceof t.Tensor) return `a tensor [${v.shape.join(',')}]`;
+  let text: string;
+  try {
+    text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = String(v);
+  }
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+function asRecord(v: unknown, what: string, fail: (problem: string) => never): Record<string, unknown> {
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof t.Tensor) fail(`${what} must be an object, got ${describe(v)}`);
+  return v as Record<string, unknown>;
+}
+
+function onlyKeys(record: Record<string, unknown>, keys: readonly string[], what: string, fail: (problem: string) => never): void {
+  for (const key of keys) if (!(key in record)) fail(`${what} lacks ${JSON.stringify(key)}`);
+  for (const key of Object.keys(record)) if (!keys.includes(key)) fail(`${what} has an unknown field ${JSON.stringify(key)}`);
+}
+
+/** A parameter index written as a decimal string ("0", "12"), or undefined. */
+function paramIndex(text: string, count: number): number | undefined {
+  if (!/^(0|[1-9][0-9]*)$/.test(text)) return undefined;
+  const index = Number(text);
+  return index < count ? index : undefined;
+}
+
 /**
  * The base of every optimizer: parameter groups, per-parameter state, the
  * step loop that updates parameters in place, zeroGrad and state dicts.
@@ -48,6 +91,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   readonly paramGroups: ParamGroup<O>[];
   readonly defaults: Readonly<O>;
   protected readonly state = new Map<t.Tensor, ParamState>();
+  /** The names of the per-parameter state tensors `update` keeps; loadStateDict refuses others. */
+  protected readonly stateBuffers?: readonly string[];
   private disposed = false;
 
   constructor(
@@ -87,15 +132,36 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     this.paramGroups.push(resolved);
   }
 
-  /** Checks a group's hyper-parameters; subclasses add their own checks. */
+  /**
+   * Checks a group's hyper-parameters, for the constructor, addParamGroup and
+   * loadStateDict alike: each option has the type of its default (a finite
+   * number, a boolean, an array of finite numbers of the same length), and
+   * lr ≥ 0; subclasses add their ranges.
+   */
   protected validate(group: ParamGroup<O>): void {
-    if (!(group.lr >= 0)) throw new t.ArgumentError(`${this.typeName}: lr must be ≥ 0, got ${group.lr}`);
+    const g = group as Record<string, unknown>;
+    for (const [key, def] of Object.entries(this.defaults)) {
+      const v = g[key];
+      if (typeof def === 'boolean' && typeof v !== 'boolean') {
+        throw new t.ArgumentError(`${this.typeName}: ${key} must be true or false, got ${describe(v)}`);
+      }
+      if (typeof def === 'number' && !isFiniteNumber(v)) {
+        throw new t.ArgumentError(`${this.typeName}: ${key} must be a finite number, got ${describe(v)}`);
+      }
+      if (Array.isArray(def) && !(Array.isArray(v) && v.length === def.length && v.every(isFiniteNumber))) {
+        throw new t.ArgumentError(`${this.typeName}: ${key} must be ${def.length} finite numbers, got ${describe(v)}`);
+      }
+    }
+    if (!(group.lr >= 0)) throw new t.ArgumentError(`${this.typeName}: lr must be ≥ 0, got ${describe(group.lr)}`);
+    if (group.initialLr !== undefined && !(isFiniteNumber(group.initialLr) && group.initialLr >= 0)) {
+      throw new t.ArgumentError(`${this.typeName}: initialLr must be a finite number ≥ 0, got ${describe(group.initialLr)}`);
+    }
   }
 
-  /** Throws naming the optimizer unless `value` lies in [lo, hi) (hi inclusive when closed). */
+  /** Throws naming the optimizer unless `value` is a number in [lo, hi) (hi inclusive when closed). */
   protected checkRange(param: string, value: number, lo: number, hi = Infinity, closed = false): void {
-    const ok = value >= lo && (closed ? value <= hi : value < hi);
-    if (!ok) throw new t.ArgumentError(`${this.typeName}: ${param} must be in [${lo}, ${hi}${closed ? ']' : ')'}, got ${value}`);
+    const ok = typeof value === 'number' && value >= lo && (closed ? value <= hi : value < hi);
+    if (!ok) throw new t.ArgumentError(`${this.typeName}: ${param} must be in [${lo}, ${hi}${closed ? ']' : ')'}, got ${describe(value)}`);
   }
 
   /** Updates one parameter from its gradient (under noGrad and tidy). */
@@ -163,48 +229,99 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
 
   /**
    * Restores state saved by stateDict (from an optimizer over parameters of
-   * the same shapes, in the same order). The tensors are copied; the
-   * caller keeps ownership of the dict.
+   * the same shapes, in the same order). Everything is checked first (see
+   * checkStateDict), so a refused dict changes nothing. The tensors are
+   * copied; the caller keeps ownership of the dict.
    */
   loadStateDict(dict: OptimizerStateDict): void {
-    this.assertUsable('loadStateDict');
-    const name = this.typeName;
-    const { meta } = dict;
-    if (meta.type !== name) throw new t.ArgumentError(`${name}.loadStateDict: the state dict is from ${meta.type}`);
-    if (meta.groups.length !== this.paramGroups.length) {
-      throw new t.ArgumentError(`${name}.loadStateDict: the state dict has ${meta.groups.length} parameter groups, this optimizer ${this.paramGroups.length}`);
-    }
-    meta.groups.forEach((g, i) => {
-      const count = (g.params as number[]).length;
-      if (count !== this.paramGroups[i].params.length) {
-        throw new t.ArgumentError(`${name}.loadStateDict: group ${i} has ${count} parameters in the state dict, ${this.paramGroups[i].params.length} here`);
-      }
-    });
+    const plan = this.checkStateDict(dict, `${this.typeName}.loadStateDict`);
     const params = this.allParams();
-    for (const [key, value] of Object.entries(dict.state)) {
-      const index = Number(key.slice(0, key.indexOf('.')));
-      const p = params[index];
-      if (!p) throw new t.ArgumentError(`${name}.loadStateDict: state '${key}' names parameter ${index}, there are ${params.length}`);
-      if (value.shape.join() !== p.shape.join()) {
-        throw new t.ShapeError(`${name}.loadStateDict: state '${key}' is [${value.shape.join(', ')}], parameter ${index} is [${p.shape.join(', ')}]`);
-      }
-    }
     this.disposeState();
-    for (const [key, value] of Object.entries(dict.state)) {
-      const index = Number(key.slice(0, key.indexOf('.')));
-      const p = params[index];
-      let s = this.state.get(p);
-      if (!s) this.state.set(p, (s = { step: meta.steps[index] ?? 0, buffers: {} }));
-      s.buffers[key.slice(key.indexOf('.') + 1)] = t.keep(value.cast(p.dtype));
+    for (const [index, step] of plan.steps) this.state.set(params[index], { step, buffers: {} });
+    for (const { index, buffer, value } of plan.buffers) {
+      this.state.get(params[index])!.buffers[buffer] = t.keep(t.noGrad(() => value.cast(params[index].dtype)));
     }
-    for (const [index, step] of Object.entries(meta.steps)) {
-      const p = params[Number(index)];
-      if (p && !this.state.has(p)) this.state.set(p, { step, buffers: {} });
+    plan.groups.forEach((hyper, i) => Object.assign(this.paramGroups[i], hyper));
+  }
+
+  /**
+   * Throws, naming the field, unless loadStateDict would accept `dict`:
+   * its structure, the parameter indices and counts, every state tensor's
+   * name, dtype and shape, the step counts, and every group's
+   * hyper-parameters, checked by the same `validate` the constructor runs.
+   * Changes nothing, so a checkpoint can check every part before applying any.
+   * @returns what loadStateDict applies.
+   */
+  checkStateDict(dict: unknown, where = `${this.typeName}.checkStateDict`): CheckedOptimizerState {
+    this.assertUsable('loadStateDict');
+    const fail = (problem: string): never => {
+      throw new t.ArgumentError(`${where}: ${problem}`);
+    };
+    const d = asRecord(dict, 'the state dict', fail);
+    onlyKeys(d, ['state', 'meta'], 'the state dict', fail);
+    const state = asRecord(d.state, 'state', fail);
+    const meta = asRecord(d.meta, 'meta', fail);
+    onlyKeys(meta, ['type', 'groups', 'steps'], 'meta', fail);
+    if (meta.type !== this.typeName) fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${this.typeName}`);
+    const params = this.allParams();
+
+    if (!Array.isArray(meta.groups)) fail(`meta.groups must be an array, got ${describe(meta.groups)}`);
+    const savedGroups = meta.groups as unknown[];
+    if (savedGroups.length !== this.paramGroups.length) {
+      fail(`the state dict has ${savedGroups.length} parameter groups, this optimizer ${this.paramGroups.length}`);
     }
-    meta.groups.forEach((g, i) => {
+    let offset = 0;
+    const groups = savedGroups.map((saved, i) => {
+      const g = asRecord(saved, `meta.groups.${i}`, fail);
+      const own = this.paramGroups[i];
+      const expected = own.params.map((_, j) => offset + j);
+      offset += own.params.length;
+      const indices = g.params;
+      if (!Array.isArray(indices) || indices.length !== expected.length || indices.some((v, j) => v !== expected[j])) {
+        fail(`meta.groups.${i}.params must be the parameter indices [${expected.join(',')}] (${expected.length} parameters here), got ${describe(indices)}`);
+      }
       const { params: _indices, ...hyper } = g;
-      Object.assign(this.paramGroups[i], hyper);
+      const allowed = new Set([...Object.keys(own), ...Object.keys(this.defaults), 'initialLr']);
+      allowed.delete('params');
+      for (const key of Object.keys(hyper)) if (!allowed.has(key)) fail(`meta.groups.${i} has an unknown field ${JSON.stringify(key)}`);
+      for (const key of Object.keys(this.defaults)) if (!(key in hyper)) fail(`meta.groups.${i} lacks ${JSON.stringify(key)}`);
+      try {
+        this.validate({ ...own, ...hyper } as ParamGroup<O>);
+      } catch (err) {
+        if (err instanceof t.TensileError) fail(`meta.groups.${i}: ${err.message}`);
+        throw err;
+      }
+      return hyper;
     });
+
+    const steps = new Map<number, number>();
+    for (const [key, step] of Object.entries(asRecord(meta.steps, 'meta.steps', fail))) {
+      const index = paramIndex(key, params.length);
+      if (index === undefined) fail(`meta.steps names parameter ${JSON.stringify(key)}; there are ${params.length}`);
+      if (!Number.isSafeInteger(step) || (step as number) < 0) fail(`meta.steps.${key} must be a non-negative integer, got ${describe(step)}`);
+      steps.set(index!, step as number);
+    }
+
+    const buffers: CheckedOptimizerState['buffers'] = [];
+    for (const [key, value] of Object.entries(state)) {
+      const dot = key.indexOf('.');
+      const index = dot > 0 ? paramIndex(key.slice(0, dot), params.length) : undefined;
+      if (index === undefined) fail(`state ${JSON.stringify(key)} does not name a parameter index (0..${params.length - 1}) and a buffer`);
+      const buffer = key.slice(dot + 1);
+      if (this.stateBuffers && !this.stateBuffers.includes(buffer)) {
+        fail(`state ${JSON.stringify(key)}: ${this.typeName} keeps no buffer ${JSON.stringify(buffer)} (it keeps ${this.stateBuffers.join(', ')})`);
+      }
+      if (!(value instanceof t.Tensor) || value.isDisposed) fail(`state ${JSON.stringify(key)} must be a live tensor, got ${describe(value)}`);
+      const x = value as t.Tensor;
+      const p = params[index!];
+      if (!t.isFloat(x.dtype)) throw new t.DTypeError(`${where}: state '${key}' is ${x.dtype}; state tensors are float`);
+      if (x.shape.join() !== p.shape.join()) {
+        throw new t.ShapeError(`${where}: state '${key}' is [${x.shape.join(', ')}], parameter ${index} is [${p.shape.join(', ')}]`);
+      }
+      if (!((steps.get(index!) ?? 0) > 0)) fail(`state ${JSON.stringify(key)} belongs to parameter ${index}, which meta.steps says never stepped`);
+      buffers.push({ index: index!, buffer, value: x });
+    }
+    return { groups, steps, buffers };
   }
 
   /** Frees the state tensors (parameters stay the caller's). Safe to call twice. */

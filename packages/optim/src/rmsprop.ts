@@ -21,6 +21,8 @@ type Resolved = Required<RMSpropOptions> & { lr: number };
  *   momentum: b ← μ·b + g/avg, p ← p - lr·b;  else p ← p - lr·g/avg
  */
 export class RMSprop extends Optimizer<Resolved> {
+  protected override readonly stateBuffers = ['squareAvg', 'gradAvg', 'momentumBuffer'];
+
   constructor(params: readonly t.Tensor[] | readonly ParamGroupInput<Resolved>[], options: RMSpropOptions = {}) {
     super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
   }

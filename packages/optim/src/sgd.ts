@@ -24,6 +24,8 @@ type Resolved = Required<SGDOptions>;
  * const opt = new SGD([{ params: weights }, { params: biases, lr: 0.02, weightDecay: 0 }], { lr: 0.01, weightDecay: 5e-4 });
  */
 export class SGD extends Optimizer<Resolved> {
+  protected override readonly stateBuffers = ['momentumBuffer'];
+
   constructor(params: readonly t.Tensor[] | readonly ParamGroupInput<Resolved>[], options: SGDOptions) {
     if (!options || options.lr === undefined) throw new t.ArgumentError('SGD: options.lr is required');
     super('SGD', params, { momentum: 0, dampening: 0, nesterov: false, weightDecay: 0, maximize: false, ...options });

@@ -1,6 +1,6 @@
 import * as t from '@tensile/core';
 import { bisectRight } from './basic.js';
-import { LRScheduler, plainFields, restoreFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
+import { checkFields, LRScheduler, plainFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
 
 /**
  * Runs schedulers one after another, switching at milestone epochs (torch
@@ -50,9 +50,14 @@ export class SequentialLR {
     };
   }
 
+  /** Restores this scheduler's and its children's states; a refused state changes nothing. */
   loadStateDict(dict: SchedulerStateDict): void {
-    restoreFields(this, dict.meta, this.typeName);
-    loadChildren(this.typeName, this.schedulers, dict.meta.children);
+    loadComposite(this, this.schedulers, dict);
+  }
+
+  /** Throws, naming the field, unless loadStateDict would accept `dict`; changes nothing. */
+  checkStateDict(dict: unknown, where = `${this.typeName}.checkStateDict`): void {
+    checkComposite(this, this.schedulers, dict, where);
   }
 }
 
@@ -86,16 +91,35 @@ export class ChainedScheduler {
     return { state: {}, meta: { type: this.typeName, ...plainFields(this, ['typeName']), children: this.schedulers.map((s) => s.stateDict().meta) } };
   }
 
+  /** Restores this scheduler's and its children's states; a refused state changes nothing. */
   loadStateDict(dict: SchedulerStateDict): void {
-    restoreFields(this, dict.meta, this.typeName);
-    loadChildren(this.typeName, this.schedulers, dict.meta.children);
+    loadComposite(this, this.schedulers, dict);
+  }
+
+  /** Throws, naming the field, unless loadStateDict would accept `dict`; changes nothing. */
+  checkStateDict(dict: unknown, where = `${this.typeName}.checkStateDict`): void {
+    checkComposite(this, this.schedulers, dict, where);
   }
 }
 
-function loadChildren(name: string, schedulers: readonly LRScheduler[], children: unknown): void {
-  const metas = children as SchedulerStateDict['meta'][] | undefined;
-  if (!Array.isArray(metas) || metas.length !== schedulers.length) {
-    throw new t.ArgumentError(`${name}.loadStateDict: expected ${schedulers.length} child scheduler states`);
+/** Checks a composite's own fields and every child's state; returns the own fields to set. */
+function checkComposite(
+  self: { typeName: string },
+  schedulers: readonly LRScheduler[],
+  dict: unknown,
+  where: string,
+): Record<string, unknown> {
+  const fields = checkFields(self, dict, self.typeName, where);
+  const children = (dict as SchedulerStateDict).meta.children;
+  if (!Array.isArray(children) || children.length !== schedulers.length) {
+    throw new t.ArgumentError(`${where}: meta.children must hold ${schedulers.length} child scheduler states, got ${Array.isArray(children) ? children.length : typeof children}`);
   }
-  schedulers.forEach((s, i) => s.loadStateDict({ state: {}, meta: metas[i] }));
+  schedulers.forEach((s, i) => s.checkStateDict({ state: {}, meta: children[i] }, `${where}: meta.children.${i}`));
+  return fields;
+}
+
+function loadComposite(self: { typeName: string }, schedulers: readonly LRScheduler[], dict: SchedulerStateDict): void {
+  const fields = checkComposite(self, schedulers, dict, `${self.typeName}.loadStateDict`);
+  Object.assign(self, fields);
+  schedulers.forEach((s, i) => s.loadStateDict({ state: {}, meta: (dict.meta.children as SchedulerStateDict['meta'][])[i] }));
 }

@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { plainFields, restoreFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
+import { checkFields, plainFields, restoreFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
 
 export interface ReduceLROnPlateauOptions {
   /** 'min' (default): the metric should fall (a loss); 'max': rise (an accuracy). */
@@ -108,7 +108,13 @@ export class ReduceLROnPlateau {
     return { state: {}, meta: { type: this.typeName, ...plainFields(this, ['typeName']) } };
   }
 
+  /** Restores a state from stateDict(); a refused state changes nothing. */
   loadStateDict(dict: SchedulerStateDict): void {
-    restoreFields(this, dict.meta, this.typeName);
+    restoreFields(this, dict, this.typeName);
+  }
+
+  /** Throws, naming the field, unless loadStateDict would accept `dict`; changes nothing. */
+  checkStateDict(dict: unknown, where = `${this.typeName}.checkStateDict`): void {
+    checkFields(this, dict, this.typeName, where);
   }
 }

@@ -36,12 +36,77 @@ export function plainFields(obj: object, skip: readonly string[]): Record<string
   return out;
 }
 
-export function restoreFields(obj: object, meta: Record<string, unknown>, typeName: string): void {
-  if (meta.type !== typeName) throw new t.ArgumentError(`${typeName}.loadStateDict: the state dict is from ${String(meta.type)}`);
-  for (const [key, value] of Object.entries(meta)) {
-    if (key === 'type' || key === 'children') continue;
-    (obj as Record<string, unknown>)[key] = decodeValue(value);
+/** Counters (integers at least this) among the scheduler fields. */
+const COUNTERS: Readonly<Record<string, number>> = { lastEpoch: -1, stepCount: 0, numBadEpochs: 0, cooldownCounter: 0 };
+/** String fields and the values they may take. */
+const CHOICES: Readonly<Record<string, readonly string[]>> = { mode: ['min', 'max'], thresholdMode: ['rel', 'abs'], annealStrategy: ['cos', 'linear'] };
+/** Fields that may hold ±Infinity (ReduceLROnPlateau's best before the first metric). */
+const MAY_BE_INFINITE = new Set(['best']);
+
+function describe(v: unknown): string {
+  let text: string;
+  try {
+    text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  } catch {
+    text = String(v);
   }
+  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
+}
+
+/**
+ * Checks a saved scheduler state against the scheduler's own fields and
+ * returns the values to set. Only the data fields the scheduler has
+ * (plainFields) may appear, each present, with the kind it has now (number,
+ * string, boolean, array of numbers of the same length for per-group
+ * lists), numbers finite (best may be ±Infinity), counters integers and
+ * strings one of their choices. So a saved `step: 5` cannot replace a method.
+ * Changes nothing.
+ */
+export function checkFields(obj: object, dict: unknown, typeName: string, where: string): Record<string, unknown> {
+  const fail = (problem: string): never => {
+    throw new t.ArgumentError(`${where}: ${problem}`);
+  };
+  const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+  if (!isRecord(dict)) return fail(`the state dict must be an object { state, meta }, got ${describe(dict)}`);
+  for (const key of Object.keys(dict)) if (key !== 'state' && key !== 'meta') fail(`the state dict has an unknown field ${JSON.stringify(key)}`);
+  if (!isRecord(dict.state) || Object.keys(dict.state).length > 0) fail(`state must be an empty object (schedulers keep no tensors), got ${describe(dict.state)}`);
+  const meta = dict.meta;
+  if (!isRecord(meta)) return fail(`meta must be an object, got ${describe(meta)}`);
+  if (meta.type !== typeName) fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${typeName}`);
+  const own = plainFields(obj, ['typeName']);
+  const out: Record<string, unknown> = {};
+  for (const [key, saved] of Object.entries(meta)) {
+    if (key === 'type' || key === 'children') continue;
+    if (!(key in own)) fail(`meta has an unknown field ${JSON.stringify(key)} (${typeName} has ${Object.keys(own).join(', ')})`);
+    const current = decodeValue(own[key]);
+    const value = decodeValue(saved);
+    const bad = (expected: string): never => fail(`meta.${key} must be ${expected}, got ${describe(saved)}`);
+    const checkNumber = (v: unknown, expected: string): void => {
+      if (typeof v !== 'number' || Number.isNaN(v) || (!Number.isFinite(v) && !MAY_BE_INFINITE.has(key))) bad(expected);
+    };
+    if (typeof current === 'number') {
+      checkNumber(value, 'a finite number');
+      if (key in COUNTERS && !(Number.isSafeInteger(value) && (value as number) >= COUNTERS[key])) bad(`an integer ≥ ${COUNTERS[key]}`);
+    } else if (typeof current === 'string') {
+      if (typeof value !== 'string') bad('a string');
+      if (key in CHOICES && !CHOICES[key].includes(value as string)) bad(`one of ${CHOICES[key].join(', ')}`);
+    } else if (typeof current === 'boolean') {
+      if (typeof value !== 'boolean') bad('true or false');
+    } else if (Array.isArray(current)) {
+      if (!Array.isArray(value)) return bad('an array');
+      const perGroup = key === 'baseLrs' || key === 'lastLrs' || key === 'minLrs';
+      if (perGroup && current.length > 0 && value.length !== current.length) bad(`${current.length} values (one per parameter group)`);
+      for (const v of value) checkNumber(v, 'an array of finite numbers');
+    }
+    out[key] = value;
+  }
+  for (const key of Object.keys(own)) if (!(key in meta)) fail(`meta lacks ${JSON.stringify(key)}`);
+  return out;
+}
+
+/** Checks (see {@link checkFields}) and then sets a scheduler's saved fields. */
+export function restoreFields(obj: object, dict: unknown, typeName: string, where = `${typeName}.loadStateDict`): void {
+  Object.assign(obj, checkFields(obj, dict, typeName, where));
 }
 
 /**
@@ -116,7 +181,13 @@ export abstract class LRScheduler {
     return { state: {}, meta: { type: this.typeName, ...plainFields(this, ['typeName']) } };
   }
 
+  /** Restores a state from stateDict(); a refused state changes nothing. */
   loadStateDict(dict: SchedulerStateDict): void {
-    restoreFields(this, dict.meta, this.typeName);
+    restoreFields(this, dict, this.typeName);
+  }
+
+  /** Throws, naming the field, unless loadStateDict would accept `dict`; changes nothing. */
+  checkStateDict(dict: unknown, where = `${this.typeName}.checkStateDict`): void {
+    checkFields(this, dict, this.typeName, where);
   }
 }
