@@ -1,22 +1,39 @@
 import * as t from '@tensile/core';
 import { Module, moduleToSpec } from '@tensile/layers';
-import { checkArchitecture, checkUserMetadata, CHECKPOINT_FORMAT, type ModelArchitecture, decodeTensileFile, FORMAT_VERSION, parseMetadataJson, withoutPrefix } from './model-format.js';
+import {
+  checkArchitecture,
+  checkUserMetadata,
+  CHECKPOINT_FORMAT,
+  decodeTensileFile,
+  encodeTensileFile,
+  FORMAT_VERSION,
+  parseMetadataJson,
+  withoutPrefix,
+  type ModelArchitecture,
+} from './model-format.js';
 import { SafetensorsError } from './safetensors/errors.js';
 import { flattenState, unflattenState, type StateJson } from './state-tree.js';
 import { castLike, checkStateDictMatches, type HasStateDict } from './state-dict.js';
 import { resolveTarget, type StorageTarget } from './storage/storage.js';
-import { loadSafetensors, saveSafetensors } from './tensors.js';
+import { tensorsFromFile } from './tensors.js';
 
 /**
  * Anything with PyTorch-style state: optimizers, LR schedulers, data loaders.
  * `stateDict()` returns plain JSON values with tensors at any leaves (Adam:
- * `{ state: { 0: { step, exp_avg, exp_avg_sq } }, param_groups: [...] }`);
- * `loadStateDict(state)` validates it and takes ownership of the tensors in
- * it: loadCheckpoint does not dispose them.
+ * `{ state: { '0.expAvg': tensor }, meta: { type, groups, steps } }`) whose
+ * tensors the caller owns; `loadStateDict(state)` validates it and copies
+ * what it keeps (as PyTorch's load_state_dict): loadCheckpoint frees the
+ * tensors it read afterwards.
+ *
+ * `checkStateDict(state, where)`, optional, throws (naming `where` and the
+ * field) unless loadStateDict would accept `state`, and changes nothing.
+ * The built-in optimizers, schedulers, DataLoader have it; with it
+ * loadCheckpoint checks every part before it changes any.
  */
 export interface Stateful {
   stateDict(): unknown;
   loadStateDict(state: never): void;
+  checkStateDict?(state: unknown, where?: string): unknown;
 }
 
 /** What a checkpoint holds: enough to resume training to the same numbers. */
@@ -103,7 +120,7 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
   if (architecture) header.architecture = JSON.stringify(checkArchitecture(architecture, undefined));
   header.state = JSON.stringify(state);
   try {
-    return await saveSafetensors(Object.fromEntries(tensors), { metadata: { ...header, ...metadata } });
+    return await encodeTensileFile(Object.fromEntries(tensors), { ...header, ...metadata });
   } finally {
     // Optimizer and scheduler stateDict() hand out copies, ours to free; model
     // tensors and `extra` stay the caller's.
@@ -135,67 +152,112 @@ export async function loadCheckpoint(
     fileName ??= path;
   }
   const where = `loadCheckpoint: ${fileName ?? 'checkpoint'}`;
-  const file = decodeTensileFile(bytes, fileName, [CHECKPOINT_FORMAT]);
-  const state = parseMetadataJson(file, 'state', fileName) as Record<string, StateJson>;
-  if (state === null || typeof state !== 'object' || Array.isArray(state)) throw new SafetensorsError('__metadata__.state must be an object', { fileName });
-  if (options.optimizer && state.optimizer === null) throw new SafetensorsError('has no optimizer state to restore', { fileName });
-  if (options.scheduler && state.scheduler === null) throw new SafetensorsError('has no scheduler state to restore', { fileName });
-  if (options.rng && state.rng === null) throw new SafetensorsError('has no rng state to restore', { fileName });
+  const fail = (problem: string): never => {
+    throw new SafetensorsError(problem, { fileName });
+  };
 
-  for (const key of ['epoch', 'step'] as const) {
-    if (state[key] !== null && typeof state[key] !== 'number') {
-      throw new SafetensorsError(`__metadata__.state.${key} must be a number, got ${JSON.stringify(state[key])}`, { fileName });
+  // 1. The file: format, version, checksum, the state's structure and plain values.
+  const file = decodeTensileFile(bytes, fileName, [CHECKPOINT_FORMAT]);
+  const state = checkStateJson(parseMetadataJson(file, 'state', fileName), fail);
+  for (const part of ['optimizer', 'scheduler', 'rng'] as const) {
+    if (options[part] && state[part] === null) fail(`has no ${part} state to restore`);
+  }
+  if (state.rng !== null) t.Rng.checkState(state.rng, `${where}: __metadata__.state.rng`);
+
+  // 2. The model's weights and the state's tensor references, against the headers: nothing allocated yet.
+  const own = options.model.stateDict();
+  const modelNames = file.names.filter((name) => name.startsWith(MODEL_PREFIX));
+  const modelEntries = Object.fromEntries(modelNames.map((name) => [name.slice(MODEL_PREFIX.length), file.tensors[name]]));
+  checkStateDictMatches(own, modelEntries, where);
+  const used = new Set<string>();
+  for (const part of STATE_PARTS) {
+    const refs = new Set<string>();
+    unflattenState(state[part], file.tensors, `__metadata__.state.${part}`, fail, refs);
+    for (const name of refs) {
+      if (!name.startsWith(`${part}.`)) fail(`__metadata__.state.${part} refers to tensor ${JSON.stringify(name)}, which belongs elsewhere`);
+      used.add(name);
     }
   }
-  if (options.rng) new t.Rng(0).setState(state.rng as number[]); // validates the state before anything changes
+  for (const name of file.names) {
+    if (!name.startsWith(MODEL_PREFIX) && !used.has(name)) fail(`tensor ${JSON.stringify(name)} is neither the model's nor referred to by __metadata__.state`);
+  }
 
-  const all = loadSafetensors(bytes, { fileName });
-  const handedOver = new Set<t.Tensor>();
+  // 3. Create the tensors (no more than the file holds), check every part, then apply them all.
+  const all = tensorsFromFile(file, file.names, fileName);
+  const returned = new Set<t.Tensor>(); // loader and extra tensors go back to the caller
   try {
-    const own = options.model.stateDict();
-    const weights = withoutPrefix(all, MODEL_PREFIX);
-    checkStateDictMatches(own, weights, where);
-    const optimizerState = unflattenState(state.optimizer, all, where);
-    const schedulerState = unflattenState(state.scheduler, all, where);
-    const loaderState = unflattenState(state.loader, all, where);
-    const extra = unflattenState(state.extra, all, where);
+    const parts = {} as Record<(typeof STATE_PARTS)[number], unknown>;
+    for (const part of STATE_PARTS) parts[part] = unflattenState(state[part], all, `__metadata__.state.${part}`, fail);
+    const targets = [
+      ['optimizer', options.optimizer],
+      ['scheduler', options.scheduler],
+      ['loader', options.loader],
+    ] as const;
+    for (const [part, target] of targets) target?.checkStateDict?.(parts[part], `${where}: __metadata__.state.${part}`);
 
-    // Optimizer and scheduler first: they validate their state and may throw; the
-    // model, already checked, goes last so a refusal leaves it untouched.
-    if (options.optimizer) {
-      options.optimizer.loadStateDict(optimizerState as never);
-      handOver(all, 'optimizer.', handedOver);
-    }
-    if (options.scheduler) {
-      options.scheduler.loadStateDict(schedulerState as never);
-      handOver(all, 'scheduler.', handedOver);
-    }
-    if (options.loader) options.loader.loadStateDict(loaderState as never);
-    handOver(all, 'loader.', handedOver); // returned to the caller as well
-    handOver(all, 'extra.', handedOver);
-    if (options.rng) options.rng.setState(state.rng as number[]);
-    const cast = castLike(own, weights);
+    // Apply: first the parts that could not be checked ahead (a third-party
+    // Stateful without checkStateDict), which may still refuse; then the
+    // model and the checked parts, which were all validated above.
+    const load = (part: string, target: Stateful) => {
+      try {
+        target.loadStateDict(parts[part as (typeof STATE_PARTS)[number]] as never);
+      } catch (err) {
+        if (err instanceof Error && !err.message.startsWith(where)) err.message = `${where}: __metadata__.state.${part}: ${err.message}`;
+        throw err;
+      }
+    };
+    for (const [part, target] of targets) if (target && !target.checkStateDict) load(part, target);
+    const cast = castLike(own, withoutPrefix(all, MODEL_PREFIX));
     try {
       options.model.loadStateDict(cast);
     } finally {
-      for (const x of Object.values(cast)) x.dispose(); // cast copies; the originals go below
+      for (const x of Object.values(cast)) x.dispose(); // copies, or the originals (freed below either way)
     }
+    for (const [part, target] of targets) if (target?.checkStateDict) load(part, target);
+    if (options.rng && state.rng !== null) options.rng.setState(state.rng as number[]);
+    handOver(all, 'loader.', returned);
+    handOver(all, 'extra.', returned);
     return {
-      epoch: (state.epoch as number | null) ?? undefined,
-      step: (state.step as number | null) ?? undefined,
-      loader: loaderState,
+      epoch: state.epoch ?? undefined,
+      step: state.step ?? undefined,
+      loader: parts.loader,
       rng: (state.rng as number[] | null) ?? undefined,
-      extra,
+      extra: parts.extra,
       metadata: file.metadata,
     };
-  } catch (err) {
-    handedOver.clear(); // nothing was kept: free it all
-    throw err;
   } finally {
-    // Module.loadStateDict copies values (as PyTorch's does); the rest of the
-    // tensors now belong to the optimizer, scheduler or caller.
-    for (const x of Object.values(all)) if (!handedOver.has(x)) x.dispose();
+    // Module.loadStateDict and the built-in Statefuls copy what they keep.
+    for (const x of Object.values(all)) if (!returned.has(x)) x.dispose();
   }
+}
+
+/** The parts of `__metadata__.state` that may hold tensors. */
+const STATE_PARTS = ['optimizer', 'scheduler', 'loader', 'extra'] as const;
+
+interface CheckpointStateJson {
+  epoch: number | null;
+  step: number | null;
+  rng: StateJson;
+  loader: StateJson;
+  optimizer: StateJson;
+  scheduler: StateJson;
+  extra: StateJson;
+}
+
+/** `__metadata__.state` has exactly its seven fields; epoch and step are counts. */
+function checkStateJson(value: unknown, fail: (problem: string) => never): CheckpointStateJson {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return fail('__metadata__.state must be an object');
+  const state = value as Record<string, unknown>;
+  const fields = ['epoch', 'step', 'rng', 'loader', 'optimizer', 'scheduler', 'extra'];
+  for (const key of Object.keys(state)) if (!fields.includes(key)) fail(`__metadata__.state has an unknown field ${JSON.stringify(key)}`);
+  for (const key of fields) if (!(key in state)) fail(`__metadata__.state lacks ${JSON.stringify(key)}`);
+  for (const key of ['epoch', 'step']) {
+    const v = state[key];
+    if (v !== null && !(Number.isSafeInteger(v) && (v as number) >= 0)) {
+      fail(`__metadata__.state.${key} must be a non-negative integer or null, got ${JSON.stringify(v)}`);
+    }
+  }
+  return state as unknown as CheckpointStateJson;
 }
 
 function handOver(all: Record<string, t.Tensor>, prefix: string, into: Set<t.Tensor>): void {

@@ -4,15 +4,16 @@ import {
   checkUserMetadata,
   CHECKPOINT_FORMAT,
   decodeTensileFile,
+  encodeTensileFile,
   FORMAT_VERSION,
   MODEL_FORMAT,
   parseMetadataJson,
-  withoutPrefix,
   type ModelArchitecture,
 } from './model-format.js';
-import { castLike, checkStateDictMatches, disposeAll, type HasStateDict } from './state-dict.js';
+import type { SafetensorsFile } from './safetensors/decode.js';
+import { castLike, checkStateDictMatches, disposeAll, type ExpectedTensor, type FileTensor, type HasStateDict } from './state-dict.js';
 import { resolveTarget, type StorageTarget } from './storage/storage.js';
-import { loadSafetensors, saveSafetensors } from './tensors.js';
+import { tensorsFromFile } from './tensors.js';
 
 /** Where a model file comes from: a path, `{ storage, path }`, or its bytes (an upload). */
 export type ModelSource = StorageTarget | Uint8Array;
@@ -29,10 +30,11 @@ export async function encodeModel(
 ): Promise<Uint8Array> {
   const user = checkUserMetadata(options.metadata, 'saveModel');
   checkArchitecture(architecture, undefined);
-  return saveSafetensors(model.stateDict(), {
-    metadata: { format: MODEL_FORMAT, version: FORMAT_VERSION, architecture: JSON.stringify(architecture), ...user },
-    int64: options.int64,
-  });
+  return encodeTensileFile(
+    model.stateDict(),
+    { format: MODEL_FORMAT, version: FORMAT_VERSION, architecture: JSON.stringify(architecture), ...user },
+    options.int64,
+  );
 }
 
 export interface DecodedModel {
@@ -42,16 +44,42 @@ export interface DecodedModel {
   metadata: Record<string, string>;
 }
 
-/** Reads a model file (or the model inside a checkpoint) without building the model. */
-export function decodeModel(bytes: Uint8Array, fileName?: string): DecodedModel {
+/** A model file read and checked, its tensors not yet created. */
+export interface ModelFileHeader {
+  file: SafetensorsFile;
+  architecture: ModelArchitecture;
+  /** The model's tensors by their names in the model (a checkpoint's `model.` removed) → name in the file. */
+  names: Record<string, string>;
+  /** Their header entries (dtype, shape), by the names in the model. */
+  entries: Record<string, FileTensor>;
+}
+
+/** Reads a model file's (or a checkpoint's) header: format, checksum, architecture and the model's tensor entries. */
+export function readModelHeader(bytes: Uint8Array, fileName?: string): ModelFileHeader {
   const file = decodeTensileFile(bytes, fileName, [MODEL_FORMAT, CHECKPOINT_FORMAT]);
   const architecture = checkArchitecture(parseMetadataJson(file, 'architecture', fileName), fileName);
-  const all = loadSafetensors(bytes, { fileName });
-  if (file.metadata.format === MODEL_FORMAT) return { architecture, weights: all, metadata: file.metadata };
   // A checkpoint keeps the model's weights under "model."; the rest is training state.
-  const weights = withoutPrefix(all, 'model.');
-  for (const [name, x] of Object.entries(all)) if (!name.startsWith('model.')) x.dispose();
-  return { architecture, weights, metadata: file.metadata };
+  const prefix = file.metadata.format === MODEL_FORMAT ? '' : 'model.';
+  const names: Record<string, string> = {};
+  const entries: Record<string, FileTensor> = {};
+  for (const name of file.names) {
+    if (!name.startsWith(prefix)) continue;
+    names[name.slice(prefix.length)] = name;
+    entries[name.slice(prefix.length)] = file.tensors[name];
+  }
+  return { file, architecture, names, entries };
+}
+
+/** Reads a model file (or the model inside a checkpoint) without building the model. */
+export function decodeModel(bytes: Uint8Array, fileName?: string): DecodedModel {
+  const header = readModelHeader(bytes, fileName);
+  return { architecture: header.architecture, weights: createWeights(header, fileName), metadata: header.file.metadata };
+}
+
+/** Creates the model's tensors of a read header, by their names in the model. */
+function createWeights(header: ModelFileHeader, fileName: string | undefined): Record<string, t.Tensor> {
+  const byFileName = tensorsFromFile(header.file, Object.values(header.names), fileName);
+  return Object.fromEntries(Object.entries(header.names).map(([name, inFile]) => [name, byFileName[inFile]]));
 }
 
 /** Reads the bytes of a {@link ModelSource}, returning the name to use in errors. */
@@ -62,33 +90,35 @@ export async function readSource(source: ModelSource, fileName?: string): Promis
 }
 
 /**
- * Builds a model from a decoded file with `build` and loads its weights,
- * after checking every name and shape, so a mismatched file throws without
- * leaving a half-loaded model (or stray tensors) behind.
+ * Builds a model from a read header with `build` and loads its weights.
+ * Nothing is allocated before the file has been checked against what the
+ * model will hold: with `shapes` (the architecture's state computed without
+ * building, see specStateShapes) before building; in any case the built
+ * model's state against the file's headers before a tensor of the file is
+ * created. A mismatched file throws without leaving a half-loaded model or
+ * stray tensors behind.
  */
 export function instantiate<M extends HasStateDict>(
-  decoded: DecodedModel,
+  header: ModelFileHeader,
   build: (architecture: ModelArchitecture) => M,
   fileName: string | undefined,
+  shapes?: Record<string, ExpectedTensor> | null,
 ): M {
   const where = `loadModel: ${fileName ?? 'model'}`;
+  if (shapes) checkStateDictMatches(shapes, header.entries, where);
+  const model = build(header.architecture);
+  const own = model.stateDict();
   try {
-    const model = build(decoded.architecture);
-    const own = model.stateDict();
-    try {
-      checkStateDictMatches(own, decoded.weights, where);
-    } catch (err) {
-      disposeAll(own);
-      throw err;
-    }
-    const cast = castLike(own, decoded.weights);
+    checkStateDictMatches(own, header.entries, where);
+    const cast = castLike(own, createWeights(header, fileName));
     try {
       model.loadStateDict(cast);
     } finally {
-      disposeAll(cast);
+      disposeAll(cast); // loadStateDict copied what it needed
     }
-    return model;
-  } finally {
-    disposeAll(decoded.weights); // loadStateDict copied what it needed
+  } catch (err) {
+    disposeAll(own);
+    throw err;
   }
+  return model;
 }

@@ -1,6 +1,9 @@
 import { ArgumentError, type Tensor } from '@tensile/core';
 import { decodeSafetensors, type SafetensorsFile } from './safetensors/decode.js';
 import { SafetensorsError } from './safetensors/errors.js';
+import { parseJsonStrict } from './safetensors/json.js';
+import { CHECKSUM_KEY, CHECKSUM_PLACEHOLDER, sealChecksum, verifyChecksum } from './checksum.js';
+import { saveSafetensors } from './tensors.js';
 import type { ModuleSpec } from '@tensile/layers';
 
 /**
@@ -18,10 +21,12 @@ export type ModelArchitecture = ModuleSpec;
 /** `__metadata__.format` of the files Tensile writes. */
 export const MODEL_FORMAT = 'tensile-model';
 export const CHECKPOINT_FORMAT = 'tensile-checkpoint';
-export const FORMAT_VERSION = '1';
+/** Version 2 adds `__metadata__.checksum`; version 1 files (without one) still load. */
+export const FORMAT_VERSION = '2';
+const READABLE_VERSIONS = ['1', '2'];
 
 /** Metadata keys Tensile owns in its files; user metadata may not use them. */
-export const RESERVED_METADATA = ['format', 'version', 'architecture', 'state'];
+export const RESERVED_METADATA = ['format', 'version', 'architecture', 'state', CHECKSUM_KEY];
 
 export function checkUserMetadata(metadata: Record<string, string> | undefined, op: string): Record<string, string> {
   for (const key of Object.keys(metadata ?? {})) {
@@ -53,21 +58,34 @@ export function decodeTensileFile(
             'plain weights, e.g. from PyTorch, load with loadSafetensors() and model.loadStateDict()',
     );
   }
-  if (version !== FORMAT_VERSION) {
-    fail(`${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads version ${FORMAT_VERSION})`);
+  if (version === undefined || !READABLE_VERSIONS.includes(version)) {
+    fail(`${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads versions ${READABLE_VERSIONS.join(' and ')})`);
   }
+  verifyChecksum(file, version !== '1', fileName);
   return file;
+}
+
+/**
+ * Writes a Tensile file: the tensors as safetensors with `metadata`, plus
+ * `__metadata__.checksum` over the whole content (see checksum.ts).
+ */
+export async function encodeTensileFile(
+  tensors: Record<string, Tensor>,
+  metadata: Record<string, string>,
+  int64?: boolean | readonly string[],
+): Promise<Uint8Array> {
+  const bytes = await saveSafetensors(tensors, { metadata: { ...metadata, [CHECKSUM_KEY]: CHECKSUM_PLACEHOLDER }, int64 });
+  sealChecksum(bytes, decodeSafetensors(bytes));
+  return bytes;
 }
 
 /** Parses a JSON metadata entry, naming the file and key when it is missing or malformed. */
 export function parseMetadataJson(file: SafetensorsFile, key: string, fileName: string | undefined): unknown {
   const text = file.metadata[key];
   if (text === undefined) throw new SafetensorsError(`__metadata__ has no ${JSON.stringify(key)}`, { fileName });
-  try {
-    return JSON.parse(text);
-  } catch (err) {
-    throw new SafetensorsError(`__metadata__.${key} is not valid JSON: ${(err as Error).message}`, { fileName });
-  }
+  return parseJsonStrict(text, (problem) => {
+    throw new SafetensorsError(`__metadata__.${key} ${problem}`, { fileName });
+  });
 }
 
 /** Checks the shape of a parsed architecture, so a corrupted one fails here and not deep in a constructor. */

@@ -1,7 +1,7 @@
 import { ArgumentError } from '@tensile/core';
-import { Module, moduleFromSpec, moduleToSpec } from '@tensile/layers';
+import { Module, moduleFromSpec, moduleToSpec, specStateShapes } from '@tensile/layers';
 import type { ModelArchitecture } from './model-format.js';
-import { decodeModel, encodeModel, instantiate, readSource, type ModelSource } from './model-file.js';
+import { encodeModel, instantiate, readModelHeader, readSource, type ModelSource } from './model-file.js';
 import type { HasStateDict } from './state-dict.js';
 import { resolveTarget, type StorageTarget } from './storage/storage.js';
 
@@ -53,9 +53,18 @@ export async function loadModel<M extends HasStateDict = Module>(
   options: LoadModelOptions<M> = {},
 ): Promise<M> {
   const { bytes, fileName } = await readSource(source, options.fileName);
-  const decoded = decodeModel(bytes, fileName);
-  const build = options.build ?? ((architecture: ModelArchitecture) => moduleFromSpec(architecture) as unknown as M);
-  return instantiate(decoded, build, fileName);
+  const header = readModelHeader(bytes, fileName);
+  if (options.build) return instantiate(header, options.build, fileName);
+  // The layers' declared state, from the architecture alone: a file claiming a
+  // huge layer is refused before that layer is allocated.
+  let shapes: ReturnType<typeof specStateShapes>;
+  try {
+    shapes = specStateShapes(header.architecture);
+  } catch (err) {
+    if (err instanceof Error) err.message = `loadModel: ${fileName ?? 'model'}: __metadata__.architecture: ${err.message}`;
+    throw err;
+  }
+  return instantiate(header, (architecture) => moduleFromSpec(architecture) as unknown as M, fileName, shapes);
 }
 
 /** The architecture of a layers Module; anything else must say how it is rebuilt. */

@@ -35,22 +35,54 @@ export function flattenState(value: unknown, prefix: string, tensors: Map<string
   return walk(value, prefix);
 }
 
-/** Inverse of {@link flattenState}: puts the loaded tensors back where their references are. */
-export function unflattenState(json: StateJson, tensors: Record<string, t.Tensor>, where: string): unknown {
-  const walk = (v: StateJson): unknown => {
+/** The non-finite numbers flattenState writes as `{"$number": …}`. */
+const NON_FINITE = new Set(['NaN', 'Infinity', '-Infinity']);
+
+/**
+ * Inverse of {@link flattenState}: puts the loaded tensors back where their
+ * references are. The JSON comes from a file, so every marker is checked:
+ * `{"$tensor": name}` must name a tensor of the file that no other
+ * reference names, `{"$number": …}` must be NaN or ±Infinity, and other
+ * keys starting with one `$` are refused. `fail(problem)` throws the
+ * caller's error; `path` names the field (`__metadata__.state.optimizer`).
+ * `used` collects the names of the tensors referenced.
+ */
+export function unflattenState<T = t.Tensor>(
+  json: StateJson,
+  tensors: Record<string, T>,
+  path: string,
+  fail: (problem: string) => never,
+  used: Set<string> = new Set(),
+): unknown {
+  const walk = (v: StateJson, at: string): unknown => {
     if (v === null || typeof v !== 'object') return v;
-    if (Array.isArray(v)) return v.map(walk);
-    if (typeof v.$tensor === 'string') {
-      const found = tensors[v.$tensor];
-      if (found === undefined) throw new t.ArgumentError(`${where}: state refers to tensor ${JSON.stringify(v.$tensor)}, which the file lacks`);
-      return found;
+    if (Array.isArray(v)) return v.map((item, i) => walk(item, `${at}.${i}`));
+    const keys = Object.keys(v);
+    if ('$tensor' in v || '$number' in v) {
+      if (keys.length !== 1) fail(`${at}: a $tensor or $number marker must be alone in its object, got keys ${keys.join(', ')}`);
     }
-    if (typeof v.$number === 'string') return Number(v.$number);
+    if ('$tensor' in v) {
+      const name = v.$tensor;
+      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(tensors, name)) {
+        fail(`${at} refers to tensor ${JSON.stringify(name)}, which the file lacks`);
+      }
+      if (used.has(name as string)) fail(`${at} refers to tensor ${JSON.stringify(name)}, which another field refers to as well`);
+      used.add(name as string);
+      return tensors[name as string];
+    }
+    if ('$number' in v) {
+      if (typeof v.$number !== 'string' || !NON_FINITE.has(v.$number)) fail(`${at}: $number must be "NaN", "Infinity" or "-Infinity", got ${JSON.stringify(v.$number)}`);
+      return Number(v.$number);
+    }
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v)) out[key.startsWith('$$') ? key.slice(1) : key] = walk(item);
+    for (const [key, item] of Object.entries(v)) {
+      if (key.startsWith('$') && !key.startsWith('$$')) fail(`${at} has an unknown marker ${JSON.stringify(key)}`);
+      const name = key.startsWith('$$') ? key.slice(1) : key;
+      out[name] = walk(item, `${at}.${name}`);
+    }
     return out;
   };
-  return walk(json);
+  return walk(json, path);
 }
 
 function isPlainObject(v: object): boolean {

@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { decodeSafetensors, type DecodeOptions } from './safetensors/decode.js';
+import { decodeSafetensors, type DecodeOptions, type SafetensorsFile } from './safetensors/decode.js';
 import { encodeSafetensors, type SafetensorsEntry } from './safetensors/encode.js';
 import { SafetensorsError } from './safetensors/errors.js';
 import { tensorValues } from './safetensors/convert.js';
@@ -58,10 +58,18 @@ export async function saveSafetensors(
  */
 export function loadSafetensors(bytes: Uint8Array | ArrayBuffer, options: DecodeOptions = {}): Record<string, t.Tensor> {
   const file = decodeSafetensors(bytes, options);
-  const converted = file.names.map((name) => ({
+  return tensorsFromFile(file, file.names, options.fileName);
+}
+
+/**
+ * Creates tensors for the named entries of a decoded file: all are
+ * converted (and so checked) first, then created; on failure none is left.
+ */
+export function tensorsFromFile(file: SafetensorsFile, names: readonly string[], fileName?: string): Record<string, t.Tensor> {
+  const converted = names.map((name) => ({
     name,
     shape: file.tensors[name].shape,
-    ...tensorValues(file.tensors[name], { fileName: options.fileName, tensor: name }),
+    ...tensorValues(file.tensors[name], { fileName, tensor: name }),
   }));
   const out: [string, t.Tensor][] = [];
   try {

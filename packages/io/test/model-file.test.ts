@@ -45,9 +45,10 @@ describe('model files', () => {
     expect(file.names.sort()).toEqual(['bn.num_batches_tracked', 'fc.bias', 'fc.weight']);
     expect(file.metadata).toEqual({
       format: 'tensile-model',
-      version: '1',
+      version: '2',
       architecture: '{"type":"Tiny","config":{"seed":3}}',
       trainedOn: 'nothing',
+      checksum: expect.stringMatching(/^crc32:[0-9a-f]{8}$/),
     });
   });
 

@@ -25,7 +25,11 @@ export function tensorValues(
   where: { fileName?: string; tensor?: string } = {},
 ): ConvertedValues {
   assertLittleEndianHost();
-  const raw = tensor.data.slice(); // own, 8-byte-aligned buffer
+  // A copy into a buffer of its own, aligned for any element size. Not
+  // `.slice()`: on a Node Buffer that is a view into a shared pool, whose
+  // `.buffer` holds other data too.
+  const raw = new Uint8Array(tensor.data.byteLength);
+  raw.set(tensor.data);
   const buffer = raw.buffer;
   switch (tensor.dtype) {
     case 'F32':

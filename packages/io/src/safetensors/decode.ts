@@ -6,6 +6,7 @@ import {
   type SafetensorsDtype,
 } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
+import { parseJsonStrict } from './json.js';
 
 /** Header limit of the reference implementation: a larger header is taken as corruption. */
 export const MAX_HEADER_BYTES = 100_000_000;
@@ -107,12 +108,7 @@ function parseHeader(
   if (!text.startsWith('{')) {
     fail(`header does not start with '{' (starts with ${JSON.stringify(text.slice(0, 16))}); not a safetensors file?`);
   }
-  let header: unknown;
-  try {
-    header = JSON.parse(text);
-  } catch (err) {
-    return fail(`header is not valid JSON: ${(err as Error).message}`);
-  }
+  const header = parseJsonStrict(text, (problem) => fail(`header ${problem}`));
   if (header === null || typeof header !== 'object' || Array.isArray(header)) {
     return fail('header is not a JSON object');
   }
