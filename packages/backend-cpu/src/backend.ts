@@ -1,3 +1,4 @@
+import { OutOfMemoryError } from '@tensile/core';
 import type { Backend, BackendMemory, DataArray, DType, Handle } from '@tensile/core';
 import { allocArray } from './arrays.js';
 import { binary } from './binary.js';
@@ -46,7 +47,7 @@ export function cpu(): Backend {
     return h.data;
   }
 
-  return {
+  return guardAllocations({
     name: 'cpu',
     dtypes: DTYPES,
 
@@ -114,5 +115,28 @@ export function cpu(): Backend {
       wrap(conv2dBackwardInput(get(dy, 'conv2dBackwardInput'), get(w, 'conv2dBackwardInput'), g, outChannels, groups)),
     conv2dBackwardFilter: (x, dy, _dtype, g, outChannels, groups) =>
       wrap(conv2dBackwardFilter(get(x, 'conv2dBackwardFilter'), get(dy, 'conv2dBackwardFilter'), g, outChannels, groups)),
-  };
+  });
+}
+
+/**
+ * Names the kernel in allocation failures. Every kernel allocates its output
+ * (through allocArray, which throws OutOfMemoryError instead of a bare
+ * RangeError) before `wrap` counts it, so a refused request leaves the
+ * handle and byte counts exactly as they were.
+ */
+function guardAllocations(backend: Backend): Backend {
+  const guarded: Record<string, unknown> = { ...backend };
+  for (const [name, kernel] of Object.entries(backend)) {
+    if (typeof kernel !== 'function' || name === 'memory' || name === 'free') continue;
+    guarded[name] = (...args: unknown[]) => {
+      try {
+        return (kernel as (...a: unknown[]) => unknown)(...args);
+      } catch (error) {
+        if (!(error instanceof OutOfMemoryError)) throw error;
+        const detail = /; limit [^;]+; (.*)$/.exec(error.message)?.[1] ?? '';
+        throw new OutOfMemoryError(`cpu backend: ${name}`, error.requestedBytes, error.limitBytes, detail);
+      }
+    };
+  }
+  return guarded as unknown as Backend;
 }

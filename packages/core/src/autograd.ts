@@ -1,3 +1,4 @@
+import { isFloat } from './dtype.js';
 import { engine } from './engine.js';
 import { traceFlow } from './flow.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.js';
@@ -19,7 +20,8 @@ export function record(
 ): Tensor {
   const e = engine();
   const module = e.backwardOf !== null ? e.backwardModule : e.moduleStack.length ? e.moduleStack[e.moduleStack.length - 1] : '';
-  const recorded = backward !== null && e.gradEnabled && inputs.some((x) => x.requiresGrad);
+  // Integer and bool results are not differentiable (PyTorch: argmax, comparisons, casts to int).
+  const recorded = backward !== null && e.gradEnabled && isFloat(output.dtype) && inputs.some((x) => x.requiresGrad);
   if (recorded) {
     for (const x of inputs) x._refs++;
     for (const x of saved) x._refs++;
@@ -52,7 +54,12 @@ export function isGradEnabled(): boolean {
 }
 
 export interface BackwardOptions {
-  /** Keep the graph so backward can run through it again. */
+  /** The seed gradient of a non-scalar output (PyTorch's `gradient`); ones for a scalar. */
+  gradient?: Tensor;
+  /**
+   * Keep the graph so backward can run through it again. Without it the
+   * graph is freed, and a second backward through it throws.
+   */
   retainGraph?: boolean;
   /**
    * Called once per tensor as backward reaches it, in the order backward
@@ -72,11 +79,29 @@ export interface BackwardStepEvent {
 }
 
 /**
+ * Tensors whose graph node a backward freed, with the op that made them:
+ * a later backward that reaches one throws instead of silently treating it
+ * as a leaf.
+ */
+const freedGraph = new WeakMap<Tensor, string>();
+
+/**
  * Reverse-mode differentiation from `root`: walks the graph once in
  * topological order and adds each gradient into `.grad` of the leaves that
- * require one. A non-scalar root needs a seed gradient of its shape.
+ * require one. A non-scalar root needs a seed gradient of its shape, passed
+ * as `seed` or as `{ gradient }`.
+ *
+ * @example
+ * loss.backward();                          // frees the graph
+ * y.backward(t.onesLike(y));                // seed for a non-scalar y
+ * loss.backward({ retainGraph: true });     // keep it for a second backward
  */
-export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions = {}): void {
+export function backward(root: Tensor, seedOrOptions?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
+  const seedGiven = seedOrOptions instanceof Tensor || seedOrOptions === null || seedOrOptions === undefined;
+  const opts = seedGiven ? options : (seedOrOptions as BackwardOptions);
+  if (opts === null || typeof opts !== 'object') throw new ArgumentError(`backward: options must be an object, got ${String(opts)}`);
+  const seed = (seedGiven ? (seedOrOptions as Tensor | null | undefined) : undefined) ?? opts.gradient ?? undefined;
+  if (seed !== undefined && !(seed instanceof Tensor)) throw new ArgumentError('backward: the seed gradient must be a tensor');
   root.assertUsable('backward');
   if (!root.requiresGrad) {
     throw new ArgumentError(
@@ -90,6 +115,15 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
     throw new ArgumentError(`backward: output ${fmtShape(root.shape)} is not a scalar; pass a seed gradient of its shape`);
   }
   const order = topologicalOrder(root);
+  for (const t of order) {
+    const op = t._node ? undefined : freedGraph.get(t);
+    if (op !== undefined) {
+      throw new ArgumentError(
+        `backward: trying to backward through the graph a second time (the graph of '${op}' ` +
+          `${fmtShape(t.shape)} was freed by an earlier backward); pass { retainGraph: true } to the first backward to reuse it`,
+      );
+    }
+  }
   const e = engine();
   const scope = new Set<Tensor>();
   const escaped = new Set<Tensor>();
@@ -105,7 +139,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       if (!g) continue;
       const node = t._node;
       if (!node) {
-        options.onStep?.({ tensor: t, node: null, gradOutput: g, inputGrads: [] });
+        opts.onStep?.({ tensor: t, node: null, gradOutput: g, inputGrads: [] });
         accumulateLeaf(t, g, scope, escaped);
         continue;
       }
@@ -114,7 +148,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
       e.backwardModule = node.module;
       const inputGrads = node.backward(g, t, needs);
       e.backwardOf = null;
-      options.onStep?.({ tensor: t, node, gradOutput: g, inputGrads: needs.map((n, j) => (n && inputGrads[j]) || null) });
+      opts.onStep?.({ tensor: t, node, gradOutput: g, inputGrads: needs.map((n, j) => (n && inputGrads[j]) || null) });
       node.inputs.forEach((x, j) => {
         const gx = inputGrads[j];
         if (!needs[j] || !gx) return;
@@ -129,7 +163,7 @@ export function backward(root: Tensor, seed?: Tensor, options: BackwardOptions =
     e.scopes.pop();
     for (const t of scope) if (!escaped.has(t)) t.dispose();
   }
-  if (!options.retainGraph) releaseGraph(order);
+  if (!opts.retainGraph) releaseGraph(order);
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor, scope: Set<Tensor>, escaped: Set<Tensor>): void {
@@ -180,6 +214,7 @@ function releaseGraph(order: readonly Tensor[]): void {
     const node = order[i]._node;
     if (!node) continue;
     order[i]._node = null;
+    freedGraph.set(order[i], node.op);
     for (const x of node.inputs) releaseRef(x);
     for (const x of node.saved) releaseRef(x);
   }
@@ -205,6 +240,12 @@ export interface ValueAndGrad<T> {
  */
 export function valueAndGrad(fn: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad<Tensor> {
   return (...args) => {
+    args.forEach((a, i) => {
+      if (!(a instanceof Tensor)) throw new ArgumentError(`valueAndGrad: argument ${i} is not a tensor`);
+      if (!isFloat(a.dtype)) {
+        throw new DTypeError(`valueAndGrad: argument ${i} is ${a.dtype} ${fmtShape(a.shape)}; only floating-point tensors have gradients`);
+      }
+    });
     const leaves = args.map((a) => {
       const leaf = a.detach();
       leaf.requiresGrad = true;

@@ -49,12 +49,50 @@ export function normalizeAxes(op: string, axes: number | readonly number[] | und
   return out.sort((x, y) => x - y);
 }
 
-export function assertShape(op: string, shape: readonly number[], param = 'shape'): void {
-  for (const d of shape) {
-    if (!Number.isInteger(d) || d < 0) {
-      throw new ArgumentError(`${op}: ${param} ${fmtShape(shape)} must hold non-negative integers`);
-    }
+/** Most axes a tensor may have (NumPy 2's limit); deeper nesting is a mistake, not data. */
+export const MAX_RANK = 64;
+
+/**
+ * Validates a shape at the boundary, once, before anything is allocated or
+ * queued: a list (at most MAX_RANK long) of non-negative integers whose
+ * product is an exact integer (at most 2^53 - 1). Whether the backend can
+ * hold that many elements is the backend's to say (OutOfMemoryError).
+ * Returns a plain copy, so later mutation of the caller's array is harmless.
+ *
+ * @example
+ * checkShape('zeros', [2, 3]) // [2, 3]
+ * checkShape('arange', [NaN], 'length') // throws ShapeError naming arange and length
+ */
+export function checkShape(op: string, shape: unknown, param = 'shape'): number[] {
+  if (!Array.isArray(shape)) {
+    throw new ShapeError(`${op}: ${param} must be an array of non-negative integers, got ${describe(shape)}`);
   }
+  if (shape.length > MAX_RANK) {
+    throw new ShapeError(`${op}: ${param} has ${shape.length} axes; at most ${MAX_RANK} are allowed`);
+  }
+  let size = 1;
+  for (let i = 0; i < shape.length; i++) {
+    const d: unknown = shape[i];
+    if (typeof d !== 'number' || !Number.isSafeInteger(d) || d < 0) {
+      const shown = shape.map((x) => (typeof x === 'number' ? String(x) : describe(x))).join(',');
+      const tooLarge = Number.isInteger(d) && (d as number) > 0 ? ', beyond 2^53 - 1' : '';
+      throw new ShapeError(`${op}: ${param} [${shown}] must hold non-negative integers (axis ${i} is ${describe(d)}${tooLarge})`);
+    }
+    size *= d;
+  }
+  if (!Number.isSafeInteger(size)) {
+    throw new ShapeError(`${op}: ${param} ${fmtShape(shape)} has ${size} elements, more than any tensor can hold (2^53 - 1)`);
+  }
+  return [...shape] as number[];
+}
+
+/** A value as an error message shows it: numbers as written, strings quoted, others by type. */
+function describe(v: unknown): string {
+  if (typeof v === 'number') return String(v);
+  if (typeof v === 'string') return JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v);
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v;
 }
 
 export function shapesEqual(a: readonly number[], b: readonly number[]): boolean {

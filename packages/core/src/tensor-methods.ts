@@ -99,7 +99,7 @@ const methods: Record<string, Method> = {
   zerosLike() { return fillLike(this, 0); },
   onesLike() { return fillLike(this, 1); },
   fullLike(value: number) { return fillLike(this, value); },
-  backward(seed?: Tensor, options?: BackwardOptions) { backward(this, seed, options); },
+  backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions) { backward(this, seedOrOptions, options); },
 };
 
 /**

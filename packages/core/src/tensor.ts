@@ -1,7 +1,8 @@
 import type { Backend, DataArray, DType, Handle } from './backend/backend.js';
 import { engine } from './engine.js';
 import { traceReadOut } from './flow.js';
-import { ArgumentError, fmtShape } from './errors.js';
+import { isFloat } from './dtype.js';
+import { ArgumentError, DTypeError, fmtShape } from './errors.js';
 import type { BackwardOptions } from './autograd.js';
 import { TENSOR_BRAND, brandPrototype, hasBrand } from './brand.js';
 import type { GraphNode } from './node.js';
@@ -22,8 +23,7 @@ export class Tensor {
   readonly shape: readonly number[];
   readonly dtype: DType;
   readonly size: number;
-  /** Whether ops on this tensor are recorded for backward. */
-  requiresGrad = false;
+  /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
   /** An optional name (parameters get theirs), shown in errors and reports. */
   name?: string;
@@ -57,6 +57,22 @@ export class Tensor {
     const e = engine();
     this.id = e.nextId++;
     e.track(this);
+  }
+
+  /**
+   * Whether ops on this tensor are recorded for backward. Only floating-point
+   * tensors can require gradients (as in PyTorch): setting it on an int32 or
+   * bool tensor throws DTypeError.
+   */
+  get requiresGrad(): boolean {
+    return this._requiresGrad;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (value && !isFloat(this.dtype)) {
+      throw new DTypeError(`requiresGrad: only floating-point tensors can require gradients, not ${this.dtype} ${fmtShape(this.shape)}`);
+    }
+    this._requiresGrad = Boolean(value);
   }
 
   /**
@@ -246,7 +262,7 @@ export interface Tensor {
   onesLike(): Tensor;
   fullLike(value: number): Tensor;
   /** Backpropagates from this tensor (a scalar, or pass a seed gradient of its shape). */
-  backward(seed?: Tensor, options?: BackwardOptions): void;
+  backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions): void;
   }
 
 /** Whether value is a tensor of any copy of @tensile/core. */

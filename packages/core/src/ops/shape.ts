@@ -1,6 +1,6 @@
 import { record } from '../autograd.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
-import { broadcastShapes, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { broadcastShapes, checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle, viewOf } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
@@ -87,7 +87,7 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.rank;
   if (lead < 0) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to fewer axes ${fmtShape(shape)}`);
-  const target = shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d));
+  const target = checkShape('expand', shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d)));
   if (!shapesEqual(broadcastShapes('expand', x.shape, target), target)) {
     throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   }
