@@ -2,10 +2,23 @@ import { ArgumentError } from '@tensile/core';
 
 export interface BrowserDownloadOptions {
   /** The document to create the link in (default `globalThis.document`). */
-  document?: Document;
+  document?: DocumentLike;
   /** MIME type of the download (default 'application/octet-stream'). */
   type?: string;
 }
+
+/**
+ * A DOM `Document`, typed by the members browserDownload uses so that io's
+ * types need no DOM lib in Node projects.
+ */
+export interface DocumentLike {
+  createElement(tagName: 'a'): object;
+  readonly body: object;
+}
+
+/** Compile-time check: the real Document fits the option. */
+type Fits<T extends DocumentLike> = T;
+type FitsOption = Fits<Document>;
 
 /**
  * Offers bytes to the user as a file download (a model or checkpoint saved
@@ -15,7 +28,7 @@ export interface BrowserDownloadOptions {
  * browserDownload(await saveSafetensors(model.stateDict()), 'model.safetensors');
  */
 export function browserDownload(bytes: Uint8Array, fileName: string, options: BrowserDownloadOptions = {}): void {
-  const doc = options.document ?? globalThis.document;
+  const doc = (options.document as Document | undefined) ?? globalThis.document;
   if (doc === undefined) {
     throw new ArgumentError(`browserDownload: no document to download ${JSON.stringify(fileName)} from (not in a browser?)`);
   }

@@ -4,8 +4,20 @@ export interface IndexedDbStorageOptions {
   /** The object store holding the files (default 'files'). */
   storeName?: string;
   /** The IndexedDB factory (default `globalThis.indexedDB`); inject one for workers or tests. */
-  indexedDB?: IDBFactory;
+  indexedDB?: IndexedDbFactoryLike;
 }
+
+/**
+ * An `IDBFactory` (`globalThis.indexedDB`, or fake-indexeddb's), typed by the
+ * member this storage calls so that io's types need no DOM lib in Node projects.
+ */
+export interface IndexedDbFactoryLike {
+  open(name: string, version?: number): object;
+}
+
+/** Compile-time check: the real IDBFactory fits the option. */
+type Fits<T extends IndexedDbFactoryLike> = T;
+type FitsOption = Fits<IDBFactory>;
 
 /**
  * A browser's IndexedDB as a {@link Storage}: each file is one record keyed
@@ -24,7 +36,7 @@ export function indexedDbStorage(dbName = 'tensile', options: IndexedDbStorageOp
 
   const database = (): Promise<IDBDatabase> => {
     opened ??= new Promise<IDBDatabase>((resolve, reject) => {
-      const factory = options.indexedDB ?? globalThis.indexedDB;
+      const factory = (options.indexedDB as IDBFactory | undefined) ?? globalThis.indexedDB;
       if (factory === undefined) {
         reject(new StorageError(label, 'open', dbName, 'IndexedDB is not available in this environment'));
         return;
