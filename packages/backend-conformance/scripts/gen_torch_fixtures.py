@@ -134,6 +134,8 @@ def torch_tensor(inp):
 def out_dtype(t):
     if t.dtype == torch.float64:
         return 'float64'
+    if t.dtype == torch.float32:
+        return 'float32'  # int / int: PyTorch's true division gives float32 whatever the run dtype
     if t.dtype == torch.bool:
         return 'bool'
     if t.dtype in (torch.int64, torch.int32):
@@ -143,12 +145,10 @@ def out_dtype(t):
 
 def flat(array, dtype):
     a = np.asarray(array).reshape(-1)
-    if dtype == 'float64':
-        vals = [float(v) for v in a]
-        for v in vals:
-            if not math.isfinite(v):
-                raise ValueError('fixtures hold finite floats only')
-        return vals
+    if dtype in ('float64', 'float32'):
+        # JSON has no NaN/Infinity: those are the strings "NaN", "Infinity", "-Infinity" (JS Number() reads them).
+        return [float(v) if math.isfinite(v) else {'nan': 'NaN', 'inf': 'Infinity', '-inf': '-Infinity'}[repr(float(v))]
+                for v in a]
     if dtype == 'int32':
         vals = [int(v) for v in a]
         for v in vals:
@@ -280,9 +280,14 @@ def binary():
     f.add('add_int32', 'add', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (3,), -20, 20)], torch.add)
     f.add('sub_int32', 'sub', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (2, 3), -20, 20)], torch.sub)
     f.add('mul_int32', 'mul', {}, lambda r: [ints(r, (2, 3), -20, 20), ints(r, (2, 1), -20, 20)], torch.mul)
-    # int32 division truncates toward zero (C semantics), remainder takes the divisor's sign.
-    f.add('div_int32_trunc', 'div', {}, lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)],
-          lambda a, b: torch.div(a, b, rounding_mode='trunc'))
+    # int32 / int32 is true division to float32, as PyTorch's `/`; floorDivide rounds toward -inf and stays int32;
+    # remainder takes the divisor's sign.
+    f.add('div_int32_true', 'div', {}, lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)],
+          lambda a, b: (a / b).float())
+    f.add('floorDivide_int32', 'floorDivide', {},
+          lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)], torch.floor_divide)
+    f.add('floorDivide', 'floorDivide', {}, lambda r: [Inp(i.array, grad=False) for i in remainder_inputs(r)],
+          torch.floor_divide)
     f.add('mod_int32', 'mod', {}, lambda r: [ints(r, (2, 4), -20, 20), ints(r, (2, 4), -5, 6, True)],
           torch.remainder)
     f.add('maximum_int32', 'maximum', {}, lambda r: [ints(r, (2, 4), -9, 9), ints(r, (4,), -9, 9)],
@@ -560,7 +565,117 @@ def pooling():
     return f
 
 
-FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling]
+def edge():
+    """Special values (NaN, ±inf, ±0, ties), empty tensors, int32, and inputs PyTorch takes that are easy to refuse."""
+    f = Family('edge')
+    nan, inf = float('nan'), float('inf')
+    fixed = lambda *xs: (lambda r: [const(x) if not isinstance(x, Inp) else x for x in xs])
+    nograd = lambda x: const(x, grad=False)
+    int32 = lambda x: Inp(np.asarray(x, dtype=np.int64), 'int32', grad=False)
+
+    # clamp is min(max(x, lo), hi): with lo > hi every entry is hi; NaN stays NaN with a zero gradient.
+    f.add('clamp_min_above_max', 'clamp', {'min': 2, 'max': -1}, fixed([1.0, 2.0, 3.0, nan, -5.0]),
+          lambda x: torch.clamp(x, 2, -1))
+    f.add('clamp_nan_inf', 'clamp', {'min': -1, 'max': 1}, fixed([nan, inf, -inf, 0.5, -0.0]),
+          lambda x: torch.clamp(x, -1, 1))
+    f.add('clamp_int32_min_above_max', 'clamp', {'min': 2, 'max': -1}, fixed(int32([1, 2, 3, -4])),
+          lambda x: torch.clamp(x, 2, -1))
+    f.add('clamp_empty', 'clamp', {'min': 0, 'max': 1}, fixed(np.zeros((0, 3))), lambda x: torch.clamp(x, 0, 1))
+    # C's pow: a base of 1 gives 1 for any exponent, -1 ** ±inf is 1.
+    f.add('pow_unit_base', 'pow', {}, fixed(nograd([1.0, 1.0, 1.0, -1.0, -1.0, nan, 2.0, 0.5, 0.0, -0.0, -8.0]),
+                                             nograd([nan, inf, -inf, inf, -inf, 0.0, nan, -inf, -1.0, -3.0, 1 / 3])),
+          torch.pow)
+    # sign(NaN) is 0 in PyTorch 1.13; the gradient of sign is 0 everywhere.
+    f.add('sign_nan_zero_inf', 'sign', {}, fixed([nan, -0.0, 0.0, -inf, inf, -2.5, 1e-30]), torch.sign)
+    f.add('abs_relu_at_zero', 'relu', {}, fixed([0.0, -0.0, 1.0, -1.0]), torch.relu)
+    f.add('abs_at_zero', 'abs', {}, fixed([0.0, -0.0, 1.5, -1.5]), torch.abs)
+
+    # Reductions: a zero std has gradient 0, var with correction >= n gives inf (its gradient ±inf, or
+    # finite for correction > n, as PyTorch's formula 2(x - mean)/(n - correction) says).
+    f.add('std_zero', 'std', {'axis': 1, 'unbiased': True, 'keepdims': False},
+          fixed([[2.0, 2.0, 2.0], [1.0, 2.0, 4.0]]), lambda x: torch.std(x, 1))
+    f.add('std_all_equal', 'std', {'axis': None, 'unbiased': False, 'keepdims': False},
+          fixed([[0.5, 0.5], [0.5, 0.5]]), lambda x: torch.std(x, unbiased=False))
+    f.add('var_correction_n', 'var', {'axis': 0, 'correction': 3, 'keepdims': False}, fixed([1.0, 2.0, 4.0]),
+          lambda x: torch.var(x, 0, correction=3))
+    f.add('var_correction_above_n', 'var', {'axis': 0, 'correction': 4, 'keepdims': False}, fixed([1.0, 2.0, 4.0]),
+          lambda x: torch.var(x, 0, correction=4))
+    f.add('std_correction_n', 'std', {'axis': 1, 'correction': 2, 'keepdims': False},
+          fixed([[1.0, 2.0], [3.0, 3.5]]), lambda x: torch.std(x, 1, correction=2))
+    f.add('var_single_unbiased', 'var', {'axis': 0, 'unbiased': True, 'keepdims': False}, fixed([5.0]),
+          lambda x: torch.var(x, 0))
+    f.add('std_empty', 'std', {'axis': None, 'unbiased': True, 'keepdims': False}, fixed(nograd(np.zeros(0))),
+          torch.std)
+    # prod's gradient is the product of the other entries, zeros included.
+    f.add('prod_one_zero', 'prod', {'axis': None, 'keepdims': False}, fixed([1.5, 0.0, 2.0]), torch.prod)
+    f.add('prod_two_zeros', 'prod', {'axis': None, 'keepdims': False}, fixed([1.5, 0.0, 2.0, 0.0]), torch.prod)
+    f.add('prod_axis1_zeros', 'prod', {'axis': 1, 'keepdims': False},
+          fixed([[1.5, 0.0, 2.0], [1.0, 2.0, 3.0], [0.0, 0.0, 1.0]]), lambda x: torch.prod(x, 1))
+    f.add('prod_axis0_zeros_keepdims', 'prod', {'axis': 0, 'keepdims': True},
+          fixed([[1.5, 0.0, 2.0], [1.0, 2.0, -0.0], [0.0, 0.5, 1.0]]), lambda x: torch.prod(x, 0, keepdim=True))
+    f.add('prod_empty', 'prod', {'axis': None, 'keepdims': False}, fixed(np.zeros((2, 0))), torch.prod)
+    f.add('prod_int32', 'prod', {'axis': 1, 'keepdims': False}, fixed(int32([[2, -3, 4], [0, 5, 7]])),
+          lambda x: torch.prod(x, 1))
+    f.add('sum_empty_axis', 'sum', {'axis': 0, 'keepdims': False}, fixed(np.zeros((0, 3))), lambda x: torch.sum(x, 0))
+    f.add('mean_empty', 'mean', {'axis': None, 'keepdims': False}, fixed(nograd(np.zeros(0))), torch.mean)
+    # Ties: max/min share the gradient evenly, argmax/argmin take the first; NaN wins max/min.
+    f.add('max_ties', 'max', {'axis': 1, 'keepdims': False}, fixed([[1.0, 3.0, 3.0, 2.0], [-1.0, -1.0, -1.0, -2.0]]),
+          lambda x: torch.amax(x, 1))
+    f.add('min_ties_all', 'min', {'axis': None, 'keepdims': False}, fixed([[0.0, -0.0, 1.0], [2.0, 0.0, 3.0]]),
+          lambda x: torch.amin(x, (0, 1)))
+    f.add('argmax_ties', 'argmax', {'axis': 1, 'keepdims': False}, fixed([[1.0, 3.0, 3.0, 2.0], [-1.0, -1.0, -1.0, -2.0]]),
+          lambda x: torch.argmax(x, 1))
+    f.add('argmin_ties_all', 'argmin', {'axis': None, 'keepdims': False}, fixed([[2.0, 0.0, 1.0], [0.0, 0.0, 3.0]]),
+          torch.argmin)
+    f.add('max_nan', 'max', {'axis': None, 'keepdims': False}, fixed(nograd([1.0, nan, 3.0])),
+          lambda x: torch.amax(x, 0))
+    f.add('argmax_int32_ties', 'argmax', {'axis': None, 'keepdims': False}, fixed(int32([4, 9, -1, 9])), torch.argmax)
+    f.add('maximum_ties_nan', 'maximum', {}, fixed([1.0, 2.0, nan, 0.0], [1.0, 3.0, 0.0, -0.0]), torch.maximum)
+    f.add('minimum_ties_inf', 'minimum', {}, fixed([1.0, -inf, inf, 0.5], [1.0, 0.0, inf, 0.5]), torch.minimum)
+
+    # Division: int / int is true division (float32); floorDivide rounds toward -inf; remainder has the divisor's sign.
+    f.add('div_int32_true', 'div', {}, fixed(int32([1, -1, 7, -7, 0, 9]), int32([2, 2, 2, 2, 2, -4])),
+          lambda a, b: (a / b).float())
+    f.add('div_int32_by_number', 'div', {'other': 4}, fixed(int32([1, -1, 7, -8])), lambda a: (a / 4).float())
+    f.add('div_bool', 'div', {}, fixed(Inp(np.array([True, False, True]), 'bool', grad=False),
+                                       Inp(np.array([True, True, True]), 'bool', grad=False)),
+          lambda a, b: (a / b).float())
+    f.add('floorDivide_int32_signs', 'floorDivide', {},
+          fixed(int32([1, -1, 7, -7, 7, -7, 0, 6, -6]), int32([2, 2, 2, 2, -2, -2, 3, 3, -3])), torch.floor_divide)
+    f.add('floorDivide_int32_number', 'floorDivide', {'other': 3}, fixed(int32([[-7, -6, -5], [5, 6, 7]])),
+          lambda a: torch.floor_divide(a, 3))
+    f.add('floorDivide_float_special', 'floorDivide', {},
+          # 1 // 0.1 is 9 (fmod's answer), not floor(1 / 0.1) = 10, in float32 and float64 alike.
+          fixed(nograd([1.0, -1.0, 7.5, -7.5, 5.0, -5.0, 0.0, inf, -inf, nan, 5.5, -5.5, 5.5, 1.0, -1.0, 2.5]),
+                nograd([2.0, 2.0, -2.0, -2.0, 0.0, 0.0, 0.0, 2.0, 2.0, 2.0, inf, inf, -inf, 0.1, 0.1, -0.5])),
+          torch.floor_divide)
+    f.add('floorDivide_empty', 'floorDivide', {}, fixed(int32(np.zeros((0, 2))), int32([3, -3])), torch.floor_divide)
+    f.add('mod_float_special', 'mod', {},
+          fixed(nograd([5.0, -5.0, 0.0, -0.0, inf, nan, 5.5, -5.5, 5.5, -5.5, 1.0]),
+                nograd([0.0, 0.0, 2.0, 2.0, 2.0, 2.0, inf, inf, -inf, -inf, 0.1])),
+          torch.remainder)
+    f.add('mod_int32_signs', 'mod', {}, fixed(int32([7, -7, 7, -7, 0, 6]), int32([3, 3, -3, -3, -3, -3])),
+          torch.remainder)
+
+    # Unbatched [C, H, W] input, accepted by PyTorch: the result is unbatched too.
+    f.add('conv2d_unbatched', 'conv2d', {'stride': 1, 'padding': 1, 'dilation': 1, 'groups': 1},
+          lambda r: [randn(r, (2, 4, 5)), randn(r, (3, 2, 3, 3), 0.5), randn(r, (3,))],
+          lambda x, w, b: F.conv2d(x, w, b, padding=1))
+    f.add('maxPool2d_unbatched', 'maxPool2d', {'kernelSize': 2, 'stride': 2, 'padding': 0, 'dilation': 1},
+          lambda r: [distinct(r, (3, 4, 6))], lambda x: F.max_pool2d(x, 2))
+    f.add('avgPool2d_unbatched', 'avgPool2d', {'kernelSize': 3, 'stride': 1, 'padding': 1, 'countIncludePad': False},
+          lambda r: [randn(r, (2, 4, 4))], lambda x: F.avg_pool2d(x, 3, 1, 1, count_include_pad=False))
+    # Negative pads crop, also mixed with positive ones.
+    f.add('pad_negative_crop', 'pad', {'pads': [[-1, -2]], 'value': 0}, lambda r: [randn(r, (2, 3, 5))],
+          lambda x: F.pad(x, (-1, -2)))
+    f.add('pad_negative_and_positive', 'pad', {'pads': [[1, -2], [-1, 2]], 'value': 0.5},
+          lambda r: [randn(r, (2, 3, 4))], lambda x: F.pad(x, (-1, 2, 1, -2), value=0.5))
+    f.add('pad_crop_to_empty', 'pad', {'pads': [[0, 0], [-4, 0]], 'value': 0}, lambda r: [randn(r, (2, 3, 4))],
+          lambda x: F.pad(x, (-4, 0, 0, 0)))
+    return f
+
+
+FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling, edge]
 
 
 # ----------------------------------------------------------------------------

@@ -26,6 +26,23 @@ function floorMod(x: number, y: number): number {
   return r !== 0 && r < 0 !== y < 0 ? r + y : r;
 }
 
+/** C's pow (PyTorch's): pow(1, y) = 1 and pow(-1, ±∞) = 1, where Math.pow gives NaN. */
+function powC(x: number, y: number): number {
+  if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
+  return Math.pow(x, y);
+}
+
+/** int32 power by squaring, wrapping like C (Math.pow loses the low bits past 2⁵³); x⁻ⁿ truncates to 0 unless |x| = 1. */
+function powInt(x: number, y: number): number {
+  if (y < 0) return x === 1 ? 1 : x === -1 ? (y & 1 ? -1 : 1) : 0;
+  let r = 1;
+  for (; y !== 0; y >>>= 1) {
+    if (y & 1) r = Math.imul(r, x);
+    x = Math.imul(x, x);
+  }
+  return r;
+}
+
 const floatLoops: Record<BinaryOp, Loop> = {
   add(out, o, len, a, ai, as, b, bi, bs) {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] + b[bi];
@@ -40,7 +57,7 @@ const floatLoops: Record<BinaryOp, Loop> = {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] / b[bi];
   },
   pow(out, o, len, a, ai, as, b, bi, bs) {
-    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.pow(a[ai], b[bi]);
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = powC(a[ai], b[bi]);
   },
   maximum(out, o, len, a, ai, as, b, bi, bs) {
     for (let j = 0; j < len; j++, ai += as, bi += bs) {
@@ -103,7 +120,7 @@ const intLoops: Record<BinaryOp, Loop> = {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = (a[ai] / b[bi]) | 0;
   },
   pow(out, o, len, a, ai, as, b, bi, bs) {
-    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.pow(a[ai], b[bi]) | 0;
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = powInt(a[ai], b[bi]);
   },
   mod(out, o, len, a, ai, as, b, bi, bs) {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = floorMod(a[ai], b[bi]) | 0;

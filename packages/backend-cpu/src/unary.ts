@@ -22,7 +22,11 @@ const floatLoops: Partial<Record<UnaryOp, Loop>> = {
     for (let i = 0; i < x.length; i++) out[i] = Math.abs(x[i]);
   },
   sign(x, out) {
-    for (let i = 0; i < x.length; i++) out[i] = Math.sign(x[i]);
+    // PyTorch: sign(NaN) = 0 and sign(-0) = 0 (Math.sign gives NaN and -0).
+    for (let i = 0; i < x.length; i++) {
+      const v = x[i];
+      out[i] = v > 0 ? 1 : v < 0 ? -1 : 0;
+    }
   },
   square(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i] * x[i];
@@ -138,12 +142,20 @@ export function unary(op: UnaryOp, x: DataArray, dtype: DType): DataArray {
   return out;
 }
 
-/** x clamped to [lo, hi]; NaN compares false both ways and stays NaN. */
+/**
+ * min(max(x, lo), hi), as PyTorch: when lo > hi every entry becomes hi. NaN
+ * compares false both ways and stays NaN.
+ */
 export function clamp(x: DataArray, lo: number, hi: number): DataArray {
   const out = allocLike(x, x.length);
+  if (x instanceof Int32Array) {
+    // Integer bounds, as the other backends: clamp(x, 0.5, 2.5) keeps 1..2.
+    lo = Math.ceil(lo);
+    hi = Math.floor(hi);
+  }
   for (let i = 0; i < x.length; i++) {
-    const v = x[i];
-    out[i] = v < lo ? lo : v > hi ? hi : v;
+    const v = x[i] < lo ? lo : x[i];
+    out[i] = v > hi ? hi : v;
   }
   return out;
 }

@@ -43,7 +43,7 @@ static void unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
   switch (op) {
     case U_NEG: MAP(-v)
     case U_ABS: MAP(__builtin_fabsf(v))
-    case U_SIGN: MAP(v > 0 ? 1.0f : v < 0 ? -1.0f : v)
+    case U_SIGN: MAP(v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f) /* PyTorch: sign(NaN) = sign(-0) = 0 */
     case U_SQUARE: MAP(v * v)
     case U_EXP: SIMD_MAP_F32(v_exp)
     case U_LOG: SIMD_MAP_F32(v_log)
@@ -69,7 +69,7 @@ static void unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
   switch (op) {
     case U_NEG: MAP(-v)
     case U_ABS: MAP(__builtin_fabs(v))
-    case U_SIGN: MAP(v > 0 ? 1.0 : v < 0 ? -1.0 : v)
+    case U_SIGN: MAP(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0) /* PyTorch: sign(NaN) = sign(-0) = 0 */
     case U_SQUARE: MAP(v * v)
     case U_EXP: MAP(js_exp(v))
     case U_LOG: MAP(js_log(v))

@@ -21,6 +21,7 @@ const methods: Record<string, Method> = {
   sub(b: TensorLike) { return ew.sub(this, b); },
   mul(b: TensorLike) { return ew.mul(this, b); },
   div(b: TensorLike) { return ew.div(this, b); },
+  floorDivide(b: TensorLike) { return ew.floorDivide(this, b); },
   pow(b: TensorLike) { return ew.pow(this, b); },
   maximum(b: TensorLike) { return ew.maximum(this, b); },
   minimum(b: TensorLike) { return ew.minimum(this, b); },

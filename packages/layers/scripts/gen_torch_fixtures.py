@@ -87,6 +87,14 @@ class Inputs:
             self.grad_tensors.append(t)
         return t
 
+    def exact(self, values, grad=True):
+        """Given values (e.g. exactly 0, where a gradient has a kink)."""
+        t = torch.tensor(values, dtype=torch.float64)
+        if grad:
+            t.requires_grad_(True)
+            self.grad_tensors.append(t)
+        return t
+
     def uniform(self, lo, hi, *shape):
         return torch.tensor(np.round(self.rng.uniform(lo, hi, shape), 3))
 
@@ -208,6 +216,29 @@ def _(inp):
 @case('adaptive_avg_pool2d', {'type': 'AdaptiveAvgPool2d', 'config': {'outputSize': [3, 2]}})
 def _(inp):
     return nn.AdaptiveAvgPool2d((3, 2)), lambda i: single(i.randn(2, 2, 7, 5))
+
+
+# Unbatched [C, H, W] input, as PyTorch accepts it: the output is unbatched too.
+@case('conv2d_unbatched', {'type': 'Conv2d', 'config': {
+    'inChannels': 2, 'outChannels': 3, 'kernelSize': [3, 3], 'stride': [1, 1], 'padding': [1, 1],
+    'dilation': [1, 1], 'groups': 1, 'bias': True}})
+def _(inp):
+    return nn.Conv2d(2, 3, 3, padding=1), lambda i: single(i.randn(2, 4, 5))
+
+
+@case('max_pool2d_unbatched', {'type': 'MaxPool2d', 'config': {'kernelSize': 2}})
+def _(inp):
+    return nn.MaxPool2d(2), lambda i: single(i.randn(3, 4, 6))
+
+
+@case('avg_pool2d_unbatched', {'type': 'AvgPool2d', 'config': {'kernelSize': 2, 'stride': 1}})
+def _(inp):
+    return nn.AvgPool2d(2, stride=1), lambda i: single(i.randn(2, 3, 4))
+
+
+@case('adaptive_avg_pool2d_unbatched', {'type': 'AdaptiveAvgPool2d', 'config': {'outputSize': [2, 3]}})
+def _(inp):
+    return nn.AdaptiveAvgPool2d((2, 3)), lambda i: single(i.randn(2, 5, 7))
 
 
 # ---- normalisation, embedding ----
@@ -349,6 +380,11 @@ for _name, _spec, _torch in [
     ('log_softmax', {'type': 'LogSoftmax', 'config': {'dim': -1}}, lambda: nn.LogSoftmax(dim=-1)),
 ]:
     case(_name, _spec)(lambda inp, _torch=_torch: (_torch(), lambda i: single(i.randn(3, 4, 2))))
+
+# At exactly x = 0 PyTorch's ELU gradient takes the negative branch whole: α·e⁰ = α.
+for _alpha in (1.0, 0.5):
+    case(f'elu_at_zero_alpha{_alpha:g}'.replace('.', '_'), {'type': 'ELU', 'config': {'alpha': _alpha}})(
+        lambda inp, _alpha=_alpha: (nn.ELU(_alpha), lambda i: single(i.exact([0.0, -1.0, 1.0, -0.0, 0.0, 2.5]))))
 
 
 # ---- writing and checking ----

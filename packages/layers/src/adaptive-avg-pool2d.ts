@@ -5,7 +5,7 @@ import { Module } from './module.js';
 export type AdaptiveSize = number | readonly [number | null, number | null];
 
 /**
- * Averages NCHW input down to a fixed output size, with PyTorch's windows:
+ * Averages NCHW (or unbatched CHW) input down to a fixed output size, with PyTorch's windows:
  * output i along an axis of size n covers [⌊i·n/out⌋, ⌈(i+1)·n/out⌉).
  *
  * @example
@@ -23,9 +23,13 @@ export class AdaptiveAvgPool2d extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    if (x.rank !== 4) throw new t.ShapeError(`AdaptiveAvgPool2d: expected 4-D NCHW input, got [${x.shape.join(',')}]`);
+    // [C, H, W] is one unbatched sample, as in PyTorch: the last two axes are pooled either way.
+    if (x.rank !== 4 && x.rank !== 3) {
+      throw new t.ShapeError(`AdaptiveAvgPool2d: expected [N, C, H, W] or [C, H, W] input, got [${x.shape.join(',')}]`);
+    }
     const [oh, ow] = typeof this.outputSize === 'number' ? [this.outputSize, this.outputSize] : this.outputSize;
-    return poolAxis(poolAxis(x, 2, oh ?? x.shape[2]), 3, ow ?? x.shape[3]);
+    const [h, w] = [x.rank - 2, x.rank - 1];
+    return poolAxis(poolAxis(x, h, oh ?? x.shape[h]), w, ow ?? x.shape[w]);
   }
 }
 

@@ -16,7 +16,7 @@ export interface Conv2dOptions {
 const asPair = (v: t.Pair): [number, number] => (typeof v === 'number' ? [v, v] : [v[0], v[1]]);
 
 /**
- * 2-D convolution over NCHW input, weight [out, in/groups, kh, kw] and bias
+ * 2-D convolution over NCHW (or unbatched CHW) input, weight [out, in/groups, kh, kw] and bias
  * [out] as PyTorch; initialised as PyTorch's default (U(±1/√fan_in)).
  *
  * @example
@@ -69,10 +69,11 @@ export class Conv2d extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    if (x.rank !== 4 || x.shape[1] !== this.inChannels) {
+    // [C, H, W] is one unbatched sample, as in PyTorch.
+    if ((x.rank !== 4 && x.rank !== 3) || x.shape[x.rank - 3] !== this.inChannels) {
       throw new t.ShapeError(
         `Conv2d(${this.inChannels}, ${this.outChannels}, kernelSize [${this.kernelSize.join(',')}]): ` +
-          `expected input [N, ${this.inChannels}, H, W], got [${x.shape.join(',')}]`,
+          `expected input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got [${x.shape.join(',')}]`,
       );
     }
     return t.conv2d(x, this.param('weight'), this.optionalParam('bias'), {

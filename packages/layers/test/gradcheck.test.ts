@@ -28,6 +28,18 @@ describe('gradcheck of every layer (float64, cpu) w.r.t. inputs and parameters',
     await gradcheckModule(new AdaptiveAvgPool2d([3, 2]), [randn([1, 2, 5, 4], 6)]);
   });
 
+  it('unbatched [C, H, W] input to Conv2d and the pools, as PyTorch', async () => {
+    const x = t.tensor(Float64Array.from({ length: 32 }, (_, i) => ((i * 7) % 32) / 10), { shape: [2, 4, 4] });
+    await gradcheckModule(new Conv2d(2, 3, 3, { padding: 1, ...rng(1) }), [randn([2, 4, 4], 2)]);
+    await gradcheckModule(new MaxPool2d(2), [x]);
+    await gradcheckModule(new AvgPool2d(2, { stride: 1 }), [randn([2, 3, 3], 3)]);
+    await gradcheckModule(new AdaptiveAvgPool2d([2, 3]), [randn([2, 5, 4], 4)]);
+  });
+
+  it('ELU(1) at exactly 0: both one-sided slopes are 1, and so is the gradient (PyTorch)', async () => {
+    await gradcheckModule(new ELU(1), [t.tensor([0, -1, 1, 0, -0.5], { dtype: 'float64' })]);
+  });
+
   it('BatchNorm1d and BatchNorm2d in train and eval mode', async () => {
     await gradcheckModule(new BatchNorm1d(3), [randn([4, 3], 1)]);
     await gradcheckModule(new BatchNorm1d(2), [randn([3, 2, 2], 2)]);

@@ -117,10 +117,12 @@ describe('Module: modes, errors, summary, memory', () => {
     expect(Array.from(y).some((v) => v === 0)).toBe(true);
   });
 
-  it('a Conv2d given a 3-D tensor throws an error naming the layer and the shapes', () => {
+  it('a Conv2d given a 2-D tensor throws an error naming the layer and the shapes', () => {
     const m = cnn(1);
-    expect(() => m.call(t.zeros([3, 8, 8]))).toThrow(t.ShapeError);
-    expect(() => m.call(t.zeros([3, 8, 8]))).toThrow(/^model\.0 \(Conv2d\): Conv2d\(3, 4, kernelSize \[3,3\]\): expected input \[N, 3, H, W\], got \[3,8,8\]$/);
+    expect(() => m.call(t.zeros([8, 8]))).toThrow(t.ShapeError);
+    expect(() => m.call(t.zeros([8, 8]))).toThrow(/^model\.0 \(Conv2d\): Conv2d\(3, 4, kernelSize \[3,3\]\): expected input \[N, 3, H, W\] or \[3, H, W\], got \[8,8\]$/);
+    // Unbatched [C, H, W] is accepted (PyTorch), but the channels must match.
+    expect(() => m.call(t.zeros([2, 8, 8]))).toThrow(/^model\.0 \(Conv2d\): .*got \[2,8,8\]$/);
   });
 
   it('errors from core ops inside a layer are prefixed with the layer path once', () => {

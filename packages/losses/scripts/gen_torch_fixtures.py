@@ -21,6 +21,7 @@ temporary directory and compares floats to 1e-12 relative.
 """
 
 import json
+import math
 import os
 import sys
 import warnings
@@ -44,7 +45,12 @@ def encode(t):
     t = t.detach()
     if t.dtype in (torch.int64, torch.int32):
         return {'shape': list(t.shape), 'dtype': 'int32', 'data': [int(v) for v in t.reshape(-1).tolist()]}
-    return {'shape': list(t.shape), 'dtype': 'float64', 'data': [float(v) for v in t.reshape(-1).tolist()]}
+    return {'shape': list(t.shape), 'dtype': 'float64', 'data': [json_float(float(v)) for v in t.reshape(-1).tolist()]}
+
+
+def json_float(v):
+    """Floats as JSON numbers; the non-finite ones (a mean over no rows is NaN) as the strings 'inf', '-inf', 'nan'."""
+    return v if math.isfinite(v) else repr(v)
 
 
 def rng_for(name):
@@ -127,6 +133,10 @@ def class_cases():
         ('unbatched', {'unbatched': True}),
         ('probs', {'probs': True}), ('probs-smooth-weight', {'probs': True, 'labelSmoothing': 0.15, 'weight': True}),
         ('probs-spatial', {'probs': True, 'spatial': True}),
+        # Every target ignored: 'mean' is 0/0 = NaN, the gradient 0 (also with smoothing and weights).
+        ('all-ignored', {'allIgnored': True}), ('all-ignored-smooth', {'allIgnored': True, 'labelSmoothing': 0.1}),
+        ('all-ignored-smooth-weight', {'allIgnored': True, 'labelSmoothing': 0.2, 'weight': True}),
+        ('empty-batch', {'empty': True}), ('empty-batch-smooth', {'empty': True, 'labelSmoothing': 0.1}),
     ]
     for loss in ['crossEntropy', 'nllLoss']:
         for vname, v in variants:
@@ -136,8 +146,9 @@ def class_cases():
                 name = f'{loss}-{vname}-{red}'
                 r = rng_for(name)
                 C = 5
-                shape = [C] if v.get('unbatched') else [6, C, 2, 3] if v.get('spatial') else [6, C]
-                tshape = [] if v.get('unbatched') else [6, 2, 3] if v.get('spatial') else [6]
+                n = 0 if v.get('empty') else 6
+                shape = [C] if v.get('unbatched') else [n, C, 2, 3] if v.get('spatial') else [n, C]
+                tshape = [] if v.get('unbatched') else [n, 2, 3] if v.get('spatial') else [n]
                 x = randn(r, *shape) * 2
                 if loss == 'nllLoss':
                     x = torch.log_softmax(x, 0 if v.get('unbatched') else 1)
@@ -147,6 +158,8 @@ def class_cases():
                         target = target[0]
                 else:
                     target = torch.tensor(r.randint(0, C, size=tshape), dtype=torch.int64)
+                    if v.get('allIgnored'):
+                        target.fill_(-100)
                     if v.get('ignore'):
                         flat = target.reshape(-1)
                         flat[1] = -100

@@ -93,6 +93,8 @@ function indexLoss(
     // carries -1/count and the loss is one multiply and one sum.
     let kept = 0;
     for (let i = 0; i < host.length; i++) if (host[i] !== ignoreIndex) kept++;
+    // With every row ignored, 'mean' is 0/0 = NaN with a zero gradient, as PyTorch.
+    if (kept === 0 && reduction === 'mean') return emptyMean(logp);
     const scale = reduction === 'sum' ? -1 : -1 / kept;
     return logp.mul(targetMask(target, host, classes, ignoreIndex, logp.dtype, scale)).sum();
   }
@@ -107,7 +109,21 @@ function indexLoss(
   let total = logp.mul(picked).sum().neg();
   if (smoothing > 0) total = total.mul(1 - smoothing).add(smoothTerm(logp, weight, mask).sum().mul(smoothing / classes));
   if (reduction === 'sum') return total;
-  return total.div(picked.sum());
+  return safeMean(total, picked.sum());
+}
+
+/** NaN (0/0) whose gradient is 0: a mean over no rows, as PyTorch gives it. */
+function emptyMean(logp: t.Tensor): t.Tensor {
+  return logp.mul(0).sum().add(NaN);
+}
+
+/**
+ * total / denominator. Where the denominator is 0 (every row ignored) the value
+ * is NaN, as PyTorch's, but the gradient is 0 rather than (1/0)·0 = NaN.
+ */
+function safeMean(total: t.Tensor, denominator: t.Tensor): t.Tensor {
+  const none = denominator.eq(0);
+  return total.div(t.where(none, 1, denominator)).add(t.where(none, NaN, total.zerosLike()));
 }
 
 /** -Σ_c w[c]·logp[n, c] per row, zero on ignored rows. */

@@ -9,11 +9,15 @@ export async function useCpu(): Promise<void> {
 export interface FixtureTensor {
   shape: number[];
   dtype: 'float64' | 'int32';
-  data: number[];
+  /** Non-finite floats are the strings 'nan', 'inf', '-inf' (JSON has no NaN). */
+  data: (number | string)[];
 }
 
+const decode = (v: number | string): number => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : v);
+
 export function fromFixture(f: FixtureTensor, requiresGrad = false): t.Tensor {
-  const data = f.dtype === 'int32' ? Int32Array.from(f.data) : Float64Array.from(f.data);
+  const values = f.data.map(decode);
+  const data = f.dtype === 'int32' ? Int32Array.from(values) : Float64Array.from(values);
   return t.tensor(data, { shape: f.shape, dtype: f.dtype, requiresGrad });
 }
 
@@ -23,9 +27,10 @@ export async function expectClose(label: string, actual: t.Tensor | null, expect
   expect([...actual!.shape], `${label}: shape`).toEqual(expected.shape);
   const values = await actual!.data<Float64Array>();
   for (let i = 0; i < expected.data.length; i++) {
-    const want = expected.data[i];
+    const want = decode(expected.data[i]);
     const got = values[i];
-    if (!(Math.abs(got - want) <= tol * (1 + Math.abs(want)))) {
+    const ok = Number.isFinite(want) ? Math.abs(got - want) <= tol * (1 + Math.abs(want)) : Object.is(got, want);
+    if (!ok) {
       expect.fail(`${label}[${i}]: got ${got}, PyTorch ${want}`);
     }
   }

@@ -11,13 +11,29 @@ async function values(x: t.Tensor): Promise<number[]> {
   return v;
 }
 
-function expectValues(label: string, got: number[], expected: number[]): void {
+function expectValues(label: string, got: (number | string)[], expected: (number | string)[]): void {
   const same = got.length === expected.length && got.every((g, i) => Object.is(g, expected[i]) || g === expected[i]);
   if (!same) throw new Error(`${label}: got [${got}], expected [${expected}]`);
 }
 
 function expectShape(label: string, x: t.Tensor, shape: number[]): void {
   if (x.shape.join(',') !== shape.join(',')) throw new Error(`${label}: shape [${x.shape}], expected [${shape}]`);
+}
+
+/** NaN as the string 'NaN', so that expected values can list it. */
+function nanAsString(v: number[]): (number | string)[] {
+  return v.map((z) => (Number.isNaN(z) ? 'NaN' : z));
+}
+
+function expectNear(label: string, got: number[], expected: number[], tol = 1e-5): void {
+  if (got.length !== expected.length || got.some((g, i) => !(Math.abs(g - expected[i]) <= tol * (1 + Math.abs(expected[i]))))) {
+    throw new Error(`${label}: got [${got}], expected [${expected}]`);
+  }
+}
+
+/** float32, and float64 where the backend stores it. */
+function floatDTypes(): ('float32' | 'float64')[] {
+  return t.getBackend().dtypes.includes('float64') ? ['float32', 'float64'] : ['float32'];
 }
 
 export const edgeCases: EdgeCase[] = [
@@ -84,7 +100,117 @@ export const edgeCases: EdgeCase[] = [
       expectValues('inf - inf is NaN', nan(await values(t.tensor([Infinity]).sub(Infinity))) as number[], ['NaN'] as unknown as number[]);
       expectValues('0/0 is NaN', nan(await values(t.tensor([0]).div(0))) as number[], ['NaN'] as unknown as number[]);
       expectValues('clamp keeps NaN', nan(await values(x.clamp(-1, 1))) as number[], ['NaN', 1, 1, -1] as unknown as number[]);
-      expectValues('sign', nan(await values(t.tensor([NaN, -2, 0, 3]).sign())) as number[], ['NaN', -1, 0, 1] as unknown as number[]);
+      // PyTorch 1.13: sign(NaN) is 0.
+      expectValues('sign', await values(t.tensor([NaN, -2, 0, 3]).sign()), [0, -1, 0, 1]);
+    },
+  },
+  {
+    name: 'clamp with min > max, pow of ±1 to NaN/±Infinity, sign of NaN and -0 (as PyTorch)',
+    run: async () => {
+      for (const dtype of floatDTypes()) {
+        const x = t.tensor([1, 2, 3, NaN, -5], { dtype });
+        expectValues(`clamp(x, 2, -1) ${dtype} is min(max(x, 2), -1)`, nanAsString(await values(x.clamp(2, -1))), [-1, -1, -1, 'NaN', -1]);
+        const base = t.tensor([1, 1, 1, -1, -1, NaN, 2, 0.5, 0], { dtype });
+        const exponent = t.tensor([NaN, Infinity, -Infinity, Infinity, -Infinity, 0, NaN, -Infinity, -1], { dtype });
+        expectValues(`pow ${dtype}`, nanAsString(await values(base.pow(exponent))), [1, 1, 1, 1, 1, 1, 'NaN', Infinity, Infinity]);
+        const signs = await values(t.tensor([NaN, -0, 0, -Infinity, Infinity, -2.5], { dtype }).sign());
+        expectValues(`sign ${dtype}`, signs, [0, 0, 0, -1, 1, -1]);
+        if (Object.is(signs[1], -0)) throw new Error(`sign(-0) ${dtype} is -0, PyTorch gives +0`);
+      }
+      const i = t.tensor(new Int32Array([1, 2, 3, -4]));
+      expectValues('clamp int32 with min > max', await values(i.clamp(2, -1)), [-1, -1, -1, -1]);
+    },
+  },
+  {
+    name: 'gradients at the edges: std = 0, var with correction ≥ n, prod with zeros, ties and NaN in maximum',
+    run: async () => {
+      const grad = async (f: (x: t.Tensor) => t.Tensor, data: number[], shape = [data.length]) => {
+        const x = t.tensor(data, { shape, requiresGrad: true });
+        const y = f(x);
+        y.sum().backward();
+        const g = await values(x.grad!);
+        t.dispose([x, y]);
+        return nanAsString(g);
+      };
+      expectValues('std grad where std = 0', await grad((x) => x.std(1), [2, 2, 2, 1, 2, 3], [2, 3]), [0, 0, 0, -0.5, 0, 0.5]);
+      expectValues('var grad, correction = n', await grad((x) => x.var(0, { correction: 3 }), [1, 2, 4]), [-Infinity, -Infinity, Infinity]);
+      const above = await grad((x) => x.var(0, { correction: 4 }), [1, 2, 4]);
+      expectNear('var grad, correction > n (2(x - mean)/(n - correction))', above as number[], [8 / 3, 2 / 3, -10 / 3]);
+      expectValues('std grad, correction = n (0·inf)', await grad((x) => x.std(0, { correction: 3 }), [1, 2, 4]), ['NaN', 'NaN', 'NaN']);
+      expectValues('prod grad, one zero', await grad((x) => x.prod(), [1.5, 0, 2]), [0, 3, 0]);
+      expectValues('prod grad, two zeros', await grad((x) => x.prod(), [1.5, 0, 2, 0]), [0, 0, 0, 0]);
+      expectValues('prod grad over an axis, rows with 1, 0 and 2 zeros', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3, 0, 0, 1], [3, 3]), [0, 3, 0, 6, 3, 2, 0, 0, 0]);
+      const ties = t.tensor([1, 2, NaN, 0], { requiresGrad: true });
+      const other = t.tensor([1, 3, 0, 0], { requiresGrad: true });
+      ties.maximum(other).sum().backward();
+      // Ties share half each; with NaN neither side lost, so both get all of it (PyTorch).
+      expectValues('maximum grad (a)', await values(ties.grad!), [0.5, 0, 1, 0.5]);
+      expectValues('maximum grad (b)', await values(other.grad!), [0.5, 1, 1, 0.5]);
+      t.dispose([ties, other]);
+      expectValues('max grad shared by ties', await grad((x) => x.max(1), [1, 3, 3, 2], [1, 4]), [0, 0.5, 0.5, 0]);
+    },
+  },
+  {
+    name: 'int32 / int32 is true division to float32; floorDivide rounds toward -Infinity',
+    run: async () => {
+      const a = t.tensor(new Int32Array([1, -1, 7, -7, 0]));
+      const b = t.tensor(new Int32Array([2, 2, 2, -2, 5]));
+      const q = a.div(b);
+      if (q.dtype !== 'float32') throw new Error(`int32 / int32 is ${q.dtype}, PyTorch gives float32`);
+      expectValues('int32 / int32', await values(q), [0.5, -0.5, 3.5, 3.5, 0]);
+      expectValues('int32 / 2', await values(a.div(2)), [0.5, -0.5, 3.5, -3.5, 0]);
+      const f = a.floorDivide(b);
+      if (f.dtype !== 'int32') throw new Error(`int32 floorDivide is ${f.dtype}, expected int32`);
+      expectValues('int32 floorDivide', await values(f), [0, -1, 3, 3, 0]);
+      expectValues('int32 floorDivide by 0 (PyTorch raises; defined as 0)', await values(a.floorDivide(0)), [0, 0, 0, 0, 0]);
+      expectValues('int32 floorDivide by a negative number', await values(a.floorDivide(-3)), [-1, 0, -3, 2, 0]);
+      for (const dtype of floatDTypes()) {
+        const x = t.tensor([1, -1, 7.5, 5, -5, 0, Infinity, NaN, 5.5, -5.5, 1], { dtype });
+        const y = t.tensor([2, 2, -2, 0, 0, 0, 2, 2, Infinity, Infinity, 0.1], { dtype });
+        const want = [0, -1, -4, Infinity, -Infinity, 'NaN', 'NaN', 'NaN', 0, -1, 9]; // 1 // 0.1 is 9, as fmod says
+        expectValues(`floorDivide ${dtype}`, nanAsString(await values(x.floorDivide(y))), want);
+        // a = (a // b)·b + a mod b where both are finite.
+        const back = await values(x.floorDivide(y).mul(y).add(x.mod(y)).slice([[0, 3]]));
+        expectValues(`floorDivide·b + mod ${dtype}`, back, [1, -1, 7.5]);
+      }
+    },
+  },
+  {
+    name: 'unbatched [C, H, W] input to conv2d and pools; negative pads crop',
+    run: async () => {
+      const x = t.arange(2 * 4 * 5).reshape([2, 4, 5]).cast('float32').mul(0.1);
+      const w = t.arange(3 * 2 * 3 * 3).reshape([3, 2, 3, 3]).cast('float32').mul(0.01);
+      const pairs: [string, (v: t.Tensor) => t.Tensor][] = [
+        ['conv2d', (v) => t.conv2d(v, w, null, { padding: 1 })],
+        ['maxPool2d', (v) => t.maxPool2d(v, { kernelSize: 2 })],
+        ['avgPool2d', (v) => t.avgPool2d(v, { kernelSize: 3, stride: 1, padding: 1, countIncludePad: false })],
+      ];
+      for (const [name, op] of pairs) {
+        const single = op(x);
+        const batched = op(x.unsqueeze(0));
+        expectShape(`${name} of [2,4,5]`, single, batched.shape.slice(1));
+        expectValues(`${name} unbatched = batch of one`, await values(single), await values(batched));
+      }
+      const m = t.arange(12).reshape([1, 3, 4]).cast('float32');
+      expectValues('pad [[-1, 1]] crops one, pads one', await values(m.pad([[-1, 1]])), [1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0]);
+      expectValues('pad [[1, -2], [-1, -1]]', await values(m.pad([[1, -2], [-1, -1]], 7)), [7, 7, 1, 2]);
+      expectShape('pad cropping a whole axis', m.pad([[-4, 0]]), [1, 3, 0]);
+    },
+  },
+  {
+    name: 'empty tensors through floorDivide, prod, std, clamp and cropping pads',
+    run: async () => {
+      const e = t.zeros([0, 3]);
+      const ei = t.zeros([0, 2], { dtype: 'int32' });
+      expectShape('floorDivide of [0,2] int32', ei.floorDivide(t.tensor(new Int32Array([3, -3]))), [0, 2]);
+      expectShape('div of [0,2] int32 (float32)', ei.div(2), [0, 2]);
+      expectValues('prod over an empty axis is 1', await values(e.prod(0)), [1, 1, 1]);
+      expectValues('std of nothing is NaN', nanAsString(await values(t.zeros([0]).std())), ['NaN']);
+      expectShape('clamp of [0,3]', e.clamp(2, -1), [0, 3]);
+      const x = t.zeros([0, 3], { requiresGrad: true });
+      x.prod(1).sum().backward();
+      expectShape('prod grad of [0,3]', x.grad!, [0, 3]);
+      x.dispose();
     },
   },
 ];

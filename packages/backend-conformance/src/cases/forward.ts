@@ -406,16 +406,21 @@ function intCases(): ForwardCase[] {
   const exact = { rtol: 0, atol: 0 };
   return [
     {
-      name: 'int32 arithmetic (truncating div, mod with the divisor sign)',
+      name: 'int32 arithmetic (true div to float32, floorDivide toward -inf, mod with the divisor sign)',
       run: async () => {
         const a = t.tensor(new Int32Array([7, -7, 7, -7, 9]));
         const b = t.tensor(new Int32Array([2, 2, -2, -2, 3]));
         await check('int add', a.add(b), { shape: [5], data: Float64Array.of(9, -5, 5, -9, 12) }, exact);
         await check('int mul', a.mul(b), { shape: [5], data: Float64Array.of(14, -14, -14, 14, 27) }, exact);
         const d = t.div(a, b);
-        if (d.dtype !== 'int32') throw new Error(`int32 div gave ${d.dtype}`);
-        await check('int div', d, { shape: [5], data: Float64Array.of(3, -3, -3, 3, 3) }, exact);
+        if (d.dtype !== 'float32') throw new Error(`int32 / int32 gave ${d.dtype}, PyTorch gives float32`);
+        await check('int div', d, { shape: [5], data: Float64Array.of(3.5, -3.5, -3.5, 3.5, 3) }, exact);
+        const q = t.floorDivide(a, b);
+        if (q.dtype !== 'int32') throw new Error(`int32 floorDivide gave ${q.dtype}`);
+        await check('int floorDivide', q, { shape: [5], data: Float64Array.of(3, -4, -4, 3, 3) }, exact);
         await check('int mod', a.mod(b), { shape: [5], data: Float64Array.of(1, 1, -1, -1, 0) }, exact);
+        // a = (a // b)·b + a mod b, as in Python and PyTorch.
+        await check('int floorDivide·b + mod', t.floorDivide(a, b).mul(b).add(a.mod(b)), { shape: [5], data: Float64Array.of(7, -7, 7, -7, 9) }, exact);
         await check('int neg/abs', a.neg().abs(), { shape: [5], data: Float64Array.of(7, 7, 7, 7, 9) }, exact);
         await check('int sum', a.sum(), { shape: [], data: Float64Array.of(9) }, exact);
         await check('int max', a.max(), { shape: [], data: Float64Array.of(9) }, exact);

@@ -78,5 +78,21 @@ export const gradCases: GradCase[] = [
   { name: 'maxPool2d', fn: (x) => t.maxPool2d(x, { kernelSize: 2, stride: 2 }), inputs: [distinct([1, 2, 4, 4])] },
   { name: 'maxPool2d (overlap, pad)', fn: (x) => t.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), inputs: [distinct([1, 1, 5, 5])] },
   { name: 'avgPool2d (pad, exclude pad)', fn: (x) => t.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), inputs: [randomRef([1, 2, 5, 4], 57)] },
+  // Edges PyTorch defines: prod through zeros (multilinear, so central differences are exact there),
+  // maximum/minimum at ties (half each), negative pads (crop), unbatched [C, H, W] conv and pooling.
+  {
+    name: 'prod (rows with one and two zeros)',
+    fn: (x) => x.prod(1),
+    inputs: [{ shape: [3, 3], data: Float64Array.of(1.5, 0, 2, 0, 0.5, 0, 1.25, -0.5, 0.75) }],
+  },
+  {
+    name: 'maximum and minimum at ties',
+    fn: (a, b) => a.maximum(b).add(a.minimum(b).mul(3)),
+    inputs: [{ shape: [4], data: Float64Array.of(1, -0.5, 2, 0.25) }, { shape: [4], data: Float64Array.of(1, -0.5, -1, 0.75) }],
+  },
+  { name: 'pad (negative: crop and pad)', fn: (x) => x.pad([[1, -2], [-1, 2]], 0.5), inputs: [randomRef([2, 3, 4], 60)] },
+  { name: 'conv2d (unbatched)', fn: (x, w, b) => t.conv2d(x, w, b, { padding: 1 }), inputs: [randomRef([2, 4, 4], 61), randomRef([3, 2, 3, 3], 62), randomRef([3], 63)] },
+  { name: 'maxPool2d (unbatched)', fn: (x) => t.maxPool2d(x, { kernelSize: 2 }), inputs: [distinct([2, 4, 4])] },
+  { name: 'avgPool2d (unbatched)', fn: (x) => t.avgPool2d(x, { kernelSize: 2, stride: 1 }), inputs: [randomRef([2, 3, 3], 64)] },
   { name: 'chain through add and mul (shared input)', fn: (a, b) => a.mul(b).add(a.square()).sum(1), inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)] },
 ];

@@ -36,7 +36,7 @@ export class TorchMismatchError extends Error {
   }
 }
 
-function typedArray(data: (number | boolean)[], dtype: DType): Float32Array | Float64Array | Int32Array | Uint8Array {
+function typedArray(data: (number | boolean | string)[], dtype: DType): Float32Array | Float64Array | Int32Array | Uint8Array {
   const values = data.map(Number);
   switch (dtype) {
     case 'float32':
@@ -130,7 +130,9 @@ async function compare(
     const g = data[i];
     const limit = exact ? 0 : opts.atol + opts.rtol * Math.abs(w);
     const diff = Math.abs(g - w);
-    if (!(diff <= limit)) {
+    // NaN must be NaN and ±Infinity exactly itself (inf - inf is NaN, never within a tolerance).
+    const ok = Number.isFinite(w) ? diff <= limit : Object.is(g, w);
+    if (!ok) {
       bad++;
       if (first < 0) first = i;
       const excess = Number.isNaN(diff) ? Infinity : diff / (limit || 1);

@@ -9,10 +9,11 @@ import indexing from '../../fixtures/core/indexing.json';
 import composite from '../../fixtures/core/composite.json';
 import conv2d from '../../fixtures/core/conv2d.json';
 import pooling from '../../fixtures/core/pooling.json';
+import edge from '../../fixtures/core/edge.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
-  'unary', 'binary', 'reduce', 'matmul', 'shape', 'indexing', 'composite', 'conv2d', 'pooling',
+  'unary', 'binary', 'reduce', 'matmul', 'shape', 'indexing', 'composite', 'conv2d', 'pooling', 'edge',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -27,6 +28,7 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   composite: composite as TorchFixtureFile,
   conv2d: conv2d as TorchFixtureFile,
   pooling: pooling as TorchFixtureFile,
+  edge: edge as TorchFixtureFile,
 };
 
 /**

@@ -3,13 +3,17 @@
  * scripts/gen_torch_fixtures.py (see fixtures/README.md for the format).
  */
 
-/** Dtypes a fixture stores; float64 cases run in float32 on backends without float64. */
-export type FixtureDType = 'float64' | 'int32' | 'bool';
+/**
+ * Dtypes a fixture stores; float64 cases run in float32 on backends without
+ * float64. 'float32' is an output that is float32 whatever the run dtype
+ * (int32 / int32, PyTorch's true division).
+ */
+export type FixtureDType = 'float64' | 'float32' | 'int32' | 'bool';
 
 export interface FixtureTensor {
   shape: number[];
-  /** Flat, row-major. Bool data are JSON booleans. */
-  data: (number | boolean)[];
+  /** Flat, row-major. Bool data are JSON booleans; non-finite floats the strings "NaN", "Infinity", "-Infinity". */
+  data: (number | boolean | string)[];
 }
 
 export interface FixtureInput extends FixtureTensor {

@@ -123,8 +123,9 @@ fn erf_f(x: f32) -> f32 {
   return select(y, -y, x < 0.0);
 }
 
+// PyTorch: sign(NaN) = 0.
 fn sign_f(x: f32) -> f32 {
-  if (is_nan(x)) { return x; }
+  if (is_nan(x)) { return 0.0; }
   return sign(x);
 }
 
@@ -143,16 +144,21 @@ fn min_f(a: f32, b: f32) -> f32 {
 // Math.pow semantics: a negative base needs an integer exponent, and small
 // integer exponents are exact products.
 fn pow_f(a: f32, b: f32) -> f32 {
-  if (b == 0.0) { return 1.0; }
+  // C/PyTorch: pow(1, y) = 1 for any y, NaN included, and pow(-1, ±inf) = 1.
+  if (b == 0.0 || a == 1.0 || (a == -1.0 && is_inf(b))) { return 1.0; }
   if (is_nan(a) || is_nan(b)) { return nan_f32(); }
   if (b == 1.0) { return a; }
   if (b == 2.0) { return a * a; }
   if (b == 0.5 && a >= 0.0) { return sqrt_f(a); }
+  if (a == 0.0) {
+    // ±0: 0 or inf, with a's sign for odd integer exponents (pow(-0, -3) = -inf).
+    let mag0 = select(inf_f32(), 0.0, b > 0.0);
+    let odd0 = floor(b) == b && abs(b) < 16777216.0 && fract(b * 0.5) != 0.0;
+    return select(mag0, -mag0, odd0 && (bitcast<u32>(a) >> 31u) == 1u);
+  }
   let t = b * log2(abs(a));
   var mag: f32;
-  if (a == 0.0) {
-    mag = select(inf_f32(), 0.0, b > 0.0);
-  } else if (is_inf(a)) {
+  if (is_inf(a)) {
     mag = select(0.0, inf_f32(), b > 0.0);
   } else if (t >= 128.0) {
     mag = inf_f32();
@@ -169,6 +175,35 @@ fn pow_f(a: f32, b: f32) -> f32 {
   return mag;
 }
 
+// Veltkamp split of x into a high and a low half of 12 bits each: their
+// products with another split are exact in f32 (Dekker's two-product).
+fn split_hi(x: f32) -> f32 {
+  let c = 4097.0 * x;
+  return c - (c - x);
+}
+
+// a - b·q without rounding b·q first (Dekker): a - b·trunc(a/b) rounded
+// naively loses the remainder whenever b·q rounds to a (1 mod 0.1 gave 0, not 0.09999999).
+fn sub_prod_f(a: f32, b: f32, q: f32) -> f32 {
+  let p = b * q;
+  let bh = split_hi(b);
+  let bl = b - bh;
+  let qh = split_hi(q);
+  let ql = q - qh;
+  let e = ((bh * qh - p) + bh * ql + bl * qh) + bl * ql; // b·q = p + e exactly
+  return (a - p) - e;
+}
+
+// fmod: the sign of a, |r| < |b|. trunc(a/b) can be one off where a/b rounds
+// to an integer; the exact a - b·q shows it by its sign or size.
+fn fmod_f(a: f32, b: f32) -> f32 {
+  var r = sub_prod_f(a, b, trunc(a / b));
+  let step = select(-abs(b), abs(b), a >= 0.0);
+  if (r != 0.0 && ((r < 0.0) != (a < 0.0))) { r = r + step; }
+  if (abs(r) >= abs(b)) { r = r - step; }
+  return r;
+}
+
 // Python's remainder: the result takes the divisor's sign.
 fn mod_f(a: f32, b: f32) -> f32 {
   if (b == 0.0 || is_nan(a) || is_nan(b) || is_inf(a)) { return nan_f32(); }
@@ -176,7 +211,7 @@ fn mod_f(a: f32, b: f32) -> f32 {
     if (a == 0.0 || (a < 0.0) == (b < 0.0)) { return a; }
     return b;
   }
-  var r = a - b * trunc(a / b);
+  var r = fmod_f(a, b);
   if (r != 0.0 && ((r < 0.0) != (b < 0.0))) { r = r + b; }
   return r;
 }

@@ -127,19 +127,29 @@ function convFilterGrad(x: Tensor, dy: Tensor, full: Conv2dGeometry, groups: num
 }
 
 /**
- * 2-D convolution over NCHW input with weight [out, in/groups, kh, kw] (PyTorch's layout).
+ * 2-D convolution over NCHW input (or unbatched CHW, giving CHW) with weight
+ * [out, in/groups, kh, kw] (PyTorch's layout).
  *
  * @example
  * conv2d(x, w, b, { stride: 1, padding: 'same' }) // x [n, c, h, w] → [n, out, h, w]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options: Conv2dOptions = {}): Tensor {
-  return tidy(() => conv2dOp(x, weight, bias, options));
+  return tidy(() => unbatched('conv2d', x, (x4) => conv2dOp(x4, weight, bias, options)));
+}
+
+/**
+ * Runs a 4-D NCHW op on unbatched [C, H, W] input too, as PyTorch does: as a
+ * batch of one, returning the unbatched shape.
+ */
+function unbatched(op: string, x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
+  if (x.rank === 3) return fn(x.unsqueeze(0)).squeeze(0);
+  if (x.rank !== 4) throw new ShapeError(`${op}: input must be [C, H, W] or [N, C, H, W], got ${fmtShape(x.shape)}`);
+  return fn(x);
 }
 
 function conv2dOp(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions): Tensor {
   const groups = options.groups ?? 1;
   if (weight.rank !== 4) throw new ShapeError(`conv2d: weight must be 4-D [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
-  if (x.rank !== 4) throw new ShapeError(`conv2d: input must be 4-D NCHW, got ${fmtShape(x.shape)}`);
   if (!isFloat(x.dtype) || x.dtype !== weight.dtype) throw new DTypeError(`conv2d: input ${x.dtype} and weight ${weight.dtype} must be one float dtype`);
   const [o, cg, kh, kw] = weight.shape;
   if (!Number.isInteger(groups) || groups < 1 || x.shape[1] % groups !== 0 || o % groups !== 0) {
@@ -200,14 +210,14 @@ function poolColumns(op: string, x: Tensor, options: Pool2dOptions, padValue: nu
   return { cols, g };
 }
 
-/** Max pooling over NCHW; the gradient goes to the arg-max of each window only. */
+/** Max pooling over NCHW (or unbatched CHW); the gradient goes to the arg-max of each window only. */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  return tidy(() => {
+  return tidy(() => unbatched('maxPool2d', x, (x) => {
     const { cols, g } = poolColumns('maxPool2d', x, options, -Infinity);
     const winner = cols.argmax(1, true);
     const mask = winner.eq(arange(g.kh * g.kw).reshape([1, g.kh * g.kw, 1]));
     return where(mask, cols, 0).sum(1).reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-  });
+  }));
 }
 
 export interface AvgPool2dOptions extends Pool2dOptions {
@@ -215,9 +225,9 @@ export interface AvgPool2dOptions extends Pool2dOptions {
   countIncludePad?: boolean;
 }
 
-/** Average pooling over NCHW; the gradient spreads evenly over each window. */
+/** Average pooling over NCHW (or unbatched CHW); the gradient spreads evenly over each window. */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
-  return tidy(() => {
+  return tidy(() => unbatched('avgPool2d', x, (x) => {
     const { cols, g } = poolColumns('avgPool2d', x, options, 0);
     let out: Tensor;
     if (options.countIncludePad ?? true) {
@@ -228,6 +238,6 @@ export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
       out = cols.sum(1).div(counts);
     }
     return out.reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-  });
+  }));
 }
 

@@ -1,5 +1,5 @@
 import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import { isFloat, promoteTypes } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
@@ -118,8 +118,9 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a
 export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
+/** True division, as PyTorch's `/`: int and bool operands give float32 (`[1, -1, 7] / 2` → `[0.5, -0.5, 3.5]`). */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null]);
+  arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null], true);
 
 /** a ** b. The exponent's gradient is out·log(a), taken as 0 where a = 0 (as PyTorch). */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
@@ -128,22 +129,58 @@ export const pow = (a: TensorLike, b: TensorLike): Tensor =>
     n[1] ? where(a.eq(0), 0, g.mul(out).mul(log(a))) : null,
   ]);
 
-/** Elementwise maximum; on ties the gradient is split evenly, as PyTorch does. */
+/**
+ * PyTorch's rule for maximum/minimum: on ties each side gets half the
+ * gradient; the side that lost gets none; with a NaN neither lost, so both get all of it.
+ */
+function extremumGrad(g: Tensor, a: Tensor, b: Tensor, aLost: Tensor, bLost: Tensor): [Tensor, Tensor] {
+  const shared = where(a.eq(b), g.div(2), g);
+  return [where(aLost, 0, shared), where(bLost, 0, shared)];
+}
+
+/** Elementwise maximum (NaN wins); on ties the gradient is split evenly, as PyTorch does. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('maximum', a, b, (g, a, b) => {
-    const share = cast(a.gt(b), g.dtype).add(cast(a.eq(b), g.dtype).mul(0.5));
-    return [g.mul(share), g.mul(share.neg().add(1))];
-  });
+  arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
 
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('minimum', a, b, (g, a, b) => {
-    const share = cast(a.lt(b), g.dtype).add(cast(a.eq(b), g.dtype).mul(0.5));
-    return [g.mul(share), g.mul(share.neg().add(1))];
-  });
+  arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
 
-/** Remainder with the sign of the divisor (Python's %, PyTorch's remainder). */
+/** Remainder with the sign of the divisor (Python's %, PyTorch's remainder): a = floorDivide(a, b)·b + mod(a, b). */
 export const mod = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floor(a.div(b))).neg() : null]);
+
+/**
+ * Division rounded toward −∞ (PyTorch's floor_divide and `//`): int32
+ * operands stay int32, floats follow PyTorch's rounding exactly
+ * (`floorDivide(1, 0.1)` is 9, as `fmod` says, not floor(1 / 0.1) = 10).
+ * x // 0 is ±Infinity/NaN for floats and 0 for int32 (PyTorch raises there).
+ * Not differentiable: the gradient is zero, as of a step function.
+ *
+ * @example
+ * t.floorDivide(t.tensor([7, -7], { dtype: 'int32' }), 2) // int32 [3, -4]
+ */
+export function floorDivide(x: TensorLike, y: TensorLike): Tensor {
+  if ((x instanceof Tensor && x.dtype === 'bool') || (y instanceof Tensor && y.dtype === 'bool')) {
+    throw new DTypeError('floorDivide: takes numeric tensors, got bool; cast first');
+  }
+  return tidy(() =>
+    noGrad(() => {
+      const r = mod(x, y); // checks the operands first
+      const xt = asTensor(x, y instanceof Tensor ? y : (x as Tensor));
+      const [a, b] = promote(xt, asTensor(y, xt));
+      if (a.dtype === 'int32') {
+        // The backend's int32 div truncates toward zero (x / 0 gives 0): step down where
+        // the remainder is non-zero and the signs differ.
+        const q = binaryKernel('div', a, b, 'int32');
+        return q.sub(cast(r.ne(0).logicalAnd(a.lt(0).ne(b.lt(0))), 'int32'));
+      }
+      // a - r is a multiple of b up to rounding, which round() removes, as PyTorch's div_floor does.
+      const q = round(a.sub(r).div(b));
+      // b = ±inf and a finite of the other sign: r is ±inf and the quotient -1 (-0.5 // inf = -1).
+      return where(b.eq(0), a.div(b), where(r.isInf(), -1, q));
+    }),
+  );
+}
 
 function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   return tidy(() => {

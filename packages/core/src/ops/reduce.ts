@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../backend/backend.js';
-import { record } from '../autograd.js';
+import { noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
@@ -113,14 +113,27 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | u
 export const argmax = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmax', x, axis, keepdims);
 export const argmin = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmin', x, axis, keepdims);
 
-/** Product over axes. Its gradient is out/x, so inputs holding zeros get NaN/Inf there. */
+/**
+ * Product over axes. Its gradient is the product of the other entries, as
+ * PyTorch's: out/x where a slice has no zero; where it has one zero, the
+ * product of the rest at the zero and 0 elsewhere; 0 where it has several.
+ */
 export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('prod', axis, x.rank);
   if (x.dtype === 'bool') return tidy(() => prod(cast(x, 'int32'), axes, keepdims));
   const out = reduceKernel('prod', x, axes, keepdims);
-  return record('prod', [x], out, (g, o) => [expandBack(g.mul(o), x, axes).div(x)]);
+  return record('prod', [x], out, (g, o) => [prodGrad(g, x, o, axes)]);
 }
 
+function prodGrad(g: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
+  const gx = expandBack(g, x, axes);
+  const isZero = x.eq(0);
+  const zeros = expandBack(sum(isZero, axes, true), x, axes);
+  // Written with where(), never 0·inf: the branch not taken must not leak NaN.
+  const noZero = gx.mul(expandBack(out, x, axes).div(where(isZero, 1, x)));
+  const othersAtZero = gx.mul(expandBack(prod(where(isZero, 1, x), axes, true), x, axes));
+  return where(zeros.eq(0), noZero, where(zeros.eq(1).logicalAnd(isZero), othersAtZero, 0));
+}
 export interface VarOptions {
   /** Divide by n - correction (1 = unbiased, PyTorch's default). */
   correction?: number;
@@ -129,19 +142,37 @@ export interface VarOptions {
   keepdims?: boolean;
 }
 
-/** Variance over axes, written from mean and sum so it needs no gradient of its own. */
+/**
+ * Variance over axes: Σ(x - mean)² / (n - correction). Its gradient is
+ * PyTorch's 2(x - mean)/(n - correction) even where that is ±inf (correction = n)
+ * or negative (correction > n, where the value is inf).
+ */
 export function variance(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
   const axes = normalizeAxes('var', axis, x.rank);
+  const keepdims = options.keepdims ?? false;
   const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
   const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return tidy(() => {
-    const centered = x.sub(mean(x, axes, true));
-    return centered.square().sum(axes, options.keepdims ?? false).div(Math.max(count - correction, 0));
-  });
+  const out = noGrad(() =>
+    tidy(() => {
+      const centered = x.sub(mean(x, axes, true));
+      return centered.square().sum(axes, keepdims).div(Math.max(count - correction, 0));
+    }),
+  );
+  return record('var', [x], out, (g) => [varGrad(g, x, axes, count - correction)]);
 }
 
+/** d var / dx = g·2/(n - correction)·(x - mean), the scale first, as PyTorch (so 0·inf is NaN there too). */
+function varGrad(g: Tensor, x: Tensor, axes: readonly number[], dof: number): Tensor {
+  return expandBack(g.mul(2 / dof), x, axes).mul(x.sub(mean(x, axes, true)));
+}
+
+/** Standard deviation: √var. Where it is 0 the gradient is 0 (PyTorch), not g/0. */
 export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
-  return tidy(() => variance(x, axis, options).sqrt());
+  const axes = normalizeAxes('std', axis, x.rank);
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const out = noGrad(() => tidy(() => variance(x, axes, options).sqrt()));
+  return record('std', [x], out, (g, o) => [varGrad(where(o.eq(0), 0, g.div(o.mul(2))), x, axes, count - correction)]);
 }
 
 /** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows. */

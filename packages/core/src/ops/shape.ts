@@ -202,6 +202,8 @@ export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
 /**
  * Constant padding. `pads` holds [before, after] pairs for the last
  * pads.length axes, in axis order: `pad(x, [[1, 1], [2, 2]])` pads H by 1 and W by 2 of NCHW.
+ * A negative pad crops that many entries from its side, as PyTorch's F.pad:
+ * `pad(x, [[-1, 2]])` drops the first column and appends two.
  */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
   if (pads.length > x.rank) throw new ShapeError(`pad: ${pads.length} pad pairs for a tensor of rank ${x.rank} ${fmtShape(x.shape)}`);
@@ -209,7 +211,18 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   const before = x.shape.map((_, i) => (i < lead ? 0 : pads[i - lead][0]));
   const after = x.shape.map((_, i) => (i < lead ? 0 : pads[i - lead][1]));
   for (const p of [...before, ...after]) {
-    if (!Number.isInteger(p) || p < 0) throw new ArgumentError(`pad: pads must be non-negative integers, got ${JSON.stringify(pads)}`);
+    if (!Number.isInteger(p)) throw new ArgumentError(`pad: pads must be integers, got ${JSON.stringify(pads)}`);
+  }
+  if (before.some((p) => p < 0) || after.some((p) => p < 0)) {
+    // Crop first (a slice, whose gradient scatters back), then pad what is left.
+    const ranges = x.shape.map((d, i): [number, number] => [Math.max(0, -before[i]), d - Math.max(0, -after[i])]);
+    ranges.forEach(([start, stop], i) => {
+      if (stop < start) {
+        throw new ShapeError(`pad: pads ${JSON.stringify(pads)} crop ${start + x.shape[i] - stop} entries from axis ${i} of ${fmtShape(x.shape)}, which has ${x.shape[i]}`);
+      }
+    });
+    const positive = pads.map(([b, a]) => [Math.max(0, b), Math.max(0, a)] as [number, number]);
+    return tidy(() => pad(slice(x, ranges), positive, value));
   }
   const b = backendOf('pad', x);
   const shape = x.shape.map((d, i) => before[i] + d + after[i]);

@@ -14,7 +14,10 @@ export class ELU extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    // expm1 of min(x, 0): the unused branch stays finite, so its zero gradient stays zero (not 0·inf).
-    return t.where(x.gt(0), x, x.minimum(0).expm1().mul(this.alpha));
+    // expm1 of x where x ≤ 0 (0 elsewhere): the unused branch stays finite, so its zero
+    // gradient stays zero (not 0·inf). Not minimum(x, 0), which splits the gradient at a
+    // tie and would halve it at x = 0, where PyTorch takes the whole α·e⁰ = α.
+    const positive = x.gt(0);
+    return t.where(positive, x, t.where(positive, 0, x).expm1().mul(this.alpha));
   }
 }
