@@ -58,7 +58,7 @@ function recurrent(gates: number) {
     const directions = c.bidirectional ?? false ? 2 : 1;
     const hidden = c.hiddenSize;
     // A claimed layer count is a loop bound: cap it so a hostile value cannot spin here (it will not match the file anyway).
-    for (let k = 0; k < Math.min(layers, 4096); k++) {
+    for (let k = 0; k < Math.min(layers, 1024); k++) {
       const inK = k === 0 ? c.inputSize : hidden * directions;
       for (let d = 0; d < directions; d++) {
         const suffix = `l${k}${d ? '_reverse' : ''}`;
