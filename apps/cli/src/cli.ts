@@ -7,6 +7,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as t from '@tensile/core';
 import { ConfigError } from './config.js';
+import { installInterrupts } from './interrupts.js';
 import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { inspect } from './commands/inspect.js';
@@ -42,24 +43,29 @@ async function run(action: () => Promise<number>): Promise<void> {
   }
 }
 
+installInterrupts();
+
 const program = new Command('tensile')
   .description('Train, evaluate, run and inspect Tensile models')
   .version(VERSION)
-  .showHelpAfterError();
+  // A usage error is one line (commander's, with its "did you mean"), then where the options are listed.
+  .configureOutput({ outputError: (text, write) => write(`tensile: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`) })
+  .showHelpAfterError('(tensile --help lists the commands; tensile <command> --help their options)');
 
 program
   .command('train')
   .description('train a model from a config file (JSON or YAML; default: an MLP on MNIST)')
   .argument('[config]', 'config file (.yaml, .yml or .json)')
-  .option('--backend <name>', 'compute backend: cpu, wasm, webgpu (or one a plugin registers)')
+  .option('--backend <name>', 'compute backend: auto (default: wasm, else cpu), cpu, wasm, webgpu (or one a plugin registers)')
   .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer(0))
-  .option('--epochs <n>', 'epochs to train to (with --resume: the total, counting earlier ones)', integer(0))
+  .option('--epochs <n>', 'epochs to train to (with --resume: the total, counting earlier ones)', integer(1))
   .option('--batch-size <n>', 'samples per batch', integer(1))
   .option('--lr <rate>', "the optimizer's learning rate", positiveNumber)
   .option('--out <dir>', 'output folder: model, checkpoints, metrics.jsonl, history.svg')
   .option('--limit <n>', 'use only the first N training samples', integer(1))
-  .option('--test-limit <n>', 'use only the first N test samples for validation', integer(1))
+  .option('--test-limit <n>', 'use only the first N test samples for the final test', integer(1))
   .option('--resume', 'continue from the newest checkpoint in the output folder')
+  .option('--force', 'replace a run already in the output folder (without it, an existing run is refused)')
   .option('--detect-anomaly', 'check every op for NaN/Inf and name the first op and layer that made one (slower)')
   .option(
     '--grad-stats [everySteps]',
@@ -84,7 +90,7 @@ program
   .command('predict')
   .description('run a model file on inputs and print class probabilities')
   .argument('<model>', 'model or checkpoint file written by tensile train')
-  .option('--input <file>', 'a JSON array of samples, or an IDX file of uint8 images (e.g. t10k-images-idx3-ubyte)')
+  .option('--input <files...>', 'PNG or JPEG images, IDX image files (e.g. t10k-images-idx3-ubyte), or JSON arrays of samples; preprocessed like the training data')
   .option('--samples <n>', 'without --input: the first N test samples, shown with their labels', integer(1))
   .option('--backend <name>', 'compute backend')
   .option('--json', 'print the results as JSON')
@@ -99,10 +105,13 @@ program
 
 program
   .command('bench')
-  .description("run the repository's benchmarks (apps/bench); arguments are passed on")
+  .description("run the repository's benchmarks (apps/bench); arguments, --help too, are passed on")
   .argument('[args...]', 'arguments for the benchmark runner')
+  .helpOption(false)
   .allowUnknownOption()
   .action((args: string[]) => run(() => bench(args)));
+
+for (const command of program.commands) command.showHelpAfterError(`(tensile ${command.name()} --help lists its options)`);
 
 await program.parseAsync(process.argv);
 // Release the backend (worker threads, GPU device), then end: a WebGPU

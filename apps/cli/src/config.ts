@@ -42,12 +42,18 @@ export interface DataConfig {
   config: JsonObject;
   /** Overrides for the training split. */
   train: JsonObject;
-  /** Overrides for the test split (used for validation each epoch and by `tensile eval`); null: none. */
+  /** Overrides for the test split (evaluated once after training, and by `tensile eval`); null: none. */
   test: JsonObject | null;
   /** Use only the first N training samples (null: all). */
   limit: number | null;
   /** Use only the first N test samples (null: all). */
   testLimit: number | null;
+  /**
+   * Held out from the (limited) training split for validation each epoch:
+   * a fraction (0.1: its last tenth) or a count of samples; 0 for none. The
+   * test split is used once, after training.
+   */
+  validation: number;
   /** 'float': targets become float32 [N, 1] (binary cross-entropy, regression on one output). */
   target: 'as-is' | 'float';
 }
@@ -75,6 +81,9 @@ export async function readConfig(path: string | URL): Promise<TrainConfig> {
 }
 
 const KNOWN_KEYS = ['plugins', 'backend', 'seed', 'epochs', 'batchSize', 'out', 'data', 'model', 'loss', 'optimizer', 'schedule', 'metrics', 'checkpointEverySteps', 'gradStats'];
+
+/** The part of the training split held out for validation by default (as Keras's validation_split, from the end). */
+export const DEFAULT_VALIDATION = 0.1;
 
 /** How often GradientStats measures when `gradStats: true` or a bare `--grad-stats`: often enough for a curve, rare enough to cost little. */
 export const GRAD_STATS_EVERY = 50;
@@ -114,9 +123,9 @@ export function parseConfig(raw: unknown, where: string): TrainConfig {
   }
   return {
     plugins: plugins as string[],
-    backend: str('backend', raw.backend, 'cpu'),
+    backend: str('backend', raw.backend, 'auto'),
     seed: int('seed', raw.seed, 0),
-    epochs: int('epochs', raw.epochs, 1),
+    epochs: int('epochs', raw.epochs, 1, 1),
     batchSize: int('batchSize', raw.batchSize, 64, 1),
     out: str('out', raw.out, 'runs/latest'),
     data: parseData(raw.data, where),
@@ -148,7 +157,7 @@ function parseData(raw: unknown, where: string): DataConfig {
   };
   if (typeof raw === 'string') raw = { name: raw };
   if (!isObject(raw)) throw new ConfigError(`${where}: data: expected { name, config?, train?, test?, limit?, target? }, got ${JSON.stringify(raw)}`);
-  const known = ['name', 'config', 'train', 'test', 'limit', 'testLimit', 'target'];
+  const known = ['name', 'config', 'train', 'test', 'limit', 'testLimit', 'validation', 'target'];
   for (const key of Object.keys(raw)) if (!known.includes(key)) fail(key, `unknown setting (known: ${known.join(', ')})`);
   if (typeof raw.name !== 'string') fail('name', `must be a dataset name, got ${JSON.stringify(raw.name)}`);
   const obj = (key: string, v: unknown): JsonObject => {
@@ -161,6 +170,10 @@ function parseData(raw: unknown, where: string): DataConfig {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < 1) fail(key, `must be a positive integer, got ${JSON.stringify(v)}`);
     return v as number;
   };
+  const validation = raw.validation ?? DEFAULT_VALIDATION;
+  if (typeof validation !== 'number' || !(validation >= 0) || (validation >= 1 && !Number.isInteger(validation))) {
+    fail('validation', `must be a fraction in [0, 1) or a whole number of samples, got ${JSON.stringify(validation)}`);
+  }
   const target = raw.target ?? 'as-is';
   if (target !== 'as-is' && target !== 'float') fail('target', `must be 'as-is' or 'float', got ${JSON.stringify(target)}`);
   return {
@@ -170,6 +183,7 @@ function parseData(raw: unknown, where: string): DataConfig {
     test: raw.test === null || raw.test === false ? null : obj('test', raw.test),
     limit: limit('limit', raw.limit),
     testLimit: limit('testLimit', raw.testLimit),
+    validation: validation as number,
     target: target as DataConfig['target'],
   };
 }

@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { createDataset, DataLoader, type Dataset, Subset } from '@tensile/data';
 import type { Batch } from '@tensile/train';
-import type { DataConfig, JsonObject } from './config.js';
+import { ConfigError, type DataConfig, type JsonObject } from './config.js';
 
 /** The split of a configured dataset: shared config, then the split's overrides, then the limit. */
 export function buildDataset(data: DataConfig, split: 'train' | 'test'): Dataset {
@@ -11,6 +11,20 @@ export function buildDataset(data: DataConfig, split: 'train' | 'test'): Dataset
   const limit = split === 'train' ? data.limit : data.testLimit;
   if (limit === null || limit >= dataset.length) return dataset;
   return new Subset(dataset, Array.from({ length: limit }, (_, i) => i));
+}
+
+/**
+ * Holds out the last part of a training set for validation (a fraction or a
+ * count of samples, as `data.validation` says): the samples validation sees
+ * are never trained on, and the test split stays untouched until the end.
+ */
+export function splitValidation(dataset: Dataset, validation: number): { train: Dataset; val: Dataset | null } {
+  const n = dataset.length;
+  const held = validation >= 1 ? validation : Math.round(n * validation);
+  if (held === 0) return { train: dataset, val: null };
+  if (held >= n) throw new ConfigError(`data.validation: holding out ${held} of ${n} training samples leaves none to train on`);
+  const range = (from: number, to: number) => Array.from({ length: to - from }, (_, i) => from + i);
+  return { train: new Subset(dataset, range(0, n - held)), val: new Subset(dataset, range(n - held, n)) };
 }
 
 /**

@@ -28,6 +28,7 @@ export class Progress implements Callback {
   private bar: cliProgress.SingleBar | null = null;
   private batch = 0;
   private accuracy = NaN;
+  private interrupted = false;
   private readonly write: (line: string) => void;
 
   constructor(private readonly options: ProgressOptions) {
@@ -39,7 +40,7 @@ export class Progress implements Callback {
     const position = (ctx.train as { stateDict?: () => { position: number; epoch: number } }).stateDict?.();
     this.batch = position && position.epoch === epoch && position.position < this.options.batches ? position.position : 0;
     this.accuracy = NaN;
-    if (this.options.quiet || !this.options.tty) return;
+    if (this.options.quiet || !this.options.tty || this.interrupted) return;
     this.bar = new cliProgress.SingleBar(
       {
         format: `epoch ${epoch + 1}/${this.options.epochs} [{bar}] {percentage}% | loss {loss} | acc {acc} | {sps} samples/s | ETA {eta_formatted}`,
@@ -56,7 +57,7 @@ export class Progress implements Callback {
 
   async onBatchEnd(ctx: FitContext, _step: number, logs: Logs): Promise<void> {
     this.batch++;
-    if (this.options.quiet) return;
+    if (this.options.quiet || this.interrupted) return;
     const plainLine = !this.options.tty && this.options.logEvery > 0 && this.batch % this.options.logEvery === 0;
     if (this.options.accuracy && (this.batch % ACCURACY_EVERY === 0 || plainLine)) this.accuracy = await this.options.accuracy.result();
     const acc = Number.isNaN(this.accuracy) ? '-' : percent(this.accuracy);
@@ -74,17 +75,23 @@ export class Progress implements Callback {
     if (!this.options.quiet) this.write(summaryLine(epoch, this.options.epochs, logs));
   }
 
-  /** Removes the bar (on Ctrl-C too, so the terminal is left clean). */
+  /** Removes the bar (clearing its line, so no fragment stays on the terminal). */
   stopBar(): void {
     this.bar?.stop();
     this.bar = null;
+  }
+
+  /** Ctrl-C: removes the bar now and draws no more (the batch in progress still ends, and the run saves). */
+  interrupt(): void {
+    this.interrupted = true;
+    this.stopBar();
   }
 }
 
 /** `epoch 1/4: loss 0.2871 accuracy 91.72% | val_loss 0.1402 val_accuracy 95.81% | lr 0.05 | 12.3 s` */
 export function summaryLine(epoch: number, epochs: number, logs: Logs): string {
   const parts: string[] = [];
-  const skip = new Set(['epoch', 'seconds', 'lr']);
+  const skip = new Set(['epoch', 'seconds', 'lr', 'step']);
   const train = Object.keys(logs).filter((k) => !skip.has(k) && !k.startsWith('val_'));
   const val = Object.keys(logs).filter((k) => k.startsWith('val_'));
   parts.push(train.map((k) => `${k} ${format(k, logs[k])}`).join(' '));

@@ -5,10 +5,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-// End to end through the built command: `pnpm --filter @tensile/cli... build` first.
-// TENSILE_CLI points the tests at another build of the command.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+// End to end through the command as users run it (bin/tensile.js, the launcher, then dist/cli.js):
+// `pnpm --filter @tensile/cli... build` first. TENSILE_CLI points the tests at another build of the command.
+const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
 const SMALL = ['--limit', '2000', '--test-limit', '1000', '--epochs', '1', '--quiet'];
+const DEFAULT_CONFIG = fileURLToPath(new URL('../configs/mnist-mlp.yaml', import.meta.url));
 
 function tensile(args: string[], cwd: string) {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
@@ -41,9 +42,12 @@ describe('tensile train', () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatchObject({ type: 'epoch', epoch: 0 });
+    // Epochs counted from 1, as on screen; then the test split, evaluated once after training.
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatchObject({ type: 'epoch', epoch: 1, step: 29 }); // 1800 samples (200 held out for validation), batches of 64
     expect(lines[0].val_accuracy).toBeGreaterThan(0.5); // chance is 0.1
+    expect(lines[1]).toMatchObject({ type: 'test', samples: 1000 });
+    expect(lines[1].accuracy).toBeGreaterThan(0.5);
     const svg = readFileSync(join(out, 'history.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.trim().endsWith('</svg>')).toBe(true);
@@ -82,18 +86,19 @@ describe('tensile train', () => {
     expect(r.code).toBe(0);
     expect(weights(join(dir, 'resumed', 'model.tensile')).equals(weights(join(dir, 'straight', 'model.tensile')))).toBe(true);
     const epochs = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
-    expect(epochs).toEqual([0, 1]);
+    expect(epochs).toEqual([1, 2, undefined]); // the test line after the last epoch
   });
 
   it('--resume keeps the best checkpoint unless a later epoch beats it', () => {
-    // One test sample: val_accuracy is 0 or 1, so a second epoch at 1 ties the first and must not replace checkpoint-best.
-    const small = ['--limit', '1000', '--test-limit', '1', '--quiet', '--out', 'best'];
-    expect(tensile(['train', ...small, '--epochs', '1'], dir).code).toBe(0);
+    // One validation sample: val_accuracy is 0 or 1, so a second epoch at 1 ties the first and must not replace checkpoint-best.
+    writeFileSync(join(dir, 'one-val.yaml'), readFileSync(DEFAULT_CONFIG, 'utf8').replace('  test: { split: test }', '  test: { split: test }\n  validation: 1'));
+    const small = ['--limit', '1500', '--test-limit', '10', '--quiet', '--out', 'best'];
+    expect(tensile(['train', 'one-val.yaml', ...small, '--epochs', '1'], dir).code).toBe(0);
     const best = join(dir, 'best', 'checkpoint-best.safetensors');
     const before = readFileSync(best);
     expect(tensile(['train', '--resume', ...small, '--epochs', '2'], dir).code).toBe(0);
-    const accuracies = readFileSync(join(dir, 'best', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).val_accuracy);
-    expect(accuracies).toEqual([1, 1]);
+    const lines = readFileSync(join(dir, 'best', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    expect(lines.filter((l) => l.type === 'epoch').map((l) => l.val_accuracy)).toEqual([1, 1]);
     expect(readFileSync(best).equals(before)).toBe(true);
   });
 
@@ -101,7 +106,7 @@ describe('tensile train', () => {
     const r = tensile(['train', '--limit', '2000', '--test-limit', '500', '--epochs', '2', '--grad-stats', '10', '--quiet', '--out', 'grads'], dir);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = readFileSync(join(dir, 'grads', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'grads', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'epoch');
     expect(lines).toHaveLength(2);
     const layers = ['0', '2', '4']; // the Linear layers of the default MLP; ReLUs have no parameters
     for (const line of lines) {
@@ -140,7 +145,7 @@ describe('tensile train', () => {
     const plain = tensile(['train', 'explode.yaml', '--quiet', '--out', 'explode'], dir);
     expect(plain.code).toBe(0);
     expect(plain.stderr).toMatch(/loss is (NaN|Infinity).*--detect-anomaly/);
-    const r = tensile(['train', 'explode.yaml', '--quiet', '--detect-anomaly', '--out', 'explode'], dir);
+    const r = tensile(['train', 'explode.yaml', '--quiet', '--detect-anomaly', '--force', '--out', 'explode'], dir);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/anomaly: model\.\d+ \((Linear|ReLU)\)\.(forward|backward) → \w+ \((forward|the backward of '\w+')\) produced (NaN|Infinity)/);
     expect(r.stderr).toMatch(/input 0: \[\d+(,\d+)*\] float32, range/);
@@ -161,6 +166,7 @@ describe('tensile train', () => {
       });
     });
     const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    expect(stdout).toContain('Ctrl-C: stopping after this batch');
     expect(stdout).toContain('interrupted: saved');
     expect(code).toBe(130);
     const checkpoint = join('interrupted', 'checkpoint-last.safetensors');
@@ -176,7 +182,7 @@ describe('tensile train', () => {
   it('--backend nosuch names the backends that exist', () => {
     const r = tensile(['train', ...SMALL, '--backend', 'nosuch', '--out', 'x'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/unknown backend 'nosuch' \(available: cpu, wasm, webgpu\)/);
+    expect(r.stderr).toMatch(/unknown backend 'nosuch' \(available: auto, cpu, wasm, webgpu\)/);
     expect(r.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
   });
 

@@ -4,27 +4,29 @@ import * as t from '@tensile/core';
 import { MNIST_MEAN, MNIST_STD, readIdx } from '@tensile/data';
 import { ConfigError, type TrainConfig } from '../config.js';
 import { buildDataset } from '../data.js';
+import { decodeImage, isImageFile, mnistDigit } from '../images.js';
 import { loadRun } from '../model-file.js';
 
 export interface PredictFlags {
   backend?: string;
-  input?: string;
+  /** Image (PNG, JPEG), IDX or JSON files. */
+  input?: string[];
   samples?: number;
   json?: boolean;
 }
 
 /**
  * `tensile predict MODEL`: runs the model on inputs and prints class
- * probabilities (or raw outputs for regression). Inputs: `--input` a JSON
- * array of samples, or an IDX image file (uint8 pixels, preprocessed as the
- * model's training data was); otherwise the first `--samples N` test samples.
+ * probabilities (or raw outputs for regression). Inputs: `--input` files
+ * (PNG/JPEG images, IDX image files, JSON arrays), preprocessed as the
+ * model's training data was; otherwise the first `--samples N` test samples.
  */
 export async function predict(path: string, flags: PredictFlags): Promise<number> {
   const { model, config } = await loadRun(path, flags);
   model.eval();
   let x: t.Tensor;
   let labels: number[] | null = null;
-  if (flags.input) {
+  if (flags.input && flags.input.length > 0) {
     x = await readInputs(flags.input, config);
   } else {
     const n = flags.samples ?? 5;
@@ -78,24 +80,64 @@ function toProbabilities(out: t.Tensor, loss: string): t.Tensor {
   return out;
 }
 
-/** A JSON array of samples (used as they are), or an IDX file of uint8 images (scaled, normalised and shaped like the training data). */
-async function readInputs(path: string, config: TrainConfig): Promise<t.Tensor> {
-  let bytes = new Uint8Array(await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ConfigError(`--input ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }));
-  if (path.endsWith('.json')) {
-    const values = JSON.parse(new TextDecoder().decode(bytes)) as unknown;
-    if (!Array.isArray(values) || values.length === 0) throw new ConfigError(`--input ${path}: expected a non-empty JSON array of samples`);
-    return t.tensor(values as number[][]);
-  }
-  if (path.endsWith('.gz')) bytes = new Uint8Array(gunzipSync(bytes));
-  const idx = readIdx(bytes, path);
-  if (idx.dtype !== 'uint8' || idx.shape.length !== 3) {
-    throw new ConfigError(`--input ${path}: expected IDX uint8 images [N,H,W], got ${idx.dtype} [${idx.shape.join(',')}]`);
-  }
-  const [n, h, w] = idx.shape;
+/** How the model's training images were preprocessed, when it was trained on MNIST (null: not an image model). */
+function imageSettings(config: TrainConfig): { normalize: boolean; flatten: boolean } | null {
+  if (config.data.name !== 'mnist') return null;
   const settings = { ...config.data.config, ...config.data.train };
-  const norm = settings.normalize === true ? { mean: MNIST_MEAN, std: MNIST_STD } : { mean: 0, std: 1 };
-  const pixels = Float32Array.from(idx.data as Uint8Array, (v) => (v / 255 - norm.mean) / norm.std);
-  return t.tensor(pixels, { shape: settings.flatten === true ? [n, h * w] : [n, 1, h, w] });
+  return { normalize: settings.normalize === true, flatten: settings.flatten === true };
+}
+
+/**
+ * The samples in `--input` files, preprocessed exactly as the training data:
+ * for an MNIST model, PNG/JPEG images (made MNIST-like: 28×28 grayscale,
+ * light digit on black, fitted to 20×20 and centred by mass), IDX image
+ * files, and JSON arrays of 28×28 (or 784) pixel values 0–255, all scaled to
+ * 0–1 and normalised as the config says; for other models, JSON arrays of
+ * feature rows, used as they are (those datasets have no preprocessing).
+ */
+async function readInputs(paths: readonly string[], config: TrainConfig): Promise<t.Tensor> {
+  const image = imageSettings(config);
+  const samples: Float32Array[] = [];
+  const rows: unknown[] = [];
+  for (const path of paths) {
+    let bytes = new Uint8Array(await readFile(path).catch((err: NodeJS.ErrnoException) => {
+      throw new ConfigError(`--input ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }));
+    if (isImageFile(bytes)) {
+      if (!image) throw new ConfigError(`--input ${path}: an image, but this model was trained on '${config.data.name}', not on images`);
+      samples.push(mnistDigit(decodeImage(bytes, path)));
+    } else if (path.endsWith('.json')) {
+      let values: unknown;
+      try {
+        values = JSON.parse(new TextDecoder().decode(bytes));
+      } catch (err) {
+        throw new ConfigError(`--input ${path}: not valid JSON: ${(err as Error).message}`);
+      }
+      if (!Array.isArray(values) || values.length === 0) throw new ConfigError(`--input ${path}: expected a non-empty JSON array of samples`);
+      if (image) values.forEach((v, i) => samples.push(jsonImage(v, `${path}[${i}]`)));
+      else rows.push(...values);
+    } else {
+      if (!image) throw new ConfigError(`--input ${path}: this model was trained on '${config.data.name}': give its samples as a JSON array`);
+      if (path.endsWith('.gz')) bytes = new Uint8Array(gunzipSync(bytes));
+      const idx = readIdx(bytes, path);
+      if (idx.dtype !== 'uint8' || idx.shape.length !== 3 || idx.shape[1] !== 28 || idx.shape[2] !== 28) {
+        throw new ConfigError(`--input ${path}: expected a PNG, a JPEG, a JSON array or an IDX file of uint8 images [N,28,28], got IDX ${idx.dtype} [${idx.shape.join(',')}]`);
+      }
+      for (let i = 0; i < idx.shape[0]; i++) samples.push(Float32Array.from((idx.data as Uint8Array).subarray(i * 784, (i + 1) * 784)));
+    }
+  }
+  if (!image) return t.tensor(rows as number[][]);
+  const norm = image.normalize ? { mean: MNIST_MEAN, std: MNIST_STD } : { mean: 0, std: 1 };
+  const pixels = new Float32Array(samples.length * 784);
+  samples.forEach((sample, i) => sample.forEach((v, j) => (pixels[i * 784 + j] = (v / 255 - norm.mean) / norm.std)));
+  return t.tensor(pixels, { shape: image.flatten ? [samples.length, 784] : [samples.length, 1, 28, 28] });
+}
+
+/** One JSON sample of an MNIST model: 784 pixel values 0–255, flat or as 28 rows of 28. */
+function jsonImage(value: unknown, where: string): Float32Array {
+  const flat = Array.isArray(value) ? (value.flat(2) as unknown[]) : [];
+  if (flat.length !== 784 || flat.some((v) => typeof v !== 'number' || !(v >= 0 && v <= 255))) {
+    throw new ConfigError(`--input ${where}: expected 784 pixel values 0–255 (28×28, as in MNIST's files), got ${Array.isArray(value) ? `${flat.length} values` : JSON.stringify(value)}`);
+  }
+  return Float32Array.from(flat as number[]);
 }

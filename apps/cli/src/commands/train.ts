@@ -1,14 +1,20 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
+import { basename } from 'node:path';
 import * as t from '@tensile/core';
 import { loadCheckpoint, saveModel } from '@tensile/io';
 import type { Module, ModuleSpec } from '@tensile/layers';
 import {
-  Accuracy, type Callback, fit, type FitContext, GradientStats, JsonlLogger, type LossLike, type Logs, type Metric, ModelCheckpoint,
-  type OptimizerLike, type SchedulerLike, type TrainableModel,
+  Accuracy, type Callback, evaluate, fit, type FitContext, GradientStats, type LossLike, type Logs, type Metric, ModelCheckpoint,
+  type OptimizerLike, type ResumeOptions, resumeOptions, type SchedulerLike, type TrainableModel,
 } from '@tensile/train';
 import { ConfigError, DEFAULT_CONFIG, GRAD_STATS_EVERY, parseConfig, readConfig, type TrainConfig } from '../config.js';
-import { buildDataset, makeLoader } from '../data.js';
+import { buildDataset, makeLoader, splitValidation } from '../data.js';
+import { exitCodeOf, onStop, type StopSignal } from '../interrupts.js';
+import { checkLossOptions, checkOptimizerOptions } from '../options-check.js';
+import { checkOutDir, existingRunFiles, removeRunFiles } from '../out-dir.js';
+import { MetricsLog } from '../run-log.js';
+import { reached } from '../test-hooks.js';
 import { buildModel, modelSpec } from '../model.js';
 import { gradientsSvg, historySvg } from '../plot.js';
 import { Progress } from '../progress.js';
@@ -31,6 +37,8 @@ export interface TrainFlags {
   logEvery?: number;
   /** `--grad-stats` alone (true) or with a step interval. */
   gradStats?: true | number;
+  /** Replace a run already in the output folder. */
+  force?: boolean;
 }
 
 /** The config of a run: the file (or the default), or on --resume the run's own saved config, then the flags. */
@@ -61,118 +69,169 @@ export async function resolveConfig(file: string | undefined, flags: TrainFlags)
 /** `tensile train [config]`: trains, checkpoints, logs metrics and plots; returns the process exit code. */
 export async function train(file: string | undefined, flags: TrainFlags): Promise<number> {
   const config = await resolveConfig(file, flags);
-  const where = file ?? 'config';
+  const where = file ?? (flags.resume ? runFiles(config.out).config : 'the default config');
   const say = (line: string) => {
     if (!flags.quiet) process.stdout.write(`${line}\n`);
   };
-  await prepare({ plugins: config.plugins, backend: config.backend, detectAnomaly: flags.detectAnomaly });
-  t.manualSeed(config.seed);
-  const rng = t.defaultRng();
-
-  const spec = modelSpec(config.model, where);
-  const model = buildModel(spec);
-  const loss = create<LossLike>('loss', config.loss.name, config.loss.config);
-  const optimizer = create<OptimizerLike>('optimizer', config.optimizer.name, model.parameters(), config.optimizer.config);
-  const scheduler = config.schedule ? create<SchedulerLike>('scheduler', config.schedule.name, optimizer, config.schedule.config) : undefined;
-
-  const trainSet = buildDataset(config.data, 'train');
-  const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
-  const testSet = config.data.test ? buildDataset(config.data, 'test') : null;
-  const testLoader = testSet ? makeLoader(testSet, config.data, { batchSize: Math.max(config.batchSize, 500), shuffle: false, seed: 0 }) : undefined;
-
+  // Everything that can be refused is refused before the backend, the data or a minute of training.
+  await checkOutDir(config.out, flags.out !== undefined ? '--out' : `out (${where})`);
   const files = runFiles(config.out);
-  await mkdir(config.out, { recursive: true });
-  let initialEpoch = 0;
-  let initialStep = 0;
-  let prior: Logs[] = [];
-  if (flags.resume) {
-    if (!existsSync(files.last)) throw new ConfigError(`--resume: no checkpoint at ${files.last}`);
-    const restored = await loadCheckpoint(files.last, { model, optimizer: optimizer as never, scheduler: scheduler as never, rng, loader: trainLoader });
-    initialEpoch = restored.epoch ?? 0;
-    initialStep = restored.step ?? 0;
-    prior = ((restored.extra as { history?: Logs[] } | null)?.history ?? []).filter((h) => h.epoch < initialEpoch);
-    // The checkpoint holds the optimizer's hyperparameters (as PyTorch's does); an explicit --lr wins over them.
-    if (flags.lr !== undefined) for (const group of (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? []) group.lr = flags.lr;
-    say(`resuming from ${files.last}: epoch ${initialEpoch + 1}, step ${initialStep}`);
+  if (!flags.resume) {
+    const existing = await existingRunFiles(config.out);
+    if (existing.length > 0 && !flags.force) {
+      throw new ConfigError(
+        `--out ${config.out} already holds a run (${existing.map((f) => basename(f)).join(', ')}): add --resume to continue it, --force to replace it, or choose another --out`,
+      );
+    }
+    await removeRunFiles(config.out);
+  } else if (!existsSync(files.last)) {
+    throw new ConfigError(`--resume: no checkpoint at ${files.last} (the run stopped before its first checkpoint; start it again with --force)`);
   }
-  await writeFile(files.config, `${JSON.stringify(config, null, 2)}\n`);
+  checkLossOptions(config.loss, where);
 
-  const accuracy = config.metrics.includes('accuracy') ? new Accuracy() : undefined;
-  const metrics: (Metric | string)[] = config.metrics.map((m) => (m === 'accuracy' && accuracy ? accuracy : m));
-  const monitor = testLoader ? (accuracy ? 'val_accuracy' : 'val_loss') : accuracy ? 'accuracy' : 'loss';
-  const mode = accuracy ? 'max' : 'min';
-  const checkpoint = new ModelCheckpoint({
-    target: files.last,
-    bestTarget: files.best,
-    monitor,
-    mode,
-    // Resumed: checkpoint-best holds the best of the earlier epochs; only a better one may replace it.
-    best: bestOf(prior, monitor, mode),
-    everySteps: config.checkpointEverySteps,
-    loader: trainLoader,
-    architecture: spec as never,
-    extra: { config },
-  });
-  const progress = new Progress({
-    epochs: config.epochs,
-    batches: trainLoader.length,
-    tty: Boolean(process.stdout.isTTY),
-    quiet: Boolean(flags.quiet),
-    logEvery: flags.logEvery ?? 100,
-    accuracy,
-  });
-  const title = `${config.data.name}: ${spec.type === 'Sequential' ? `${Object.keys(spec.children ?? {}).length} layers` : spec.type}, ${config.optimizer.name}, batch ${config.batchSize}`;
-  const gradStats = config.gradStats ? new GradientStats({ everySteps: config.gradStats.everySteps }) : null;
-  const run = new RunState(prior, { history: files.plot, gradients: gradStats ? files.gradients : null }, title, layerLabel(spec));
+  // Ctrl-C / SIGTERM from here on stop the run cleanly (fit sees the signal after the batch in progress).
   const controller = new AbortController();
-  const stop = onInterrupt(controller, say);
-  say(`training on ${config.backend}: ${trainSet.length} samples, ${trainLoader.length} batches/epoch, ${config.epochs} epochs, ${model.numParameters()} parameters → ${config.out}`);
+  let progress: Progress | null = null;
+  const stopSignal = { value: null as StopSignal | null };
+  const removeStop = onStop((signal) => {
+    stopSignal.value = signal;
+    progress?.interrupt(); // the bar goes first, so no fragment of it stays on the terminal
+    say(`${signal === 'SIGINT' ? 'Ctrl-C' : signal}: stopping after this batch to save a checkpoint (again to quit without saving)`);
+    controller.abort();
+  });
 
-  let result;
   try {
-    result = await fit(model as unknown as TrainableModel, {
-      loss,
-      optimizer,
-      scheduler,
-      schedulerInterval: config.schedule?.interval,
-      train: trainLoader,
-      val: testLoader,
-      epochs: config.epochs,
-      initialEpoch,
-      initialStep,
-      metrics: metrics as never,
-      rng,
-      signal: controller.signal,
-      // GradientStats adds its keys to the epoch logs: after the progress line (too many to print), before the logger.
-      callbacks: [
-        run,
-        progress,
-        ...(gradStats ? [gradStats] : []),
-        checkpoint,
-        new JsonlLogger(files.metrics, { append: flags.resume }),
-        { onEpochEnd: () => run.plot() },
-      ],
-    });
-  } finally {
-    stop();
-    progress.stopBar();
-  }
+    const backend = await prepare({ plugins: config.plugins, backend: config.backend, detectAnomaly: flags.detectAnomaly });
+    t.manualSeed(config.seed);
+    const rng = t.defaultRng();
 
-  if (controller.signal.aborted) {
-    await checkpoint.save(run.ctx!);
+    const spec = modelSpec(config.model, where);
+    const model = buildModel(spec);
+    const loss = create<LossLike>('loss', config.loss.name, config.loss.config);
+    checkOptimizerOptions(config.optimizer, model.parameters(), where);
+    const optimizer = create<OptimizerLike>('optimizer', config.optimizer.name, model.parameters(), config.optimizer.config);
+    const scheduler = config.schedule ? create<SchedulerLike>('scheduler', config.schedule.name, optimizer, config.schedule.config) : undefined;
+
+    const { train: trainSet, val: valSet } = splitValidation(buildDataset(config.data, 'train'), config.data.validation);
+    const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
+    const evalBatch = Math.max(config.batchSize, 500);
+    const valLoader = valSet ? makeLoader(valSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 }) : undefined;
+
+    const metricsLog = new MetricsLog(files.metrics, reached);
+    let resume: ResumeOptions = { initialEpoch: 0, initialStep: 0, history: [] };
+    if (flags.resume) {
+      const restored = await loadCheckpoint(files.last, { model, optimizer: optimizer as never, scheduler: scheduler as never, rng, loader: trainLoader });
+      resume = resumeOptions(restored);
+      // The checkpoint holds the optimizer's hyperparameters (as PyTorch's does); an explicit --lr wins over them.
+      if (flags.lr !== undefined) for (const group of (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? []) group.lr = flags.lr;
+      const at = resume.epochState ? `epoch ${resume.initialEpoch + 1}, batch ${resume.epochState.batches + 1}` : `epoch ${resume.initialEpoch + 1}`;
+      say(`resuming from ${files.last}: ${at}, step ${resume.initialStep}`);
+      if (resume.epochState && resume.initialEpoch >= config.epochs) {
+        throw new ConfigError(`--epochs ${config.epochs}: the run in ${config.out} stopped inside epoch ${resume.initialEpoch + 1}; pass --epochs ${resume.initialEpoch + 1} or more`);
+      }
+    } else {
+      await writeFile(files.metrics, '');
+    }
+    // The checkpoint is the record: metrics.jsonl gets exactly its epochs back, whatever moment the last run died at.
+    await metricsLog.rewrite(resume.history);
+    await writeFile(files.config, `${JSON.stringify(config, null, 2)}\n`);
+
+    const accuracy = config.metrics.includes('accuracy') ? new Accuracy() : undefined;
+    const metrics: (Metric | string)[] = config.metrics.map((m) => (m === 'accuracy' && accuracy ? accuracy : m));
+    const monitor = valLoader ? (accuracy ? 'val_accuracy' : 'val_loss') : accuracy ? 'accuracy' : 'loss';
+    const mode = accuracy ? 'max' : 'min';
+    const checkpoint = new ModelCheckpoint({
+      target: files.last,
+      bestTarget: files.best,
+      monitor,
+      mode,
+      // Resumed: checkpoint-best holds the best of the earlier epochs; only a better one may replace it.
+      best: bestOf(resume.history, monitor, mode),
+      everySteps: config.checkpointEverySteps,
+      loader: trainLoader,
+      architecture: spec as never,
+      extra: { config },
+      onSaved: (kind) => reached(kind === 'step' ? 'after-step-checkpoint' : `after-${kind}`),
+    });
+    progress = new Progress({
+      epochs: config.epochs,
+      batches: trainLoader.length,
+      tty: Boolean(process.stdout.isTTY),
+      quiet: Boolean(flags.quiet),
+      logEvery: flags.logEvery ?? 100,
+      accuracy,
+    });
+    const title = `${config.data.name}: ${spec.type === 'Sequential' ? `${Object.keys(spec.children ?? {}).length} layers` : spec.type}, ${config.optimizer.name}, batch ${config.batchSize}`;
+    const gradStats = config.gradStats ? new GradientStats({ everySteps: config.gradStats.everySteps }) : null;
+    const run = new RunState(resume.history, { history: files.plot, gradients: gradStats ? files.gradients : null }, title, layerLabel(spec));
+    const chosen = config.backend === 'auto' ? `${backend} (the fastest backend here; --backend to choose)` : backend;
+    const split = `${trainSet.length} samples${valSet ? ` + ${valSet.length} held out for validation` : ''}`;
+    say(`training on ${chosen}: ${split}, ${trainLoader.length} batches/epoch, ${plural(config.epochs, 'epoch')}, ${model.numParameters()} parameters → ${config.out}`);
+
+    let history: Logs[] = resume.history;
+    let aborted = false;
+    if (resume.initialEpoch >= config.epochs) {
+      say(`${config.out} has finished ${plural(resume.initialEpoch, 'epoch')} already: nothing to train (pass --epochs ${resume.initialEpoch + 1} or more to train further)`);
+    } else {
+      const result = await fit(model as unknown as TrainableModel, {
+        loss,
+        optimizer,
+        scheduler,
+        schedulerInterval: config.schedule?.interval,
+        train: trainLoader,
+        val: valLoader,
+        epochs: config.epochs,
+        initialEpoch: resume.initialEpoch,
+        initialStep: resume.initialStep,
+        epochState: resume.epochState,
+        metrics: metrics as never,
+        rng,
+        signal: controller.signal,
+        // GradientStats adds its keys to the epoch logs: after the progress line (too many to print), before the checkpoint and the log.
+        callbacks: [
+          run,
+          progress,
+          ...(gradStats ? [gradStats] : []),
+          checkpoint,
+          metricsLog,
+          { onEpochEnd: async () => { await run.plot(); reached('after-plot'); } },
+        ],
+      });
+      history = result.history;
+      aborted = result.aborted;
+      progress.stopBar();
+    }
+
+    if (aborted) {
+      await run.plot();
+      const ctx = run.ctx!;
+      const saved = checkpoint.saves > 0 || existsSync(files.last);
+      say(saved ? `interrupted: saved ${files.last} (epoch ${ctx.epoch + 1}, step ${ctx.step}); continue with --resume` : 'interrupted before the first batch: nothing saved');
+      return exitCodeOf(stopSignal.value ?? 'SIGINT');
+    }
+    await saveModel(model, files.model, { architecture: spec as never, metadata: { config: JSON.stringify(config) } });
     await run.plot();
-    say(`interrupted: saved ${files.last} (epoch ${run.ctx!.epoch + 1}, step ${run.ctx!.step}); continue with --resume`);
-    return 130;
+    // The test split, touched once: after training, never for choosing a checkpoint.
+    if (config.data.test) {
+      const testSet = buildDataset(config.data, 'test');
+      const testLoader = makeLoader(testSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 });
+      const test = await evaluate(model as unknown as TrainableModel, { loss, data: testLoader, metrics: config.metrics as never });
+      await metricsLog.test({ ...test, samples: testSet.length });
+      const parts = Object.entries(test).map(([k, v]) => `${k} ${/acc|top\d/.test(k) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
+      say(`test (${testSet.length} samples): ${parts.join(', ')}`);
+    }
+    const wrote = [files.model, files.last, ...(existsSync(files.best) ? [files.best] : []), files.metrics, ...(history.length > 0 ? [files.plot] : [])];
+    say(`wrote ${wrote.join(', ')}${gradStats && history.length > 0 ? `, ${files.gradients}` : ''}`);
+    return 0;
+  } finally {
+    removeStop();
+    progress?.stopBar();
   }
-  await saveModel(model, files.model, { architecture: spec as never, metadata: { config: JSON.stringify(config) } });
-  await run.plot();
-  const last = result.history.at(-1);
-  if (last) {
-    const test = Object.entries(last).filter(([k]) => k.startsWith('val_')).map(([k, v]) => `${k.slice(4)} ${k.includes('acc') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
-    if (test.length > 0) say(`test: ${test.join(', ')}`);
-  }
-  say(`wrote ${files.model}, ${files.last}, ${files.metrics}, ${files.plot}${gradStats ? `, ${files.gradients}` : ''}`);
-  return 0;
+}
+
+/** `1 epoch`, `5 epochs`. */
+export function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** The best monitored value of earlier epochs (undefined when there are none). */
@@ -191,7 +250,7 @@ function layerLabel(spec: ModuleSpec): (layer: string) => string {
   };
 }
 
-/** Keeps the fit context (for the Ctrl-C checkpoint), carries a resumed run's history, yields to the event loop, plots. */
+/** Keeps the fit context, carries a resumed run's history, adds the step to epoch logs, plots. */
 class RunState implements Callback {
   ctx: FitContext | null = null;
   private warned = false;
@@ -212,11 +271,13 @@ class RunState implements Callback {
   async onBatchEnd(): Promise<void> {
     // Anomaly mode on an asynchronous backend (webgpu) queues its checks: read them every batch, so the error names the first bad op.
     if (t.isAnomalyDetectionEnabled()) await t.checkAnomalies();
-    // On the cpu backend a whole epoch can run in microtasks; let signals (Ctrl-C) and timers in.
-    await new Promise((resolve) => setImmediate(resolve));
+    reached('after-batch');
   }
 
-  onEpochEnd(_ctx: FitContext, epoch: number, logs: Logs): void {
+  onEpochEnd(ctx: FitContext, epoch: number, logs: Logs): void {
+    // The step count goes into the epoch's logs, so the checkpoint's history rebuilds metrics.jsonl exactly.
+    logs.step = ctx.step;
+    reached('epoch-end');
     if (Number.isFinite(logs.loss) || this.warned) return;
     this.warned = true;
     // Training goes on (the user may be watching something else), but a NaN loss is never what was meant.
@@ -230,20 +291,3 @@ class RunState implements Callback {
     if (this.paths.gradients) await writeFile(this.paths.gradients, await gradientsSvg(this.ctx.history, `${this.title}: per-layer gradients`, this.label));
   }
 }
-
-/** First Ctrl-C: stop after the current batch and save; a second one exits at once. */
-function onInterrupt(controller: AbortController, say: (line: string) => void): () => void {
-  const handler = () => {
-    if (controller.signal.aborted) process.exit(130);
-    process.stdout.write('\n');
-    say('stopping after this batch to save a checkpoint (Ctrl-C again to quit without saving)');
-    controller.abort();
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
-  return () => {
-    process.off('SIGINT', handler);
-    process.off('SIGTERM', handler);
-  };
-}
-

@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+/**
+ * The `tensile` command's launcher. It runs the command (dist/cli.js) in a
+ * child process and stays responsive itself, so Ctrl-C and SIGTERM always
+ * work, even while the child is stuck in a kernel or a long batch:
+ *
+ * - the first SIGINT/SIGTERM/SIGHUP reaches the child once (a terminal's
+ *   Ctrl-C reaches the whole process group; a `kill` of this process is
+ *   passed on): it stops after the batch in progress, saves and exits
+ *   130/143/129;
+ * - a second one, or a child that has not acknowledged the first within
+ *   TENSILE_STOP_GRACE_MS (default 10 s: it is stuck), ends it at once;
+ * - when the process that started us dies (pnpm killed by SIGTERM leaves us
+ *   orphaned), the run is stopped the same way as by SIGTERM.
+ *
+ * Plain JavaScript, committed: it exists before any build, so package
+ * managers can link the bin, and inside a checkout it builds the CLI first
+ * when dist/ is missing (a fresh clone's `npx tensile`).
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'dist', 'cli.js');
+const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
+const grace = Number(process.env.TENSILE_STOP_GRACE_MS ?? 10_000);
+
+/** In a checkout without a build: build the CLI and the packages it imports (turbo, only that chain). */
+function buildInCheckout() {
+  const root = join(here, '..', '..', '..');
+  const turbo = join(root, 'node_modules', '.bin', 'turbo');
+  if (!existsSync(join(here, '..', 'src', 'cli.ts')) || !existsSync(turbo)) {
+    process.stderr.write(`tensile: ${cli} is missing (the package was not built)\n`);
+    process.exit(1);
+  }
+  process.stderr.write('tensile: first run in this checkout: building the CLI and the packages it uses (about a minute)…\n');
+  const r = spawnSync(turbo, ['run', 'build', '--filter=@tensile/cli...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  if (r.status !== 0) process.exit(r.status ?? 1);
+}
+
+if (!existsSync(cli)) buildInCheckout();
+
+const debug = Boolean(process.env.TENSILE_DEBUG);
+// Run by `pnpm tensile …`/`pnpm train` (a root script, started in the repository root): paths on the
+// command line are the user's, relative to where pnpm was started.
+const ownScript = ['tensile', 'train'].includes(process.env.npm_lifecycle_event) && process.cwd() === join(here, '..', '..', '..');
+const cwd = ownScript && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
+const child = spawn(process.execPath, [...process.execArgv, cli, ...process.argv.slice(2)], {
+  cwd,
+  stdio: ['inherit', 'inherit', debug ? 'inherit' : 'pipe', 'ipc'],
+  env: { ...process.env, TENSILE_SUPERVISED: '1' },
+});
+if (!debug) filterStderr(child.stderr);
+
+/**
+ * Passes the child's stderr on without the warnings Dawn (the webgpu
+ * package) prints from native code when it finds no GPU driver
+ * ("Warning: vkCreateInstance…" and a C++ source location from its build
+ * machine): our own one-line message says what to do. TENSILE_DEBUG=1 keeps them.
+ */
+function filterStderr(stream) {
+  let pending = '';
+  let dropping = false;
+  const pass = (line) => {
+    const dawn = /^Warning: /.test(line) || /^\s+at \S+ \(.*dawn.*:\d+\)$/.test(line);
+    if (dawn || (dropping && line === '')) {
+      dropping = true;
+      return;
+    }
+    dropping = false;
+    process.stderr.write(`${line}\n`);
+  };
+  stream.setEncoding('utf8');
+  stream.on('data', (chunk) => {
+    const lines = (pending + chunk).split('\n');
+    pending = lines.pop();
+    for (const line of lines) pass(line);
+  });
+  stream.on('end', () => {
+    if (pending) process.stderr.write(pending);
+  });
+}
+
+let signals = 0;
+let acknowledged = false;
+let exitCode = null;
+let killTimer = null;
+
+/** Ends the child now (SIGKILL) and exits with the signal's code. */
+function killNow(signal, why) {
+  if (why) process.stderr.write(`\ntensile: ${why}; stopped it without saving\n`);
+  child.kill('SIGKILL');
+  process.exit(128 + SIGNAL_CODES[signal]);
+}
+
+function onSignal(signal) {
+  signals++;
+  if (signals > 1) killNow(signal);
+  exitCode = 128 + SIGNAL_CODES[signal];
+  // IPC, not a signal: the child may already have the terminal's own SIGINT, and must count it once.
+  if (child.connected) child.send({ type: 'stop', signal });
+  if (grace > 0) {
+    killTimer = setTimeout(() => {
+      if (!acknowledged) killNow(signal, `the run did not respond to ${signal} within ${grace / 1000} s`);
+    }, grace);
+  }
+}
+
+for (const signal of Object.keys(SIGNAL_CODES)) process.on(signal, () => onSignal(signal));
+
+child.on('message', (message) => {
+  if (message && message.type === 'stopping') acknowledged = true;
+});
+
+// Orphaned (the launcher, e.g. pnpm, was killed and the signal never reached us): stop like SIGTERM.
+const parent = process.ppid;
+const orphanCheck = setInterval(() => {
+  if (process.ppid !== parent && signals === 0) onSignal('SIGTERM');
+}, 1000);
+orphanCheck.unref();
+
+// 'close', not 'exit': stderr has been passed on in full by then.
+child.on('close', (code, signal) => {
+  clearTimeout(killTimer);
+  if (code !== null) process.exit(code);
+  process.exit(exitCode ?? 128 + (SIGNAL_CODES[signal] ?? 9));
+});

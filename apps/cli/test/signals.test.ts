@@ -1,0 +1,108 @@
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+// Ctrl-C and SIGTERM as a terminal or a process manager sends them: to the whole process group.
+const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
+const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const TRAIN = ['train', '--epochs', '50', '--limit', '3000', '--test-limit', '100', '--log-every', '1', '--batch-size', '16'];
+
+let dir: string;
+beforeAll(() => {
+  if (!existsSync(CLI)) throw new Error(`${CLI} is missing`);
+  dir = mkdtempSync(join(tmpdir(), 'tensile-cli-signals-'));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+interface Run {
+  child: ChildProcess;
+  output: () => string;
+  /** Resolves when the output matches. */
+  waitFor: (pattern: RegExp) => Promise<void>;
+  exit: Promise<number | null>;
+}
+
+/** Starts a command in a process group of its own (as a shell starts a job), so a test can signal the group. */
+function start(command: string, args: string[], env: NodeJS.ProcessEnv = {}): Run {
+  const child = spawn(command, args, { cwd: dir, detached: true, env: { ...process.env, ...env } });
+  let out = '';
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const onData = (chunk: Buffer) => {
+    out += chunk.toString();
+    for (const w of waiters) if (w.pattern.test(out)) w.resolve();
+  };
+  child.stdout!.on('data', onData);
+  child.stderr!.on('data', onData);
+  const exit = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return {
+    child,
+    output: () => out,
+    waitFor: (pattern) => new Promise((resolve) => (pattern.test(out) ? resolve() : waiters.push({ pattern, resolve }))),
+    exit,
+  };
+}
+
+/** Whether any process of the group is still alive (zombies of an exited group count as gone). */
+function groupAlive(pgid: number): boolean {
+  const ps = spawnSync('ps', ['-o', 'stat=', '-g', String(pgid)], { encoding: 'utf8' });
+  return ps.stdout.split('\n').some((stat) => stat.trim() !== '' && !stat.trim().startsWith('Z'));
+}
+
+async function groupGone(pgid: number, ms = 20_000): Promise<boolean> {
+  for (const until = Date.now() + ms; Date.now() < until; await new Promise((r) => setTimeout(r, 100))) {
+    if (!groupAlive(pgid)) return true;
+  }
+  return false;
+}
+
+describe('signals', () => {
+  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+    it(`${signal} to the process group stops after the batch, saves and exits ${code}; nothing is left behind`, async () => {
+      const run = start(process.execPath, [CLI, ...TRAIN, '--out', signal]);
+      await run.waitFor(/batch \d+\/\d+/);
+      process.kill(-run.child.pid!, signal);
+      expect(await run.exit).toBe(code);
+      expect(run.output()).toContain('interrupted: saved');
+      expect(existsSync(join(dir, signal, 'checkpoint-last.safetensors'))).toBe(true);
+      expect(await groupGone(run.child.pid!)).toBe(true);
+    });
+  }
+
+  it('a stuck run still stops on SIGTERM (the launcher ends it when it does not answer), and a second Ctrl-C quits at once', async () => {
+    // The child blocks its event loop for good after the second batch, as a deadlocked thread pool did.
+    const stuck = { TENSILE_TEST_DIE_AT: 'hang-after-batch:2', TENSILE_STOP_GRACE_MS: '1500' };
+    const run = start(process.execPath, [CLI, ...TRAIN, '--out', 'stuck'], stuck);
+    await run.waitFor(/batch 1\/\d+/);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(-run.child.pid!, 'SIGTERM');
+    expect(await run.exit).toBe(143);
+    expect(run.output()).toMatch(/did not respond to SIGTERM within 1\.5 s; stopped it without saving/);
+    expect(await groupGone(run.child.pid!)).toBe(true);
+
+    const again = start(process.execPath, [CLI, ...TRAIN, '--out', 'stuck2'], { ...stuck, TENSILE_STOP_GRACE_MS: '600000' });
+    await again.waitFor(/batch 1\/\d+/);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(-again.child.pid!, 'SIGINT');
+    await new Promise((r) => setTimeout(r, 200));
+    process.kill(-again.child.pid!, 'SIGINT');
+    expect(await again.exit).toBe(130);
+    expect(await groupGone(again.child.pid!)).toBe(true);
+  });
+
+  const pnpm = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0;
+  it.skipIf(!pnpm)('through `pnpm tensile`: SIGTERM to pnpm alone (or the group) still stops and saves the run, leaving no orphan', async () => {
+    for (const target of ['pnpm', 'group'] as const) {
+      const out = join(dir, `pnpm-${target}`);
+      const run = start('pnpm', ['--dir', ROOT, '--silent', 'tensile', ...TRAIN, '--out', out]);
+      await run.waitFor(/batch \d+\/\d+/);
+      process.kill(target === 'pnpm' ? run.child.pid! : -run.child.pid!, 'SIGTERM');
+      await run.exit;
+      // pnpm itself exits at once; the training process must notice (signal, or its parent gone), save and end.
+      expect(await groupGone(run.child.pid!), target).toBe(true);
+      expect(existsSync(join(out, 'checkpoint-last.safetensors')), target).toBe(true);
+    }
+  });
+});
