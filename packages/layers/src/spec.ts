@@ -82,7 +82,15 @@ function build(spec: ModuleSpec, path: string): Module {
       for (const [name, child] of Object.entries(spec.children)) children[name] = build(child, `${path}.${name}`);
     }
     try {
-      return t.registry.get('layer', spec.type).create(spec.config ?? {}, spec.children ? children : undefined);
+      const module = t.registry.get('layer', spec.type).create(spec.config ?? {}, spec.children ? children : undefined);
+      // A layer that is not a container ignores children: they would be built and lost.
+      const adopted = new Set(module.children());
+      const lost = Object.keys(children).filter((name) => !adopted.has(children[name]));
+      if (lost.length > 0) {
+        module.dispose();
+        throw new t.ArgumentError(`takes no child ${lost.map((n) => `'${n}'`).join(', ')} (not a container, or not of these)`);
+      }
+      return module;
     } catch (err) {
       // A config from a file is input: whatever a constructor throws on it becomes our named error.
       const message = `moduleFromSpec: ${path} (${spec.type}): ${err instanceof Error ? err.message : String(err)}`;

@@ -84,6 +84,13 @@ describe('moduleFromSpec on a refused spec', () => {
     expect(t.memory().tensors).toBe(before);
   });
 
+  it('refuses children given to a layer that is not a container, freeing them', () => {
+    const before = t.memory().tensors;
+    const spec = { type: 'ReLU', config: {}, children: { 0: { type: 'Linear', config: { inFeatures: 2, outFeatures: 2 } } } };
+    expect(() => moduleFromSpec(spec)).toThrow("moduleFromSpec: model (ReLU): takes no child '0'");
+    expect(t.memory().tensors).toBe(before);
+  });
+
   it('turns whatever a constructor throws into an ArgumentError naming the layer', () => {
     registerLayer('Throws', { create: () => { throw new TypeError('boom'); } });
     let caught: unknown;
