@@ -49,6 +49,8 @@ export class Progress implements Callback {
         hideCursor: true,
         etaBuffer: 50,
         clearOnComplete: true,
+        // On stdout, with the lines around it (cli-progress defaults to stderr, which the launcher filters through a pipe).
+        stream: process.stdout,
       },
       cliProgress.Presets.shades_classic,
     );

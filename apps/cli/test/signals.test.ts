@@ -106,3 +106,46 @@ describe('signals', () => {
     }
   });
 });
+
+/** What a terminal shows after this output: carriage returns, line clears and cursor moves applied. */
+function screen(output: string): string[] {
+  const lines: string[][] = [[]];
+  let col = 0;
+  // eslint-disable-next-line no-control-regex
+  const tokens = output.match(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n|[^\x1b\r\n]/gu) ?? [];
+  let saved = 0;
+  for (const token of tokens) {
+    const line = lines[lines.length - 1];
+    if (token === '\x1b7') saved = col;
+    else if (token === '\x1b8') col = saved;
+    else if (token === '\r') col = 0;
+    else if (token === '\n') {
+      lines.push([]);
+      col = 0;
+    } else if (token.startsWith('\x1b[')) {
+      const [, arg, op] = /^\x1b\[([0-9;?]*)([A-Za-z])$/.exec(token)!;
+      if (op === 'K') line.splice(arg === '2' ? 0 : col);
+      if (op === 'K' && arg === '2') line.length = 0;
+      if (op === 'G') col = Math.max(0, Number(arg || 1) - 1);
+    } else {
+      line[col++] = token;
+    }
+  }
+  return lines.map((l) => Array.from(l, (c) => c ?? ' ').join(''));
+}
+
+const hasScript = spawnSync('script', ['--version']).status === 0;
+describe.skipIf(!hasScript)('on a terminal', () => {
+  it('Ctrl-C mid-epoch leaves no progress-bar fragments, only our lines', async () => {
+    // `script` runs the command on a pseudo-terminal; writing ^C to it is what pressing Ctrl-C does.
+    const command = `exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI)} train --limit 20000 --epochs 3 --test-limit 100 --out tty`;
+    const run = start('script', ['-qfec', command, '/dev/null']);
+    await run.waitFor(/░.*\d+%/);
+    run.child.stdin!.write('\x03');
+    expect(await run.exit).toBe(130);
+    const shown = screen(run.output()).filter((l) => l.trim() !== '');
+    expect(shown.some((l) => /[█░]/.test(l)), shown.join('\n')).toBe(false);
+    expect(shown.at(-2)).toMatch(/^(\^C)?Ctrl-C: stopping after this batch/); // ^C: the terminal's own echo
+    expect(shown.at(-1)).toMatch(/^interrupted: saved tty\/checkpoint-last\.safetensors \(in epoch \d, after batch \d+, step \d+\)/);
+  });
+});

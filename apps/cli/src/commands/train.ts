@@ -206,7 +206,8 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       await run.plot();
       const ctx = run.ctx!;
       const saved = checkpoint.saves > 0 || existsSync(files.last);
-      say(saved ? `interrupted: saved ${files.last} (epoch ${ctx.epoch + 1}, step ${ctx.step}); continue with --resume` : 'interrupted before the first batch: nothing saved');
+      const at = run.stoppedInEpoch !== null ? `in epoch ${ctx.epoch + 1}, after batch ${run.stoppedInEpoch}` : `after epoch ${ctx.epoch + 1}`;
+      say(saved ? `interrupted: saved ${files.last} (${at}, step ${ctx.step}); continue with --resume` : 'interrupted before the first batch: nothing saved');
       return exitCodeOf(stopSignal.value ?? 'SIGINT');
     }
     await saveModel(model, files.model, { architecture: spec as never, metadata: { config: JSON.stringify(config) } });
@@ -261,6 +262,13 @@ class RunState implements Callback {
     private readonly title: string,
     private readonly label: (layer: string) => string,
   ) {}
+
+  /** Where an aborted fit stopped: batches done in the unfinished epoch (null: between epochs). */
+  stoppedInEpoch: number | null = null;
+
+  onTrainEnd(ctx: FitContext): void {
+    this.stoppedInEpoch = ctx.running?.batches ?? null;
+  }
 
   onTrainBegin(ctx: FitContext): void {
     this.ctx = ctx;
