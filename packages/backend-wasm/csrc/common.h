@@ -14,8 +14,14 @@ typedef double f64;
 typedef int32_t i32;
 typedef uint8_t u8;
 
-/* dtype codes shared with JS (src/dtypes.ts). */
-enum { DT_F32 = 0, DT_F64 = 1, DT_I32 = 2, DT_BOOL = 3 };
+/* dtype codes shared with JS (src/dtypes.ts). Switches take the enum type,
+ * so -Wswitch-enum makes each one name every code; each has a default for
+ * codes outside the enum. */
+typedef enum { DT_F32 = 0, DT_F64 = 1, DT_I32 = 2, DT_BOOL = 3 } DType;
+
+/* Status every kernel returns to JS (src/backend.ts KERNEL_STATUS turns a
+ * nonzero one into a BackendError naming the kernel and the codes). */
+enum { K_OK = 0, K_UNSUPPORTED = 1, K_BAD_OP = 2, K_BAD_DTYPE = 3 };
 
 /* Math the freestanding build lacks, imported from JS (Math.*). Used for
  * float64 (accuracy) and for rare float32 ops; hot float32 ops use SIMD. */

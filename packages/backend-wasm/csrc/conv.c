@@ -72,49 +72,67 @@ COL2IM(f32)
 COL2IM(f64)
 COL2IM(i32)
 
-static void im2col_image(i32 dtype, const void *x, void *cols, const Geo *g, const void *padv) {
-  switch (dtype) {
-    case DT_F32: im2col_f32(x, cols, g, *(const f32 *)padv); break;
-    case DT_F64: im2col_f64(x, cols, g, *(const f64 *)padv); break;
-    case DT_I32: im2col_i32(x, cols, g, *(const i32 *)padv); break;
-    default: im2col_u8(x, cols, g, *(const u8 *)padv);
+static i32 im2col_image(i32 dtype, const void *x, void *cols, const Geo *g, const void *padv) {
+  switch ((DType)dtype) {
+    case DT_F32: im2col_f32(x, cols, g, *(const f32 *)padv); return K_OK;
+    case DT_F64: im2col_f64(x, cols, g, *(const f64 *)padv); return K_OK;
+    case DT_I32: im2col_i32(x, cols, g, *(const i32 *)padv); return K_OK;
+    case DT_BOOL: im2col_u8(x, cols, g, *(const u8 *)padv); return K_OK;
+    default: return K_BAD_DTYPE;
   }
 }
 
-static void col2im_image(i32 dtype, const void *cols, void *x, const Geo *g) {
-  switch (dtype) {
-    case DT_F32: col2im_f32(cols, x, g); break;
-    case DT_F64: col2im_f64(cols, x, g); break;
-    default: col2im_i32(cols, x, g);
+static i32 col2im_image(i32 dtype, const void *cols, void *x, const Geo *g) {
+  switch ((DType)dtype) {
+    case DT_F32: col2im_f32(cols, x, g); return K_OK;
+    case DT_F64: col2im_f64(cols, x, g); return K_OK;
+    case DT_I32: col2im_i32(cols, x, g); return K_OK;
+    case DT_BOOL: return K_UNSUPPORTED;
+    default: return K_BAD_DTYPE;
   }
 }
+
+/* The element size of a dtype code, 0 for a code outside the enum. */
+INLINE i32 elsize_of(i32 dtype) { return (uint32_t)dtype <= DT_BOOL ? ELSIZE[dtype] : 0; }
 
 INLINE void split(i32 total, i32 tid, i32 nt, i32 *lo, i32 *hi) {
   *lo = (i32)((int64_t)total * tid / nt);
   *hi = (i32)((int64_t)total * (tid + 1) / nt);
 }
 
-/* args: [dtype, x, cols, geo, padValuePtr] */
-EXPORT void task_im2col(const i32 *args, i32 tid, i32 nt) {
+/* args: [dtype, x, cols, geo, padValuePtr]. Each thread owns whole images
+ * of the output (threads never write the same element). */
+EXPORT i32 task_im2col(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0];
   const Geo *g = (const Geo *)args[3];
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
+  if (!es) return K_BAD_DTYPE;
   size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
-  for (i32 q = n0; q < n1; q++)
-    im2col_image(dtype, (const char *)args[1] + q * inImg, (char *)args[2] + q * colImg, g, (const void *)args[4]);
+  for (i32 q = n0; q < n1; q++) {
+    i32 st = im2col_image(dtype, (const char *)args[1] + q * inImg, (char *)args[2] + q * colImg, g, (const void *)args[4]);
+    if (st != K_OK) return st;
+  }
+  return K_OK;
 }
 
-/* args: [dtype, cols, x, geo] */
-EXPORT void task_col2im(const i32 *args, i32 tid, i32 nt) {
+/* args: [dtype, cols, x, geo]. Overlapping windows accumulate only within
+ * one image, and each thread owns whole output images, so no element is
+ * written by two threads. */
+EXPORT i32 task_col2im(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0];
   const Geo *g = (const Geo *)args[3];
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
+  if (!es) return K_BAD_DTYPE;
   size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
-  for (i32 q = n0; q < n1; q++) col2im_image(dtype, (const char *)args[1] + q * colImg, (char *)args[2] + q * inImg, g);
+  for (i32 q = n0; q < n1; q++) {
+    i32 st = col2im_image(dtype, (const char *)args[1] + q * colImg, (char *)args[2] + q * inImg, g);
+    if (st != K_OK) return st;
+  }
+  return K_OK;
 }
 
 /* True when im2col is the identity (1x1 kernel, stride 1, no padding). */
@@ -125,7 +143,7 @@ INLINE i32 is_pointwise(const Geo *g) {
 
 /* Bytes of workspace per thread for the conv tasks. */
 EXPORT i32 conv_workspace(i32 dtype, const Geo *g, i32 outChannels, i32 groups) {
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
   i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow;
   i32 cgkk = ckk / groups, og = outChannels / groups;
   /* The largest GEMM: n is ohw (forward, backward input) or cgkk (filter). */
@@ -135,11 +153,12 @@ EXPORT i32 conv_workspace(i32 dtype, const Geo *g, i32 outChannels, i32 groups) 
   return ckk * ohw * es + sgemm_workspace(n, k) * 4 + 64;
 }
 
-/* args: [dtype, x, w, out, geo, outChannels, groups, ws, wsStride] */
-EXPORT void task_conv2d(const i32 *args, i32 tid, i32 nt) {
+/* args: [dtype, x, w, out, geo, outChannels, groups, ws, wsStride]; threads own whole output images. */
+EXPORT i32 task_conv2d(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0], O = args[5], G = args[6];
   const Geo *g = (const Geo *)args[4];
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
+  if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
   char *cols = (char *)(args[7] + tid * args[8]);
   i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
@@ -161,13 +180,16 @@ EXPORT void task_conv2d(const i32 *args, i32 tid, i32 nt) {
                 out + (size_t)gi * og * ohw * es, og, ohw, cgkk, 0, 0, 0, og, 0, gws);
     }
   }
+  return K_OK;
 }
 
-/* args: [dtype, dy, w, dx, geo, outChannels, groups, ws, wsStride] */
-EXPORT void task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
+/* args: [dtype, dy, w, dx, geo, outChannels, groups, ws, wsStride]; threads
+ * own whole images of dx (col2im into the thread's own image). */
+EXPORT i32 task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0], O = args[5], G = args[6];
   const Geo *g = (const Geo *)args[4];
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
+  if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
   char *cols = (char *)(args[7] + tid * args[8]);
   i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
@@ -185,15 +207,17 @@ EXPORT void task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
     }
     if (!pw) col2im_image(dtype, cols, dx, g);
   }
+  return K_OK;
 }
 
 /* args: [dtype, x, dy, dw, geo, outChannels, groups, ws, wsStride, partials]
  * Thread 0 writes dw; thread t > 0 writes its partial sum at
  * partials + (t-1) * |dw|, which JS then adds into dw. */
-EXPORT void task_conv2d_bwd_filter(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_conv2d_bwd_filter(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0], O = args[5], G = args[6];
   const Geo *g = (const Geo *)args[4];
-  i32 es = ELSIZE[dtype];
+  i32 es = elsize_of(dtype);
+  if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
   char *cols = (char *)(args[7] + tid * args[8]);
   i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
@@ -217,21 +241,31 @@ EXPORT void task_conv2d_bwd_filter(const i32 *args, i32 tid, i32 nt) {
                 dw + (size_t)gi * og * cgkk * es, og, cgkk, ohw, 0, 1, 0, og, q > n0, gws);
     }
   }
+  return K_OK;
 }
 
 /* dst[i] += src[i] for n elements of a numeric dtype. */
-EXPORT void add_into(i32 dtype, void *dst, const void *src, i32 n) {
-  if (dtype == DT_F32) {
-    f32 *d = dst;
-    const f32 *s = src;
-    for (i32 i = 0; i < n; i++) d[i] += s[i];
-  } else if (dtype == DT_F64) {
-    f64 *d = dst;
-    const f64 *s = src;
-    for (i32 i = 0; i < n; i++) d[i] += s[i];
-  } else {
-    i32 *d = dst;
-    const i32 *s = src;
-    for (i32 i = 0; i < n; i++) d[i] += s[i];
+EXPORT i32 add_into(i32 dtype, void *dst, const void *src, i32 n) {
+  switch ((DType)dtype) {
+    case DT_F32: {
+      f32 *d = dst;
+      const f32 *s = src;
+      for (i32 i = 0; i < n; i++) d[i] += s[i];
+      return K_OK;
+    }
+    case DT_F64: {
+      f64 *d = dst;
+      const f64 *s = src;
+      for (i32 i = 0; i < n; i++) d[i] += s[i];
+      return K_OK;
+    }
+    case DT_I32: {
+      i32 *d = dst;
+      const i32 *s = src;
+      for (i32 i = 0; i < n; i++) d[i] += s[i];
+      return K_OK;
+    }
+    case DT_BOOL: return K_UNSUPPORTED;
+    default: return K_BAD_DTYPE;
   }
 }

@@ -6,10 +6,10 @@
 #include "common.h"
 #include "vmath.h"
 
-enum { U_NEG, U_ABS, U_SIGN, U_SQUARE, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL, U_SIN,
-       U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_NOT, U_ISNAN, U_ISINF };
+typedef enum { U_NEG, U_ABS, U_SIGN, U_SQUARE, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL, U_SIN,
+       U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_NOT, U_ISNAN, U_ISINF } UnaryOp;
 
-enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_MOD, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR };
+typedef enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_MOD, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR } BinaryOp;
 
 __attribute__((import_module("env"), import_name("fmod"))) f64 js_fmod(f64, f64);
 
@@ -26,7 +26,7 @@ __attribute__((import_module("env"), import_name("fmod"))) f64 js_fmod(f64, f64)
       wasm_v128_store(t, FN(wasm_v128_load(t)));              \
       for (i32 j = 0; i + j < n; j++) o[i + j] = t[j];        \
     }                                                         \
-    return;                                                   \
+    return K_OK;                                              \
   }
 
 #define MAP(EXPR)                                  \
@@ -35,12 +35,13 @@ __attribute__((import_module("env"), import_name("fmod"))) f64 js_fmod(f64, f64)
       T v = x[i];                                  \
       o[i] = (EXPR);                               \
     }                                              \
-    return;                                        \
+    return K_OK;                                   \
   }
 
-static void unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
+/* Ops taken by every float dtype; isnan/isinf/not are handled by unary(). */
+static i32 unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
   typedef f32 T;
-  switch (op) {
+  switch ((UnaryOp)op) {
     case U_NEG: MAP(-v)
     case U_ABS: MAP(__builtin_fabsf(v))
     case U_SIGN: MAP(v > 0 ? 1.0f : v < 0 ? -1.0f : 0.0f) /* PyTorch: sign(NaN) = sign(-0) = 0 */
@@ -61,12 +62,14 @@ static void unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
     case U_FLOOR: MAP(__builtin_floorf(v))
     case U_CEIL: MAP(__builtin_ceilf(v))
     case U_ROUND: MAP(__builtin_rintf(v))
+    case U_NOT: case U_ISNAN: case U_ISINF: return K_UNSUPPORTED;
+    default: return K_BAD_OP;
   }
 }
 
-static void unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
+static i32 unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
   typedef f64 T;
-  switch (op) {
+  switch ((UnaryOp)op) {
     case U_NEG: MAP(-v)
     case U_ABS: MAP(__builtin_fabs(v))
     case U_SIGN: MAP(v > 0 ? 1.0 : v < 0 ? -1.0 : 0.0) /* PyTorch: sign(NaN) = sign(-0) = 0 */
@@ -87,23 +90,32 @@ static void unary_f64(i32 op, const f64 *x, f64 *o, i32 n) {
     case U_FLOOR: MAP(__builtin_floor(v))
     case U_CEIL: MAP(__builtin_ceil(v))
     case U_ROUND: MAP(__builtin_rint(v))
+    case U_NOT: case U_ISNAN: case U_ISINF: return K_UNSUPPORTED;
+    default: return K_BAD_OP;
   }
 }
 
-static void unary_i32(i32 op, const i32 *x, i32 *o, i32 n) {
+static i32 unary_i32(i32 op, const i32 *x, i32 *o, i32 n) {
   typedef i32 T;
-  switch (op) {
+  switch ((UnaryOp)op) {
     case U_NEG: MAP(-v)
     case U_ABS: MAP(v < 0 ? -v : v)
     case U_SIGN: MAP(v > 0 ? 1 : v < 0 ? -1 : 0)
     case U_SQUARE: MAP(v * v)
     case U_RELU: MAP(v > 0 ? v : 0)
-    default: MAP(v) /* floor/ceil/round of an integer */
+    case U_FLOOR: case U_CEIL: case U_ROUND: MAP(v) /* of an integer: itself */
+    case U_EXP: case U_LOG: case U_LOG1P: case U_EXPM1: case U_SQRT: case U_RSQRT: case U_RECIPROCAL: case U_SIN:
+    case U_COS: case U_TANH: case U_SIGMOID: case U_ERF: case U_NOT: case U_ISNAN: case U_ISINF:
+      return K_UNSUPPORTED;
+    default: return K_BAD_OP;
   }
 }
 
-/* Returns 0 on success, 1 when the op/dtype pair is unsupported. */
+/* Returns K_OK, K_UNSUPPORTED for an op the dtype does not take, or
+ * K_BAD_OP / K_BAD_DTYPE for a code outside the enums. */
 EXPORT i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n) {
+  if ((uint32_t)op > U_ISINF) return K_BAD_OP;
+  if ((uint32_t)dtype > DT_BOOL) return K_BAD_DTYPE;
   if (op == U_ISNAN || op == U_ISINF) {
     u8 *o = out;
     if (dtype == DT_F32) {
@@ -120,21 +132,23 @@ EXPORT i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n) {
   if (dtype == DT_BOOL) {
     const u8 *a = x;
     u8 *o = out;
-    switch (op) {
-      case U_NOT: for (i32 i = 0; i < n; i++) o[i] = !a[i]; return 0;
+    switch ((UnaryOp)op) {
+      case U_NOT: for (i32 i = 0; i < n; i++) o[i] = !a[i]; return K_OK;
       case U_ABS: case U_RELU: case U_SQUARE: case U_SIGN: case U_FLOOR: case U_CEIL: case U_ROUND:
-        for (i32 i = 0; i < n; i++) o[i] = a[i]; return 0;
+        for (i32 i = 0; i < n; i++) o[i] = a[i]; return K_OK;
+      case U_NEG: case U_EXP: case U_LOG: case U_LOG1P: case U_EXPM1: case U_SQRT: case U_RSQRT: case U_RECIPROCAL:
+      case U_SIN: case U_COS: case U_TANH: case U_SIGMOID: case U_ERF: case U_ISNAN: case U_ISINF:
+        return K_UNSUPPORTED;
+      default: return K_BAD_OP;
     }
-    return 1;
   }
-  if (op == U_NOT) return 1;
-  if (dtype == DT_F32) unary_f32(op, x, out, n);
-  else if (dtype == DT_F64) unary_f64(op, x, out, n);
-  else if (dtype == DT_I32) {
-    if (op >= U_EXP && op <= U_ERF) return 1;
-    unary_i32(op, x, out, n);
+  switch ((DType)dtype) {
+    case DT_F32: return unary_f32(op, x, out, n);
+    case DT_F64: return unary_f64(op, x, out, n);
+    case DT_I32: return unary_i32(op, x, out, n);
+    case DT_BOOL: return K_UNSUPPORTED; /* handled above */
+    default: return K_BAD_DTYPE;
   }
-  return 0;
 }
 
 /* ---------- binary ---------- */
@@ -156,7 +170,7 @@ EXPORT i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n) {
       O r = (EXPR);                                                  \
       for (i32 i = 0; i < n; i++) o[i] = r;                          \
     }                                                                \
-    return;                                                          \
+    return K_OK;                                                     \
   }
 
 #define NANMAX(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (x) > (y) ? (x) : (y))
@@ -193,10 +207,10 @@ INLINE i32 mod_i32(i32 x, i32 y) {
 }
 
 #define ARITH_F(TT)                                    \
-  static void arith_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, TT *o, i32 n) { \
+  static i32 arith_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, TT *o, i32 n) { \
     typedef TT T;                                      \
     typedef TT O;                                      \
-    switch (op) {                                      \
+    switch ((BinaryOp)op) {                            \
       case B_ADD: ROW(x + y)                           \
       case B_SUB: ROW(x - y)                           \
       case B_MUL: ROW(x * y)                           \
@@ -205,15 +219,19 @@ INLINE i32 mod_i32(i32 x, i32 y) {
       case B_MAX: ROW(NANMAX(x, y))                    \
       case B_MIN: ROW(NANMIN(x, y))                    \
       case B_MOD: ROW((T)fmod_floor(x, y))             \
+      case B_EQ: case B_NE: case B_LT: case B_LE:      \
+      case B_GT: case B_GE: case B_AND: case B_OR:     \
+        return K_UNSUPPORTED;                          \
+      default: return K_BAD_OP;                        \
     }                                                  \
   }
 ARITH_F(f32)
 ARITH_F(f64)
 
-static void arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o, i32 n) {
+static i32 arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o, i32 n) {
   typedef i32 T;
   typedef i32 O;
-  switch (op) {
+  switch ((BinaryOp)op) {
     case B_ADD: ROW(x + y)
     case B_SUB: ROW(x - y)
     case B_MUL: ROW(x * y)
@@ -222,31 +240,42 @@ static void arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o
     case B_MAX: ROW(x > y ? x : y)
     case B_MIN: ROW(x < y ? x : y)
     case B_MOD: ROW(mod_i32(x, y))
+    case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: case B_AND: case B_OR:
+      return K_UNSUPPORTED;
+    default: return K_BAD_OP;
   }
 }
 
 /* bool arithmetic as logic: add/max = or, mul/min = and. */
-static void arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i32 n) {
+static i32 arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i32 n) {
   typedef u8 T;
   typedef u8 O;
-  switch (op) {
+  switch ((BinaryOp)op) {
     case B_ADD: case B_MAX: case B_OR: ROW((x | y) != 0)
     case B_MUL: case B_MIN: case B_AND: ROW((x & y) != 0)
     case B_SUB: ROW((x ^ y) != 0)
+    case B_DIV: case B_POW: case B_MOD: case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
+      return K_UNSUPPORTED;
+    default: return K_BAD_OP;
   }
 }
 
 #define COMPARE(TT)                                    \
-  static void compare_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, u8 *o, i32 n) { \
+  static i32 compare_##TT(i32 op, const TT *a, i32 sa, const TT *b, i32 sb, u8 *o, i32 n) { \
     typedef TT T;                                      \
     typedef u8 O;                                      \
-    switch (op) {                                      \
+    switch ((BinaryOp)op) {                            \
       case B_EQ: ROW(x == y)                           \
       case B_NE: ROW(x != y)                           \
       case B_LT: ROW(x < y)                            \
       case B_LE: ROW(x <= y)                           \
       case B_GT: ROW(x > y)                            \
       case B_GE: ROW(x >= y)                           \
+      case B_ADD: case B_SUB: case B_MUL: case B_DIV:  \
+      case B_POW: case B_MAX: case B_MIN: case B_MOD:  \
+      case B_AND: case B_OR:                           \
+        return K_UNSUPPORTED;                          \
+      default: return K_BAD_OP;                        \
     }                                                  \
   }
 COMPARE(f32)
@@ -272,37 +301,43 @@ EXPORT i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, co
   i32 rank = desc[0];
   i32 n = desc[rank];
   i32 sa = desc[1 + rank + rank - 1], sb = desc[1 + 2 * rank + rank - 1];
+  if ((uint32_t)op > B_OR) return K_BAD_OP;
+  if ((uint32_t)dtype > DT_BOOL) return K_BAD_DTYPE;
   i32 es = ELSIZE[dtype];
   i32 cmp = op >= B_EQ && op <= B_GE;
   if (dtype == DT_BOOL && !cmp && op != B_AND && op != B_OR && op != B_ADD && op != B_MUL && op != B_MAX &&
       op != B_MIN && op != B_SUB)
-    return 1;
-  if (dtype != DT_BOOL && (op == B_AND || op == B_OR)) return 1;
+    return K_UNSUPPORTED;
+  if (dtype != DT_BOOL && (op == B_AND || op == B_OR)) return K_UNSUPPORTED;
   i32 offs[2];
   for (i32 r = row0; r < row1; r++) {
     row_offsets(desc, 2, r, offs);
     const char *pa = (const char *)a + (size_t)offs[0] * es;
     const char *pb = (const char *)b + (size_t)offs[1] * es;
     size_t oo = (size_t)r * n;
+    i32 st = K_BAD_DTYPE;
     if (cmp) {
       u8 *po = (u8 *)out + oo;
-      switch (dtype) {
-        case DT_F32: compare_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
-        case DT_F64: compare_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
-        case DT_I32: compare_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
-        default: compare_u8(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n);
+      switch ((DType)dtype) {
+        case DT_F32: st = compare_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
+        case DT_F64: st = compare_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
+        case DT_I32: st = compare_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
+        case DT_BOOL: st = compare_u8(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n); break;
+        default: break;
       }
     } else {
       void *po = (char *)out + oo * es;
-      switch (dtype) {
-        case DT_F32: arith_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
-        case DT_F64: arith_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
-        case DT_I32: arith_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
-        default: arith_bool(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n);
+      switch ((DType)dtype) {
+        case DT_F32: st = arith_f32(op, (const f32 *)pa, sa, (const f32 *)pb, sb, po, n); break;
+        case DT_F64: st = arith_f64(op, (const f64 *)pa, sa, (const f64 *)pb, sb, po, n); break;
+        case DT_I32: st = arith_i32(op, (const i32 *)pa, sa, (const i32 *)pb, sb, po, n); break;
+        case DT_BOOL: st = arith_bool(op, (const u8 *)pa, sa, (const u8 *)pb, sb, po, n); break;
+        default: break;
       }
     }
+    if (st != K_OK) return st;
   }
-  return 0;
+  return K_OK;
 }
 
 /* ---------- where ---------- */
@@ -316,8 +351,9 @@ EXPORT i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, co
   }
 
 /* desc holds strides for cond, a, b in that order. */
-EXPORT void where(const u8 *cond, const void *a, const void *b, void *out, i32 elsize, const i32 *desc, i32 row0,
-                  i32 row1) {
+EXPORT i32 where(const u8 *cond, const void *a, const void *b, void *out, i32 elsize, const i32 *desc, i32 row0,
+                 i32 row1) {
+  if (elsize != 1 && elsize != 4 && elsize != 8) return K_BAD_DTYPE;
   i32 rank = desc[0];
   i32 n = desc[rank];
   i32 sc = desc[1 + rank + rank - 1], sa = desc[1 + 2 * rank + rank - 1], sb = desc[1 + 3 * rank + rank - 1];
@@ -328,14 +364,16 @@ EXPORT void where(const u8 *cond, const void *a, const void *b, void *out, i32 e
     switch (elsize) {
       case 1: WHERE_ROW(u8)
       case 4: WHERE_ROW(i32)
-      default: WHERE_ROW(f64)
+      case 8: WHERE_ROW(f64)
+      default: return K_BAD_DTYPE;
     }
   }
+  return K_OK;
 }
 
 /* ---------- clamp ---------- */
 
-EXPORT void clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
+EXPORT i32 clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
   if (dtype == DT_F32) {
     const f32 *a = x;
     f32 *o = out;
@@ -365,7 +403,7 @@ EXPORT void clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
       v = v < l ? l : v;
       o[i] = v > h ? h : v;
     }
-  } else {
+  } else if (dtype == DT_BOOL) {
     const u8 *a = x;
     u8 *o = out;
     for (i32 i = 0; i < n; i++) {
@@ -373,13 +411,17 @@ EXPORT void clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
       v = v < lo ? lo : v;
       o[i] = (v > hi ? hi : v) != 0;
     }
+  } else {
+    return K_BAD_DTYPE;
   }
+  return K_OK;
 }
 
 /* ---------- cast ---------- */
 
-/* Float -> int32 truncates toward zero and saturates (NaN -> 0), the
- * non-trapping conversion; anything -> bool is x != 0 (NaN -> true). */
+/* Float -> int32 truncates toward zero and saturates to [-2^31, 2^31 - 1],
+ * NaN -> 0 (the non-trapping i32.trunc_sat; the rule every backend follows);
+ * anything -> bool is x != 0 (NaN -> true). */
 #define CAST_LOOP(TI, TO, EXPR)                         \
   {                                                     \
     const TI *a = x;                                    \
@@ -388,10 +430,11 @@ EXPORT void clamp(i32 dtype, const void *x, void *out, i32 n, f64 lo, f64 hi) {
       TI v = a[i];                                      \
       o[i] = (EXPR);                                    \
     }                                                   \
-    return;                                             \
+    return K_OK;                                        \
   }
 
-EXPORT void cast(i32 from, i32 to, const void *x, void *out, i32 n) {
+EXPORT i32 cast(i32 from, i32 to, const void *x, void *out, i32 n) {
+  if ((uint32_t)from > DT_BOOL || (uint32_t)to > DT_BOOL) return K_BAD_DTYPE;
   switch (from * 4 + to) {
     case DT_F32 * 4 + DT_F32: CAST_LOOP(f32, f32, v)
     case DT_F32 * 4 + DT_F64: CAST_LOOP(f32, f64, v)
@@ -409,5 +452,6 @@ EXPORT void cast(i32 from, i32 to, const void *x, void *out, i32 n) {
     case DT_BOOL * 4 + DT_F64: CAST_LOOP(u8, f64, v)
     case DT_BOOL * 4 + DT_I32: CAST_LOOP(u8, i32, v)
     case DT_BOOL * 4 + DT_BOOL: CAST_LOOP(u8, u8, v != 0)
+    default: return K_BAD_DTYPE;
   }
 }

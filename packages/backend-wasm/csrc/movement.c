@@ -25,10 +25,10 @@
       }                                                                     \
       dst += n;                                                             \
     }                                                                       \
-    return;                                                                 \
+    return K_OK;                                                            \
   }
 
-EXPORT void strided(const void *x, void *out, i32 elsize, const i32 *desc, i32 row0, i32 row1) {
+EXPORT i32 strided(const void *x, void *out, i32 elsize, const i32 *desc, i32 row0, i32 row1) {
   i32 rank = desc[0];
   const i32 *shape = desc + 1;
   const i32 *strides = desc + 1 + rank;
@@ -37,7 +37,8 @@ EXPORT void strided(const void *x, void *out, i32 elsize, const i32 *desc, i32 r
   switch (elsize) {
     case 1: STRIDED(u8)
     case 4: STRIDED(i32)
-    default: STRIDED(f64)
+    case 8: STRIDED(f64)
+    default: return K_BAD_DTYPE;
   }
 }
 
@@ -53,8 +54,8 @@ EXPORT void concat(void *const *xs, const i32 *widths, i32 count, i32 outer, i32
   }
 }
 
-/* Fills n elements of elsize bytes with the pattern at value. */
-EXPORT void fill_pattern(void *out, const void *value, i32 elsize, i32 n) {
+/* Fills n elements of elsize bytes (1, 4 or 8) with the pattern at value. */
+static void fill_pattern(void *out, const void *value, i32 elsize, i32 n) {
   if (elsize == 1) {
     memset(out, *(const u8 *)value, n);
   } else if (elsize == 4) {
@@ -70,29 +71,31 @@ EXPORT void fill_pattern(void *out, const void *value, i32 elsize, i32 n) {
 
 /* desc = [rank, shape[rank], before[rank], after[rank]]; value points at one
  * element holding the pad value. Fills, then copies each input row in. */
-EXPORT void pad(const void *x, void *out, i32 elsize, const i32 *desc, const void *value) {
+EXPORT i32 pad(const void *x, void *out, i32 elsize, const i32 *desc, const void *value) {
+  if (elsize != 1 && elsize != 4 && elsize != 8) return K_BAD_DTYPE;
   i32 rank = desc[0];
   const i32 *shape = desc + 1, *before = desc + 1 + rank, *after = desc + 1 + 2 * rank;
   i32 total = 1, rows = 1;
-  i32 ostride[64];
   for (i32 d = rank - 1; d >= 0; d--) {
-    ostride[d] = total;
     total *= before[d] + shape[d] + after[d];
     if (d < rank - 1) rows *= shape[d];
   }
   fill_pattern(out, value, elsize, total);
   i32 n = shape[rank - 1];
-  if (n == 0) return;
+  if (n == 0) return K_OK;
   for (i32 d = 0; d < rank; d++)
-    if (shape[d] == 0) return;
+    if (shape[d] == 0) return K_OK;
   for (i32 r = 0; r < rows; r++) {
-    i32 rem = r, off = before[rank - 1];
+    /* Output strides accumulate from the last axis (no fixed-size array: any rank). */
+    i32 rem = r, off = before[rank - 1], ostride = before[rank - 1] + n + after[rank - 1];
     for (i32 d = rank - 2; d >= 0; d--) {
-      off += (rem % shape[d] + before[d]) * ostride[d];
+      off += (rem % shape[d] + before[d]) * ostride;
       rem /= shape[d];
+      ostride *= before[d] + shape[d] + after[d];
     }
     memcpy((char *)out + (size_t)off * elsize, (const char *)x + (size_t)r * n * elsize, (size_t)n * elsize);
   }
+  return K_OK;
 }
 
 EXPORT void gather(const void *x, void *out, i32 elsize, i32 outer, i32 n, i32 inner, const i32 *idx, i32 m) {
@@ -119,14 +122,15 @@ EXPORT void gather(const void *x, void *out, i32 elsize, i32 outer, i32 n, i32 i
         for (i32 t = 0; t < inner; t++) oj[t] += sj[t];                     \
       }                                                                     \
     }                                                                       \
-    return 0;                                                               \
+    return K_OK;                                                            \
   }
 
 EXPORT i32 scatter_add(i32 dtype, const void *src, void *out, i32 outer, i32 m, i32 inner, const i32 *idx, i32 n) {
-  switch (dtype) {
+  switch ((DType)dtype) {
     case DT_F32: SCATTER(f32)
     case DT_F64: SCATTER(f64)
     case DT_I32: SCATTER(i32)
+    case DT_BOOL: return K_UNSUPPORTED;
+    default: return K_BAD_DTYPE;
   }
-  return 1;
 }

@@ -3,7 +3,7 @@
  * inner rows are combined at once so the inner loop is contiguous. */
 #include "common.h"
 
-enum { R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN };
+typedef enum { R_SUM, R_PROD, R_MAX, R_MIN, R_ARGMAX, R_ARGMIN } ReduceOp;
 
 #define NANMAX(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (x) > (y) ? (x) : (y))
 #define NANMIN(x, y) ((x) != (x) ? (x) : (y) != (y) ? (y) : (x) < (y) ? (x) : (y))
@@ -51,11 +51,12 @@ static f32 sum_row_f32(const f32 *x, i32 n) {
       for (i32 j = 0; j < inner; j++) oq[j] = init;                                         \
       for (i32 s = 0; s < size; s++) {                                                      \
         const T *xs = xq + (size_t)s * inner;                                               \
-        switch (op) {                                                                       \
+        switch ((ReduceOp)op) {                                                             \
           case R_SUM: for (i32 j = 0; j < inner; j++) oq[j] += xs[j]; break;                \
           case R_PROD: for (i32 j = 0; j < inner; j++) oq[j] *= xs[j]; break;               \
           case R_MAX: for (i32 j = 0; j < inner; j++) oq[j] = NANMAX(oq[j], xs[j]); break;  \
           case R_MIN: for (i32 j = 0; j < inner; j++) oq[j] = NANMIN(oq[j], xs[j]); break;  \
+          case R_ARGMAX: case R_ARGMIN: default: break; /* handled above; codes checked */  \
         }                                                                                   \
       }                                                                                     \
     }                                                                                       \
@@ -66,20 +67,21 @@ REDUCE(reduce_f64, f64, -__builtin_inf(), __builtin_inf(), 1)
 REDUCE(reduce_i32, i32, (i32)0x80000000, 0x7fffffff, 0)
 REDUCE(reduce_u8, u8, 0, 1, 0)
 
-EXPORT void reduce(i32 op, i32 dtype, const void *x, void *out, i32 outer, i32 size, i32 inner) {
-  if (dtype == DT_F32) {
-    if (op == R_SUM && inner == 1) {
-      const f32 *a = x;
-      f32 *o = out;
-      for (i32 q = 0; q < outer; q++) o[q] = sum_row_f32(a + (size_t)q * size, size);
-      return;
-    }
-    reduce_f32_generic(op, x, out, outer, size, inner);
-  } else if (dtype == DT_F64) {
-    reduce_f64(op, x, out, outer, size, inner);
-  } else if (dtype == DT_I32) {
-    reduce_i32(op, x, out, outer, size, inner);
-  } else {
-    reduce_u8(op, x, out, outer, size, inner);
+EXPORT i32 reduce(i32 op, i32 dtype, const void *x, void *out, i32 outer, i32 size, i32 inner) {
+  if ((uint32_t)op > R_ARGMIN) return K_BAD_OP;
+  switch ((DType)dtype) {
+    case DT_F32:
+      if (op == R_SUM && inner == 1) {
+        const f32 *a = x;
+        f32 *o = out;
+        for (i32 q = 0; q < outer; q++) o[q] = sum_row_f32(a + (size_t)q * size, size);
+        return K_OK;
+      }
+      reduce_f32_generic(op, x, out, outer, size, inner);
+      return K_OK;
+    case DT_F64: reduce_f64(op, x, out, outer, size, inner); return K_OK;
+    case DT_I32: reduce_i32(op, x, out, outer, size, inner); return K_OK;
+    case DT_BOOL: reduce_u8(op, x, out, outer, size, inner); return K_OK;
+    default: return K_BAD_DTYPE;
   }
 }

@@ -1,6 +1,8 @@
-/* Thread entry points. Every task has the signature (args, tid, nthreads):
- * JS writes args into memory once, runs tid 0 on the calling thread and
- * tids 1.. on workers, and each task picks its own share of the work. */
+/* Thread entry points. Every task has the signature (args, tid, nthreads)
+ * and returns a K_ status: JS writes args into memory once, runs tid 0 on the
+ * calling thread and tids 1.. on workers, and each task picks its own share
+ * of the work — always a disjoint part of the output, so no element is
+ * written by two threads. */
 #include "common.h"
 #include "gemm.h"
 #include "vmath.h"
@@ -20,8 +22,9 @@ void epilogue_i32(i32 *C, const i32 *bias, i32 n, i32 r0, i32 r1, i32 relu);
  *        aBatched, bBatched, relu, ws, wsStride]
  * Splits the batch when it has at least one entry per thread, else rows
  * (in multiples of 4, the micro-kernel height). */
-EXPORT void task_matmul(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_matmul(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0], batch = args[5], m = args[6], n = args[7], k = args[8];
+  if ((uint32_t)dtype > DT_I32) return dtype == DT_BOOL ? K_UNSUPPORTED : K_BAD_DTYPE;
   i32 es = ELSIZE[dtype];
   void *ws = (void *)(args[14] + tid * args[15]);
   i32 b0 = 0, b1 = batch, r0 = 0, r1 = m;
@@ -33,7 +36,7 @@ EXPORT void task_matmul(const i32 *args, i32 tid, i32 nt) {
     r0 *= 4;
     r1 = r1 * 4 < m ? r1 * 4 : m;
   }
-  if (r0 >= r1) return;
+  if (r0 >= r1) return K_OK;
   for (i32 bi = b0; bi < b1; bi++) {
     const char *A = (const char *)args[1] + (args[11] ? (size_t)bi * m * k * es : 0);
     const char *B = (const char *)args[2] + (args[12] ? (size_t)bi * k * n * es : 0);
@@ -45,9 +48,12 @@ EXPORT void task_matmul(const i32 *args, i32 tid, i32 nt) {
       else epilogue_i32((i32 *)C, (const i32 *)args[4], n, r0, r1, args[13]);
     }
   }
+  return K_OK;
 }
 
-/* Softmax / log-softmax of one float32 row, numerically stable (x - max). */
+/* Softmax / log-softmax of one float32 row, numerically stable: log-softmax
+ * is (x - max) - log(sum), never x - (log(sum) + max), which rounds the
+ * shift into max's large magnitude and loses the small result's bits. */
 static void softmax_row_f32(const f32 *x, f32 *o, i32 n, i32 logv) {
   f32 mx = -__builtin_inff();
   for (i32 i = 0; i < n; i++) mx = (x[i] != x[i] || x[i] > mx) ? x[i] : mx;
@@ -77,8 +83,8 @@ static void softmax_row_f32(const f32 *x, f32 *o, i32 n, i32 logv) {
     }
   }
   if (logv) {
-    f32 ls = wasm_f32x4_extract_lane(v_log(wasm_f32x4_splat(sum)), 0) + mx;
-    for (i32 j = 0; j < n; j++) o[j] = x[j] - ls;
+    f32 ls = wasm_f32x4_extract_lane(v_log(wasm_f32x4_splat(sum)), 0);
+    for (i32 j = 0; j < n; j++) o[j] = (x[j] - mx) - ls;
   } else {
     f32 inv = 1.0f / sum;
     for (i32 j = 0; j < n; j++) o[j] *= inv;
@@ -100,16 +106,17 @@ static void softmax_row_f64(const f64 *x, f64 *o, i32 n, i32 logv) {
     sum += e;
   }
   if (logv) {
-    f64 ls = js_log(sum) + mx;
-    for (i32 j = 0; j < n; j++) o[j] = x[j] - ls;
+    f64 ls = js_log(sum);
+    for (i32 j = 0; j < n; j++) o[j] = (x[j] - mx) - ls;
   } else {
     for (i32 j = 0; j < n; j++) o[j] /= sum;
   }
 }
 
 /* args: [dtype, x, out, rows, cols, log] */
-EXPORT void task_softmax(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_softmax(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[0], rows = args[3], cols = args[4], logv = args[5];
+  if (dtype != DT_F32 && dtype != DT_F64) return (uint32_t)dtype <= DT_BOOL ? K_UNSUPPORTED : K_BAD_DTYPE;
   i32 r0, r1;
   split(rows, tid, nt, &r0, &r1);
   for (i32 r = r0; r < r1; r++) {
@@ -118,26 +125,28 @@ EXPORT void task_softmax(const i32 *args, i32 tid, i32 nt) {
     else
       softmax_row_f64((const f64 *)args[1] + (size_t)r * cols, (f64 *)args[2] + (size_t)r * cols, cols, logv);
   }
+  return K_OK;
 }
 
 i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, const i32 *desc, i32 row0, i32 row1);
 i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n);
 
 /* args: [op, dtype, a, b, out, desc, rows] */
-EXPORT void task_binary(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_binary(const i32 *args, i32 tid, i32 nt) {
   i32 r0, r1;
   split(args[6], tid, nt, &r0, &r1);
-  binary(args[0], args[1], (const void *)args[2], (const void *)args[3], (void *)args[4], (const i32 *)args[5], r0, r1);
+  return binary(args[0], args[1], (const void *)args[2], (const void *)args[3], (void *)args[4], (const i32 *)args[5], r0, r1);
 }
 
 /* args: [op, dtype, x, out, n]; splits in multiples of 16 elements. */
-EXPORT void task_unary(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_unary(const i32 *args, i32 tid, i32 nt) {
   i32 dtype = args[1], n = args[4];
+  if ((uint32_t)dtype > DT_BOOL) return K_BAD_DTYPE;
   i32 es = ELSIZE[dtype], oes = (args[0] >= 21) ? 1 : es; /* isnan/isinf write bools */
   i32 lo, hi;
   split((n + 15) / 16, tid, nt, &lo, &hi);
   lo *= 16;
   hi = hi * 16 < n ? hi * 16 : n;
-  if (lo >= hi) return;
-  unary(args[0], dtype, (const char *)args[2] + (size_t)lo * es, (char *)args[3] + (size_t)lo * oes, hi - lo);
+  if (lo >= hi) return K_OK;
+  return unary(args[0], dtype, (const char *)args[2] + (size_t)lo * es, (char *)args[3] + (size_t)lo * oes, hi - lo);
 }

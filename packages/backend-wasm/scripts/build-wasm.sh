@@ -13,7 +13,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 
 CFLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -mnontrapping-fptoint -mmutable-globals -mmultivalue \
-  -ffreestanding -nostdlib -fwrapv -fno-builtin-memcpy -fno-builtin-memset -fno-unroll-loops -std=c11 -Wall -Werror \
+  -ffreestanding -nostdlib -fwrapv -fno-builtin-memcpy -fno-builtin-memset -fno-unroll-loops -std=c11 -Wall -Wswitch-enum -Werror \
   -ffile-prefix-map=$PWD=."
 # Exported are the kernels (EXPORT in the sources) and what JS needs to lay out memory.
 LDFLAGS="-Wl,--no-entry -Wl,--import-memory -Wl,--export=__heap_base -Wl,--export=__stack_pointer \

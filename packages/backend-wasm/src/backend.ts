@@ -15,7 +15,7 @@ import type {
 import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
 import { Heap, type Block } from './heap.js';
 import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout } from './layout.js';
-import type { KernelExports, TaskName } from './module.js';
+import { statusText, type KernelExports, type TaskName } from './module.js';
 import type { ThreadPool } from './pool.js';
 
 const UNARY_CODE: Record<UnaryOp, number> = {
@@ -205,24 +205,34 @@ export class WasmBackend implements Backend {
     this.pool?.dispose();
   }
 
+  /**
+   * Turns a kernel's nonzero status into a BackendError (freeing `out`):
+   * "does not take" for a known op the dtype lacks, else the unknown code.
+   */
+  private check(status: number, out: Handle, kernel: string, what: string, codes: string): void {
+    if (status === 0) return;
+    this.free(out);
+    if (status === 1) throw new BackendError(`wasm backend: ${kernel} ${what} does not take this dtype (${codes})`);
+    throw new BackendError(`wasm backend: kernel ${kernel} failed: ${statusText(status)} (${what}; ${codes})`);
+  }
+
   // ---------- elementwise ----------
 
   unary(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle {
     const outDtype = op === 'isnan' || op === 'isinf' ? 'bool' : dtype;
     const out = this.alloc(size, outDtype);
     if (size === 0) return out;
-    const code = UNARY_CODE[op];
+    // An op name this table lacks reaches C as -1, which every kernel refuses.
+    const code = UNARY_CODE[op] ?? -1;
+    const codes = `op code ${code}, dtype ${dtype}`;
     if (size >= THREAD_MIN_WORK * 4 && this.threads > 1) {
-      const ok = this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0) === 0;
-      if (ok) {
-        this.run('task_unary', this.frame('unary').words([code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size]), size);
-        return out;
-      }
-    } else if (this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size) === 0) {
-      return out;
+      // Validate op/dtype on zero elements before any threading.
+      this.check(this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0), out, 'unary', `'${op}'`, codes);
+      this.run('task_unary', this.frame('unary').words([code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size]), size);
+    } else {
+      this.check(this.k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size), out, 'unary', `'${op}'`, codes);
     }
-    this.free(out);
-    throw new Error(`wasm backend: unary '${op}' does not take dtype ${dtype}`);
+    return out;
   }
 
   binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle {
@@ -234,12 +244,10 @@ export class WasmBackend implements Backend {
     const rows = layoutRows(layout);
     const args = this.frame('binary');
     const descPtr = args.words(layoutDesc(layout));
-    const code = BINARY_CODE[op];
+    const code = BINARY_CODE[op] ?? -1;
     // Validate op/dtype on zero rows before any threading.
-    if (this.k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, 0) !== 0) {
-      this.free(out);
-      throw new Error(`wasm backend: binary '${op}' does not take dtype ${dtype}`);
-    }
+    const status = this.k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, 0);
+    this.check(status, out, 'binary', `'${op}'`, `op code ${code}, dtype ${dtype}`);
     if (size >= THREAD_MIN_WORK * 4 && rows >= this.threads && this.threads > 1) {
       this.run('task_binary', args.words([code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, rows]), size);
     } else {
@@ -263,19 +271,26 @@ export class WasmBackend implements Backend {
     if (size === 0) return out;
     const layout = collapse(outShape, [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape)));
     const descPtr = this.frame('where').words(layoutDesc(layout));
-    this.k.where(ptrOf(cond), ptrOf(a), ptrOf(b), out.ptr, ELEMENT_SIZE[dtype], descPtr, 0, layoutRows(layout));
+    const status = this.k.where(ptrOf(cond), ptrOf(a), ptrOf(b), out.ptr, ELEMENT_SIZE[dtype], descPtr, 0, layoutRows(layout));
+    this.check(status, out, 'where', 'select', `dtype ${dtype}`);
     return out;
   }
 
   clamp(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle {
     const out = this.alloc(size, dtype);
-    this.k.clamp(DTYPE_CODE[dtype], ptrOf(x), out.ptr, size, lo, hi);
+    this.check(this.k.clamp(DTYPE_CODE[dtype], ptrOf(x), out.ptr, size, lo, hi), out, 'clamp', 'clamp', `dtype ${dtype}`);
     return out;
   }
 
+  /**
+   * Converts dtypes. Float -> int32 truncates toward zero and saturates to
+   * [-2^31, 2^31 - 1], NaN -> 0 (wasm's i32.trunc_sat; every backend does
+   * the same); anything -> bool is x != 0.
+   */
   cast(x: Handle, from: DType, to: DType, size: number): Handle {
     const out = this.alloc(size, to);
-    this.k.cast(DTYPE_CODE[from], DTYPE_CODE[to], ptrOf(x), out.ptr, size);
+    const status = this.k.cast(DTYPE_CODE[from] ?? -1, DTYPE_CODE[to] ?? -1, ptrOf(x), out.ptr, size);
+    this.check(status, out, 'cast', `${from} -> ${to}`, `dtype codes ${DTYPE_CODE[from]} -> ${DTYPE_CODE[to]}`);
     return out;
   }
 
@@ -284,7 +299,9 @@ export class WasmBackend implements Backend {
   reduce(op: ReduceOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle {
     const outDtype = op === 'argmax' || op === 'argmin' ? 'int32' : dtype;
     const out = this.alloc(outer * inner, outDtype);
-    this.k.reduce(REDUCE_CODE[op], DTYPE_CODE[dtype], ptrOf(x), out.ptr, outer, size, inner);
+    const code = REDUCE_CODE[op] ?? -1;
+    const status = this.k.reduce(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, outer, size, inner);
+    this.check(status, out, 'reduce', `'${op}'`, `op code ${code}, dtype ${dtype}`);
     return out;
   }
 
@@ -353,7 +370,8 @@ export class WasmBackend implements Backend {
     const layout: Layout = collapse(outShape, [strides]);
     const es = ELEMENT_SIZE[dtype];
     const descPtr = this.frame('strided').words(layoutDesc(layout));
-    this.k.strided(ptrOf(x) + offset * es, out.ptr, es, descPtr, 0, layoutRows(layout));
+    const status = this.k.strided(ptrOf(x) + offset * es, out.ptr, es, descPtr, 0, layoutRows(layout));
+    this.check(status, out, 'strided', 'copy', `dtype ${dtype}`);
     return out;
   }
 
@@ -382,7 +400,7 @@ export class WasmBackend implements Backend {
     const args = this.frame('pad');
     const descPtr = args.words([rank, ...shape, ...before, ...after]);
     const valuePtr = args.scalar(value, dtype);
-    this.k.pad(ptrOf(x), out.ptr, ELEMENT_SIZE[dtype], descPtr, valuePtr);
+    this.check(this.k.pad(ptrOf(x), out.ptr, ELEMENT_SIZE[dtype], descPtr, valuePtr), out, 'pad', 'pad', `dtype ${dtype}`);
     return out;
   }
 
@@ -394,10 +412,8 @@ export class WasmBackend implements Backend {
 
   scatterAdd(src: Handle, dtype: DType, outer: number, m: number, inner: number, indices: Handle, n: number): Handle {
     const out = this.alloc(outer * n * inner, dtype);
-    if (this.k.scatter_add(DTYPE_CODE[dtype], ptrOf(src), out.ptr, outer, m, inner, ptrOf(indices), n) !== 0) {
-      this.free(out);
-      throw new Error(`wasm backend: scatterAdd does not take dtype ${dtype}`);
-    }
+    const status = this.k.scatter_add(DTYPE_CODE[dtype], ptrOf(src), out.ptr, outer, m, inner, ptrOf(indices), n);
+    this.check(status, out, 'scatterAdd', 'scatter-add', `dtype ${dtype}`);
     return out;
   }
 

@@ -1,24 +1,39 @@
 import { SINGLE_RELAXED_WASM, SINGLE_WASM, THREADS_RELAXED_WASM, THREADS_WASM } from './generated/wasm-modules.js';
 
-/** The C kernels' exports (see csrc/); pointers are byte offsets into memory. */
+/**
+ * The C kernels' exports (see csrc/); pointers are byte offsets into memory.
+ * Kernels that return a number return a status (KERNEL_STATUS).
+ */
 export interface KernelExports {
   __heap_base: WebAssembly.Global;
   __stack_pointer: WebAssembly.Global;
   unary(op: number, dtype: number, x: number, out: number, n: number): number;
   binary(op: number, dtype: number, a: number, b: number, out: number, desc: number, row0: number, row1: number): number;
-  where(cond: number, a: number, b: number, out: number, elsize: number, desc: number, row0: number, row1: number): void;
-  clamp(dtype: number, x: number, out: number, n: number, lo: number, hi: number): void;
-  cast(from: number, to: number, x: number, out: number, n: number): void;
-  reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): void;
-  strided(x: number, out: number, elsize: number, desc: number, row0: number, row1: number): void;
+  where(cond: number, a: number, b: number, out: number, elsize: number, desc: number, row0: number, row1: number): number;
+  clamp(dtype: number, x: number, out: number, n: number, lo: number, hi: number): number;
+  cast(from: number, to: number, x: number, out: number, n: number): number;
+  reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
+  strided(x: number, out: number, elsize: number, desc: number, row0: number, row1: number): number;
   concat(xs: number, widths: number, count: number, outer: number, elsize: number, out: number): void;
-  pad(x: number, out: number, elsize: number, desc: number, value: number): void;
+  pad(x: number, out: number, elsize: number, desc: number, value: number): number;
   gather(x: number, out: number, elsize: number, outer: number, n: number, inner: number, idx: number, m: number): void;
   scatter_add(dtype: number, src: number, out: number, outer: number, m: number, inner: number, idx: number, n: number): number;
-  add_into(dtype: number, dst: number, src: number, n: number): void;
+  add_into(dtype: number, dst: number, src: number, n: number): number;
   sgemm_workspace(n: number, k: number): number;
   conv_workspace(dtype: number, geo: number, outChannels: number, groups: number): number;
-  [task: `task_${string}`]: (args: number, tid: number, nthreads: number) => void;
+  [task: `task_${string}`]: (args: number, tid: number, nthreads: number) => number;
+}
+
+/** What a kernel's nonzero status means (csrc/common.h, K_*). */
+export const KERNEL_STATUS: Record<number, string> = {
+  1: 'the op does not take this dtype',
+  2: 'unknown op code',
+  3: 'unknown dtype code',
+};
+
+/** "unknown op code" etc. for a status, or the number itself when it is none of ours. */
+export function statusText(status: number): string {
+  return KERNEL_STATUS[status] ?? `status ${status}`;
 }
 
 /** The multi-threaded entry points, by index, as workers are told to run them. */

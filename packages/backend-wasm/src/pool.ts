@@ -1,6 +1,6 @@
 import { BackendError } from '@tensile/core';
 import type { Block, Heap } from './heap.js';
-import { TASKS, type KernelExports, type TaskName } from './module.js';
+import { TASKS, statusText, type KernelExports, type TaskName } from './module.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** Bytes of each worker's stack, guard included. */
@@ -144,12 +144,14 @@ export class ThreadPool {
   /**
    * Runs `task(args, tid, nthreads)` for tid in [0, nthreads) and waits for
    * all; returns the thread count it actually used (1 after a failure).
+   * A nonzero kernel status on any thread throws a BackendError.
    */
   run(task: TaskName, args: number, nthreads: number): number {
     const fn = this.exports[task];
     const nt = Math.min(nthreads, this.size);
     if (nt <= 1) {
-      fn(args, 0, 1);
+      const status = fn(args, 0, 1);
+      if (status !== 0) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
       return 1;
     }
     const ctrl = this.ctrl;
@@ -161,18 +163,23 @@ export class ThreadPool {
     Atomics.notify(ctrl, CTRL.GEN);
     const start = now();
     let failure: unknown;
+    let status = 0;
     try {
-      fn(args, 0, nt);
+      status = fn(args, 0, nt);
     } catch (e) {
       failure = e;
     }
     this.awaitWorkers(task, gen, now() - start);
     this.checkStacks(task);
     if (failure !== undefined) {
-      throw new BackendError(`wasm backend: ${task} failed on the calling thread: ${String(failure)}`);
+      throw new BackendError(`wasm backend: kernel ${task} failed on the calling thread: ${String(failure)}`);
     }
-    const tid = Atomics.load(ctrl, CTRL.ERROR);
-    if (tid) throw new BackendError(`wasm backend: ${task} failed in worker thread ${tid}`);
+    if (status !== 0) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
+    const error = Atomics.load(ctrl, CTRL.ERROR);
+    if (error) {
+      const why = (error & 255) === 255 ? 'it threw' : statusText(error & 255);
+      throw new BackendError(`wasm backend: kernel ${task} failed in worker thread ${error >> 8}: ${why}`);
+    }
     return nt;
   }
 

@@ -45,11 +45,14 @@ function start(msg) {
     Atomics.store(ctrl, slots.started + w, gen);
     const nt = Atomics.load(ctrl, NT);
     if (tid < nt) {
+      // ERROR = tid * 256 + the kernel's status (255: it threw).
+      let status;
       try {
-        fns[Atomics.load(ctrl, TASK)](Atomics.load(ctrl, ARGS), tid, nt);
+        status = fns[Atomics.load(ctrl, TASK)](Atomics.load(ctrl, ARGS), tid, nt);
       } catch (e) {
-        Atomics.store(ctrl, ERROR, tid);
+        status = 255;
       }
+      if (status !== 0) Atomics.store(ctrl, ERROR, tid * 256 + (status & 255));
     }
     Atomics.add(ctrl, slots.runs + w, 1);
     Atomics.store(ctrl, slots.done + w, gen);

@@ -26,7 +26,7 @@ function roundHalfEven(x: number): number {
 const UNARY_REF: Partial<Record<UnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // PyTorch: sign(NaN) = 0
   square: (x) => x * x,
   exp: Math.exp,
   log: Math.log,

@@ -213,4 +213,35 @@ export const edgeCases: EdgeCase[] = [
       x.dispose();
     },
   },
+  {
+    // PyTorch leaves out-of-range float -> int casts undefined (x86 gives -2^31 for all);
+    // every Tensile backend saturates, with NaN -> 0, as wasm's i32.trunc_sat.
+    name: 'float -> int32 casts truncate and saturate to [-2^31, 2^31 - 1], NaN -> 0',
+    run: async () => {
+      for (const dtype of floatDTypes()) {
+        const x = t.tensor([3e9, -3e9, NaN, Infinity, -Infinity, 2.9, -2.9, 2147483648, -2147483904, 1e38], { dtype });
+        const want = [2147483647, -2147483648, 0, 2147483647, -2147483648, 2, -2, 2147483647, -2147483648, 2147483647];
+        expectValues(`cast ${dtype} -> int32`, await values(x.cast('int32')), want);
+      }
+      const f64 = floatDTypes().includes('float64');
+      if (f64) {
+        const x = t.tensor([2147483647.9, -2147483648.9, 2147483646.5], { dtype: 'float64' });
+        expectValues('cast float64 -> int32 at the ends of the range', await values(x.cast('int32')), [2147483647, -2147483648, 2147483646]);
+      }
+    },
+  },
+  {
+    name: 'logSoftmax of rows with a large offset keeps its precision, values and gradient (PyTorch)',
+    run: async () => {
+      for (const dtype of floatDTypes()) {
+        const x = t.tensor([[30000.5, 30003.25, 29995.75, 30001]], { dtype, requiresGrad: true });
+        const tol = dtype === 'float32' ? 2e-6 : 1e-9;
+        const want = [-2.9069013248796582, -0.15690132487965805, -7.656901324879658, -2.4069013248796582];
+        expectNear(`logSoftmax ${dtype}`, await values(x.logSoftmax(1)), want, tol);
+        x.logSoftmax(1).mul(t.tensor([[1, -2, 0.5, 3]], { dtype })).sum().backward();
+        expectNear(`logSoftmax grad ${dtype}`, await values(x.grad!), [0.8633880143486677, -4.136971002511787, 0.4988180747390516, 2.7747649134240677], tol * 4);
+        x.dispose();
+      }
+    },
+  },
 ];

@@ -102,15 +102,23 @@ ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
   return out;
 }
 
+/**
+ * f32 -> i32: truncates toward zero and saturates to [-2^31, 2^31 - 1],
+ * NaN -> 0, the rule every backend follows (wasm's i32.trunc_sat). WGSL's
+ * i32() saturates too; the selects say so explicitly, so no driver's
+ * out-of-range conversion can differ.
+ */
+const F32_TO_I32 =
+  'select(select(select(i32(x), 2147483647i, x >= 2147483648.0), i32(-2147483648), x <= -2147483648.0), 0i, is_nan(x))';
+
 export function cast(rt: GpuRuntime, x: GpuHandle, from: DType, to: DType, size: number): GpuHandle {
   const src = wgslType(from, 'cast');
   const dst = wgslType(to, 'cast');
-  let expr: string;
+  let expr = 'f32(x)';
   if (src === dst) expr = 'x';
   else if (dst === 'u32') expr = src === 'f32' ? 'select(0u, 1u, x != 0.0 || is_nan(x))' : 'select(0u, 1u, x != 0)';
-  // f32 -> i32 truncates toward zero; NaN gives 0 (WGSL saturates out-of-range values).
-  else if (dst === 'i32') expr = src === 'f32' ? 'select(i32(x), 0, is_nan(x))' : 'i32(x)';
-  else expr = 'f32(x)';
+  else if (dst === 'i32' && src === 'f32') expr = F32_TO_I32;
+  else if (dst === 'i32') expr = 'i32(x)';
   const out = rt.allocate('cast', size);
   const source = () => `
 ${declare([{ name: 'x_in', type: src }, { name: 'out', type: dst, write: true }])}
