@@ -16,7 +16,9 @@ import { expectClose, randoms } from './helpers.js';
 let hogs: ChildProcess[] = [];
 beforeAll(() => {
   const n = 2 * availableParallelism();
-  hogs = Array.from({ length: n }, () => spawn(process.execPath, ['-e', 'for (;;) {}'], { stdio: 'ignore' }));
+  // Each busy loop also ends by itself after two minutes, should this process die before afterAll.
+  const busy = 'const end = Date.now() + 120000; while (Date.now() < end) {}';
+  hogs = Array.from({ length: n }, () => spawn(process.execPath, ['-e', busy], { stdio: 'ignore' }));
 });
 afterAll(() => {
   for (const h of hogs) h.kill('SIGKILL');
