@@ -131,9 +131,14 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
 /**
  * Restores a checkpoint written by {@link saveCheckpoint} into the given
  * model, optimizer, scheduler, RNG and loader, and returns epoch, step and
- * `extra`. The whole file is read, validated and matched against the model
- * before anything is changed: a truncated, corrupted or mismatched file throws
- * and leaves the model as it was.
+ * `extra`. All or nothing: the whole file is read and checked (checksum,
+ * state structure, epoch and step, the model's names, shapes and dtypes
+ * against the tensor headers, then every part through its checkStateDict)
+ * before anything is changed, so a truncated, corrupted, mismatched or
+ * insane file throws a named error (naming the file and the field) and
+ * leaves model, optimizer, scheduler, loader and rng as they were. The
+ * tensors read are freed afterwards (the targets copy what they keep),
+ * except loader and `extra` tensors, which are returned.
  *
  * @example
  * const { epoch, step } = await loadCheckpoint('ckpt/last.safetensors', { model, optimizer, scheduler, rng: t.defaultRng(), loader });

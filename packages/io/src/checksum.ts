@@ -34,7 +34,7 @@ function makeTables(): Uint32Array[] {
   return tables;
 }
 
-/** Continues a CRC-32 over `bytes` (start with 0); slicing-by-8, about 1 GB/s in V8. */
+/** Continues a CRC-32 over `bytes` (start with 0); slicing-by-8 (100 MB in 0.5–0.9 s on a busy 2-core machine). */
 export function crc32(bytes: Uint8Array, previous = 0): number {
   const [t0, t1, t2, t3, t4, t5, t6, t7] = TABLES;
   let crc = ~previous >>> 0;

@@ -95,6 +95,7 @@ export function checkArchitecture(value: unknown, fileName: string | undefined, 
   };
   if (value === null || typeof value !== 'object' || Array.isArray(value)) fail('must be an object { type, config, children? }');
   const arch = value as Record<string, unknown>;
+  for (const key of Object.keys(arch)) if (!['type', 'config', 'children'].includes(key)) fail(`unknown field ${JSON.stringify(key)}`);
   if (typeof arch.type !== 'string' || arch.type === '') fail('"type" must be a registry name');
   if (arch.config === null || typeof arch.config !== 'object' || Array.isArray(arch.config)) fail('"config" must be an object');
   if (arch.children !== undefined) {

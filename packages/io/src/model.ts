@@ -15,7 +15,14 @@ export interface SaveModelOptions {
 }
 
 export interface LoadModelOptions<M extends HasStateDict> {
-  /** Builds the model from its architecture; by default `moduleFromSpec`, through the layer registry. */
+  /**
+   * Builds the model from its architecture; by default `moduleFromSpec`,
+   * through the layer registry, after the architecture's declared state
+   * (specStateShapes) has been checked against the file's tensors, so a
+   * file claiming a huge layer is refused before it is allocated. A custom
+   * build is trusted with the architecture: its model is checked against the
+   * file after it is built (before any tensor of the file is created).
+   */
   build?: (architecture: ModelArchitecture) => M;
   /** Named in errors when loading from bytes. */
   fileName?: string;
@@ -40,9 +47,13 @@ export async function saveModel(model: HasStateDict, target: StorageTarget, opti
 
 /**
  * Loads a model saved by {@link saveModel} (or the model of a checkpoint):
- * rebuilds it from its architecture and loads its weights. A truncated,
- * corrupted or mismatched file throws an error naming the file and what is
- * wrong, and leaves nothing half-loaded.
+ * rebuilds it from its architecture and loads its weights. The file is
+ * checked first (checksum; the architecture's parameter names, shapes and
+ * dtypes against the file's tensor headers), so nothing is allocated beyond
+ * what the file's size justifies. A truncated, corrupted or mismatched file
+ * throws an error naming the file and what is wrong, and leaves nothing
+ * half-loaded. Layers without declared state shapes (third-party layers
+ * whose registry entry has no `stateShapes`) are built before that check.
  *
  * @example
  * const model = await loadModel('mnist.tensile');
