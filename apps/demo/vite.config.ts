@@ -27,5 +27,10 @@ export default defineConfig({
   server: { headers: isolationHeaders },
   preview: { headers: isolationHeaders },
   worker: { format: 'es' },
-  build: { target: 'es2022', chunkSizeWarningLimit: 2000 },
+  build: {
+    target: 'es2022',
+    chunkSizeWarningLimit: 2000,
+    // Two pages: training on MNIST, and backpropagation step by step.
+    rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), backprop: fileURLToPath(new URL('backprop.html', import.meta.url)) } },
+  },
 });

@@ -13,6 +13,8 @@ export interface BackendInfo {
   available: boolean;
   /** Why it is unavailable, or a note on how it runs (threads, adapter). */
   detail: string;
+  /** A software fallback (a GPU emulated on the CPU): it works, slowly. */
+  software?: boolean;
 }
 
 export interface TrainConfig {
@@ -32,7 +34,10 @@ export type ToWorker =
   | { type: 'use-backend'; backend: BackendName }
   /** Brings back the model kept in IndexedDB, or makes a new one from config. */
   | { type: 'restore'; config: TrainConfig }
-  | { type: 'train'; config: TrainConfig }
+  /** fresh: start from a new model instead of training the current one further. */
+  | { type: 'train'; config: TrainConfig; fresh?: boolean }
+  /** Loads the pretrained model the site ships for this kind (public/pretrained/). */
+  | { type: 'pretrained'; model: ModelName }
   | { type: 'pause' }
   | { type: 'reset'; config: TrainConfig }
   | { type: 'predict'; id: number; pixels: Float32Array }
@@ -55,6 +60,15 @@ export interface EvalResult {
   /** confusion[truth * 10 + predicted] = count over the test subset. */
   confusion: number[];
   samples: number;
+  /** Predicted digits of the first SAMPLE_COUNT test images (shown in the data card). */
+  examples: number[];
+}
+
+/** Images shown in the data card: SAMPLE_COUNT of each split, 784 bytes each (0..255, white ink on black). */
+export const SAMPLE_COUNT = 24;
+export interface SampleImages {
+  images: Uint8Array;
+  labels: number[];
 }
 
 /** First-layer weights to draw: `count` tiles of `height`×`width`. */
@@ -71,12 +85,12 @@ export interface ModelSummary {
   model: ModelName;
   parameters: number;
   step: number;
-  /** Where it came from: 'new', 'indexeddb', an uploaded file name. */
+  /** Where it came from: 'new', 'IndexedDB (last session)', 'pretrained', an uploaded file name. */
   origin: string;
 }
 
 export type FromWorker =
-  | { type: 'ready'; backends: BackendInfo[]; data: { train: number; test: number } }
+  | { type: 'ready'; backends: BackendInfo[]; data: { train: number; test: number }; samples: { train: SampleImages; test: SampleImages } }
   | { type: 'backend'; backend: BackendName; detail: string }
   | { type: 'model'; summary: ModelSummary }
   | { type: 'state'; running: boolean; step: number; target: number }
@@ -85,5 +99,9 @@ export type FromWorker =
   | { type: 'weights'; tiles: WeightTiles }
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'saved'; bytes: Uint8Array; fileName: string }
+  /** A model file (uploaded, or the shipped pretrained one) was loaded and checked. */
+  | { type: 'loaded'; origin: string; bytes: number }
   | { type: 'memory'; tensors: number; bytes: number }
-  | { type: 'log'; level: 'info' | 'error'; message: string };
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  /** A command failed: the page shows it next to the control that sent it. detail: the technical cause. */
+  | { type: 'failed'; command: ToWorker['type']; message: string; detail?: string };

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
@@ -13,6 +14,24 @@ const CHROMIUM = '/usr/bin/chromium';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const dist = `${root}dist`;
 const output = `${root}test-output`;
+const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const LAPTOP = { width: 1280, height: 800 };
+const PHONE = { width: 390, height: 844 };
+
+/** Runs axe-core (WCAG 2.0/2.1/2.2 A and AA, and best practices) on the page; returns the violations in short. */
+async function axeViolations(p: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> {
+  await p.addScriptTag({ content: axeSource });
+  return p.evaluate(async () => {
+    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
+    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
+  });
+}
+
+/** Where an element lies in the viewport (null: not rendered). */
+async function boxOf(p: Page, selector: string) {
+  return p.locator(selector).boundingBox();
+}
 
 const ARGS = [
   '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
@@ -57,7 +76,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     await build({ root, configFile: `${root}vite.config.ts`, logLevel: 'error' });
     server = await serveStatic(dist);
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
-    context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 1000 } });
+    context = await browser.newContext({ acceptDownloads: true, viewport: LAPTOP });
     page = await context.newPage();
     watch(page);
     await open(page, server.url);
@@ -75,7 +94,81 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(await page.evaluate(() => crossOriginIsolated)).toBe(true);
     expect(await page.textContent('#backend-status')).toMatch(/wasm: SIMD on [2-8] threads/);
     console.log(`backends offered: ${backends.join(' | ')}`);
+    // A software WebGPU adapter (SwiftShader here) is named as such, with what to expect.
+    const webgpu = page.locator('#backends input[value="webgpu"]');
+    if ((await webgpu.getAttribute('data-available')) === 'true' && /swiftshader/i.test((await page.textContent('#backends')) ?? '')) {
+      expect(await webgpu.getAttribute('data-software')).toBe('true');
+      expect(await page.textContent('#backends')).toContain('software fallback');
+    }
+    expect(await page.textContent('#backends')).not.toMatch(/wasm\s*wasm/);
   });
+
+  it('shows what to do, the charts, the numbers and the drawing pad on the first laptop screen, with a pretrained model that reads drawings at once', async () => {
+    await page.waitForSelector('#model-summary[data-origin="pretrained"]');
+    expect(await page.textContent('#intro')).toMatch(/Press Train.*draw a digit/s);
+    for (const selector of ['#intro', '#train', '#stats', '#chart-loss', '#chart-accuracy', '#pad', '#prediction', '#probabilities']) {
+      const box = (await boxOf(page, selector))!;
+      expect(box.y + box.height, `${selector} ends at y=${box.y + box.height}`).toBeLessThanOrEqual(LAPTOP.height);
+    }
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(LAPTOP.width);
+    expect(await page.textContent('#train')).toBe('Train from scratch');
+    expect(await page.textContent('#progress')).not.toContain('step 0 of 0');
+    expect(await page.textContent('#pretrained-note')).toMatch(/tensile CLI.*MLP 784-128-64-10: \d+ epochs, 9\d\.\d\d% on MNIST's 10,000 test images/);
+    const accuracy = Number(await page.getAttribute('#test-accuracy', 'data-value'));
+    expect(accuracy).toBeGreaterThan(0.9);
+    expect(await page.textContent('#stat-accuracy')).toBe(`${(accuracy * 100).toFixed(1)}%`);
+    // Test images with the pretrained model's readings (mistakes counted and framed).
+    expect(await page.getAttribute('#test-samples', 'aria-label')).toMatch(/^24 test images: \d+ read correctly/);
+    const seven = await draw([[[0.2, 0.18], [0.8, 0.18], [0.45, 0.85]]]);
+    await page.screenshot({ path: `${output}/laptop-first-screen.png` });
+    console.log(`pretrained MLP: test subset accuracy ${accuracy.toFixed(4)}; a drawn 7 read as ${seven}`);
+    expect(seven).toBe(7);
+    const violations = await axeViolations(page);
+    console.log(`axe at 1280×800 (training page): ${violations.length} violations ${JSON.stringify(violations)}`);
+    expect(violations).toEqual([]);
+  }, 60_000);
+
+  it('says what is wrong next to the control: a bad learning rate, a file that is not a model', async () => {
+    await page.fill('#lr', '-1');
+    await page.click('#train');
+    await page.waitForSelector('#config-error:not(:empty)');
+    expect(await page.textContent('#config-error')).toMatch(/Learning rate must be a number from 0\.00001 to 10 \(it is “-1”\)/);
+    expect(await page.getAttribute('#lr', 'aria-invalid')).toBe('true');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('lr');
+    expect(await page.getAttribute('#progress', 'data-running')).not.toBe('true');
+    await page.fill('#lr', '0.05');
+    expect(await page.textContent('#config-error')).toBe('');
+
+    const bogus = `${output}/not-a-model.tensile`;
+    writeFileSync(bogus, 'this is a text file, not a model\n'.repeat(4));
+    await page.setInputFiles('#upload', bogus);
+    await page.waitForSelector('#file-message.error');
+    const message = await page.textContent('#file-message');
+    console.log(`a wrong file on Load: ${message}`);
+    expect(message).toMatch(/^Could not load: not-a-model\.tensile is not a Tensile model file, or it is damaged\..*Your current model is unchanged\.Details: /);
+    expect(await page.getAttribute('#model-summary', 'data-origin')).toBe('pretrained');
+  });
+
+  it('works with the keyboard: Load… is reachable with Tab, and Enter on Train keeps focus on a button', async () => {
+    await page.focus('#train');
+    const reached: string[] = [];
+    for (let i = 0; i < 40 && reached[reached.length - 1] !== 'load'; i++) {
+      await page.keyboard.press('Tab');
+      reached.push(await page.evaluate(() => document.activeElement?.id || document.activeElement?.tagName || ''));
+    }
+    expect(reached).toContain('load');
+    await page.fill('#steps', '30');
+    await page.focus('#train');
+    await page.keyboard.press('Enter'); // from scratch: a new model
+    await page.waitForSelector('#progress[data-running="true"]');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pause');
+    await page.waitForSelector('#progress[data-running="false"]', { timeout: 60_000 });
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
+    expect(await page.textContent('#announce')).toMatch(/Training stopped at step \d+/);
+    expect(await page.textContent('#train')).toBe('Train');
+    expect(await page.getAttribute('#model-summary', 'data-origin')).toBe('new');
+    expect(await page.textContent('#stat-speed')).toMatch(/^[\d,]+$/);
+  }, 90_000);
 
   for (const backend of ['cpu', 'wasm', 'webgpu'] as const) {
     it(`trains the MLP on ${backend} to well above chance on the test subset`, async (ctx) => {
@@ -195,10 +288,16 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(header['0.weight'].shape).toEqual([6, 1, 5, 5]);
     expect(file.suggestedFilename()).toMatch(/^tensile-mnist-lenet-step\d+\.tensile$/);
 
+    expect(await page.textContent('#file-message')).toMatch(/^Saved tensile-mnist-lenet-step\d+\.tensile/);
+    const chartBefore = await page.getAttribute('#chart-loss', 'aria-label');
+
     await page.reload();
     await page.waitForSelector('#model-summary[data-origin="IndexedDB (last session)"]', { timeout: 30_000 });
     await page.waitForSelector('#test-accuracy[data-step]');
     expect(await page.getAttribute('#test-accuracy', 'data-value')).toBe(accuracy);
+    // The charts come back with the model.
+    await page.waitForFunction((label) => document.querySelector('#chart-loss')!.getAttribute('aria-label') === label, chartBefore);
+    expect(chartBefore).toMatch(/^Loss chart, steps \d+ to \d+/);
 
     await page.selectOption('#model', 'mlp'); // a different model, so the upload visibly replaces it
     await page.waitForSelector('#test-accuracy[data-step="0"]');
@@ -206,6 +305,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     await page.waitForSelector(`#model-summary[data-origin="${file.suggestedFilename()}"]`, { timeout: 30_000 });
     await page.waitForFunction((a) => document.querySelector<HTMLElement>('#test-accuracy')!.dataset.value === a, accuracy);
     expect(await page.inputValue('#model')).toBe('lenet');
+    expect(await page.textContent('#file-message')).toMatch(/^Loaded tensile-mnist-lenet-step\d+\.tensile: LeNet-5/);
     writeFileSync(`${output}/saved-model-size.txt`, `${bytes.length} bytes\n`);
   }, 60_000);
 
@@ -216,7 +316,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     try {
       await open(other, plain.url);
       expect(await other.evaluate(() => crossOriginIsolated)).toBe(false);
-      expect(await other.textContent('#backends')).toContain('wasm threads: not cross-origin isolated (no COOP/COEP headers), one thread');
+      expect(await other.textContent('#backends')).toContain('SIMD, one thread (threads need a cross-origin-isolated page: COOP/COEP headers)');
       expect(await other.textContent('#backend-status')).toContain('wasm: SIMD on one thread');
       await other.screenshot({ path: `${output}/not-isolated.png` });
     } finally {
@@ -224,6 +324,129 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
       await plain.close();
     }
   }, 60_000);
+
+  it('fits a 390×844 phone: no sideways overflow, settings inside their card, large radios', async () => {
+    const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    watch(p);
+    try {
+      await open(p, server.url);
+      expect(await p.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(PHONE.width);
+      const card = (await boxOf(p, '#setup'))!;
+      for (const selector of ['#config', '#lr', '#eval-every', '#backends']) {
+        const box = (await boxOf(p, selector))!;
+        expect(box.x + box.width, `${selector} right edge`).toBeLessThanOrEqual(card.x + card.width);
+      }
+      const radio = (await p.locator('#backends input').first().boundingBox())!;
+      expect(Math.min(radio.width, radio.height)).toBeGreaterThanOrEqual(20);
+      await p.screenshot({ path: `${output}/phone-first-screen.png` });
+      await p.screenshot({ path: `${output}/phone-full.png`, fullPage: true });
+      const violations = await axeViolations(p);
+      console.log(`axe at 390×844 (training page): ${violations.length} violations ${JSON.stringify(violations)}`);
+      expect(violations).toEqual([]);
+    } finally {
+      await phone.close();
+    }
+  }, 60_000);
+
+  describe('backpropagation, step by step', () => {
+    const nodeAttr = (p: Page, name: string, attr: string) => p.getAttribute(`#bp-svg g[data-name="${name}"]`, attr);
+
+    it("shows the apples graph with Tensile's numbers: 715, and gradients 2.2, 110, 3.3, 165, 650", async () => {
+      const p = await context.newPage();
+      watch(p);
+      try {
+        await p.goto(`${server.url}backprop.html#apples`);
+        await p.waitForSelector('#bp-svg g[data-name="price"]');
+        expect(Number(await nodeAttr(p, 'price', 'data-value'))).toBeCloseTo(715, 10); // float64: 650 × 1.1 = 715.0000000000001
+        expect(await p.textContent('#bp-svg g[data-name="price"]')).toContain('= 715');
+        expect(await p.getAttribute('#bp-counter', 'data-done')).toBe('0');
+        expect(await nodeAttr(p, 'apple', 'data-grad')).toBeNull(); // backward has not run yet
+        // Step 1: the output, gradient 1.
+        await p.click('#bp-step');
+        expect(await p.textContent('#bp-rule')).toContain('Backward starts here');
+        expect(Number(await nodeAttr(p, 'price', 'data-grad'))).toBe(1);
+        expect(await p.textContent('#bp-rule')).toContain('mul swaps its inputs');
+        expect(await p.textContent('#bp-rule')).toMatch(/→ tax: 650/);
+        // Then the order of Tensile's backward (reverse topological): tax, a leaf, then the add, which passes 1.1 through to both products.
+        await p.click('#bp-step');
+        expect(await p.textContent('#bp-rule')).toMatch(/^tax receives ∂ = 650tax is a leaf/);
+        await p.click('#bp-step');
+        expect(await p.textContent('#bp-rule')).toContain('add passes the gradient through unchanged');
+        expect(await p.textContent('#bp-rule')).toMatch(/→ mul #2: 1\.1  \(= g = 1\.1\)/);
+        await p.screenshot({ path: `${output}/backprop-laptop-step3.png` });
+        await p.click('#bp-back');
+        expect(await p.getAttribute('#bp-counter', 'data-done')).toBe('2');
+        await p.click('#bp-all');
+        const grads: Record<string, number> = {};
+        for (const name of ['apple', 'apples', 'orange', 'oranges', 'tax']) grads[name] = Number(await nodeAttr(p, name, 'data-grad'));
+        console.log(`backprop page, apples: price ${await nodeAttr(p, 'price', 'data-value')}, gradients ${JSON.stringify(grads)}`);
+        expect(grads.apple).toBeCloseTo(2.2, 12);
+        expect(grads.apples).toBeCloseTo(110, 12);
+        expect(grads.orange).toBeCloseTo(3.3, 12);
+        expect(grads.oranges).toBeCloseTo(165, 12);
+        expect(grads.tax).toBeCloseTo(650, 12);
+        expect(await p.textContent('#bp-counter')).toContain('step 9 of 9');
+        await p.screenshot({ path: `${output}/backprop-laptop.png`, fullPage: true });
+        const violations = await axeViolations(p);
+        console.log(`axe at 1280×800 (backprop page): ${violations.length} violations ${JSON.stringify(violations)}`);
+        expect(violations).toEqual([]);
+      } finally {
+        await p.close();
+      }
+    });
+
+    it('builds the prepared neuron and 2-2-1 net, and typed expressions with elementwise ops and matmul; reports mistakes beside the box', async () => {
+      const phone = await browser.newContext({ viewport: PHONE, isMobile: true, hasTouch: true });
+      const p = await phone.newPage();
+      watch(p);
+      try {
+        await p.goto(`${server.url}backprop.html#neuron`);
+        await p.waitForSelector('#bp-svg g[data-name="y"]');
+        await p.click('#bp-all');
+        // y = σ(0.5·1 − 0.3·2 + 0.1) = σ(0): y = 0.5, dy/dw1 = σ'(0)·x1 = 0.25.
+        expect(Number(await nodeAttr(p, 'y', 'data-value'))).toBeCloseTo(0.5, 12);
+        expect(Number(await nodeAttr(p, 'w1', 'data-grad'))).toBeCloseTo(0.25, 12);
+        expect(Number(await nodeAttr(p, 'x2', 'data-grad'))).toBeCloseTo(-0.075, 12);
+        await p.screenshot({ path: `${output}/backprop-phone.png` });
+
+        await p.click('#bp-examples button[data-example="net"]');
+        await p.waitForSelector('#bp-svg g[data-name="loss"]');
+        await p.click('#bp-all');
+        expect(await p.textContent('#bp-table')).toContain('matmul');
+        expect(await nodeAttr(p, 'loss', 'data-grad')).toBe('1');
+        await p.focus('#bp-step');
+        await p.keyboard.press('Enter'); // at the end: nothing more to do, and focus stays on the button
+        expect(await p.evaluate(() => document.activeElement?.id)).toBe('bp-step');
+        expect(await p.getAttribute('#bp-step', 'aria-disabled')).toBe('true');
+        const violations = await axeViolations(p);
+        console.log(`axe at 390×844 (backprop page): ${violations.length} violations ${JSON.stringify(violations)}`);
+        expect(violations).toEqual([]);
+
+        // Typed: A@B = [[-1], [-1]], so relu passes nothing and exp(-1)/2 flows back: dA = g·Bᵀ.
+        await p.fill('#bp-source', 'A = [[1, 2], [3, 4]]\nB = [[1], [-1]]\ny = sum(relu(A @ B) * 3 + exp(A @ B) / 2)');
+        await p.click('#bp-build');
+        await p.waitForSelector('#bp-svg g[data-name="A"]');
+        await p.click('#bp-all');
+        const row = await p.textContent('#bp-table tr[data-name="A"]');
+        expect(row).toContain('[0.18394, −0.18394]');
+        expect(await p.textContent('#bp-error')).toBe('');
+
+        await p.fill('#bp-source', 'x = 2\ny = (x +');
+        await p.click('#bp-build');
+        expect(await p.textContent('#bp-error')).toMatch(/^Could not build the graph: line 2, column 9: expected a number, a name, '\(' or '\[', found the end of the program/);
+        expect(await p.getAttribute('#bp-source', 'aria-invalid')).toBe('true');
+        await p.fill('#bp-source', 'A = [[1, 2]]\nB = [[1, 2]]\ny = sum(A @ B)');
+        await p.click('#bp-build');
+        expect(await p.textContent('#bp-error')).toMatch(/matmul/);
+        await p.fill('#bp-source', 'x = 3\ny = eval(x)');
+        await p.click('#bp-build');
+        expect(await p.textContent('#bp-error')).toContain("unknown function 'eval'");
+      } finally {
+        await phone.close();
+      }
+    });
+  });
 
   it('logged no errors', () => {
     expect(problems).toEqual([]);

@@ -4,6 +4,18 @@ import type { EvalResult, TrainPoint } from '../protocol.js';
 
 type Column = (number | null)[];
 
+/** The charts' points, as kept across reloads (with the model in IndexedDB). */
+export interface ChartHistory {
+  steps: number[];
+  trainLoss: Column;
+  testLoss: Column;
+  trainAccuracy: Column;
+  testAccuracy: Column;
+  speed: Column;
+}
+
+const HEIGHT = 132;
+
 /**
  * The three live charts: loss and accuracy (train and test) and samples/s,
  * all against the optimizer step. Test values are points on the same
@@ -17,19 +29,25 @@ export class TrainingCharts {
   private readonly testAccuracy: Column = [];
   private readonly speed: Column = [];
   private readonly plots: uPlot[];
+  private readonly elements: HTMLElement[];
   private pending = false;
+  /** Called after each redraw with the charts' points (the page keeps them for the next visit). */
+  onChange: (history: ChartHistory) => void = () => {};
 
   constructor(loss: HTMLElement, accuracy: HTMLElement, speed: HTMLElement) {
+    this.elements = [loss, accuracy, speed];
     const width = () => Math.max(280, loss.clientWidth);
     const compact = (_: uPlot, values: number[]) => values.map((v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(3)}`));
+    // The legend is off (it reads '--' until hovered); the page shows the latest values as large numbers instead.
     const make = (el: HTMLElement, title: string, series: uPlot.Series[], scale?: uPlot.Scale) =>
       new uPlot(
         {
           title,
           width: width(),
-          height: 180,
+          height: HEIGHT,
+          legend: { show: false },
           scales: { x: { time: false }, ...(scale ? { y: scale } : {}) },
-          axes: [{ label: 'step' }, { values: compact, size: 56 }],
+          axes: [{ size: 30 }, { values: compact, size: 50 }],
           series: [{ label: 'step' }, ...series],
         },
         [[], ...series.map(() => [])],
@@ -51,12 +69,13 @@ export class TrainingCharts {
       points: { show: true, size: 6 },
     });
     this.plots = [
-      make(loss, 'Loss (cross-entropy)', [line('train', '#e8710a'), dots('test', '#1a73e8')]),
-      make(accuracy, 'Accuracy', [line('train', '#e8710a'), dots('test', '#1a73e8')], { range: [0, 1] }),
-      make(speed, 'Training speed (samples/s)', [line('samples/s', '#188038')]),
+      make(loss, 'Loss (cross-entropy) by step', [line('train', '#e8710a'), dots('test', '#1a73e8')]),
+      make(accuracy, 'Accuracy by step', [line('train', '#e8710a'), dots('test', '#1a73e8')], { range: [0, 1] }),
+      // From zero, so the axis has several labels even while the speed hardly changes.
+      make(speed, 'Training speed (samples/s) by step', [line('samples/s', '#188038')], { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] }),
     ];
     new ResizeObserver(() => {
-      for (const p of this.plots) p.setSize({ width: width(), height: 180 });
+      for (const p of this.plots) p.setSize({ width: width(), height: HEIGHT });
     }).observe(loss);
   }
 
@@ -101,6 +120,38 @@ export class TrainingCharts {
     this.redraw();
   }
 
+  /** The last step charted, or -1. */
+  get lastStep(): number {
+    return this.steps.length ? this.steps[this.steps.length - 1] : -1;
+  }
+
+  /** Puts back the points of an earlier visit (the model it belongs to came back from IndexedDB). */
+  restore(history: ChartHistory): void {
+    this.clear();
+    const n = history.steps.length;
+    const columns = [history.trainLoss, history.testLoss, history.trainAccuracy, history.testAccuracy, history.speed];
+    if (columns.some((c) => !Array.isArray(c) || c.length !== n)) return; // not ours, or damaged: start empty
+    this.steps.push(...history.steps);
+    this.trainLoss.push(...history.trainLoss);
+    this.testLoss.push(...history.testLoss);
+    this.trainAccuracy.push(...history.trainAccuracy);
+    this.testAccuracy.push(...history.testAccuracy);
+    this.speed.push(...history.speed);
+    this.redraw();
+  }
+
+  /** The charts in words, for screen readers (each chart is an image with this as its name). */
+  private describe(): void {
+    const last = (c: Column) => [...c].reverse().find((v) => v !== null) ?? null;
+    const fmt = (v: number | null, as: (v: number) => string) => (v === null ? 'none yet' : as(v));
+    const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
+    const span = this.steps.length ? `steps ${this.steps[0]} to ${this.lastStep}` : 'no data yet';
+    const [loss, accuracy, speed] = this.elements;
+    loss.setAttribute('aria-label', `Loss chart, ${span}: latest train loss ${fmt(last(this.trainLoss), (v) => v.toFixed(3))}, test loss ${fmt(last(this.testLoss), (v) => v.toFixed(3))}`);
+    accuracy.setAttribute('aria-label', `Accuracy chart, ${span}: latest train accuracy ${fmt(last(this.trainAccuracy), pct)}, test accuracy ${fmt(last(this.testAccuracy), pct)}`);
+    speed.setAttribute('aria-label', `Speed chart, ${span}: latest ${fmt(last(this.speed), (v) => `${Math.round(v)} samples per second`)}`);
+  }
+
   /** Redraws once per animation frame however many points arrived. */
   private redraw(): void {
     if (this.pending) return;
@@ -111,6 +162,15 @@ export class TrainingCharts {
       lossPlot.setData([this.steps, this.trainLoss, this.testLoss] as uPlot.AlignedData);
       accuracyPlot.setData([this.steps, this.trainAccuracy, this.testAccuracy] as uPlot.AlignedData);
       speedPlot.setData([this.steps, this.speed] as uPlot.AlignedData);
+      this.describe();
+      this.onChange({
+        steps: this.steps,
+        trainLoss: this.trainLoss,
+        testLoss: this.testLoss,
+        trainAccuracy: this.trainAccuracy,
+        testAccuracy: this.testAccuracy,
+        speed: this.speed,
+      });
     });
   }
 }

@@ -1,4 +1,4 @@
-import type { WeightTiles } from '../protocol.js';
+import type { SampleImages, WeightTiles } from '../protocol.js';
 
 /**
  * Draws weight tiles in a grid, each scaled by its own largest magnitude:
@@ -34,7 +34,8 @@ export function drawWeightTiles(canvas: HTMLCanvasElement, tiles: WeightTiles): 
 
 /** Fills a table with a 10×10 confusion matrix: rows are true digits, columns predictions; shade is the row's share. */
 export function drawConfusion(table: HTMLTableElement, confusion: readonly number[]): void {
-  const head = `<tr><th title="true digit ↓, predicted →">true\\pred</th>${Array.from({ length: 10 }, (_, c) => `<th>${c}</th>`).join('')}</tr>`;
+  const caption = table.querySelector('caption')?.outerHTML ?? '';
+  const head = `<tr><th scope="col" title="true digit ↓, predicted →">true\\pred</th>${Array.from({ length: 10 }, (_, c) => `<th scope="col">${c}</th>`).join('')}</tr>`;
   const rows: string[] = [];
   for (let r = 0; r < 10; r++) {
     const row = confusion.slice(r * 10, r * 10 + 10);
@@ -42,11 +43,12 @@ export function drawConfusion(table: HTMLTableElement, confusion: readonly numbe
     const cells = row.map((n, c) => {
       const share = n / total;
       const hue = r === c ? '26, 115, 232' : '217, 48, 37';
-      return `<td style="background: rgba(${hue}, ${share.toFixed(3)}); color: ${share > 0.5 ? '#fff' : 'inherit'}">${n || ''}</td>`;
+      // At most 60% colour, so the dark count stays readable on it (WCAG AA contrast).
+      return `<td style="background: rgba(${hue}, ${(0.6 * share).toFixed(3)})">${n || ''}</td>`;
     });
-    rows.push(`<tr><th>${r}</th>${cells.join('')}</tr>`);
+    rows.push(`<tr><th scope="row">${r}</th>${cells.join('')}</tr>`);
   }
-  table.innerHTML = head + rows.join('');
+  table.innerHTML = caption + head + rows.join('');
 }
 
 /** Ten bars, one per digit, the most likely one highlighted. */
@@ -55,7 +57,7 @@ export function drawProbabilities(container: HTMLElement, probabilities: readonl
   container.innerHTML = Array.from({ length: 10 }, (_, d) => {
     const p = probabilities?.[d] ?? 0;
     return (
-      `<div class="bar${d === best ? ' best' : ''}" data-digit="${d}" data-p="${p.toFixed(4)}">` +
+      `<div class="bar${d === best ? ' best' : ''}" role="listitem" aria-label="${d}: ${(p * 100).toFixed(1)}%" data-digit="${d}" data-p="${p.toFixed(4)}">` +
       `<span class="digit">${d}</span><span class="fill" style="width: ${(p * 100).toFixed(1)}%"></span>` +
       `<span class="value">${(p * 100).toFixed(1)}%</span></div>`
     );
@@ -71,4 +73,59 @@ export function drawPreview(canvas: HTMLCanvasElement, pixels: Float32Array | nu
     image.data.set([v, v, v, 255], i * 4);
   }
   ctx.putImageData(image, 0, 0);
+}
+
+const CELL = 56; // each 28×28 image drawn at 2×
+const LABEL = 18;
+
+/**
+ * Draws MNIST images in a grid with a label under each: the true digit, or,
+ * with predictions, the digit the model read (green when right; red, with
+ * the truth and a red frame, when wrong). Returns the grid in words, for the
+ * canvas's accessible name.
+ */
+export function drawSamples(canvas: HTMLCanvasElement, samples: SampleImages, predicted: readonly number[] | null, columns = 8): string {
+  const count = samples.labels.length;
+  const rows = Math.ceil(count / columns);
+  canvas.width = columns * (CELL + 4);
+  canvas.height = rows * (CELL + LABEL + 4);
+  const ctx = canvas.getContext('2d')!;
+  ctx.fillStyle = '#fff';
+  ctx.fillRect(0, 0, canvas.width, canvas.height);
+  const image = ctx.createImageData(28, 28);
+  const scratch = document.createElement('canvas');
+  scratch.width = scratch.height = 28;
+  const sctx = scratch.getContext('2d')!;
+  ctx.imageSmoothingEnabled = false;
+  ctx.font = '600 13px system-ui, sans-serif';
+  ctx.textAlign = 'center';
+  const mistakes: string[] = [];
+  for (let k = 0; k < count; k++) {
+    for (let i = 0; i < 784; i++) {
+      const v = samples.images[k * 784 + i];
+      image.data.set([v, v, v, 255], i * 4);
+    }
+    sctx.putImageData(image, 0, 0);
+    const x = (k % columns) * (CELL + 4) + 2;
+    const y = Math.floor(k / columns) * (CELL + LABEL + 4) + 2;
+    ctx.drawImage(scratch, x, y, CELL, CELL);
+    const truth = samples.labels[k];
+    const guess = predicted?.[k];
+    if (guess === undefined) {
+      ctx.fillStyle = '#202124';
+      ctx.fillText(String(truth), x + CELL / 2, y + CELL + 14);
+    } else if (guess === truth) {
+      ctx.fillStyle = '#137333';
+      ctx.fillText(String(guess), x + CELL / 2, y + CELL + 14);
+    } else {
+      ctx.strokeStyle = '#c5221f';
+      ctx.lineWidth = 3;
+      ctx.strokeRect(x - 0.5, y - 0.5, CELL + 1, CELL + 1);
+      ctx.fillStyle = '#c5221f';
+      ctx.fillText(`${guess} (is ${truth})`, x + CELL / 2, y + CELL + 14);
+      mistakes.push(`image ${k + 1}, a ${truth}, read as ${guess}`);
+    }
+  }
+  if (!predicted) return `${count} training images, labelled ${samples.labels.join(', ')}`;
+  return `${count} test images: ${count - mistakes.length} read correctly` + (mistakes.length ? `; mistakes: ${mistakes.join('; ')}` : '');
 }

@@ -1,9 +1,17 @@
 import { DataLoader, mnistFromBytes, type MnistDataset, type MnistSample } from '@tensile/data';
+import { SAMPLE_COUNT, type SampleImages } from '../protocol.js';
 
 /** The MNIST subset the site ships (see scripts/make-mnist-subset.mjs): IDX files under public/mnist/. */
 export interface MnistSubset {
   train: MnistDataset;
   test: MnistDataset;
+  /** The first images of each split as raw bytes, for the page to show. */
+  samples: { train: SampleImages; test: SampleImages };
+}
+
+/** The first `SAMPLE_COUNT` images and labels of an IDX pair (16-byte image header, 8-byte label header). */
+function firstImages(images: Uint8Array, labels: Uint8Array): SampleImages {
+  return { images: images.slice(16, 16 + SAMPLE_COUNT * 784), labels: Array.from(labels.subarray(8, 8 + SAMPLE_COUNT)) };
 }
 
 async function fetchBytes(url: URL): Promise<Uint8Array> {
@@ -19,6 +27,7 @@ export async function loadMnistSubset(base: URL): Promise<MnistSubset> {
   return {
     train: mnistFromBytes(trainImages, trainLabels, { normalize: true }),
     test: mnistFromBytes(testImages, testLabels, { normalize: true }),
+    samples: { train: firstImages(trainImages, trainLabels), test: firstImages(testImages, testLabels) },
   };
 }
 

@@ -2,13 +2,24 @@ import * as t from '@tensile/core';
 import { decodeSafetensors, encodeModel, indexedDbStorage, loadModel } from '@tensile/io';
 import { moduleToSpec, type Module } from '@tensile/layers';
 import { CrossEntropyLoss } from '@tensile/losses';
-import type { BackendName, EvalResult, FromWorker, ModelName, ModelSummary, TrainConfig, TrainPoint } from '../protocol.js';
+import { SAMPLE_COUNT, type BackendName, type EvalResult, type FromWorker, type ModelName, type ModelSummary, type TrainConfig, type TrainPoint } from '../protocol.js';
 import { createBackend } from './backends.js';
 import { BatchStream, type MnistSubset } from './data.js';
 import { makeOptimizer, type Optimizer } from './optimizers.js';
 import { buildModel, logitsOf, checkMnistModel, firstLayerTiles, modelKind } from './models.js';
 
 type Post = (message: FromWorker, transfer?: Transferable[]) => void;
+
+/** A model file that could not be used: `message` is for a visitor, `detail` the technical cause. */
+export class ModelFileError extends Error {
+  constructor(
+    message: string,
+    readonly detail: string,
+  ) {
+    super(message);
+    this.name = 'ModelFileError';
+  }
+}
 
 /** Where the last model is kept across reloads. */
 const LAST_MODEL = { storage: indexedDbStorage('tensile-demo'), path: 'last-model.tensile' };
@@ -103,9 +114,17 @@ export class Session {
     this.running = false;
   }
 
-  train(config: TrainConfig): Promise<void> {
+  /** Trains `config.steps` more steps; `fresh` starts a new model first (the pretrained one is kept for drawing otherwise). */
+  train(config: TrainConfig, fresh = false): Promise<void> {
     this.running = false; // a run in progress stops at its next step; this one follows it
-    return this.serial(() => this.run(config));
+    return this.serial(async () => {
+      if (fresh) {
+        await this.stream?.close();
+        this.stream = undefined;
+        await this.adopt(buildModel(config.model), 'new', 0);
+      }
+      await this.run(config);
+    });
   }
 
   private async run(config: TrainConfig): Promise<void> {
@@ -195,6 +214,7 @@ export class Session {
     const test = this.data.test;
     model.eval();
     const confusion = new Array<number>(100).fill(0);
+    const examples: number[] = [];
     let lossSum = 0;
     for (let start = 0; start < test.length; start += EVAL_BATCH) {
       const indices = Array.from({ length: Math.min(EVAL_BATCH, test.length - start) }, (_, i) => start + i);
@@ -209,10 +229,11 @@ export class Session {
       t.dispose([x, y, loss, predicted]);
       lossSum += lossValue[0];
       for (let i = 0; i < indices.length; i++) confusion[Number(labels[i]) * 10 + Number(predictedValues[i])]++;
+      for (let i = 0; i < indices.length && start + i < SAMPLE_COUNT; i++) examples.push(Number(predictedValues[i]));
     }
     let correct = 0;
     for (let c = 0; c < 10; c++) correct += confusion[c * 10 + c];
-    const result: EvalResult = { step: this.step, loss: lossSum / test.length, accuracy: correct / test.length, confusion, samples: test.length };
+    const result: EvalResult = { step: this.step, loss: lossSum / test.length, accuracy: correct / test.length, confusion, samples: test.length, examples };
     this.post({ type: 'eval', result });
     const tiles = await firstLayerTiles(model);
     this.post({ type: 'weights', tiles }, [tiles.data.buffer]);
@@ -258,16 +279,31 @@ export class Session {
     return this.serial(async () => {
       await this.adoptBytes(bytes, fileName);
       await this.keepLast();
+      this.post({ type: 'loaded', origin: fileName, bytes: bytes.length });
+    });
+  }
+
+  /** The pretrained model shipped with the site; like a load, without a file name. */
+  loadPretrained(bytes: Uint8Array): Promise<void> {
+    this.running = false;
+    return this.serial(async () => {
+      await this.adoptBytes(bytes, 'pretrained');
+      await this.keepLast();
     });
   }
 
   private async adoptBytes(bytes: Uint8Array, origin: string): Promise<void> {
-    const model = await loadModel(bytes, { fileName: origin });
+    let model: Module;
+    try {
+      model = await loadModel(bytes, { fileName: origin });
+    } catch (error) {
+      throw new ModelFileError(`${origin} is not a Tensile model file, or it is damaged. Pick a file saved by this page or by \`tensile train\`.`, (error as Error).message);
+    }
     try {
       checkMnistModel(model, origin);
     } catch (error) {
       model.dispose();
-      throw error;
+      throw new ModelFileError(`${origin} is a model, but not one for MNIST digits (28×28 images in, 10 classes out).`, (error as Error).message);
     }
     const step = Number(decodeSafetensors(bytes).metadata?.step ?? 0);
     await this.stream?.close();

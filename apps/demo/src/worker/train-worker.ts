@@ -3,10 +3,10 @@
  * page stays responsive while a step runs (and so the wasm backend may block
  * its threads, which a page's main thread may not).
  */
-import type { FromWorker, ToWorker } from '../protocol.js';
+import type { FromWorker, ModelName, ToWorker } from '../protocol.js';
 import { detectBackends } from './backends.js';
 import { loadMnistSubset } from './data.js';
-import { Session } from './session.js';
+import { ModelFileError, Session } from './session.js';
 
 interface WorkerScope {
   postMessage(message: FromWorker, transfer?: Transferable[]): void;
@@ -20,14 +20,31 @@ const report = (error: unknown) => {
   post({ type: 'log', level: 'error', message });
 };
 
+/** A command's failure, reported to the page with the command, so it is shown beside the control that sent it. */
+const fail = (command: ToWorker['type'], error: unknown) => {
+  const message = error instanceof Error ? error.message : String(error);
+  const detail = error instanceof ModelFileError ? error.detail : undefined;
+  post({ type: 'failed', command, message, detail });
+};
+
 let session: Promise<Session> | undefined;
+let siteBase: URL | undefined;
 
 async function start(base: string): Promise<Session> {
-  const [backends, data] = await Promise.all([detectBackends(), loadMnistSubset(new URL(base))]);
+  siteBase = new URL(base);
+  const [backends, data] = await Promise.all([detectBackends(), loadMnistSubset(siteBase)]);
   await Promise.all([data.train.load(), data.test.load()]);
   const s = new Session(data, post);
-  post({ type: 'ready', backends, data: { train: data.train.length, test: data.test.length } });
+  post({ type: 'ready', backends, data: { train: data.train.length, test: data.test.length }, samples: data.samples });
   return s;
+}
+
+/** The pretrained model the site ships for a kind (made by scripts/pretrain.mjs with the tensile CLI). */
+async function fetchPretrained(kind: ModelName): Promise<Uint8Array> {
+  const url = new URL(`pretrained/mnist-${kind}.tensile`, siteBase);
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`the pretrained ${kind} model is missing from this site (${url.pathname}: HTTP ${response.status})`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 scope.onmessage = (event) => {
@@ -41,18 +58,24 @@ scope.onmessage = (event) => {
     report(`worker: '${message.type}' arrived before 'init'`);
     return;
   }
-  void session.then((s) => handle(s, message)).catch(report);
+  void session.then((s) => handle(s, message)).catch((error) => fail(message.type, error));
 };
 
 async function handle(s: Session, message: ToWorker): Promise<void> {
   switch (message.type) {
     case 'use-backend':
       return s.useBackend(message.backend);
-    case 'restore':
-      if (!(await s.restoreLast().catch((error) => (report(error), false)))) await s.reset(message.config);
+    case 'restore': {
+      // The last session's model, else the pretrained one (so drawing works at once), else a new one.
+      if (await s.restoreLast().catch((error) => (report(error), false))) return;
+      const pretrained = await fetchPretrained(message.config.model).catch((error) => (report(error), null));
+      if (!pretrained || !(await s.loadPretrained(pretrained).then(() => true, (error) => (report(error), false)))) await s.reset(message.config);
       return;
+    }
+    case 'pretrained':
+      return s.loadPretrained(await fetchPretrained(message.model));
     case 'train':
-      return s.train(message.config);
+      return s.train(message.config, message.fresh);
     case 'pause':
       return s.pause();
     case 'reset':
