@@ -1,4 +1,4 @@
-import type { Backend, DataArray, DType, Handle } from './backend/backend.js';
+import type { Backend, DataArray, DataFor, DType, Handle } from './backend/backend.js';
 import { engine } from './engine.js';
 import { traceReadOut } from './flow.js';
 import { isFloat } from './dtype.js';
@@ -13,15 +13,30 @@ import type { TensorLike } from './ops/util.js';
 import { sizeOf } from './shape.js';
 import { Storage } from './storage.js';
 
+// `Symbol.dispose` (so that `using x = …` frees a tensor) is declared by
+// lib.esnext.disposable and by @types/node. A consumer with neither (lib
+// ["es2022"], or ["es2022", "dom"] in a browser project) would fail to compile
+// our .d.ts, so we declare it too: the declarations are identical and merge.
+declare global {
+  interface SymbolConstructor {
+    /** The method `using` calls when its block ends (explicit resource management). */
+    readonly dispose: unique symbol;
+  }
+}
+
 /**
  * An n-dimensional array on a backend, dense and row-major, that records the
  * ops applied to it when it requires a gradient. The methods are defined in
  * tensor-methods.ts so this file stays about identity and lifetime.
+ *
+ * D is the dtype where the types know it (`t.tensor(data, { dtype: 'int32' })`,
+ * `x.argmax()`, `x.eq(y)`, `x.cast('float64')`), so `data()` resolves to the
+ * matching typed array; a plain `Tensor` is a tensor of any dtype.
  */
-export class Tensor {
+export class Tensor<D extends DType = DType> {
   readonly id: number;
   readonly shape: readonly number[];
-  readonly dtype: DType;
+  readonly dtype: D;
   readonly size: number;
   /** @internal */ _requiresGrad = false;
   /** @internal */ _grad: Tensor | null = null;
@@ -49,7 +64,7 @@ export class Tensor {
   }
 
   /** @internal Use the creation functions (tensor, zeros, …) instead. */
-  constructor(storage: Storage, shape: readonly number[], dtype: DType) {
+  constructor(storage: Storage, shape: readonly number[], dtype: D) {
     this._storage = storage;
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
@@ -106,15 +121,19 @@ export class Tensor {
     return this._storage.handle;
   }
 
-  /** Values as a typed array (Float32Array for float32, Uint8Array for bool…), on every backend. */
-  async data<T extends DataArray = Float32Array>(): Promise<T> {
+  /**
+   * Values as a typed array (Float32Array for float32, Int32Array for int32,
+   * Uint8Array for bool…), on every backend. Typed by the tensor's dtype
+   * where the types know it (see DataFor).
+   */
+  async data<T extends DataArray = DataFor<D>>(): Promise<T> {
     this.assertUsable('data');
     traceReadOut(this);
     return (await this.backend.read(this._storage.handle, this.dtype, this.size)) as T;
   }
 
   /** Synchronous read, only on backends that can honour it (cpu, wasm). */
-  dataSync<T extends DataArray = Float32Array>(): T {
+  dataSync<T extends DataArray = DataFor<D>>(): T {
     this.assertUsable('dataSync');
     traceReadOut(this);
     const b = this.backend;
@@ -177,7 +196,7 @@ export class Tensor {
 }
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
-export interface Tensor {
+export interface Tensor<D extends DType = DType> {
   add(b: TensorLike): Tensor;
   sub(b: TensorLike): Tensor;
   mul(b: TensorLike): Tensor;
@@ -188,16 +207,16 @@ export interface Tensor {
   maximum(b: TensorLike): Tensor;
   minimum(b: TensorLike): Tensor;
   mod(b: TensorLike): Tensor;
-  eq(b: TensorLike): Tensor;
-  ne(b: TensorLike): Tensor;
-  lt(b: TensorLike): Tensor;
-  le(b: TensorLike): Tensor;
-  gt(b: TensorLike): Tensor;
-  ge(b: TensorLike): Tensor;
-  logicalAnd(b: Tensor): Tensor;
-  logicalOr(b: Tensor): Tensor;
-  logicalXor(b: Tensor): Tensor;
-  logicalNot(): Tensor;
+  eq(b: TensorLike): Tensor<'bool'>;
+  ne(b: TensorLike): Tensor<'bool'>;
+  lt(b: TensorLike): Tensor<'bool'>;
+  le(b: TensorLike): Tensor<'bool'>;
+  gt(b: TensorLike): Tensor<'bool'>;
+  ge(b: TensorLike): Tensor<'bool'>;
+  logicalAnd(b: Tensor): Tensor<'bool'>;
+  logicalOr(b: Tensor): Tensor<'bool'>;
+  logicalXor(b: Tensor): Tensor<'bool'>;
+  logicalNot(): Tensor<'bool'>;
   neg(): Tensor;
   abs(): Tensor;
   sign(): Tensor;
@@ -218,16 +237,16 @@ export interface Tensor {
   floor(): Tensor;
   ceil(): Tensor;
   round(): Tensor;
-  isNaN(): Tensor;
-  isInf(): Tensor;
+  isNaN(): Tensor<'bool'>;
+  isInf(): Tensor<'bool'>;
   clamp(min?: number | null, max?: number | null): Tensor;
   sum(axis?: Axes, keepdims?: boolean): Tensor;
   mean(axis?: Axes, keepdims?: boolean): Tensor;
   max(axis?: Axes, keepdims?: boolean): Tensor;
   min(axis?: Axes, keepdims?: boolean): Tensor;
   prod(axis?: Axes, keepdims?: boolean): Tensor;
-  argmax(axis?: number | null, keepdims?: boolean): Tensor;
-  argmin(axis?: number | null, keepdims?: boolean): Tensor;
+  argmax(axis?: number | null, keepdims?: boolean): Tensor<'int32'>;
+  argmin(axis?: number | null, keepdims?: boolean): Tensor<'int32'>;
   var(axis?: Axes, options?: VarOptions): Tensor;
   std(axis?: Axes, options?: VarOptions): Tensor;
   logsumexp(axis?: Axes, keepdims?: boolean): Tensor;
@@ -254,7 +273,7 @@ export interface Tensor {
   gather(axis: number, index: Tensor): Tensor;
   /** this where cond holds, other elsewhere (PyTorch's x.where(cond, y)). */
   where(cond: Tensor, other: TensorLike): Tensor;
-  cast(dtype: DType): Tensor;
+  cast<To extends DType>(dtype: To): Tensor<To>;
   clone(): Tensor;
   /** The same values cut from the autograd graph (shares storage). */
   detach(): Tensor;

@@ -32,17 +32,25 @@ const annotated = new WeakSet<object>();
  * `forward`; callers use `call`, which names the module in errors and in
  * anomaly mode (`model.3 (Linear)`).
  *
+ * The type parameters are forward's arguments and result, so a model can be
+ * typed by what it computes: `Module<[t.Tensor], t.Tensor>` is any module
+ * that maps a tensor to a tensor (a plain `Module` takes anything and gives
+ * `unknown`), and `call` is typed from forward.
+ *
  * @example
- * class Scale extends Module {
+ * class Scale extends Module<[t.Tensor], t.Tensor> {
  *   readonly typeName = 'Scale';
  *   constructor(readonly n: number) { super(); this.addParameter('weight', t.ones([n])); }
  *   get config() { return { n: this.n }; }
  *   forward(x: t.Tensor) { return x.mul(this.param('weight')); }
  * }
+ * const model: Module<[t.Tensor], t.Tensor> = new Sequential(new Linear(4, 2), new Scale(2));
+ * const y: t.Tensor = model.call(x);
  */
 const MODULE_BRAND = Symbol.for('tensile.module');
 
-export abstract class Module {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default takes any arguments, as forward of an unknown module does
+export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   /**
    * `x instanceof Module` holds for modules made by any copy of this package
    * (an app's bundle and a plugin's), recognised by a shared brand; subclass
@@ -70,12 +78,10 @@ export abstract class Module {
   abstract get config(): LayerConfig;
 
   /**
-   * The computation. Call `call(...)` instead of this to get the module named
-   * in errors. (Typed loosely here so a plain `Module` can still be called;
-   * each layer declares its own exact signature.)
+   * The computation, from In to Out. Call `call(...)` instead of this to get
+   * the module named in errors. Each layer declares its exact signature.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  abstract forward(...args: any[]): unknown;
+  abstract forward(...args: In): Out;
 
   /**
    * Runs forward with this module's path pushed as the current module name

@@ -3,8 +3,14 @@ import {
   BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, type Loss, MSELoss, NLLLoss, SmoothL1Loss,
 } from './modules.js';
 
-/** A registered loss: a class constructed with its options object. */
-export type LossEntry = new (options?: never) => Loss;
+/**
+ * A registered loss: a class constructed with its options object, e.g.
+ * `new (t.registry.get('loss', 'HuberLoss'))({ delta: 0.5 })`. A registry
+ * name is a runtime string, so the options cannot be typed by name; each
+ * loss checks its options when constructed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: any loss's options fit
+export type LossEntry = new (options?: any) => Loss;
 
 declare module '@tensile/core' {
   interface RegistryKinds {

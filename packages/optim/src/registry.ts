@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
-import type { Optimizer } from './optimizer.js';
+import type { Optimizer, ParamGroupInput } from './optimizer.js';
 import { RMSprop } from './rmsprop.js';
 import { SGD } from './sgd.js';
 import { ConstantLR, CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/basic.js';
@@ -9,11 +9,26 @@ import { ChainedScheduler, SequentialLR } from './schedulers/compose.js';
 import { OneCycleLR } from './schedulers/one-cycle.js';
 import { ReduceLROnPlateau } from './schedulers/plateau.js';
 
-/** A registered optimizer: constructed as `new Entry(params, options)`. */
-export type OptimizerEntry = new (params: never, options: never) => Optimizer<{ lr: number }>;
+/**
+ * A registered optimizer: constructed as `new Entry(params, options)`, e.g.
+ * `new (t.registry.get('optimizer', 'SGD'))(model.parameters(), { lr: 0.1 })`.
+ * A registry name is a runtime string, so the options cannot be typed by
+ * name; each optimizer checks its options when constructed.
+ */
+export type OptimizerEntry = new (
+  params: readonly t.Tensor[] | readonly ParamGroupInput<Record<string, number | boolean>>[],
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: any optimizer's options fit
+  options: any,
+) => Optimizer<{ lr: number }>;
 
-/** A registered scheduler: constructed as `new Entry(optimizer, options)` (or with schedulers, for the composites). */
-export type SchedulerEntry = new (...args: never[]) => { step(metric?: number): void; getLastLr(): number[] };
+/**
+ * A registered scheduler: constructed as `new Entry(optimizer, options)`, or
+ * with schedulers for the composites (`new SequentialLR(optimizer,
+ * schedulers, milestones)`, `new ChainedScheduler(schedulers)`); each checks
+ * its arguments when constructed.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the argument lists differ by scheduler
+export type SchedulerEntry = new (...args: any[]) => { step(metric?: number): void; getLastLr(): number[] };
 
 declare module '@tensile/core' {
   interface RegistryKinds {

@@ -25,6 +25,22 @@ export type DType = 'float32' | 'float64' | 'int32' | 'bool';
 /** The typed array that holds each dtype (bool as 0/1 bytes). */
 export type DataArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
+/** The typed array of each dtype, by name. */
+export interface DataTypeMap {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/**
+ * What `tensor.data()` resolves to for a tensor of dtype D: `Int32Array` for
+ * a `Tensor<'int32'>`, and so on. A tensor whose dtype the types do not know
+ * (`Tensor`, any dtype) reads as Float32Array, the common case, as before;
+ * pass the array type (`data<Int32Array>()`) when you know better.
+ */
+export type DataFor<D extends DType> = DType extends D ? Float32Array : DataTypeMap[D];
+
 /** Opaque storage owned by a backend. Core never looks inside. */
 export interface Handle {
   readonly __tensileHandle?: unknown;

@@ -6,6 +6,7 @@ import { Tensor, fromHandle } from '../tensor.js';
 import { backendOf } from './util.js';
 
 /** Converts to another dtype; gradients flow between float dtypes only. */
+export function cast<D extends DType>(x: Tensor, dtype: D): Tensor<D>;
 export function cast(x: Tensor, dtype: DType): Tensor {
   assertDType(dtype, 'cast', 'dtype');
   if (x.dtype === dtype) return x.clone();

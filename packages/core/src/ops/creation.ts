@@ -135,6 +135,8 @@ function checkNumber(op: string, param: string, v: unknown): number {
  * tensor([[1, 2], [3, 4]], { requiresGrad: true }) // float32 [2,2]
  * tensor(new Int32Array([1, 2, 3, 4]), { shape: [2, 2] }) // int32 [2,2]
  */
+export function tensor<D extends DType>(data: Nested | DataArray, options: TensorOptions & { dtype: D }): Tensor<D>;
+export function tensor(data: Nested | DataArray, options?: TensorOptions): Tensor;
 export function tensor(data: Nested | DataArray, options: TensorOptions = {}): Tensor {
   if (options.dtype !== undefined) assertDType(options.dtype, 'tensor', 'dtype');
   let flat: ArrayLike<number>;
@@ -179,6 +181,8 @@ export interface CreationOptions {
 }
 
 /** A tensor of `shape` filled with `value`. */
+export function full<D extends DType>(shape: readonly number[], value: number, options: CreationOptions & { dtype: D }): Tensor<D>;
+export function full(shape: readonly number[], value: number, options?: CreationOptions): Tensor;
 export function full(shape: readonly number[], value: number, options: CreationOptions = {}): Tensor {
   return fill('full', shape, value, options);
 }
@@ -197,8 +201,13 @@ function fill(op: string, shape: readonly number[], value: number, options: Crea
   return t;
 }
 
-export const zeros = (shape: readonly number[], options: CreationOptions = {}) => fill('zeros', shape, 0, options);
-export const ones = (shape: readonly number[], options: CreationOptions = {}) => fill('ones', shape, 1, options);
+/** zeros/ones: a tensor of the given dtype (typed as such) or float32. */
+interface Filled {
+  <D extends DType>(shape: readonly number[], options: CreationOptions & { dtype: D }): Tensor<D>;
+  (shape: readonly number[], options?: CreationOptions): Tensor;
+}
+export const zeros: Filled = (shape: readonly number[], options: CreationOptions = {}) => fill('zeros', shape, 0, options);
+export const ones: Filled = (shape: readonly number[], options: CreationOptions = {}) => fill('ones', shape, 1, options);
 
 /**
  * Evenly spaced values in [start, stop). `arange(5)` is 0..4. Integer
