@@ -657,6 +657,26 @@ def edge():
     f.add('mod_int32_signs', 'mod', {}, fixed(int32([7, -7, 7, -7, 0, 6]), int32([3, 3, -3, -3, -3, -3])),
           torch.remainder)
 
+    # Found by a random comparison with PyTorch on special values: gradients at NaN, ±0 and ±inf.
+    f.add('relu_nan_grad', 'relu', {}, fixed([nan, 0.0, -0.0, 1.0, -1.0]), torch.relu)
+    f.add('rsqrt_signed_zero', 'rsqrt', {}, fixed([0.0, -0.0, 4.0, inf]), torch.rsqrt)
+    f.add('pow_grads_at_zero', 'pow', {}, fixed([0.0, 0.0, 0.0, 0.0, nan, 2.0, -0.0], [0.0, -1.0, 2.0, nan, 0.0, 0.0, 3.0]),
+          torch.pow)
+    f.add('mod_grad_infinite_divisor', 'mod', {}, fixed([1.0, -1.0, 0.5, -2.5], [-inf, inf, 2.0, inf]), torch.remainder)
+    f.add('prod_axis1_nan_inf_zeros', 'prod', {'axis': 1, 'keepdims': False},
+          fixed([[nan, 1.0, 2.0, 3.0], [inf, 1.0, -inf, 0.0], [0.0, 2.0, 3.0, 4.0]]), lambda x: torch.prod(x, 1))
+    f.add('prod_inf_no_zero', 'prod', {'axis': None, 'keepdims': False}, fixed([1.5, inf, 2.0]), torch.prod)
+    f.add('logsumexp_empty_axis', 'logsumexp', {'axis': 0, 'keepdims': False}, fixed(np.zeros((0, 3))),
+          lambda x: torch.logsumexp(x, 0))
+    f.add('clamp_int32_fractional_bounds', 'clamp', {'min': 0.5, 'max': 2.5}, fixed(int32([0, 1, 2, 3, -7])),
+          lambda x: torch.clamp(x, 0.5, 2.5).float())
+    f.add('maximum_bool', 'maximum', {}, fixed(Inp(np.array([True, False, True, False]), 'bool', grad=False),
+                                               Inp(np.array([True, True, False, False]), 'bool', grad=False)),
+          torch.maximum)
+    # |x - mean| > 1.8e19 squares to inf in float32; PyTorch's std stays finite (double accumulation).
+    f.add('std_large_values', 'std', {'axis': 1, 'unbiased': True, 'keepdims': False},
+          fixed([[1e30, -1.0, -5.0, 1e-30], [2e20, -2e20, 1.0, 0.0]]), lambda x: torch.std(x, 1))
+
     # Unbatched [C, H, W] input, accepted by PyTorch: the result is unbatched too.
     f.add('conv2d_unbatched', 'conv2d', {'stride': 1, 'padding': 1, 'dilation': 1, 'groups': 1},
           lambda r: [randn(r, (2, 4, 5)), randn(r, (3, 2, 3, 3), 0.5), randn(r, (3,))],

@@ -119,6 +119,11 @@ export const edgeCases: EdgeCase[] = [
       }
       const i = t.tensor(new Int32Array([1, 2, 3, -4]));
       expectValues('clamp int32 with min > max', await values(i.clamp(2, -1)), [-1, -1, -1, -1]);
+      const fractional = i.clamp(0.5, 2.5);
+      if (fractional.dtype !== 'float32') throw new Error(`clamp of int32 to fractional bounds is ${fractional.dtype}, PyTorch gives float32`);
+      expectValues('clamp int32 to [0.5, 2.5]', await values(fractional), [1, 2, 2.5, 0.5]);
+      expectValues('logsumexp over an empty axis', await values(t.zeros([0, 2]).logsumexp(0)), [-Infinity, -Infinity]);
+      expectValues('maximum of bools (or)', await values(t.tensor([true, false]).maximum(t.tensor([false, false]))), [1, 0]);
     },
   },
   {
@@ -148,6 +153,14 @@ export const edgeCases: EdgeCase[] = [
       expectValues('maximum grad (b)', await values(other.grad!), [0.5, 1, 1, 0.5]);
       t.dispose([ties, other]);
       expectValues('max grad shared by ties', await grad((x) => x.max(1), [1, 3, 3, 2], [1, 4]), [0, 0.5, 0.5, 0]);
+      // Found by a random comparison with PyTorch on special values.
+      expectValues('relu grad passes at NaN, not at 0', await grad((x) => x.relu(), [NaN, 0, -1, 2]), [1, 0, 0, 1]);
+      expectValues('rsqrt grad at ±0 (-½·out³)', await grad((x) => x.rsqrt(), [0, -0]), [-Infinity, Infinity]);
+      expectValues('pow grad at base 0, exponent 0', await grad((x) => x.pow(0), [0, NaN]), [0, 0]);
+      expectValues('prod grad, no zero but inf', await grad((x) => x.prod(), [1.5, Infinity, 2]), [Infinity, 'NaN', Infinity]);
+      expectValues('prod grad, NaN row beside a row with a zero', await grad((x) => x.prod(1), [NaN, 2, 3, 0, 2, 3], [2, 3]), [6, 'NaN', 'NaN', 6, 0, 0]);
+      // d(a mod b)/db = -(a // b), and 2 // -inf is -1.
+      expectValues('mod grad w.r.t. infinite divisors', await grad((b) => t.tensor([2, 2, 3]).mod(b), [Infinity, -Infinity, 2]), [0, 1, -1]);
     },
   },
   {

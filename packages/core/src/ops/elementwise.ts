@@ -41,14 +41,16 @@ export const log = (x: Tensor): Tensor => unary('log', x, (g, x) => g.div(x));
 export const log1p = (x: Tensor): Tensor => unary('log1p', x, (g, x) => g.div(x.add(1)));
 export const expm1 = (x: Tensor): Tensor => unary('expm1', x, (g, _x, out) => g.mul(out.add(1)));
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (g, _x, out) => g.div(out.mul(2)));
-export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, (g, x, out) => g.mul(out.div(x)).mul(-0.5));
+// -½·x^(-3/2) written as -½·out³, as PyTorch: at x = -0 it is +inf (out/x would give -inf).
+export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, (g, _x, out) => g.mul(out.square().mul(out)).mul(-0.5));
 export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, (g, _x, out) => g.mul(square(out)).neg());
 export const sin = (x: Tensor): Tensor => unary('sin', x, (g, x) => g.mul(cos(x)));
 export const cos = (x: Tensor): Tensor => unary('cos', x, (g, x) => g.mul(sin(x)).neg());
 export const tanh = (x: Tensor): Tensor => unary('tanh', x, (g, _x, out) => g.mul(square(out).neg().add(1)));
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (g, _x, out) => g.mul(out).mul(out.neg().add(1)));
 export const erf = (x: Tensor): Tensor => unary('erf', x, (g, x) => g.mul(exp(square(x).neg())).mul(2 / Math.sqrt(Math.PI)));
-export const relu = (x: Tensor): Tensor => unary('relu', x, (g, x) => g.mul(cast(x.gt(0), g.dtype)));
+// PyTorch's threshold rule: the gradient is cut where out ≤ 0 only, so it passes at NaN.
+export const relu = (x: Tensor): Tensor => unary('relu', x, (g, _x, out) => where(out.le(0), 0, g));
 export const floor = (x: Tensor): Tensor => unary('floor', x, zeroGrad);
 export const ceil = (x: Tensor): Tensor => unary('ceil', x, zeroGrad);
 export const round = (x: Tensor): Tensor => unary('round', x, zeroGrad);
@@ -73,6 +75,9 @@ export function isInf(x: Tensor): Tensor {
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
+  // A fractional bound makes an int32 clamp float32, as PyTorch's type promotion with a float scalar.
+  const fractional = (v: number) => Number.isFinite(v) && !Number.isInteger(v);
+  if (x.dtype === 'int32' && (fractional(lo) || fractional(hi))) return tidy(() => clamp(cast(x, 'float32'), min, max));
   const b = backendOf('clamp', x);
   const out = fromHandle(b, b.clamp(x.handle('clamp'), x.dtype, x.size, lo, hi), x.shape, x.dtype);
   return record('clamp', [x], out, (g) => [g.mul(cast(x.ge(lo).logicalAnd(x.le(hi)), g.dtype))]);
@@ -122,11 +127,14 @@ export const mul = (a: TensorLike, b: TensorLike): Tensor =>
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null], true);
 
-/** a ** b. The exponent's gradient is out·log(a), taken as 0 where a = 0 (as PyTorch). */
+/**
+ * a ** b, with PyTorch's gradients: b·a^(b-1), taken as 0 where b = 0 (not
+ * 0·inf at a = 0); out·log(a), taken as 0 where a = 0 and b ≥ 0.
+ */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('pow', a, b, (g, a, b, out, n) => [
-    n[0] ? g.mul(b).mul(pow(a, b.sub(1))) : null,
-    n[1] ? where(a.eq(0), 0, g.mul(out).mul(log(a))) : null,
+    n[0] ? where(b.eq(0), 0, g.mul(b.mul(pow(a, b.sub(1))))) : null,
+    n[1] ? where(a.eq(0).logicalAnd(b.ge(0)), 0, g.mul(out.mul(log(a)))) : null,
   ]);
 
 /**
@@ -138,16 +146,20 @@ function extremumGrad(g: Tensor, a: Tensor, b: Tensor, aLost: Tensor, bLost: Ten
   return [where(aLost, 0, shared), where(bLost, 0, shared)];
 }
 
-/** Elementwise maximum (NaN wins); on ties the gradient is split evenly, as PyTorch does. */
-export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
+const bothBool = (a: TensorLike, b: TensorLike): a is Tensor =>
+  a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool';
 
+/** Elementwise maximum (NaN wins); on ties the gradient is split evenly, as PyTorch does. Of bools: or. */
+export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
+  bothBool(a, b) ? logicalOr(a, b as Tensor) : arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
+
+/** Elementwise minimum (NaN wins); of bools: and. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
+  bothBool(a, b) ? logicalAnd(a, b as Tensor) : arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
 
 /** Remainder with the sign of the divisor (Python's %, PyTorch's remainder): a = floorDivide(a, b)·b + mod(a, b). */
 export const mod = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floor(a.div(b))).neg() : null]);
+  arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floorDivide(a, b)).neg() : null]);
 
 /**
  * Division rounded toward −∞ (PyTorch's floor_divide and `//`): int32

@@ -114,9 +114,10 @@ export const argmax = (x: Tensor, axis?: number | null, keepdims = false) => arg
 export const argmin = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmin', x, axis, keepdims);
 
 /**
- * Product over axes. Its gradient is the product of the other entries, as
- * PyTorch's: out/x where a slice has no zero; where it has one zero, the
- * product of the rest at the zero and 0 elsewhere; 0 where it has several.
+ * Product over axes. Its gradient is PyTorch's: out/x where no entry is
+ * zero; otherwise the product of the other entries of each slice (for a
+ * product over all axes with two or more zeros, exactly 0), so zeros give
+ * exact gradients instead of 0/0.
  */
 export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('prod', axis, x.rank);
@@ -127,13 +128,42 @@ export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
 
 function prodGrad(g: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
   const gx = expandBack(g, x, axes);
-  const isZero = x.eq(0);
-  const zeros = expandBack(sum(isZero, axes, true), x, axes);
-  // Written with where(), never 0·inf: the branch not taken must not leak NaN.
-  const noZero = gx.mul(expandBack(out, x, axes).div(where(isZero, 1, x)));
-  const othersAtZero = gx.mul(expandBack(prod(where(isZero, 1, x), axes, true), x, axes));
-  return where(zeros.eq(0), noZero, where(zeros.eq(1).logicalAnd(isZero), othersAtZero, 0));
+  const noZero = gx.mul(expandBack(out, x, axes).div(x));
+  if (x.size === 0) return noZero;
+  // PyTorch decides on the whole tensor (it reads it): any zero → the product of the others.
+  const zeros = x.eq(0).sum();
+  const others = gx.mul(productOfOthers(x, axes));
+  if (axes.length === x.rank) {
+    // prod() of everything: with two or more zeros every gradient is 0.
+    return where(zeros.eq(0), noZero, where(zeros.eq(1), others, 0));
+  }
+  return where(zeros.eq(0), noZero, others);
 }
+
+/**
+ * For every entry, the product of the other entries of its slice over
+ * `axes`, with no division (exact where there are zeros): exclusive prefix
+ * products times exclusive suffix products, each a log-step (Hillis–Steele) scan.
+ */
+function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
+  const rest = [...x.shape.keys()].filter((a) => !axes.includes(a));
+  const perm = [...rest, ...axes];
+  const n = axes.reduce((m, a) => m * x.shape[a], 1);
+  const rows = x.permute(perm).reshape([...rest.map((a) => x.shape[a]), n]);
+  const prefix = exclusiveProducts(rows, n);
+  const suffix = exclusiveProducts(rows.flip(-1), n).flip(-1);
+  const inverse = perm.map((_, i) => perm.indexOf(i));
+  return prefix.mul(suffix).reshape(perm.map((a) => x.shape[a])).permute(inverse);
+}
+
+/** y[i] = x[0]·…·x[i-1] along the last axis (of length n), y[0] = 1. */
+function exclusiveProducts(x: Tensor, n: number): Tensor {
+  const shifted = (v: Tensor, k: number) => v.pad([[k, -k]], 1); // v moved right by k, ones in front
+  let y = shifted(x, 1);
+  for (let k = 1; k < n; k *= 2) y = y.mul(shifted(y, k));
+  return y;
+}
+
 export interface VarOptions {
   /** Divide by n - correction (1 = unbiased, PyTorch's default). */
   correction?: number;
@@ -149,16 +179,49 @@ export interface VarOptions {
  */
 export function variance(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
   const axes = normalizeAxes('var', axis, x.rank);
-  const keepdims = options.keepdims ?? false;
-  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  const { dof, keepdims } = moments(x, axes, options);
   const out = noGrad(() =>
     tidy(() => {
-      const centered = x.sub(mean(x, axes, true));
-      return centered.square().sum(axes, keepdims).div(Math.max(count - correction, 0));
+      const { scale, meanSquare } = scaledMoments(x, axes, keepdims, dof);
+      return meanSquare.mul(scale.square());
     }),
   );
-  return record('var', [x], out, (g) => [varGrad(g, x, axes, count - correction)]);
+  return record('var', [x], out, (g) => [varGrad(g, x, axes, dof)]);
+}
+
+/** Standard deviation: √var. Where it is 0 the gradient is 0 (PyTorch), not g/0. */
+export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
+  const axes = normalizeAxes('std', axis, x.rank);
+  const { dof, keepdims } = moments(x, axes, options);
+  const out = noGrad(() =>
+    tidy(() => {
+      const { scale, meanSquare } = scaledMoments(x, axes, keepdims, dof);
+      return meanSquare.sqrt().mul(scale);
+    }),
+  );
+  return record('std', [x], out, (g, o) => [varGrad(where(o.eq(0), 0, g.div(o.mul(2))), x, axes, dof)]);
+}
+
+function moments(x: Tensor, axes: readonly number[], options: VarOptions): { dof: number; keepdims: boolean } {
+  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
+  const count = axes.reduce((n, a) => n * x.shape[a], 1);
+  return { dof: count - correction, keepdims: options.keepdims ?? false };
+}
+
+/**
+ * Σ((x - mean)/s)² / (n - correction) and s = max|x - mean| per slice, so
+ * that var = meanSquare·s² and std = √meanSquare·s: the squares never
+ * overflow (float32 |x - mean| > 1.8e19 would make std inf; PyTorch
+ * accumulates in double and gives it finite).
+ */
+function scaledMoments(x: Tensor, axes: readonly number[], keepdims: boolean, dof: number): { scale: Tensor; meanSquare: Tensor } {
+  const centered = x.sub(mean(x, axes, true));
+  const empty = axes.some((a) => x.shape[a] === 0);
+  const peak = empty ? centered.sum(axes, true).add(1) : centered.abs().max(axes, true);
+  // No scaling where the peak is 0 (all equal), or inf/NaN (the result is inf/NaN anyway).
+  const scale = where(peak.eq(0).logicalOr(peak.isInf()).logicalOr(peak.isNaN()), 1, peak);
+  const meanSquare = centered.div(scale).square().sum(axes, keepdims).div(Math.max(dof, 0));
+  return { scale: keepdims ? scale : scale.reshape(reducedShape(x.shape, axes, false)), meanSquare };
 }
 
 /** d var / dx = g·2/(n - correction)·(x - mean), the scale first, as PyTorch (so 0·inf is NaN there too). */
@@ -166,18 +229,11 @@ function varGrad(g: Tensor, x: Tensor, axes: readonly number[], dof: number): Te
   return expandBack(g.mul(2 / dof), x, axes).mul(x.sub(mean(x, axes, true)));
 }
 
-/** Standard deviation: √var. Where it is 0 the gradient is 0 (PyTorch), not g/0. */
-export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
-  const axes = normalizeAxes('std', axis, x.rank);
-  const correction = options.correction ?? (options.unbiased === false ? 0 : 1);
-  const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  const out = noGrad(() => tidy(() => variance(x, axes, options).sqrt()));
-  return record('std', [x], out, (g, o) => [varGrad(where(o.eq(0), 0, g.div(o.mul(2))), x, axes, count - correction)]);
-}
-
 /** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows. */
 export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
   const axes = normalizeAxes('logsumexp', axis, x.rank);
+  // Over no entries: log(0) = -Infinity, as PyTorch (max would refuse the empty axis).
+  if (axes.some((a) => x.shape[a] === 0)) return tidy(() => sum(x, axes, keepdims).add(-Infinity));
   return tidy(() => {
     const m = x.detach().max(axes, true);
     const shift = where(m.isInf(), 0, m);
