@@ -85,7 +85,7 @@ export async function webgpu(options: WebGPUOptions = {}): Promise<Backend> {
     }
     owns = true;
   }
-  return createBackend(new GpuRuntime(device, owns));
+  return createBackend(new GpuRuntime(device, owns, { entryPoint: options.gpu }));
 }
 
 async function requestAdapter(options: WebGPUOptions): Promise<GPUAdapter> {

@@ -1,6 +1,8 @@
+import { OutOfMemoryError } from '@tensile/core';
 import { WebGPUBackendError, WebGPUUnavailableError } from '../errors.js';
 import { BufferPool } from './buffer-pool.js';
 import { GpuHandle } from './handle.js';
+import { beginRead, trackRuntime } from './node-lifetime.js';
 import type { Params } from './params.js';
 import { sizeClass } from './size-class.js';
 
@@ -45,6 +47,13 @@ export class GpuRuntime {
   private lost: string | null = null;
   private gpuError: string | null = null;
   private disposed = false;
+  /** Stops the Node lifetime handling (node-lifetime.ts) once disposed. */
+  private readonly untrack: () => void;
+  /**
+   * The WebGPU entry point the device came from, held for the runtime's life:
+   * Dawn crashes when its GPU object is collected while a device lives.
+   */
+  private readonly entryPoint: unknown;
   liveHandles = 0;
   liveBytes = 0;
 
@@ -54,8 +63,9 @@ export class GpuRuntime {
   constructor(
     readonly device: GPUDevice,
     private readonly ownsDevice: boolean,
-    options: { maxWorkgroupsPerDimension?: number } = {},
+    options: { maxWorkgroupsPerDimension?: number; entryPoint?: unknown } = {},
   ) {
+    this.entryPoint = options.entryPoint;
     this.limits = device.limits;
     this.maxWorkgroups = Math.min(device.limits.maxComputeWorkgroupsPerDimension, options.maxWorkgroupsPerDimension ?? Infinity);
     this.pool = new BufferPool(device, USAGE_STORAGE | USAGE_COPY_SRC | USAGE_COPY_DST);
@@ -71,6 +81,7 @@ export class GpuRuntime {
       const message = (event as GPUUncapturedErrorEvent).error.message;
       this.gpuError ??= message;
     });
+    this.untrack = trackRuntime(this);
   }
 
   /** Throws when the device can no longer run work, naming the operation. */
@@ -88,11 +99,14 @@ export class GpuRuntime {
   allocate(op: string, elements: number, forUpload = false): GpuHandle {
     this.check(op);
     const bytes = elements * 4;
+    // A buffer must fit both limits (kernels bind whole tensors); checked before anything is created or counted.
     const limit = Math.min(this.limits.maxStorageBufferBindingSize, this.limits.maxBufferSize);
     if (bytes > limit) {
-      throw new WebGPUBackendError(
-        `webgpu.${op}: a tensor of ${elements} elements (${bytes} bytes) exceeds this device's ` +
-          `maxStorageBufferBindingSize of ${limit} bytes`,
+      throw new OutOfMemoryError(
+        `webgpu.${op}`,
+        bytes,
+        limit,
+        `a tensor of ${elements} elements exceeds this device's maxStorageBufferBindingSize/maxBufferSize`,
       );
     }
     const handle = new GpuHandle(this.pool.acquire(Math.max(bytes, 4), forUpload), bytes);
@@ -204,11 +218,14 @@ export class GpuRuntime {
     this.pass = null;
     this.encoder!.copyBufferToBuffer(handle.buffer, 0, staging, 0, bytes);
     this.flush();
+    const endRead = beginRead();
     try {
       await staging.mapAsync(MAP_MODE_READ, 0, bytes);
     } catch (error) {
       this.check(op);
       throw new WebGPUBackendError(`webgpu.${op}: mapping the read-back buffer failed: ${String(error)}`);
+    } finally {
+      endRead();
     }
     const copy = staging.getMappedRange(0, bytes).slice(0);
     staging.unmap();
@@ -235,6 +252,7 @@ export class GpuRuntime {
     this.paramBuffer.destroy();
     this.pipelines.clear();
     if (this.ownsDevice) this.device.destroy();
+    this.untrack();
   }
 
   private openEncoder(): GPUCommandEncoder {
