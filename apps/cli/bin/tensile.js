@@ -15,7 +15,7 @@
  *
  * Plain JavaScript, committed: it exists before any build, so package
  * managers can link the bin, and inside a checkout it builds the CLI first
- * when dist/ is missing (a fresh clone's `npx tensile`).
+ * when dist/ is missing (a fresh clone's `npx tensile`), with the quick build.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -27,16 +27,14 @@ const cli = join(here, '..', 'dist', 'cli.js');
 const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const grace = Number(process.env.TENSILE_STOP_GRACE_MS ?? 10_000);
 
-/** In a checkout without a build: build the CLI and the packages it imports (turbo, only that chain). */
+/** In a checkout without a build: the quick build (scripts/quick-build.mjs, a second or two) makes dist/cli.js from the sources. */
 function buildInCheckout() {
-  const root = join(here, '..', '..', '..');
-  const turbo = join(root, 'node_modules', '.bin', 'turbo');
-  if (!existsSync(join(here, '..', 'src', 'cli.ts')) || !existsSync(turbo)) {
+  const quick = join(here, '..', 'scripts', 'quick-build.mjs');
+  if (!existsSync(quick) || !existsSync(join(here, '..', 'src', 'cli.ts'))) {
     process.stderr.write(`tensile: ${cli} is missing (the package was not built)\n`);
     process.exit(1);
   }
-  process.stderr.write('tensile: first run in this checkout: building the CLI and the packages it uses (about a minute)…\n');
-  const r = spawnSync(turbo, ['run', 'build', '--filter=@tensile/cli...', '--output-logs=errors-only'], { cwd: root, stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [quick], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 

@@ -44,6 +44,11 @@ async function run(action: () => Promise<number>): Promise<void> {
 }
 
 installInterrupts();
+// Output piped into `head` and the like: a closed pipe ends the command quietly.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(0);
+  throw err;
+});
 
 const program = new Command('tensile')
   .description('Train, evaluate, run and inspect Tensile models')
