@@ -5,6 +5,7 @@
 import type { DType } from './backend/backend.js';
 import { backward, type BackwardOptions } from './autograd.js';
 import { cast } from './ops/cast.js';
+import { checkNumber } from './ops/creation.js';
 import { linear, logSoftmax, softmax } from './ops/composite.js';
 import * as ew from './ops/elementwise.js';
 import { gather, indexSelect } from './ops/indexing.js';
@@ -99,7 +100,7 @@ const methods: Record<string, Method> = {
   },
   zerosLike() { return fillLike(this, 0); },
   onesLike() { return fillLike(this, 1); },
-  fullLike(value: number) { return fillLike(this, value); },
+  fullLike(value: number) { return fillLike(this, checkNumber('fullLike', 'value', value)); },
   backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions) { backward(this, seedOrOptions, options); },
 };
 

@@ -121,8 +121,8 @@ function checkFinite(op: string, param: string, v: unknown): number {
   return v;
 }
 
-/** A number argument that may be any number, NaN and ±Infinity included (fill values). */
-function checkNumber(op: string, param: string, v: unknown): number {
+/** @internal A number argument that may be any number, NaN and ±Infinity included (fill values). */
+export function checkNumber(op: string, param: string, v: unknown): number {
   if (typeof v === 'boolean') return Number(v);
   if (typeof v !== 'number') throw new ArgumentError(`${op}: ${param} must be a number, got ${describeValue(v)}`);
   return v;
