@@ -14,7 +14,7 @@ function floatInput(dtype: DType): Float32Array | Float64Array {
 const unaryRef: Partial<Record<UnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
-  sign: Math.sign,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // PyTorch: sign(NaN) = 0, sign(-0) = 0
   square: (x) => x * x,
   exp: Math.exp,
   log: Math.log,

@@ -39,7 +39,7 @@ const unaryCases: [UnaryOp, (x: number) => number, number[], number, number][] =
   // op, reference, inputs, rtol, atol
   ['neg', (x) => -x, special, 0, 0],
   ['abs', Math.abs, special, 0, 0],
-  ['sign', Math.sign, special, 0, 0],
+  ['sign', (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), special, 0, 0], // PyTorch: sign(NaN) = 0
   ['square', (x) => x * x, special, 0, 0],
   ['relu', (x) => (x < 0 ? 0 : x), special, 0, 0],
   ['floor', Math.floor, [...special, 1.7, -1.2], 0, 0],

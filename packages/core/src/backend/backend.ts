@@ -53,7 +53,7 @@ export type Shape = readonly number[];
  * that they reach the published .d.ts):
  *
  * - `neg`, `abs`, `square`: any numeric dtype, result in the input dtype.
- * - `sign`: any numeric dtype; sign(0) = 0, sign(NaN) = NaN.
+ * - `sign`: any numeric dtype; sign(±0) = 0, sign(NaN) = 0 (PyTorch).
  * - `relu`: any numeric dtype; relu(NaN) = NaN.
  * - `floor`, `ceil`: any numeric dtype (int32 is returned unchanged).
  * - `round`: any numeric dtype; halves round to even, as PyTorch and NumPy
@@ -97,10 +97,12 @@ export type UnaryOp =
  * that they reach the published .d.ts):
  *
  * - `add`, `sub`, `mul`, `pow`: the input dtype; int32 wraps around on
- *   overflow, as C.
+ *   overflow, as C. Float `pow` is C's: pow(1, y) = 1 and pow(-1, ±Inf) = 1
+ *   (Math.pow gives NaN there).
  * - `div`: floats: IEEE division (x/0 = ±Inf, 0/0 = NaN); int32: truncating
  *   division toward zero, as C (-7 / 2 = -3), and x / 0 = 0 (C leaves it
- *   undefined).
+ *   undefined). Core's `div` casts int32 to float32 first (PyTorch's true
+ *   division); it uses the truncating kernel only inside `floorDivide`.
  * - `mod`: the result has the sign of the divisor, as Python's % and
  *   PyTorch's remainder (-7 mod 2 = 1, 7 mod -2 = -1); int32 x mod 0 = 0.
  * - `maximum`, `minimum`: NaN propagates (either input NaN gives NaN), as
@@ -201,7 +203,7 @@ export interface RequiredKernels {
   binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
   /** Elementwise cond ? a : b, cond bool, with broadcasting of all three to outShape. */
   where(cond: Handle, condShape: Shape, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
-  /** Clamps to [lo, hi]; NaN stays NaN. */
+  /** min(max(x, lo), hi), so lo > hi gives hi everywhere (PyTorch); NaN stays NaN. int32 gets integer bounds. */
   clamp(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle;
   cast(x: Handle, from: DType, to: DType, size: number): Handle;
 
