@@ -6,12 +6,13 @@
  * and README inside, no file shipped twice); a subset is installed with npm
  * into a fresh project in the OS temp dir, outside the workspace, where a
  * small training script runs from ESM (import) and CommonJS (require) and must
- * make the loss fall, with one copy of @tensile/core installed. Prints the
+ * make the loss fall, with one copy of @tensile/core installed (still one, and
+ * a peer warning, after installing a core of another minor version). Prints the
  * tarball, install and bundle sizes. Exit code 1 on any failure.
  *
  *   node scripts/pack-check.mjs [--keep]     (after `pnpm build`)
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,15 +83,17 @@ mkdirSync(app);
 writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'fresh-app', private: true, type: 'module' }, null, 2));
 run('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', ...SUBSET.map((d) => packed[d])], app);
 
-const cores = [];
-(function findCores(dir) {
+/** Every installed copy of @tensile/core (node_modules/@tensile/core at any depth). */
+function findCores(dir = join(app, 'node_modules'), found = []) {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const path = join(dir, entry.name);
-    if (entry.name === 'core' && dir.endsWith(join('node_modules', '@tensile'))) cores.push(path);
-    findCores(path);
+    if (entry.name === 'core' && dir.endsWith(join('node_modules', '@tensile'))) found.push(path);
+    findCores(path, found);
   }
-})(join(app, 'node_modules'));
+  return found;
+}
+const cores = findCores();
 check(cores.length === 1, `expected one @tensile/core in node_modules, found ${cores.length}: ${cores.join(', ')}`);
 
 // 3. Train from ESM and from CommonJS.
@@ -142,7 +145,22 @@ for (const script of ['train.mjs', 'train.cjs']) {
   }
 }
 
-// 4. Sizes: per package (dist as built, tarball, installed) and a typical training script bundled for browsers.
+// 4. A core of another minor version (a user's `npm install @tensile/core@0.2`) must not end
+// up as a second copy nested beside 0.1.0 (two copies share no engine, registry or seed): with
+// peer ranges npm warns ERESOLVE and still installs one copy, which `npm ls` reports invalid.
+const skewed = join(work, 'skew');
+mkdirSync(skewed);
+run('tar', ['-xzf', packed.core, '-C', skewed], work);
+const skewedManifest = join(skewed, 'package', 'package.json');
+writeFileSync(skewedManifest, readFileSync(skewedManifest, 'utf8').replace('"version": "0.1.0"', '"version": "0.2.0"'));
+run('tar', ['-czf', join(skewed, 'core-0.2.0.tgz'), '-C', skewed, 'package'], work);
+const skewRun = spawnSync('npm', ['install', '--prefer-offline', '--ignore-scripts', '--no-audit', '--no-fund', join(skewed, 'core-0.2.0.tgz')], { cwd: app, encoding: 'utf8' });
+const skewWarned = skewRun.stderr.includes('ERESOLVE') && skewRun.stderr.includes('peer @tensile/core@"^0.1.0"');
+check(skewWarned, `installing a skewed @tensile/core 0.2.0 gave no peer warning (exit ${skewRun.status}): ${skewRun.stderr.split('\n')[0]}`);
+const skewedCores = findCores();
+check(skewedCores.length === 1, `with a skewed core, ${skewedCores.length} copies of @tensile/core are installed: ${skewedCores.join(', ')}`);
+
+// 5. Sizes: per package (dist as built, tarball, installed) and a typical training script bundled for browsers.
 let bundleBytes;
 try {
   const { build } = await import('esbuild');
@@ -169,7 +187,7 @@ const installedTensile = SUBSET.reduce((sum, d) => sum + dirBytes(join(app, 'nod
 console.log(`installed ${SUBSET.join(' + ')}: node_modules/@tensile ${kb(installedTensile)}, node_modules ${kb(dirBytes(join(app, 'node_modules')))}`);
 if (bundleBytes !== undefined) console.log(`training script (train.mjs) bundled by esbuild, minified, for browsers: ${kb(bundleBytes)}`);
 for (const [script, out] of Object.entries(trained)) console.log(`${script}: loss ${out.first.toFixed(4)} -> ${out.last.toFixed(6)}`);
-console.log(`copies of @tensile/core installed: ${cores.length}; took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`copies of @tensile/core installed: ${cores.length}; with a skewed core 0.2.0: ${skewedCores.length} (npm warned ERESOLVE: ${skewWarned}); took ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });
