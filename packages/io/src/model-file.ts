@@ -117,7 +117,10 @@ export function instantiate<M extends HasStateDict>(
       disposeAll(cast); // loadStateDict copied what it needed
     }
   } catch (err) {
-    disposeAll(own);
+    // A Module frees non-persistent buffers too; anything else, at least its state.
+    const disposable = model as unknown as { dispose?: () => void };
+    if (typeof disposable.dispose === 'function') disposable.dispose();
+    else disposeAll(own);
     throw err;
   }
   return model;
