@@ -126,7 +126,30 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     const violations = await axeViolations(page);
     console.log(`axe at 1280×800 (training page): ${violations.length} violations ${JSON.stringify(violations)}`);
     expect(violations).toEqual([]);
+    // Chromium's own accessibility tree: every image, control, table and progress bar has a name.
+    const cdp = await context.newCDPSession(page);
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[] };
+    const named = ['img', 'image', 'button', 'radio', 'combobox', 'spinbutton', 'textbox', 'progressbar', 'table', 'list', 'link', 'canvas'];
+    const considered = nodes.filter((n) => !n.ignored && named.includes(n.role?.value ?? ''));
+    const nameless = considered.filter((n) => !n.name?.value?.trim()).map((n) => n.role?.value);
+    console.log(`accessibility tree: ${considered.length} images/controls/tables/lists, ${nameless.length} without a name ${JSON.stringify(nameless)}`);
+    expect(nameless).toEqual([]);
+    await cdp.detach();
   }, 60_000);
+
+  it('has no empty column at 900 px: settings and drawing side by side, the charts across the page', async () => {
+    await page.setViewportSize({ width: 900, height: 800 });
+    try {
+      const [setup, charts, pad] = await Promise.all(['#setup', '#charts', '#draw'].map(async (s) => (await boxOf(page, s))!));
+      expect(Math.abs(setup.y - pad.y)).toBeLessThan(2);
+      expect(pad.x).toBeGreaterThan(setup.x + setup.width);
+      expect(charts.y).toBeGreaterThan(setup.y);
+      expect(charts.width).toBeGreaterThan(pad.x + pad.width - setup.x - 2);
+      await page.screenshot({ path: `${output}/width-900.png`, fullPage: true });
+    } finally {
+      await page.setViewportSize(LAPTOP);
+    }
+  });
 
   it('says what is wrong next to the control: a bad learning rate, a file that is not a model', async () => {
     await page.fill('#lr', '-1');

@@ -84,6 +84,15 @@ describe("the backprop page's expression language", () => {
     traced.dispose();
     constant.dispose();
 
+    // Where a NaN first appears: log(0) = −∞ is made from finite inputs; −∞ · 0 = NaN only inherits it.
+    const nan = evaluateProgram(parseProgram('x = 0\ny = log(x) * x'));
+    const nanTrace = t.traceBackward(nan.output);
+    const nanView = await buildViewModel(nanTrace);
+    expect(nanView.nodes.filter((n) => n.firstNonFinite).map((n) => n.op)).toEqual(['log']);
+    expect(nanView.nodes.find((n) => n.op === 'mul')!.value).toEqual(['NaN']);
+    nanTrace.dispose();
+    nan.dispose();
+
     expect(() => evaluateProgram(parseProgram('A = [[1, 2]]\nB = [[1, 2]]\nA @ B'))).toThrow(/matmul/);
     expect(() => evaluateProgram(parseProgram('y = 2 * 3'))).toThrow(/must depend on a named number or array/);
     expect(() => evaluateProgram(parseProgram('y = x + 1'))).toThrow("line 1, column 5: 'x' is not defined yet");

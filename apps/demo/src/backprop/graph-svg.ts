@@ -110,7 +110,9 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
     const reached = n.step !== null && n.step < done;
     const step = reached ? model.steps[n.step!] : null;
     const kind = n.op !== null ? 'op' : n.requiresGrad ? 'leaf' : 'constant';
-    const classes = ['node', kind, reached ? 'reached' : '', n.id === current ? 'current' : '', n.id === model.output ? 'output' : ''].filter(Boolean).join(' ');
+    const classes = ['node', kind, reached ? 'reached' : '', n.id === current ? 'current' : '', n.id === model.output ? 'output' : '', n.firstNonFinite ? 'nonfinite' : '']
+      .filter(Boolean)
+      .join(' ');
     const data = [
       `data-node="${n.id}"`,
       n.name ? `data-name="${escape(n.name)}"` : '',

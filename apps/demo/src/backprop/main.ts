@@ -127,7 +127,11 @@ function draw(): void {
 function ruleFor(k: number): Node[] {
   const m = model!;
   const p = (text: string, cls = '') => Object.assign(document.createElement('p'), { textContent: text, className: cls });
-  if (k === 0) return [p('Each node shows its forward value (=). Press Step: backward starts at the output with gradient 1 and visits every node once, in reverse topological order — a node only after everything that used it.')];
+  const bad = m.nodes.find((n) => n.firstNonFinite);
+  const warning = bad
+    ? [p(`⚠ The first NaN or ∞ appears at ${labelOf(bad)} (outlined in orange): its inputs are all finite, so this op made it — what Tensile's anomaly mode (setAnomalyDetection) would name.`, 'warning')]
+    : [];
+  if (k === 0) return [...warning, p('Each node shows its forward value (=). Press Step: backward starts at the output with gradient 1 and visits every node once, in reverse topological order — a node only after everything that used it.')];
   const step = m.steps[k - 1];
   const node = m.nodes[step.node];
   const g = step.grad.join(' ');

@@ -23,6 +23,8 @@ export interface ViewNode {
   requiresGrad: boolean;
   /** The backward step at which this node's gradient is complete; null when none reaches it. */
   step: number | null;
+  /** Where a NaN or ∞ first appears: this value is not finite, all its inputs are (what anomaly mode reports). */
+  firstNonFinite: boolean;
 }
 
 export interface ViewStep {
@@ -69,8 +71,10 @@ async function read(x: t.Tensor): Promise<Float64Array> {
 export async function buildViewModel(trace: t.BackwardTrace): Promise<ViewModel> {
   const stepOf = new Map(trace.steps.map((s, i) => [s.node.id, i]));
   const nodes: ViewNode[] = [];
+  const finite: boolean[] = [];
   for (const n of trace.graph.nodes) {
     const values = await read(n.tensor);
+    finite.push(values.every(Number.isFinite));
     const name = n.tensor.name ?? null;
     const op = n.op;
     const title = op === null ? (name ?? (n.requiresGrad ? 'input' : 'constant')) : `${ruleOf(op).symbol}${name ? `  ${name}` : ''}`;
@@ -85,6 +89,7 @@ export async function buildViewModel(trace: t.BackwardTrace): Promise<ViewModel>
       inputs: [...n.inputs],
       requiresGrad: n.requiresGrad,
       step: stepOf.get(n.id) ?? null,
+      firstNonFinite: !finite[n.id] && n.inputs.every((i) => finite[i]) && !nodes.some((m) => m.firstNonFinite),
     });
   }
   const steps: ViewStep[] = [];
