@@ -18,6 +18,11 @@
  * - On 'exit' every tracked runtime is disposed (its device destroyed)
  *   before Dawn tears down.
  *
+ * Only the backend's reads (`mapAsync`) need the polling to finish: adapter
+ * and device requests resolved within the call here (webgpu 0.4.0). Code
+ * that awaits Dawn itself on the backend's device (its own `mapAsync`,
+ * `onSubmittedWorkDone`) must keep the loop alive by other means.
+ *
  * Dawn's callbacks are recognised as what the binding passes: an anonymous
  * native function of length 0 with a prototype (`Napi::Function::New`). JS
  * callbacks, bound functions, promise resolvers and named built-ins are left
