@@ -40,6 +40,13 @@ describe('binary ops refuse operands that are not tensors or numbers', () => {
     expect(() => t.where({} as t.Tensor, 1, 0)).toThrow(/^where: 'cond' must be a tensor/);
   });
 
+  it('refuses a non-number where a number is expected', () => {
+    const x = t.tensor([1, 2, 3]);
+    expect(() => x.clamp('0' as unknown as number)).toThrow(/^clamp: 'min' must be a number, got a string \("0"\)$/);
+    expect(() => x.clamp(0, true as unknown as number)).toThrow(/^clamp: 'max' must be a number, got a boolean \(true\)$/);
+    expect(() => x.pad([[1, 1]], 'a' as unknown as number)).toThrow(/^pad: 'value' must be a number, got a string \("a"\)$/);
+  });
+
   it('still takes numbers and tensors', async () => {
     const x = t.tensor([1, 2, 3]);
     expect(Array.from(await x.add(1).data())).toEqual([2, 3, 4]);

@@ -7,7 +7,7 @@ import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
-import { asTensor, backendOf, describe, tensorOperands, type TensorLike } from './util.js';
+import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
 
 /** Unary ops whose result is float: int and bool inputs are computed in float32. */
 const FLOAT_ONLY = new Set<UnaryOp>([
@@ -73,6 +73,8 @@ export function isInf(x: Tensor): Tensor {
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
+  if (min != null) checkScalar('clamp', 'min', min);
+  if (max != null) checkScalar('clamp', 'max', max);
   const lo = min ?? -Infinity;
   const hi = max ?? Infinity;
   // A fractional bound makes an int32 clamp float32, as PyTorch's type promotion with a float scalar.

@@ -4,7 +4,7 @@ import { broadcastShapes, checkShape, normalizeAxes, normalizeAxis, shapesEqual,
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle, viewOf } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
-import { backendOf } from './util.js';
+import { backendOf, checkScalar } from './util.js';
 
 /** A dense copy of a strided view of x (the `strided` kernel), not recorded. */
 function stridedCopy(x: Tensor, op: string, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
@@ -206,6 +206,7 @@ export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
  * `pad(x, [[-1, 2]])` drops the first column and appends two.
  */
 export function pad(x: Tensor, pads: readonly (readonly [number, number])[], value = 0): Tensor {
+  checkScalar('pad', 'value', value);
   if (pads.length > x.rank) throw new ShapeError(`pad: ${pads.length} pad pairs for a tensor of rank ${x.rank} ${fmtShape(x.shape)}`);
   const lead = x.rank - pads.length;
   const before = x.shape.map((_, i) => (i < lead ? 0 : pads[i - lead][0]));

@@ -58,6 +58,11 @@ export function checkOperand(op: string, param: string, v: unknown): asserts v i
   throw new ArgumentError(`${op}: '${param}' must be a tensor or a number, got ${describe(v)}`);
 }
 
+/** Throws unless v is a number (NaN and ±Infinity included: they are numbers a user may mean). */
+export function checkScalar(op: string, param: string, v: unknown): asserts v is number {
+  if (typeof v !== 'number') throw new ArgumentError(`${op}: '${param}' must be a number, got ${describe(v)}`);
+}
+
 /** What a bad argument is, for error messages: `a string ("1")`, `an object with keys {a, b}`. */
 export function describe(v: unknown): string {
   if (v === null) return 'null';
