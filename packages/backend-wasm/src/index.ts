@@ -83,7 +83,12 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
   const instance = await WebAssembly.instantiate(module, kernelImports(memory));
   const exports = instance.exports as unknown as KernelExports;
   const heap = new Heap(memory, exports.__heap_base.value as number);
-  const pool = threaded ? await ThreadPool.create(module, memory, exports, heap, requested - 1, { stallTimeoutMs: stall }) : undefined;
+  let pool: ThreadPool | undefined;
+  if (threaded) {
+    const made = await ThreadPool.createOrFallback(module, memory, exports, heap, requested - 1, { stallTimeoutMs: stall });
+    if (made.warning) console.warn(made.warning);
+    pool = made.pool;
+  }
   return new WasmBackend(exports, heap, pool, relaxed);
 }
 

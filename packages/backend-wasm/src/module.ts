@@ -1,4 +1,4 @@
-import { SINGLE_RELAXED_WASM, SINGLE_WASM, THREADS_RELAXED_WASM, THREADS_WASM } from './generated/wasm-modules.js';
+import { BackendError } from '@tensile/core';
 
 /**
  * The C kernels' exports (see csrc/); pointers are byte offsets into memory.
@@ -50,18 +50,44 @@ export const TASKS = [
 ] as const;
 export type TaskName = (typeof TASKS)[number];
 
-function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
-  // atob exists in Node ≥ 16 and every browser; no Buffer needed.
-  const bin = atob(b64);
-  const bytes = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
-  return bytes;
+/**
+ * Where each build lives, next to this module (src/generated in the
+ * repository, dist/generated in the package). Each is a literal
+ * `new URL(…, import.meta.url)` so that bundlers (Vite, webpack, Parcel)
+ * see the asset, emit it, and rewrite the URL; only the build that runs is
+ * ever read.
+ */
+function moduleUrl(threads: boolean, relaxed: boolean): URL {
+  if (threads) {
+    return relaxed
+      ? new URL('./generated/threads-relaxed.wasm', import.meta.url)
+      : new URL('./generated/threads.wasm', import.meta.url);
+  }
+  return relaxed ? new URL('./generated/single-relaxed.wasm', import.meta.url) : new URL('./generated/single.wasm', import.meta.url);
 }
 
-/** Compiles one of the embedded modules: shared memory or not, relaxed SIMD or not. */
-export function compileKernels(threads: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
-  const b64 = threads ? (relaxed ? THREADS_RELAXED_WASM : THREADS_WASM) : relaxed ? SINGLE_RELAXED_WASM : SINGLE_WASM;
-  return WebAssembly.compile(decodeBase64(b64));
+/** The bytes at a URL: read from disk for file: URLs (Node, no bundler), fetched otherwise. */
+async function loadBytes(url: URL): Promise<ArrayBuffer | Uint8Array> {
+  if (url.protocol === 'file:') {
+    // A computed specifier keeps browser bundlers from trying to resolve it.
+    const name = 'node:fs/promises';
+    const fs = (await import(/* @vite-ignore */ name)) as { readFile(u: URL): Promise<Uint8Array> };
+    return fs.readFile(url);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url);
+  } catch (e) {
+    throw new BackendError(`wasm backend: could not fetch the kernels from ${url.href}: ${String(e)}`);
+  }
+  if (!res.ok) throw new BackendError(`wasm backend: could not fetch the kernels from ${url.href}: HTTP ${res.status}`);
+  return res.arrayBuffer();
+}
+
+/** Loads and compiles one of the four builds: shared memory or not, relaxed SIMD or not. */
+export async function compileKernels(threads: boolean, relaxed: boolean): Promise<WebAssembly.Module> {
+  const bytes = await loadBytes(moduleUrl(threads, relaxed));
+  return WebAssembly.compile(bytes as BufferSource);
 }
 
 // (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)

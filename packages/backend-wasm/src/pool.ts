@@ -12,6 +12,8 @@ const CANARY = 0x5afe57ac;
 const WAIT_SLICE_MS = 100;
 /** Default bound on how long workers may make no progress before the pool gives up. */
 export const DEFAULT_STALL_TIMEOUT_MS = 5000;
+/** How long a worker may take to start (instantiate the module) before the backend runs on one thread. */
+const START_TIMEOUT_MS = 30_000;
 
 /**
  * Control words (Int32 indices), shared with worker-source.ts. Per-worker
@@ -34,6 +36,8 @@ export interface PoolOptions {
    * stuck one.
    */
   stallTimeoutMs?: number;
+  /** The worker program (tests substitute a failing one). @internal */
+  workerSource?: string;
 }
 
 const now = (): number => performance.now();
@@ -84,6 +88,31 @@ export class ThreadPool {
     return this.failure;
   }
 
+  /**
+   * A pool, or, where workers cannot start (a Content-Security-Policy
+   * without blob: in worker-src, a worker that fails to load), undefined and
+   * a warning saying why: the backend then runs on one thread. Nothing the
+   * failed attempt allocated stays in the heap.
+   */
+  static async createOrFallback(
+    module: WebAssembly.Module,
+    memory: WebAssembly.Memory,
+    exports: KernelExports,
+    heap: Heap,
+    workerCount: number,
+    options: PoolOptions = {},
+  ): Promise<{ pool?: ThreadPool; warning?: string }> {
+    try {
+      return { pool: await ThreadPool.create(module, memory, exports, heap, workerCount, options) };
+    } catch (e) {
+      const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
+      const hint = !node
+        ? "; if the page sets a Content-Security-Policy, allow workers from blob: URLs (worker-src 'self' blob:)"
+        : '';
+      return { warning: `wasm backend: worker threads failed to start (${(e as Error).message ?? String(e)}); running on one thread${hint}` };
+    }
+  }
+
   static async create(
     module: WebAssembly.Module,
     memory: WebAssembly.Memory,
@@ -105,39 +134,55 @@ export class ThreadPool {
     const ctrlBlock = heap.alloc(words * 4);
     heap.i32.fill(0, ctrlBlock.ptr / 4, ctrlBlock.ptr / 4 + words);
     const slots = { done: CTRL.FIXED, started: CTRL.FIXED + workerCount, runs: CTRL.FIXED + 2 * workerCount };
+    const source = options.workerSource ?? WORKER_SOURCE;
     const workers: AnyWorker[] = [];
     const ready: Promise<void>[] = [];
-    const nodeThreads = await loadNodeWorkerThreads();
-    for (let i = 0; i < workerCount; i++) {
-      const msg = {
-        module, memory, tid: i + 1, stackTop: stacks[i]!.ptr + WORKER_STACK,
-        ctrlPtr: ctrlBlock.ptr, ctrlWords: words, slots, tasks: TASKS,
-      };
-      if (nodeThreads) {
-        const w = new nodeThreads.Worker(WORKER_SOURCE, { eval: true });
-        w.unref(); // idle workers must not keep a Node process alive
-        ready.push(
-          new Promise((resolve, reject) => {
-            w.once('message', () => resolve());
-            w.once('error', reject);
-          }),
-        );
-        w.postMessage(msg);
-        workers.push(w);
-      } else {
-        const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
-        const w = new Worker(url);
-        ready.push(
-          new Promise((resolve, reject) => {
-            w.onmessage = () => resolve();
-            w.onerror = (e) => reject(new Error(`wasm backend: worker failed to start: ${e.message}`));
-          }),
-        );
-        w.postMessage(msg);
-        workers.push(w);
+    try {
+      const nodeThreads = await loadNodeWorkerThreads();
+      for (let i = 0; i < workerCount; i++) {
+        const msg = {
+          module, memory, tid: i + 1, stackTop: stacks[i]!.ptr + WORKER_STACK,
+          ctrlPtr: ctrlBlock.ptr, ctrlWords: words, slots, tasks: TASKS,
+        };
+        if (nodeThreads) {
+          const w = new nodeThreads.Worker(source, { eval: true });
+          w.unref(); // idle workers must not keep a Node process alive
+          workers.push(w);
+          ready.push(
+            new Promise((resolve, reject) => {
+              w.once('message', () => resolve());
+              w.once('error', (e) => reject(new Error(`worker ${i + 1}: ${(e as Error).message ?? String(e)}`)));
+            }),
+          );
+          w.postMessage(msg);
+        } else {
+          const url = URL.createObjectURL(new Blob([source], { type: 'text/javascript' }));
+          const w = new Worker(url); // throws SecurityError where a CSP forbids blob: workers
+          workers.push(w);
+          ready.push(
+            new Promise((resolve, reject) => {
+              w.onmessage = () => resolve();
+              // A CSP refusal arrives as a plain Event without a message.
+              w.onerror = (e) => reject(new Error(`worker ${i + 1}: ${e.message || 'refused or failed to load'}`));
+            }),
+          );
+          w.postMessage(msg);
+        }
       }
+      let timer: ReturnType<typeof setTimeout> | undefined;
+      const timeout = new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`no worker reported ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+      });
+      try {
+        await Promise.race([Promise.all(ready), timeout]);
+      } finally {
+        clearTimeout(timer);
+      }
+    } catch (e) {
+      for (const w of workers) void w.terminate();
+      for (const b of [...stacks, ctrlBlock]) heap.free(b);
+      throw e;
     }
-    await Promise.all(ready);
     return new ThreadPool(exports, heap, ctrlBlock, stacks, workers, stallTimeoutMs);
   }
 

@@ -1,7 +1,8 @@
 import { BackendError } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
-import { CTRL, type ThreadPool } from '../src/pool.js';
+import { compileKernels } from '../src/module.js';
+import { CTRL, ThreadPool } from '../src/pool.js';
 import { hostileNotifier, rawPool } from './pool-helpers.js';
 
 const U_NEG = 0;
@@ -114,5 +115,20 @@ describe('wasm backend on a failed pool', () => {
 
   test('rejects a bad stallTimeoutMs', async () => {
     await expect(wasm({ threads: 2, stallTimeoutMs: -1 })).rejects.toThrow(/option 'stallTimeoutMs' must be a positive number/);
+  });
+});
+
+describe('workers that cannot start', () => {
+  test('the backend falls back to one thread with a warning, and the heap keeps nothing of the attempt', async () => {
+    const { memory, heap, exports, pool } = await rawPool(1);
+    pool.dispose();
+    const module = await compileKernels(true, false);
+    const before = { blocks: heap.liveBlocks, bytes: heap.liveBytes };
+    const made = await ThreadPool.createOrFallback(module, memory, exports, heap, 2, {
+      workerSource: "throw new Error('refused by policy')",
+    });
+    expect(made.pool).toBeUndefined();
+    expect(made.warning).toMatch(/^wasm backend: worker threads failed to start \(worker \d: refused by policy\); running on one thread$/);
+    expect({ blocks: heap.liveBlocks, bytes: heap.liveBytes }).toEqual(before);
   });
 });

@@ -140,7 +140,7 @@ describe('thread pool under load', () => {
       const hostile = hostileNotifier((b as unknown as { heap: { memory: WebAssembly.Memory } }).heap.memory, pool);
       const base = b.memory();
       try {
-        for (let round = 0; round < 140; round++) {
+        for (let round = 0; round < 100; round++) {
           for (let i = 0; i < all.length; i++) {
             // A different order each round, so allocations and sizes interleave differently.
             const j = (i * 7 + round) % all.length;
