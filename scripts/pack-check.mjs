@@ -20,7 +20,7 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** Installed into the fresh project: what a user training a small model picks. */
-const SUBSET = ['core', 'backend-cpu', 'layers', 'losses', 'optim'];
+const SUBSET = ['core', 'backend-cpu', 'backend-wasm', 'layers', 'losses', 'optim'];
 const keep = process.argv.includes('--keep');
 const failures = [];
 const check = (ok, message) => {
@@ -35,12 +35,18 @@ function dirBytes(path) {
   return readdirSync(path).reduce((sum, name) => sum + dirBytes(join(path, name)), 0);
 }
 
-const packages = readdirSync(join(ROOT, 'packages'))
-  .map((dir) => ({ dir, path: join(ROOT, 'packages', dir) }))
+/** The published libraries, and the `tensile` command (packed and checked, not installed). */
+const packages = [
+  ...readdirSync(join(ROOT, 'packages')).map((dir) => ({ dir, path: join(ROOT, 'packages', dir) })),
+  { dir: 'cli', path: join(ROOT, 'apps', 'cli') },
+]
   .filter((p) => existsSync(join(p.path, 'package.json')))
   .map((p) => ({ ...p, manifest: JSON.parse(readFileSync(join(p.path, 'package.json'), 'utf8')) }))
   .filter((p) => !p.manifest.private);
-const missing = packages.filter((p) => !existsSync(join(p.path, 'dist', 'index.js')));
+/** What each package must ship besides package.json: its entry points (or its command). */
+const entryFiles = (manifest) =>
+  manifest.bin ? Object.values(manifest.bin).map((f) => f.replace(/^\.\//, '')) : ['dist/index.js', 'dist/index.d.ts'];
+const missing = packages.filter((p) => !existsSync(join(p.path, entryFiles(p.manifest)[0])));
 if (missing.length > 0) {
   console.error(`pack-check: not built: ${missing.map((p) => p.manifest.name).join(', ')} (run \`pnpm build\` first)`);
   process.exit(1);
@@ -67,13 +73,13 @@ for (const p of packages) {
       if (dep.startsWith('@tensile/')) check(/^\^\d/.test(range), `${name}: ${field}.${dep} is "${range}", not a caret range`);
     }
   }
-  for (const f of ['package/LICENSE', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts']) {
-    check(listing.includes(f), `${name}: the tarball has no ${f.slice(8)}`);
+  for (const f of ['LICENSE', 'README.md', ...entryFiles(manifest)]) {
+    check(listing.includes(`package/${f}`), `${name}: the tarball has no ${f}`);
   }
   check(!listing.some((f) => f.startsWith('package/fixtures/')), `${name}: ships fixtures/ (already inlined in dist)`);
   check(!listing.some((f) => /^package\/(src|test)\//.test(f)), `${name}: ships src/ or test/`);
   check(manifest.engines?.node === '>=20.19', `${name}: engines.node is ${manifest.engines?.node}`);
-  check(manifest.exports?.['.']?.default !== undefined, `${name}: exports has no "default" condition (require() fails)`);
+  if (manifest.exports) check(manifest.exports['.']?.default !== undefined, `${name}: exports has no "default" condition (require() fails)`);
   p.tarballBytes = statSync(packed[p.dir]).size;
 }
 
@@ -134,8 +140,15 @@ const { MSELoss } = require('@tensile/losses');
 const { SGD } = require('@tensile/optim');
 `)}})().catch((err) => { console.error(err); process.exit(1); });\n`,
 );
+// The wasm backend loads its .wasm files from the installed package (threads: workers too).
+writeFileSync(
+  join(app, 'train-wasm.mjs'),
+  readFileSync(join(app, 'train.mjs'), 'utf8')
+    .replace("import { cpu } from '@tensile/backend-cpu';", "import { wasm } from '@tensile/backend-wasm';")
+    .replace('await t.setBackend(cpu());', 'await t.setBackend(await wasm({ threads: 2 }));'),
+);
 const trained = {};
-for (const script of ['train.mjs', 'train.cjs']) {
+for (const script of ['train.mjs', 'train.cjs', 'train-wasm.mjs']) {
   try {
     const out = JSON.parse(run(process.execPath, [script], app).trim().split('\n').at(-1));
     trained[script] = out;
@@ -170,13 +183,13 @@ try {
   check(false, `esbuild could not bundle train.mjs for the browser: ${err.message.split('\n')[0]}`);
 }
 
-console.log('package                      dist/index.js  dist (all)   tarball  installed');
+console.log('package                      entry (.js)    dist (all)   tarball  installed');
 for (const p of packages) {
   const installed = join(app, 'node_modules', p.manifest.name);
   console.log(
     [
       p.manifest.name.padEnd(28),
-      kb(statSync(join(p.path, 'dist', 'index.js')).size).padStart(13),
+      kb(statSync(join(p.path, entryFiles(p.manifest)[0])).size).padStart(13),
       kb(dirBytes(join(p.path, 'dist'))).padStart(11),
       kb(p.tarballBytes).padStart(9),
       (existsSync(installed) ? kb(dirBytes(installed)) : '-').padStart(10),
