@@ -673,6 +673,14 @@ def edge():
     f.add('maximum_bool', 'maximum', {}, fixed(Inp(np.array([True, False, True, False]), 'bool', grad=False),
                                                Inp(np.array([True, True, False, False]), 'bool', grad=False)),
           torch.maximum)
+    # Large quotients: exact in float32 and float64 alike (powers of two over small divisors).
+    f.add('mod_large_quotient', 'mod', {},
+          fixed(nograd([2.0 ** 100, 2.0 ** 101, -2.0 ** 100, 2.0 ** 90, -2.0 ** 60]), nograd([3.0, 3.0, 5.0, 0.75, -7.0])),
+          torch.remainder)
+    f.add('pow_negative_infinity_base', 'pow', {},
+          fixed(nograd([-inf, -inf, -inf, -inf, -inf, -inf]), nograd([0.5, -0.5, 3.0, -3.0, 2.0, inf])), torch.pow)
+    for op, fn in {'floor': torch.floor, 'ceil': torch.ceil, 'round': torch.round}.items():
+        f.add(f'{op}_int32', op, {}, fixed(int32([-7, 0, 3, 2147483647])), fn)
     # |x - mean| > 1.8e19 squares to inf in float32; PyTorch's std stays finite (double accumulation).
     f.add('std_large_values', 'std', {'axis': 1, 'unbiased': True, 'keepdims': False},
           fixed([[1e30, -1.0, -5.0, 1e-30], [2e20, -2e20, 1.0, 0.0]]), lambda x: torch.std(x, 1))

@@ -60,6 +60,10 @@ function unaryExpr(op: UnaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] |
       sign: 'sign(x)',
       square: 'x * x',
       relu: 'max(x, 0)',
+      // An integer is already whole (the contract, and PyTorch: floor of int32 is a copy).
+      floor: 'x',
+      ceil: 'x',
+      round: 'x',
     };
     return i[op] ? [i[op], 'i32'] : null;
   }

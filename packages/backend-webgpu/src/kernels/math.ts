@@ -168,40 +168,27 @@ fn pow_f(a: f32, b: f32) -> f32 {
     mag = exp2(t);
   }
   if (a < 0.0) {
-    if (floor(b) != b) { return nan_f32(); }
+    // A negative base needs an integer exponent, except -inf: (-inf)^0.5 = inf, as C.
+    if (floor(b) != b) { return select(nan_f32(), mag, is_inf(a)); }
     let odd = abs(b) < 16777216.0 && fract(b * 0.5) != 0.0;
     return select(mag, -mag, odd);
   }
   return mag;
 }
 
-// Veltkamp split of x into a high and a low half of 12 bits each: their
-// products with another split are exact in f32 (Dekker's two-product).
-fn split_hi(x: f32) -> f32 {
-  let c = 4097.0 * x;
-  return c - (c - x);
-}
-
-// a - b·q without rounding b·q first (Dekker): a - b·trunc(a/b) rounded
-// naively loses the remainder whenever b·q rounds to a (1 mod 0.1 gave 0, not 0.09999999).
-fn sub_prod_f(a: f32, b: f32, q: f32) -> f32 {
-  let p = b * q;
-  let bh = split_hi(b);
-  let bl = b - bh;
-  let qh = split_hi(q);
-  let ql = q - qh;
-  let e = ((bh * qh - p) + bh * ql + bl * qh) + bl * ql; // b·q = p + e exactly
-  return (a - p) - e;
-}
-
-// fmod: the sign of a, |r| < |b|. trunc(a/b) can be one off where a/b rounds
-// to an integer; the exact a - b·q shows it by its sign or size.
+// C's fmod, exact for every finite a and b ≠ 0: binary long division that
+// subtracts |b|·2^i for i from high to low. Each subtraction is exact
+// (Sterbenz: t ≤ r < 2t), so 1 mod 0.1 is 0.099999986 and 1e30 mod 3.7 is
+// right, where a - b·trunc(a/b) gives 0 and garbage.
 fn fmod_f(a: f32, b: f32) -> f32 {
-  var r = sub_prod_f(a, b, trunc(a / b));
-  let step = select(-abs(b), abs(b), a >= 0.0);
-  if (r != 0.0 && ((r < 0.0) != (a < 0.0))) { r = r + step; }
-  if (abs(r) >= abs(b)) { r = r - step; }
-  return r;
+  let y = abs(b);
+  var r = abs(a);
+  if (r < y) { return a; }
+  for (var i = frexp(r).exp - frexp(y).exp; i >= 0; i--) {
+    let t = ldexp(y, i);
+    if (r >= t) { r = r - t; }
+  }
+  return select(r, -r, a < 0.0);
 }
 
 // Python's remainder: the result takes the divisor's sign.
