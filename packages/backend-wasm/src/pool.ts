@@ -55,6 +55,8 @@ export class ThreadPool {
   private readonly taskIndex = new Map<string, number>(TASKS.map((t, i) => [t, i]));
   private readonly slots: { done: number; started: number; runs: number };
   private failure: string | undefined;
+  /** The heap blocks the pool holds for itself: control words and worker stacks. */
+  readonly blocks: readonly Block[];
 
   private constructor(
     private readonly exports: KernelExports,
@@ -69,9 +71,6 @@ export class ThreadPool {
     this.ctrl = new Int32Array(heap.memory.buffer, ctrlBlock.ptr, ctrlWords(n));
     this.blocks = [ctrlBlock, ...stacks];
   }
-
-  /** The heap blocks the pool holds for itself: control words and worker stacks. */
-  readonly blocks: readonly Block[];
 
   /** Heap bytes the pool holds. */
   get internalBytes(): number {
@@ -161,7 +160,10 @@ export class ThreadPool {
           workers.push(w);
           ready.push(
             new Promise((resolve, reject) => {
-              w.onmessage = () => resolve();
+              w.onmessage = () => {
+                URL.revokeObjectURL(url);
+                resolve();
+              };
               // A CSP refusal arrives as a plain Event without a message.
               w.onerror = (e) => reject(new Error(`worker ${i + 1}: ${e.message || 'refused or failed to load'}`));
             }),
