@@ -77,6 +77,8 @@ export async function main(backend: t.Backend): Promise<number> {
   is<typeof inferred.bool, Uint8Array>(true);
   is<typeof inferred.arg, Int32Array>(true);
   is<typeof inferred.any, Float32Array>(true);
+  const functional = { eq: await t.eq(x, 1).data(), arg: await t.argmax(x).data(), int: await t.randint(0, 5, [2]).data() };
+  is<typeof functional, { eq: Uint8Array; arg: Int32Array; int: Int32Array }>(true);
   x[Symbol.dispose]();
   try {
     t.tensor([1]).reshape([2]);

@@ -284,14 +284,14 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
 }
 
 /** Uniform integers in [low, high), int32. */
-export function randint(low: number, high: number, shape: readonly number[], options: Omit<RandomOptions, 'dtype'> = {}): Tensor {
+export function randint(low: number, high: number, shape: readonly number[], options: Omit<RandomOptions, 'dtype'> = {}): Tensor<'int32'> {
   for (const [param, v] of [['low', low], ['high', high]] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX + 1) {
       throw new ArgumentError(`randint: ${param} must be an integer in int32 range, got ${typeof v === 'number' ? v : describeValue(v)}`);
     }
   }
   if (!(high > low)) throw new ArgumentError(`randint: high ${high} must exceed low ${low}`);
-  return random('randint', shape, { ...options, dtype: 'int32' }, (r) => r.int(low, high));
+  return random('randint', shape, { ...options, dtype: 'int32' }, (r) => r.int(low, high)) as Tensor<'int32'>;
 }
 
 const INT32_MIN = -(2 ** 31);

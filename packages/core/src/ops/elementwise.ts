@@ -56,19 +56,19 @@ export const ceil = (x: Tensor): Tensor => unary('ceil', x, zeroGrad);
 export const round = (x: Tensor): Tensor => unary('round', x, zeroGrad);
 
 /** Elementwise logical not of a bool tensor (other dtypes compare with 0 first). */
-export function logicalNot(x: Tensor): Tensor {
+export function logicalNot(x: Tensor): Tensor<'bool'> {
   if (x.dtype !== 'bool') return tidy(() => logicalNot(x.ne(0)));
-  return record('not', [x], unaryKernel('not', x), null);
+  return record('not', [x], unaryKernel('not', x), null) as Tensor<'bool'>;
 }
 
-export function isNaN(x: Tensor): Tensor {
+export function isNaN(x: Tensor): Tensor<'bool'> {
   if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
-  return record('isnan', [x], unaryKernel('isnan', x, 'bool'), null);
+  return record('isnan', [x], unaryKernel('isnan', x, 'bool'), null) as Tensor<'bool'>;
 }
 
-export function isInf(x: Tensor): Tensor {
+export function isInf(x: Tensor): Tensor<'bool'> {
   if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
-  return record('isinf', [x], unaryKernel('isinf', x, 'bool'), null);
+  return record('isinf', [x], unaryKernel('isinf', x, 'bool'), null) as Tensor<'bool'>;
 }
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
@@ -196,31 +196,31 @@ export function floorDivide(x: TensorLike, y: TensorLike): Tensor {
   );
 }
 
-function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor<'bool'> {
   return tidy(() => {
     const [a, b] = promote(...tensorOperands(op, x, y));
     return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
-  });
+  }) as Tensor<'bool'>;
 }
 
-export const eq = (a: TensorLike, b: TensorLike): Tensor => comparison('eq', a, b);
-export const ne = (a: TensorLike, b: TensorLike): Tensor => comparison('ne', a, b);
-export const lt = (a: TensorLike, b: TensorLike): Tensor => comparison('lt', a, b);
-export const le = (a: TensorLike, b: TensorLike): Tensor => comparison('le', a, b);
-export const gt = (a: TensorLike, b: TensorLike): Tensor => comparison('gt', a, b);
-export const ge = (a: TensorLike, b: TensorLike): Tensor => comparison('ge', a, b);
+export const eq = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('eq', a, b);
+export const ne = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('ne', a, b);
+export const lt = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('lt', a, b);
+export const le = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('le', a, b);
+export const gt = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('gt', a, b);
+export const ge = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('ge', a, b);
 
-function logical(op: 'and' | 'or', x: Tensor, y: Tensor): Tensor {
+function logical(op: 'and' | 'or', x: Tensor, y: Tensor): Tensor<'bool'> {
   return tidy(() => {
     const a = x.dtype === 'bool' ? x : x.ne(0);
     const b = y.dtype === 'bool' ? y : y.ne(0);
     return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
-  });
+  }) as Tensor<'bool'>;
 }
 
 export const logicalAnd = (a: Tensor, b: Tensor) => logical('and', a, b);
 export const logicalOr = (a: Tensor, b: Tensor) => logical('or', a, b);
-export const logicalXor = (a: Tensor, b: Tensor): Tensor =>
+export const logicalXor = (a: Tensor, b: Tensor): Tensor<'bool'> =>
   tidy(() => comparison('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0)));
 
 /**

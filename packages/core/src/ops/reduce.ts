@@ -110,8 +110,8 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | u
 }
 
 /** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties. */
-export const argmax = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmax', x, axis, keepdims);
-export const argmin = (x: Tensor, axis?: number | null, keepdims = false) => argExtremum('argmin', x, axis, keepdims);
+export const argmax = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> => argExtremum('argmax', x, axis, keepdims) as Tensor<'int32'>;
+export const argmin = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> => argExtremum('argmin', x, axis, keepdims) as Tensor<'int32'>;
 
 /**
  * Product over axes. Its gradient is PyTorch's: out/x where no entry is
