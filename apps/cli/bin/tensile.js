@@ -48,7 +48,6 @@ const cwd = ownScript && process.env.INIT_CWD ? process.env.INIT_CWD : process.c
 const child = spawn(process.execPath, [...process.execArgv, cli, ...process.argv.slice(2)], {
   cwd,
   stdio: ['inherit', 'inherit', debug ? 'inherit' : 'pipe', 'ipc'],
-  env: { ...process.env, TENSILE_SUPERVISED: '1' },
 });
 if (!debug) filterStderr(child.stderr);
 
@@ -93,7 +92,13 @@ function killNow(signal, why) {
   process.exit(128 + SIGNAL_CODES[signal]);
 }
 
+/** The same signal twice within this time is one request: pnpm passes on the SIGTERM that also reached us through the process group. */
+const DUPLICATE_MS = 300;
+let last = { signal: '', at: 0 };
+
 function onSignal(signal) {
+  if (signal === last.signal && Date.now() - last.at < DUPLICATE_MS) return;
+  last = { signal, at: Date.now() };
   signals++;
   if (signals > 1) killNow(signal);
   exitCode = 128 + SIGNAL_CODES[signal];

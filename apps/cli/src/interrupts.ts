@@ -30,8 +30,12 @@ function stop(signal: StopSignal): void {
 
 /** Installs the signal and IPC listeners (once, at start-up). */
 export function installInterrupts(): void {
+  let last = { signal: '', at: 0 };
   for (const signal of Object.keys(CODES) as StopSignal[]) {
     process.on(signal, () => {
+      // The same signal twice within 300 ms is one request passed on twice (a wrapper forwarding what the group already got).
+      if (signal === last.signal && Date.now() - last.at < 300) return;
+      last = { signal, at: Date.now() };
       if (++direct > 1) process.exit(exitCodeOf(signal));
       stop(signal);
     });

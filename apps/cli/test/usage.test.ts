@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -125,5 +125,41 @@ describe('tensile: the command from a clone', () => {
     const r = tensile(['bench', '--help'], ROOT, env);
     expect(r.stdout + r.stderr).toMatch(/--cases/); // the runner's own usage, not the wrapper's
     expect(r.stdout + r.stderr).not.toMatch(/ENOENT|spawn pnpm/);
+  });
+});
+
+describe('pnpm install of a fresh clone prints no warnings', () => {
+  it('every bin of a workspace package is a committed file (pnpm links it before any build)', () => {
+    const listed = spawnSync('git', ['ls-files', '*package.json'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n');
+    const tracked = new Set(spawnSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).stdout.trim().split('\n'));
+    const bins = listed.flatMap((manifest) => {
+      const bin = JSON.parse(readFileSync(join(ROOT, manifest), 'utf8')).bin ?? {};
+      const base = manifest.slice(0, -'package.json'.length);
+      return Object.values(typeof bin === 'string' ? { bin } : bin).map((b) => join(base, b as string).replace(/^\.\//, ''));
+    });
+    expect(bins).toContain('apps/cli/bin/tensile.js');
+    for (const b of bins) expect(tracked.has(b), b).toBe(true);
+  });
+
+  it('every installed dependency with an install script is allowed or ignored by name', () => {
+    const pnpmConfig = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).pnpm ?? {};
+    const decided = new Set([...(pnpmConfig.onlyBuiltDependencies ?? []), ...(pnpmConfig.ignoredBuiltDependencies ?? [])]);
+    const store = join(ROOT, 'node_modules/.pnpm');
+    const withScripts: string[] = [];
+    for (const entry of readdirSync(store)) {
+      const modules = join(store, entry, 'node_modules');
+      if (!existsSync(modules)) continue;
+      for (const scope of readdirSync(modules)) {
+        const names = scope.startsWith('@') ? readdirSync(join(modules, scope)).map((n) => `${scope}/${n}`) : [scope];
+        for (const name of names) {
+          const manifest = join(modules, name, 'package.json');
+          if (!existsSync(manifest) || !entry.startsWith(name.replace('/', '+'))) continue;
+          const scripts = JSON.parse(readFileSync(manifest, 'utf8')).scripts ?? {};
+          if (scripts.preinstall || scripts.install || scripts.postinstall) withScripts.push(name);
+        }
+      }
+    }
+    expect(withScripts).toContain('webgpu');
+    for (const name of withScripts) expect(decided.has(name), `${name} has an install script; list it in pnpm.onlyBuiltDependencies or ignoredBuiltDependencies`).toBe(true);
   });
 });
