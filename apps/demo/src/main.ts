@@ -33,6 +33,8 @@ const buttons = {
 };
 let backendBusy = true;
 let running = false;
+/** Train was pressed and the run has not started yet: 'stopped' states from the work before it (a new model made first) are not the end of it. */
+let awaitingStart = false;
 let hasModel = false;
 let trainSamples = 0;
 let summary: ModelSummary | undefined;
@@ -167,15 +169,18 @@ function useBackend(name: BackendName): void {
 buttons.train.addEventListener('click', withConfig((config) => {
   const fresh = trainsFromScratch();
   showMessage('train-message', '');
+  showMessage('file-message', ''); // an earlier load's result no longer describes the model
   if (fresh) charts.clear();
   send({ type: 'train', config, fresh });
   running = true; // until the worker says otherwise
+  awaitingStart = true;
   updateButtons();
   announce(fresh ? 'Training a new model from scratch.' : 'Training started.');
 }));
 buttons.pause.addEventListener('click', () => send({ type: 'pause' }));
 buttons.reset.addEventListener('click', withConfig((config) => {
   showMessage('train-message', '');
+  showMessage('file-message', '');
   charts.clear();
   send({ type: 'reset', config });
 }));
@@ -358,7 +363,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     }
     case 'state': {
       const wasRunning = running;
-      running = m.running;
+      if (m.running) awaitingStart = false;
+      running = m.running || awaitingStart;
       state = { step: m.step, target: m.target };
       showSummary();
       $('progress').dataset.step = String(m.step);
@@ -413,6 +419,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       $('memory').textContent = `Live tensors: ${m.tensors}, backend memory: ${(m.bytes / 1048576).toFixed(2)} MiB`;
       break;
     case 'failed':
+      if (m.command === 'train') {
+        awaitingStart = false;
+        running = false;
+      }
       showFailure(m.command, m.message, m.detail);
       updateButtons();
       break;

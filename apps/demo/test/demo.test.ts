@@ -182,10 +182,20 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(reached).toContain('load');
     await page.fill('#steps', '30');
     await page.focus('#train');
+    // Where focus goes, recorded in the page (30 steps on wasm may be over before a check from here).
+    await page.evaluate(() => {
+      const w = window as unknown as { focusTrail: string[] };
+      w.focusTrail = [];
+      document.addEventListener('focusin', (e) => w.focusTrail.push((e.target as HTMLElement).id || (e.target as HTMLElement).tagName));
+      document.addEventListener('focusout', (e) => {
+        if (!e.relatedTarget) w.focusTrail.push('(nothing)');
+      });
+    });
     await page.keyboard.press('Enter'); // from scratch: a new model
-    await page.waitForSelector('#progress[data-running="true"]');
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe('pause');
+    await page.waitForSelector('#model-summary[data-origin="new"]');
     await page.waitForSelector('#progress[data-running="false"]', { timeout: 60_000 });
+    const trail = await page.evaluate(() => (window as unknown as { focusTrail: string[] }).focusTrail);
+    expect(trail).toEqual(['pause', 'train']); // Train hands focus to Pause, and Pause back to Train: never to the page
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('train');
     expect(await page.textContent('#announce')).toMatch(/Training stopped at step \d+/);
     expect(await page.textContent('#train')).toBe('Train');

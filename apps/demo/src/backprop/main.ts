@@ -27,6 +27,7 @@ const scroller = svg.parentElement!;
 let evaluation: Evaluation | undefined;
 let trace: t.BackwardTrace | undefined;
 let model: ViewModel | undefined;
+let layouts: Record<Direction, Layout> | undefined;
 let layout: Layout | undefined;
 let done = 0;
 
@@ -85,13 +86,22 @@ async function build(exampleId: string | null = null): Promise<void> {
   showError('');
   markExample(exampleId);
   done = 0;
+  layouts = { LR: layoutGraph(model!, 'LR'), TB: layoutGraph(model!, 'TB') };
   layout = undefined;
   draw();
 }
 
 // ---- stepping ----------------------------------------------------------------
 
-const direction = (): Direction => (scroller.clientWidth < 640 ? 'TB' : 'LR');
+/** Text smaller than this (as a share of its size) is unreadable: the graph scrolls instead. */
+const MIN_SCALE = 0.8;
+
+/** Left to right when it fits the width about as well; top to bottom for long chains and narrow screens. */
+function chooseLayout(): Layout {
+  const fit = (l: Layout) => Math.min(1, (scroller.clientWidth - 2) / l.width);
+  const { LR, TB } = layouts!;
+  return fit(LR) >= Math.min(1, fit(TB) * 0.9) ? LR : TB;
+}
 
 function labelOf(n: ViewNode): string {
   if (n.name) return n.name;
@@ -101,11 +111,15 @@ function labelOf(n: ViewNode): string {
 
 function draw(): void {
   if (!model) return;
-  if (!layout || layout.direction !== direction()) layout = layoutGraph(model, direction());
+  layout = chooseLayout();
+  // Shrunk to fit the width down to MIN_SCALE; beyond that the box scrolls.
+  const scale = Math.max(MIN_SCALE, Math.min(1, (scroller.clientWidth - 2) / layout.width));
   svg.setAttribute('viewBox', `0 0 ${layout.width} ${layout.height}`);
-  svg.setAttribute('width', String(layout.width));
-  svg.setAttribute('height', String(layout.height));
+  svg.setAttribute('width', (layout.width * scale).toFixed(0));
+  svg.setAttribute('height', (layout.height * scale).toFixed(0));
   svg.innerHTML = renderGraph(model, layout, done);
+  // Keep the node being explained in sight when the graph is larger than its box.
+  svg.querySelector('g.current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   const out = model.nodes[model.output];
   svg.setAttribute('aria-label', `Computational graph of ${labelOf(out)}: ${model.nodes.length} nodes; ${done} of ${model.steps.length} backward steps taken. The table below lists the same values.`);
   $('bp-counter').textContent =
@@ -224,8 +238,11 @@ $('bp-step').addEventListener('click', () => go(done + 1));
 $('bp-back').addEventListener('click', () => go(done - 1));
 $('bp-all').addEventListener('click', () => go(model?.steps.length ?? 0));
 $('bp-restart').addEventListener('click', () => go(0));
+let lastWidth = 0;
 new ResizeObserver(() => {
-  if (model && layout && layout.direction !== direction()) draw();
+  if (!model || scroller.clientWidth === lastWidth) return;
+  lastWidth = scroller.clientWidth;
+  draw();
 }).observe(scroller);
 
 const initial = EXAMPLES.find((e) => `#${e.id}` === location.hash) ?? EXAMPLES[0];
