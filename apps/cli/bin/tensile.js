@@ -18,27 +18,31 @@
  * when dist/ is missing (a fresh clone's `npx tensile`), with the quick build.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const cli = join(here, '..', 'dist', 'cli.js');
+const built = join(here, '..', 'dist', 'cli.js');
+// In a checkout, `pnpm train`/`pnpm tensile` make .quick/cli.js from the sources (scripts/quick-build.mjs); run the newer of the two.
+const quick = join(here, '..', '.quick', 'cli.js');
+const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
 const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const grace = Number(process.env.TENSILE_STOP_GRACE_MS ?? 10_000);
 
-/** In a checkout without a build: the quick build (scripts/quick-build.mjs, a second or two) makes dist/cli.js from the sources. */
+/** In a checkout without a build: the quick build (scripts/quick-build.mjs, a second or two) makes .quick/cli.js from the sources. */
 function buildInCheckout() {
-  const quick = join(here, '..', 'scripts', 'quick-build.mjs');
-  if (!existsSync(quick) || !existsSync(join(here, '..', 'src', 'cli.ts'))) {
-    process.stderr.write(`tensile: ${cli} is missing (the package was not built)\n`);
+  const script = join(here, '..', 'scripts', 'quick-build.mjs');
+  if (!existsSync(script) || !existsSync(join(here, '..', 'src', 'cli.ts'))) {
+    process.stderr.write(`tensile: ${built} is missing (the package was not built)\n`);
     process.exit(1);
   }
-  const r = spawnSync(process.execPath, [quick], { stdio: 'inherit' });
+  const r = spawnSync(process.execPath, [script], { stdio: 'inherit' });
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-if (!existsSync(cli)) buildInCheckout();
+if (!existsSync(built) && !existsSync(quick)) buildInCheckout();
+const cli = mtime(quick) > mtime(built) ? quick : built;
 
 const debug = Boolean(process.env.TENSILE_DEBUG);
 // Run by `pnpm tensile …`/`pnpm train` (a root script, started in the repository root): paths on the

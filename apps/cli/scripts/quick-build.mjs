@@ -5,6 +5,8 @@
  * JavaScript and type declarations through turbo and tsup) took 4–5 minutes
  * on a busy 2-core machine before the first training step; this needs none
  * of it. npm dependencies stay external, resolved from node_modules as usual.
+ * It writes .quick/cli.js (git-ignored, never packed); bin/tensile.js runs
+ * whichever of it and the real build (dist/cli.js) is newer.
  *
  * Bundling moves code out of its file, so `import.meta.url` (used to find
  * MNIST's files, the wasm modules and the CLI's configs) is replaced in each
@@ -35,7 +37,7 @@ const fromSources = {
 const started = performance.now();
 const { outputFiles } = await build({
   entryPoints: [join(cli, 'src', 'cli.ts')],
-  outfile: join(cli, 'dist', 'cli.js'),
+  outfile: join(cli, '.quick', 'cli.js'),
   bundle: true,
   platform: 'node',
   format: 'esm',
