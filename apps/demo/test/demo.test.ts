@@ -370,6 +370,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
         const box = (await boxOf(p, selector))!;
         expect(box.x + box.width, `${selector} right edge`).toBeLessThanOrEqual(card.x + card.width);
       }
+      // The pad (the pretrained model reads drawings at once) is on the first phone screen.
+      const pad = (await boxOf(p, '#pad'))!;
+      expect(pad.y + pad.height).toBeLessThanOrEqual(PHONE.height);
       const radio = (await p.locator('#backends input').first().boundingBox())!;
       expect(Math.min(radio.width, radio.height)).toBeGreaterThanOrEqual(20);
       await p.screenshot({ path: `${output}/phone-first-screen.png` });

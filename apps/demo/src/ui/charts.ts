@@ -47,7 +47,8 @@ export class TrainingCharts {
           height: HEIGHT,
           legend: { show: false },
           scales: { x: { time: false }, ...(scale ? { y: scale } : {}) },
-          axes: [{ size: 30 }, { values: compact, size: 50 }],
+          // y labels every ~28 px: three or more per chart, also while a value hardly moves.
+          axes: [{ size: 30 }, { values: compact, size: 50, space: 28 }],
           series: [{ label: 'step' }, ...series],
         },
         [[], ...series.map(() => [])],
