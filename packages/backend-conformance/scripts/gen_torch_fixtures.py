@@ -681,6 +681,12 @@ def edge():
           fixed(nograd([-inf, -inf, -inf, -inf, -inf, -inf]), nograd([0.5, -0.5, 3.0, -3.0, 2.0, inf])), torch.pow)
     for op, fn in {'floor': torch.floor, 'ceil': torch.ceil, 'round': torch.round}.items():
         f.add(f'{op}_int32', op, {}, fixed(int32([-7, 0, 3, 2147483647])), fn)
+    # Type promotion with bools: two bools add as or, multiply as and; a bool beside an int promotes.
+    b1 = lambda: Inp(np.array([True, False, True, False]), 'bool', grad=False)
+    b2 = lambda: Inp(np.array([True, True, False, False]), 'bool', grad=False)
+    f.add('add_bool', 'add', {}, lambda r: [b1(), b2()], torch.add)
+    f.add('mul_bool', 'mul', {}, lambda r: [b1(), b2()], torch.mul)
+    f.add('floorDivide_bool_by_int32', 'floorDivide', {}, lambda r: [b1(), int32([2, -2, -1, 3])], torch.floor_divide)
     # |x - mean| > 1.8e19 squares to inf in float32; PyTorch's std stays finite (double accumulation).
     f.add('std_large_values', 'std', {'axis': 1, 'unbiased': True, 'keepdims': False},
           fixed([[1e30, -1.0, -5.0, 1e-30], [2e20, -2e20, 1.0, 0.0]]), lambda x: torch.std(x, 1))

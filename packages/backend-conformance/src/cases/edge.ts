@@ -124,6 +124,9 @@ export const edgeCases: EdgeCase[] = [
       expectValues('clamp int32 to [0.5, 2.5]', await values(fractional), [1, 2, 2.5, 0.5]);
       expectValues('logsumexp over an empty axis', await values(t.zeros([0, 2]).logsumexp(0)), [-Infinity, -Infinity]);
       expectValues('maximum of bools (or)', await values(t.tensor([true, false]).maximum(t.tensor([false, false]))), [1, 0]);
+      const [p, q] = [t.tensor([true, false, true]), t.tensor([true, true, false])];
+      expectValues('bool + bool is or, bool · bool is and', [...(await values(p.add(q))), ...(await values(p.mul(q)))], [1, 1, 1, 1, 0, 0]);
+      expectValues('bool // int32 promotes', await values(p.floorDivide(t.tensor(new Int32Array([2, -2, -1])))), [0, 0, -1]);
     },
   },
   {

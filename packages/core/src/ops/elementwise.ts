@@ -103,6 +103,11 @@ function promote(a: Tensor, b: Tensor, floatResult = false): [Tensor, Tensor] {
   return [a.dtype === dtype ? a : cast(a, dtype), b.dtype === dtype ? b : cast(b, dtype)];
 }
 
+/** Both operands bool tensors (add/mul/maximum/minimum of bools are logic ops, as PyTorch). */
+function bothBool(a: TensorLike, b: TensorLike): boolean {
+  return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool';
+}
+
 type BinaryBackward = (g: Tensor, a: Tensor, b: Tensor, out: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
 
 function arithmetic(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult = false): Tensor {
@@ -121,10 +126,12 @@ function arithmeticOp(op: BinaryOp, x: TensorLike, y: TensorLike, backward: Bina
   });
 }
 
-export const add = (a: TensorLike, b: TensorLike): Tensor => arithmetic('add', a, b, (g) => [g, g]);
+/** a + b; of two bools: or, as PyTorch. */
+export const add = (a: TensorLike, b: TensorLike): Tensor => (bothBool(a, b) ? logicalOr(a as Tensor, b as Tensor) : arithmetic('add', a, b, (g) => [g, g]));
 export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
+/** a · b; of two bools: and, as PyTorch. */
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
+  bothBool(a, b) ? logicalAnd(a as Tensor, b as Tensor) : arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
 /** True division, as PyTorch's `/`: int and bool operands give float32 (`[1, -1, 7] / 2` → `[0.5, -0.5, 3.5]`). */
 export const div = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null], true);
@@ -148,16 +155,13 @@ function extremumGrad(g: Tensor, a: Tensor, b: Tensor, aLost: Tensor, bLost: Ten
   return [where(aLost, 0, shared), where(bLost, 0, shared)];
 }
 
-const bothBool = (a: TensorLike, b: TensorLike): a is Tensor =>
-  a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool';
-
 /** Elementwise maximum (NaN wins); on ties the gradient is split evenly, as PyTorch does. Of bools: or. */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  bothBool(a, b) ? logicalOr(a, b as Tensor) : arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
+  bothBool(a, b) ? logicalOr(a as Tensor, b as Tensor) : arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
 
 /** Elementwise minimum (NaN wins); of bools: and. */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  bothBool(a, b) ? logicalAnd(a, b as Tensor) : arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
+  bothBool(a, b) ? logicalAnd(a as Tensor, b as Tensor) : arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
 
 /** Remainder with the sign of the divisor (Python's %, PyTorch's remainder): a = floorDivide(a, b)·b + mod(a, b). */
 export const mod = (a: TensorLike, b: TensorLike): Tensor =>
@@ -174,9 +178,8 @@ export const mod = (a: TensorLike, b: TensorLike): Tensor =>
  * t.floorDivide(t.tensor([7, -7], { dtype: 'int32' }), 2) // int32 [3, -4]
  */
 export function floorDivide(x: TensorLike, y: TensorLike): Tensor {
-  if ((x instanceof Tensor && x.dtype === 'bool') || (y instanceof Tensor && y.dtype === 'bool')) {
-    throw new DTypeError('floorDivide: takes numeric tensors, got bool; cast first');
-  }
+  // A bool beside a number promotes (True // 2 = 0), two bools are refused, as PyTorch.
+  if (bothBool(x, y)) throw new DTypeError('floorDivide: takes numeric tensors, got bool and bool; cast first');
   return tidy(() =>
     noGrad(() => {
       const r = mod(x, y); // checks the operands first
