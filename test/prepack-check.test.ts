@@ -22,7 +22,7 @@ describe('prepack refuses to pack workspace: ranges with npm', () => {
     const run = prepack('layers', 'npm/10.8.2 node/v20.19.0 linux x64 workspaces/false');
     expect(run.status).toBe(1);
     expect(run.stderr).toContain('@tensile/layers: cannot pack with npm/10.8.2');
-    expect(run.stderr).toContain('peerDependencies.@tensile/core: "workspace:^"');
+    expect(run.stderr).toContain('dependencies.@tensile/core: "workspace:^"');
     expect(run.stderr).toContain('pnpm publish');
   });
 
