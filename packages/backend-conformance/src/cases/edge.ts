@@ -127,6 +127,13 @@ export const edgeCases: EdgeCase[] = [
       const [p, q] = [t.tensor([true, false, true]), t.tensor([true, true, false])];
       expectValues('bool + bool is or, bool · bool is and', [...(await values(p.add(q))), ...(await values(p.mul(q)))], [1, 1, 1, 1, 0, 0]);
       expectValues('bool // int32 promotes', await values(p.floorDivide(t.tensor(new Int32Array([2, -2, -1])))), [0, 0, -1]);
+      let refused: unknown = null;
+      try {
+        p.sub(1);
+      } catch (e) {
+        refused = e;
+      }
+      if (!(refused instanceof t.DTypeError)) throw new Error(`bool - 1 should throw a DTypeError, as in PyTorch; got ${String(refused)}`);
     },
   },
   {

@@ -128,7 +128,13 @@ function arithmeticOp(op: BinaryOp, x: TensorLike, y: TensorLike, backward: Bina
 
 /** a + b; of two bools: or, as PyTorch. */
 export const add = (a: TensorLike, b: TensorLike): Tensor => (bothBool(a, b) ? logicalOr(a as Tensor, b as Tensor) : arithmetic('add', a, b, (g) => [g, g]));
-export const sub = (a: TensorLike, b: TensorLike): Tensor => arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
+/** a - b. A bool operand is refused, as PyTorch does (to invert a mask, logicalNot it). */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
+    throw new DTypeError('sub: subtraction with a bool tensor is not supported, as in PyTorch; use logicalNot/logicalXor, or cast it first');
+  }
+  return arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
+}
 /** a · b; of two bools: and, as PyTorch. */
 export const mul = (a: TensorLike, b: TensorLike): Tensor =>
   bothBool(a, b) ? logicalAnd(a as Tensor, b as Tensor) : arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
