@@ -9,7 +9,8 @@
  *   passed on): it stops after the batch in progress, saves and exits
  *   130/143/129;
  * - a second one, or a child that has not acknowledged the first within
- *   TENSILE_STOP_GRACE_MS (default 10 s: it is stuck), ends it at once;
+ *   TENSILE_STOP_GRACE_MS (default 10 s: it is stuck), ends it at once, as
+ *   does one that acknowledged but has not finished within 6 times that;
  * - when the process that started us dies (pnpm killed by SIGTERM leaves us
  *   orphaned), the run is stopped the same way as by SIGTERM.
  *
@@ -18,17 +19,19 @@
  * when dist/ is missing (a fresh clone's `npx tensile`), with the quick build.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const built = join(here, '..', 'dist', 'cli.js');
-// In a checkout, `pnpm train`/`pnpm tensile` make .quick/cli.js from the sources (scripts/quick-build.mjs); run the newer of the two.
+// In a checkout, `pnpm train`/`pnpm tensile` (root scripts) make .quick/cli.js from the sources first (scripts/quick-build.mjs).
 const quick = join(here, '..', '.quick', 'cli.js');
-const mtime = (file) => (existsSync(file) ? statSync(file).mtimeMs : -1);
+const ownScript = ['tensile', 'train'].includes(process.env.npm_lifecycle_event) && process.cwd() === join(here, '..', '..', '..');
 const SIGNAL_CODES = { SIGHUP: 1, SIGINT: 2, SIGTERM: 15 };
 const grace = Number(process.env.TENSILE_STOP_GRACE_MS ?? 10_000);
+/** A run that answered the signal has this many graces (60 s by default) to finish its batch and save. */
+const SAVE_GRACE = 6;
 
 /** In a checkout without a build: the quick build (scripts/quick-build.mjs, a second or two) makes .quick/cli.js from the sources. */
 function buildInCheckout() {
@@ -41,13 +44,13 @@ function buildInCheckout() {
   if (r.status !== 0) process.exit(r.status ?? 1);
 }
 
-if (!existsSync(built) && !existsSync(quick)) buildInCheckout();
-const cli = mtime(quick) > mtime(built) ? quick : built;
+// The root scripts run what they just built from the sources; otherwise the real build, or a quick one where there is none.
+if (!ownScript && !existsSync(built) && !existsSync(quick)) buildInCheckout();
+const cli = ownScript || !existsSync(built) ? quick : built;
 
 const debug = Boolean(process.env.TENSILE_DEBUG);
 // Run by `pnpm tensile …`/`pnpm train` (a root script, started in the repository root): paths on the
 // command line are the user's, relative to where pnpm was started.
-const ownScript = ['tensile', 'train'].includes(process.env.npm_lifecycle_event) && process.cwd() === join(here, '..', '..', '..');
 const cwd = ownScript && process.env.INIT_CWD ? process.env.INIT_CWD : process.cwd();
 const child = spawn(process.execPath, [...process.execArgv, cli, ...process.argv.slice(2)], {
   cwd,
@@ -111,6 +114,8 @@ function onSignal(signal) {
   if (grace > 0) {
     killTimer = setTimeout(() => {
       if (!acknowledged) killNow(signal, `the run did not respond to ${signal} within ${grace / 1000} s`);
+      // It answered: the batch in progress and the checkpoint get longer, but not for ever.
+      killTimer = setTimeout(() => killNow(signal, `the run did not finish saving within ${(SAVE_GRACE * grace) / 1000} s of ${signal}`), (SAVE_GRACE - 1) * grace);
     }, grace);
   }
 }

@@ -5,8 +5,8 @@
  * JavaScript and type declarations through turbo and tsup) took 4–5 minutes
  * on a busy 2-core machine before the first training step; this needs none
  * of it. npm dependencies stay external, resolved from node_modules as usual.
- * It writes .quick/cli.js (git-ignored, never packed); bin/tensile.js runs
- * whichever of it and the real build (dist/cli.js) is newer.
+ * It writes .quick/cli.js (git-ignored, never packed), which bin/tensile.js
+ * runs under the root scripts, or where there is no real build (dist/cli.js).
  *
  * Bundling moves code out of its file, so `import.meta.url` (used to find
  * MNIST's files, the wasm modules and the CLI's configs) is replaced in each
