@@ -1,4 +1,4 @@
-import { OutOfMemoryError } from '@tensile/core';
+import { BackendError, OutOfMemoryError } from '@tensile/core';
 import type { Backend, BackendMemory, DataArray, DType, Handle } from '@tensile/core';
 import { allocArray } from './arrays.js';
 import { binary } from './binary.js';
@@ -41,9 +41,9 @@ export function cpu(): Backend {
 
   function get(h: Handle, op: string): DataArray {
     if (!(h instanceof CpuHandle)) {
-      throw new Error(`cpu backend: ${op}: the handle was not made by a cpu backend`);
+      throw new BackendError(`cpu backend: ${op}: the handle was not made by a cpu backend`);
     }
-    if (h.data === null) throw new Error(`cpu backend: ${op}: the handle was already freed`);
+    if (h.data === null) throw new BackendError(`cpu backend: ${op}: the handle was already freed`);
     return h.data;
   }
 

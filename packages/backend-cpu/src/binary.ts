@@ -1,3 +1,4 @@
+import { BackendError, DTypeError } from '@tensile/core';
 import type { BinaryOp, DataArray, DType, Shape } from '@tensile/core';
 import { allocArray } from './arrays.js';
 import { broadcastStrides, collapseAxes, forEachRow } from './broadcast.js';
@@ -145,9 +146,9 @@ export function binary(
   dtype: DType,
 ): DataArray {
   const loop = (dtype === 'int32' ? intLoops : floatLoops)[op];
-  if (loop === undefined) throw new Error(`cpu backend: binary: unknown op '${op}'`);
+  if (loop === undefined) throw new BackendError(`cpu backend: binary: unknown op '${op}'`);
   if (dtype === 'bool' && !BOOL_RESULT.has(op) && op !== 'maximum' && op !== 'minimum') {
-    throw new Error(`cpu backend: binary '${op}' is not defined for dtype bool (cast first)`);
+    throw new DTypeError(`cpu backend: binary '${op}' is not defined for dtype bool (cast first)`);
   }
   let size = 1;
   for (const d of outShape) size *= d;

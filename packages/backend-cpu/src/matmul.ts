@@ -1,3 +1,4 @@
+import { DTypeError } from '@tensile/core';
 import type { DataArray, DType, MatmulParams } from '@tensile/core';
 import { allocArray, type FloatArray } from './arrays.js';
 import { gemm, gemmInt32 } from './gemm.js';
@@ -5,7 +6,7 @@ import { gemm, gemmInt32 } from './gemm.js';
 /** Batched out[b] = op(a[b]) · op(b[b]) (see MatmulParams); returns [batch, m, n]. */
 export function matmul(a: DataArray, b: DataArray, dtype: DType, p: MatmulParams): DataArray {
   const { batch, m, k, n, transA, transB, aBatched, bBatched } = p;
-  if (dtype === 'bool') throw new Error('cpu backend: matmul is not defined for dtype bool (cast first)');
+  if (dtype === 'bool') throw new DTypeError('cpu backend: matmul is not defined for dtype bool (cast first)');
   const out = allocArray(dtype, batch * m * n);
   if (out.length === 0 || k === 0) return out;
   const aStride = aBatched ? m * k : 0;

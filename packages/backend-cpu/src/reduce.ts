@@ -1,3 +1,4 @@
+import { ArgumentError, BackendError } from '@tensile/core';
 import type { DataArray, DType, ReduceOp } from '@tensile/core';
 import { allocLike } from './arrays.js';
 
@@ -144,13 +145,13 @@ export function reduce(op: ReduceOp, x: DataArray, dtype: DType, outer: number, 
     case 'max':
     case 'min':
       if (dtype === 'int32' && size === 0) {
-        throw new Error(`cpu backend: reduce '${op}' over an empty axis has no int32 value (±Infinity)`);
+        throw new ArgumentError(`cpu backend: reduce '${op}' over an empty axis has no int32 value (±Infinity)`);
       }
       if (inner === 1) extremeLast(x, out, outer, size, op === 'max');
       else extremeInner(x, out, outer, size, inner, op === 'max');
       break;
     default:
-      throw new Error(`cpu backend: reduce: unknown op '${op}'`);
+      throw new BackendError(`cpu backend: reduce: unknown op '${op}'`);
   }
   return out;
 }

@@ -1,3 +1,4 @@
+import { DTypeError } from '@tensile/core';
 import type { DataArray, DType, UnaryOp } from '@tensile/core';
 import { allocArray, allocLike } from './arrays.js';
 import { erf } from './erf.js';
@@ -134,7 +135,7 @@ export function unary(op: UnaryOp, x: DataArray, dtype: DType): DataArray {
   const table = dtype === 'int32' ? intLoops : dtype === 'bool' ? boolLoops : floatLoops;
   const loop = table[op];
   if (loop === undefined) {
-    throw new Error(`cpu backend: unary '${op}' is not defined for dtype ${dtype}`);
+    throw new DTypeError(`cpu backend: unary '${op}' is not defined for dtype ${dtype}`);
   }
   const outDType = unaryResultDType(op, dtype);
   const out = outDType === dtype ? allocLike(x, x.length) : allocArray(outDType, x.length);

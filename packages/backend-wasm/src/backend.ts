@@ -1,4 +1,4 @@
-import { BackendError } from '@tensile/core';
+import { BackendError, DTypeError } from '@tensile/core';
 import type {
   Backend,
   BackendMemory,
@@ -316,7 +316,7 @@ export class WasmBackend implements Backend {
   private softmaxKernel(x: Handle, dtype: DType, rows: number, cols: number, log: boolean): Handle {
     const op = log ? 'logSoftmax' : 'softmax';
     if (dtype !== 'float32' && dtype !== 'float64') {
-      throw new Error(`wasm backend: ${op} takes float32 or float64, got ${dtype}`);
+      throw new DTypeError(`wasm backend: ${op} takes float32 or float64, got ${dtype}`);
     }
     const out = this.alloc(rows * cols, dtype);
     if (rows * cols === 0) return out;
@@ -344,7 +344,7 @@ export class WasmBackend implements Backend {
     relu: boolean,
     op: string,
   ): Handle {
-    if (dtype === 'bool') throw new Error(`wasm backend: ${op} does not take dtype bool`);
+    if (dtype === 'bool') throw new DTypeError(`wasm backend: ${op} does not take dtype bool`);
     const out = this.alloc(p.batch * p.m * p.n, dtype);
     if (p.batch * p.m * p.n === 0) return out;
     const work = p.batch * p.m * p.n * p.k;
@@ -504,6 +504,6 @@ export class WasmBackend implements Backend {
   }
 
   private requireNumeric(dtype: DType, op: string): void {
-    if (dtype === 'bool') throw new Error(`wasm backend: ${op} does not take dtype bool`);
+    if (dtype === 'bool') throw new DTypeError(`wasm backend: ${op} does not take dtype bool`);
   }
 }

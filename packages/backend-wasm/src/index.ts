@@ -3,6 +3,7 @@
  * compiled to wasm with 128-bit SIMD (csrc/), embedded in the package, and
  * run on a pool of worker threads sharing one memory where the engine allows.
  */
+import { ArgumentError, BackendError } from '@tensile/core';
 import type { Backend } from '@tensile/core';
 import { WasmBackend } from './backend.js';
 import { Heap } from './heap.js';
@@ -57,18 +58,18 @@ export type WasmBackendInstance = Backend & {
 export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstance> {
   const requested = options.threads ?? (await availableCores());
   if (!Number.isInteger(requested) || requested < 1) {
-    throw new RangeError(`wasm backend: option 'threads' must be a positive integer, got ${String(options.threads)}`);
+    throw new ArgumentError(`wasm backend: option 'threads' must be a positive integer, got ${String(options.threads)}`);
   }
   if (options.relaxedSimd !== undefined && typeof options.relaxedSimd !== 'boolean') {
-    throw new TypeError(`wasm backend: option 'relaxedSimd' must be a boolean, got ${String(options.relaxedSimd)}`);
+    throw new ArgumentError(`wasm backend: option 'relaxedSimd' must be a boolean, got ${String(options.relaxedSimd)}`);
   }
   const stall = options.stallTimeoutMs;
   if (stall !== undefined && !(typeof stall === 'number' && stall > 0)) {
-    throw new RangeError(`wasm backend: option 'stallTimeoutMs' must be a positive number, got ${String(stall)}`);
+    throw new ArgumentError(`wasm backend: option 'stallTimeoutMs' must be a positive number, got ${String(stall)}`);
   }
   const supported = relaxedSimdSupported();
   if (options.relaxedSimd === true && !supported) {
-    throw new Error(
+    throw new BackendError(
       "wasm backend: option 'relaxedSimd: true' but this engine lacks relaxed SIMD " +
         '(Node 20 needs --experimental-wasm-relaxed-simd); omit the option to fall back to plain SIMD',
     );

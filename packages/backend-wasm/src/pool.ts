@@ -150,7 +150,7 @@ export class ThreadPool {
           ready.push(
             new Promise((resolve, reject) => {
               w.once('message', () => resolve());
-              w.once('error', (e) => reject(new Error(`worker ${i + 1}: ${(e as Error).message ?? String(e)}`)));
+              w.once('error', (e) => reject(new BackendError(`worker ${i + 1}: ${(e as Error).message ?? String(e)}`)));
             }),
           );
           w.postMessage(msg);
@@ -165,7 +165,7 @@ export class ThreadPool {
                 resolve();
               };
               // A CSP refusal arrives as a plain Event without a message.
-              w.onerror = (e) => reject(new Error(`worker ${i + 1}: ${e.message || 'refused or failed to load'}`));
+              w.onerror = (e) => reject(new BackendError(`worker ${i + 1}: ${e.message || 'refused or failed to load'}`));
             }),
           );
           w.postMessage(msg);
@@ -173,7 +173,7 @@ export class ThreadPool {
       }
       let timer: ReturnType<typeof setTimeout> | undefined;
       const timeout = new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`no worker reported ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
+        timer = setTimeout(() => reject(new BackendError(`no worker reported ready within ${START_TIMEOUT_MS} ms`)), START_TIMEOUT_MS);
       });
       try {
         await Promise.race([Promise.all(ready), timeout]);
