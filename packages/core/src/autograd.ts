@@ -4,6 +4,7 @@ import { traceFlow } from './flow.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from './errors.js';
 import type { BackwardFn, GraphNode } from './node.js';
 import { shapesEqual } from './shape.js';
+import { tidy } from './scope.js';
 import { Tensor, releaseRef } from './tensor.js';
 
 /**
@@ -23,6 +24,17 @@ export function record(
   // Integer and bool results are not differentiable (PyTorch: argmax, comparisons, casts to int).
   const recorded = backward !== null && e.gradEnabled && isFloat(output.dtype) && inputs.some((x) => x.requiresGrad);
   if (recorded) {
+    // Recording twice would orphan the first node and the references it holds (a leak), and an
+    // output among its own inputs would be a cycle: a tensor is made by exactly one op.
+    if (output._node !== null || inputs.includes(output)) {
+      throw new ArgumentError(
+        `record: '${op}' output ${fmtShape(output.shape)} ${output._node ? `was already recorded by '${output._node.op}'` : 'is one of its own inputs'}; ` +
+          'record a fresh tensor (clone it first) or write the op with customOp',
+      );
+    }
+    if (output.requiresGrad) {
+      throw new ArgumentError(`record: '${op}' output ${fmtShape(output.shape)} is a leaf that requires grad; record a fresh tensor`);
+    }
     for (const x of inputs) x._refs++;
     for (const x of saved) x._refs++;
     output._node = { op, inputs, saved, backward, module } satisfies GraphNode;
@@ -62,6 +74,12 @@ export interface BackwardOptions {
    */
   retainGraph?: boolean;
   /**
+   * Record the backward itself (PyTorch's `create_graph`): the gradients
+   * written to `.grad` have graphs of their own and can be differentiated
+   * again (gradient penalties, Hessian-vector products). Implies retainGraph.
+   */
+  createGraph?: boolean;
+  /**
    * Called once per tensor as backward reaches it, in the order backward
    * runs: its gradient and what its op's backward sent to each input (null
    * where an input needs none). The tensors are freed when backward returns:
@@ -89,37 +107,99 @@ const freedGraph = new WeakMap<Tensor, string>();
  * Reverse-mode differentiation from `root`: walks the graph once in
  * topological order and adds each gradient into `.grad` of the leaves that
  * require one. A non-scalar root needs a seed gradient of its shape, passed
- * as `seed` or as `{ gradient }`.
+ * as `seed` or as `{ gradient }`. With `{ createGraph: true }` the backward
+ * itself is recorded, so the gradients in `.grad` can be differentiated again.
  *
  * @example
  * loss.backward();                          // frees the graph
  * y.backward(t.onesLike(y));                // seed for a non-scalar y
  * loss.backward({ retainGraph: true });     // keep it for a second backward
+ * penalty.backward({ createGraph: true });  // x.grad has a graph of its own
  */
 export function backward(root: Tensor, seedOrOptions?: Tensor | BackwardOptions | null, options: BackwardOptions = {}): void {
   const seedGiven = seedOrOptions instanceof Tensor || seedOrOptions === null || seedOrOptions === undefined;
   const opts = seedGiven ? options : (seedOrOptions as BackwardOptions);
   if (opts === null || typeof opts !== 'object') throw new ArgumentError(`backward: options must be an object, got ${String(opts)}`);
   const seed = (seedGiven ? (seedOrOptions as Tensor | null | undefined) : undefined) ?? opts.gradient ?? undefined;
-  if (seed !== undefined && !(seed instanceof Tensor)) throw new ArgumentError('backward: the seed gradient must be a tensor');
-  root.assertUsable('backward');
+  propagate('backward', root, seed, null, opts);
+}
+
+export interface GradientsOptions {
+  /** The seed gradient of a non-scalar output (PyTorch's `grad_outputs`); ones for a scalar. */
+  gradOutput?: Tensor;
+  /** Keep the graph for another backward (default: createGraph). */
+  retainGraph?: boolean;
+  /** Record the computation of the gradients, so they can be differentiated again. */
+  createGraph?: boolean;
+}
+
+/**
+ * The gradients of `output` with respect to `inputs` (any tensors of its
+ * graph, leaves or not), returned rather than added into `.grad`: PyTorch's
+ * `torch.autograd.grad`. An input the output does not depend on gets zeros.
+ * Only the part of the graph between the output and the inputs is walked
+ * (and freed, unless `retainGraph` or `createGraph`).
+ *
+ * @example
+ * const [gx] = t.gradients(y, [x], { createGraph: true }); // gx is differentiable
+ * const [gxx] = t.gradients(gx.sum(), [x]);
+ */
+export function gradients(output: Tensor, inputs: readonly Tensor[], options: GradientsOptions = {}): Tensor[] {
+  if (!(output instanceof Tensor)) throw new ArgumentError('gradients: output must be a tensor');
+  if (!Array.isArray(inputs)) throw new ArgumentError('gradients: inputs must be an array of tensors');
+  inputs.forEach((x, i) => {
+    if (!(x instanceof Tensor)) throw new ArgumentError(`gradients: input ${i} is not a tensor`);
+    if (!x.requiresGrad) throw new ArgumentError(`gradients: input ${i} ${fmtShape(x.shape)} does not require grad`);
+  });
+  const grads = propagate('gradients', output, options.gradOutput, inputs, { ...options, gradient: options.gradOutput });
+  const e = engine();
+  return inputs.map((x) => {
+    const g = grads!.get(x);
+    if (!g) return x.zerosLike();
+    e.adopt(g);
+    return g;
+  });
+}
+
+/**
+ * The backward pass shared by backward() (targets null: into leaves' `.grad`)
+ * and gradients() (the gradients of `targets`, returned untracked).
+ */
+function propagate(
+  op: string,
+  root: Tensor,
+  seed: Tensor | null | undefined,
+  targets: readonly Tensor[] | null,
+  opts: BackwardOptions,
+): Map<Tensor, Tensor> | null {
+  if (seed !== undefined && seed !== null && !(seed instanceof Tensor)) throw new ArgumentError(`${op}: the seed gradient must be a tensor`);
+  root.assertUsable(op);
   if (!root.requiresGrad) {
     throw new ArgumentError(
-      `backward: tensor ${fmtShape(root.shape)} does not require grad (no input of the ops that made it has requiresGrad: true)`,
+      `${op}: tensor ${fmtShape(root.shape)} does not require grad (no input of the ops that made it has requiresGrad: true)`,
     );
   }
   if (seed && !shapesEqual(seed.shape, root.shape)) {
-    throw new ShapeError(`backward: seed gradient ${fmtShape(seed.shape)} differs from the output ${fmtShape(root.shape)}`);
+    throw new ShapeError(`${op}: seed gradient ${fmtShape(seed.shape)} differs from the output ${fmtShape(root.shape)}`);
   }
   if (!seed && root.size !== 1) {
-    throw new ArgumentError(`backward: output ${fmtShape(root.shape)} is not a scalar; pass a seed gradient of its shape`);
+    throw new ArgumentError(`${op}: output ${fmtShape(root.shape)} is not a scalar; pass a seed gradient of its shape`);
   }
+  const createGraph = opts.createGraph ?? false;
+  const retainGraph = opts.retainGraph ?? createGraph;
   const order = topologicalOrder(root);
+  // Which tensors lead to a target (all of them for backward()): only their nodes run.
+  const wanted = targets ? new Set(targets) : null;
+  const leads = new Set<Tensor>();
   for (const t of order) {
-    const op = t._node ? undefined : freedGraph.get(t);
-    if (op !== undefined) {
+    if (!wanted || wanted.has(t) || t._node?.inputs.some((x) => leads.has(x))) leads.add(t);
+  }
+  const runs = (t: Tensor) => t._node !== null && t._node.inputs.some((x) => x.requiresGrad && leads.has(x));
+  for (const t of order) {
+    const freedOp = t._node || wanted?.has(t) ? undefined : freedGraph.get(t);
+    if (freedOp !== undefined) {
       throw new ArgumentError(
-        `backward: trying to backward through the graph a second time (the graph of '${op}' ` +
+        `${op}: trying to backward through the graph a second time (the graph of '${freedOp}' ` +
           `${fmtShape(t.shape)} was freed by an earlier backward); pass { retainGraph: true } to the first backward to reuse it`,
       );
     }
@@ -128,22 +208,31 @@ export function backward(root: Tensor, seedOrOptions?: Tensor | BackwardOptions 
   const scope = new Set<Tensor>();
   const escaped = new Set<Tensor>();
   const previousGrad = e.gradEnabled;
+  const grads = new Map<Tensor, Tensor>();
+  const results = new Map<Tensor, Tensor>();
   e.scopes.push(scope);
-  e.gradEnabled = false;
+  // createGraph: the gradient computation is recorded like any forward (PyTorch's create_graph).
+  e.gradEnabled = createGraph;
   try {
-    const grads = new Map<Tensor, Tensor>();
     grads.set(root, seed ?? onesLike(root));
     for (let i = order.length - 1; i >= 0; i--) {
       const t = order[i];
       const g = grads.get(t);
       if (!g) continue;
+      if (wanted?.has(t)) {
+        // A target's gradient is complete here: everything that feeds it comes later in this walk.
+        const own = scope.has(g) && !escaped.has(g) ? g : g.clone();
+        escaped.add(own);
+        e.untrack(own);
+        results.set(t, own);
+      }
       const node = t._node;
-      if (!node) {
-        opts.onStep?.({ tensor: t, node: null, gradOutput: g, inputGrads: [] });
-        accumulateLeaf(t, g, scope, escaped);
+      if (!node || !runs(t)) {
+        if (!node) opts.onStep?.({ tensor: t, node: null, gradOutput: g, inputGrads: [] });
+        if (!node && !wanted) accumulateLeaf(t, g, scope, escaped);
         continue;
       }
-      const needs = node.inputs.map((x) => x.requiresGrad);
+      const needs = node.inputs.map((x) => x.requiresGrad && leads.has(x));
       e.backwardOf = node.op;
       e.backwardModule = node.module;
       const inputGrads = node.backward(g, t, needs);
@@ -157,13 +246,29 @@ export function backward(root: Tensor, seedOrOptions?: Tensor | BackwardOptions 
         grads.set(x, previous ? previous.add(gx) : gx);
       });
     }
+  } catch (err) {
+    for (const r of results.values()) r.dispose();
+    throw err;
   } finally {
     e.backwardOf = null;
     e.gradEnabled = previousGrad;
     e.scopes.pop();
     for (const t of scope) if (!escaped.has(t)) t.dispose();
   }
-  if (!opts.retainGraph) releaseGraph(order);
+  if (!retainGraph) releaseGraph(order.filter(runs));
+  return wanted ? results : null;
+}
+
+/** Runs fn with gradient recording on, even inside noGrad (PyTorch's enable_grad). */
+export function enableGrad<T>(fn: () => T): T {
+  const e = engine();
+  const previous = e.gradEnabled;
+  e.gradEnabled = true;
+  try {
+    return fn();
+  } finally {
+    e.gradEnabled = previous;
+  }
 }
 
 function accumulateLeaf(leaf: Tensor, g: Tensor, scope: Set<Tensor>, escaped: Set<Tensor>): void {
@@ -229,16 +334,30 @@ export interface ValueAndGrad<T> {
   grads: Tensor[];
 }
 
+export interface GradOptions {
+  /**
+   * Record the gradient computation so the gradients can be differentiated
+   * again. Default: on exactly when the call is itself being differentiated
+   * (grad mode is on and an argument requires grad, as inside an outer
+   * `grad`), so nested `grad(grad(f))` works as in JAX and functorch.
+   */
+  createGraph?: boolean;
+}
+
 /**
  * Returns a function computing fn's value and its gradients with respect to
  * every tensor argument, without touching the arguments' `.grad`. fn must
- * return a scalar tensor.
+ * return a scalar tensor; it runs with grad mode on, even inside noGrad.
+ * Nested calls compose: when an argument is part of a graph being recorded
+ * (an outer `grad`, or a parameter under `backward({ createGraph })`), the
+ * value and the gradients stay connected to it and are differentiable.
  *
  * @example
  * const { value, grads } = valueAndGrad((x) => x.square().sum())(t.tensor([1, 2]));
  * // grads[0] holds [2, 4]
+ * const d2 = grad((x) => grad((y) => y.pow(3).sum())(x)[0].sum()); // 6x
  */
-export function valueAndGrad(fn: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => ValueAndGrad<Tensor> {
+export function valueAndGrad(fn: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => ValueAndGrad<Tensor> {
   return (...args) => {
     args.forEach((a, i) => {
       if (!(a instanceof Tensor)) throw new ArgumentError(`valueAndGrad: argument ${i} is not a tensor`);
@@ -246,31 +365,57 @@ export function valueAndGrad(fn: (...args: Tensor[]) => Tensor): (...args: Tenso
         throw new DTypeError(`valueAndGrad: argument ${i} is ${a.dtype} ${fmtShape(a.shape)}; only floating-point tensors have gradients`);
       }
     });
-    const leaves = args.map((a) => {
-      const leaf = a.detach();
-      leaf.requiresGrad = true;
-      return leaf;
+    // tidy frees fn's temporaries; a recorded result's graph keeps what it reads.
+    return tidy(() => {
+      const { leaves, connected } = differentiableLeaves(args);
+      const createGraph = options.createGraph ?? connected;
+      let value: Tensor;
+      try {
+        value = enableGrad(() => fn(...leaves));
+      } catch (err) {
+        for (const leaf of leaves) leaf.dispose();
+        throw err;
+      }
+      let grads: Tensor[];
+      try {
+        if (!(value instanceof Tensor)) throw new ArgumentError('valueAndGrad: fn must return a tensor');
+        // fn ignored its arguments (a constant): every gradient is zero.
+        grads = value.requiresGrad
+          ? gradients(value, leaves, { createGraph, retainGraph: connected || createGraph })
+          : leaves.map((leaf) => leaf.zerosLike());
+      } finally {
+        for (const leaf of leaves) leaf.dispose();
+      }
+      if (connected) return { value, grads };
+      const detached = value.detach();
+      value.dispose();
+      return { value: detached, grads };
     });
-    const value = fn(...leaves);
-    if (!(value instanceof Tensor)) throw new ArgumentError('valueAndGrad: fn must return a tensor');
-    backward(value);
-    const e = engine();
-    const grads = leaves.map((leaf) => {
-      const g = leaf._grad ?? leaf.zerosLike();
-      leaf._grad = null; // handed to the caller, not disposed
-      leaf.dispose();
-      e.adopt(g);
-      return g;
-    });
-    const detached = value.detach();
-    value.dispose();
-    return { value: detached, grads };
   };
 }
 
+/**
+ * @internal Leaves to differentiate fn at `args` with respect to. Connected
+ * (the caller records through an argument, as an outer grad does): a
+ * recorded identity of it, so results stay differentiable in the outer
+ * graph; otherwise a detached copy that requires grad.
+ */
+export function differentiableLeaves(args: readonly Tensor[]): { leaves: Tensor[]; connected: boolean } {
+  const connected = engine().gradEnabled && args.some((a) => a.requiresGrad);
+  const leaves = enableGrad(() =>
+    args.map((a) => {
+      if (connected && a.requiresGrad) return a.clone();
+      const leaf = a.detach();
+      leaf.requiresGrad = true;
+      return leaf;
+    }),
+  );
+  return { leaves, connected };
+}
+
 /** Like valueAndGrad, returning only the gradients. */
-export function grad(fn: (...args: Tensor[]) => Tensor): (...args: Tensor[]) => Tensor[] {
-  const vg = valueAndGrad(fn);
+export function grad(fn: (...args: Tensor[]) => Tensor, options: GradOptions = {}): (...args: Tensor[]) => Tensor[] {
+  const vg = valueAndGrad(fn, options);
   return (...args) => {
     const { value, grads } = vg(...args);
     value.dispose();

@@ -1,5 +1,5 @@
 import type { DataArray, DType } from './backend/backend.js';
-import { backward, noGrad } from './autograd.js';
+import { backward, grad, noGrad } from './autograd.js';
 import { allocArray, isFloat } from './dtype.js';
 import { ArgumentError } from './errors.js';
 import { fromData } from './ops/creation.js';
@@ -116,4 +116,49 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
   }
   if (maxError === -Infinity) maxError = 0;
   return { ok: maxError <= atol, maxError, worst, dtype };
+}
+
+/**
+ * Checks gradients of gradients (PyTorch's gradgradcheck): gradcheck of
+ *
+ *   x ↦ Σᵢ ⟨∂⟨fn(x), u⟩/∂xᵢ, vᵢ⟩
+ *
+ * with a fixed random cotangent u and directions vᵢ, so the analytic side is
+ * the backward of fn's backward (recorded with createGraph) and the numeric
+ * side is central differences of fn's gradient. Every backward closure the
+ * gradient goes through must be written with differentiable tensor ops.
+ *
+ * @example
+ * const r = await gradgradcheck((x) => x.tanh(), [t.randn([3])]);
+ */
+export async function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
+  if (inputs.length === 0) throw new ArgumentError('gradgradcheck: needs at least one input');
+  const rng = new Rng((options.seed ?? 1234) + 1);
+  const random = (n: number) => {
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = rng.uniform() * 2 - 1;
+    return data;
+  };
+  const outShape = noGrad(() =>
+    tidy(() => {
+      const out = fn(...inputs.map((x) => x.detach()));
+      return out.shape;
+    }),
+  );
+  const u = random(outShape.reduce((n, d) => n * d, 1));
+  const checked = inputs.flatMap((x, i) => (isFloat(x.dtype) && (options.checkInputs?.[i] ?? true) ? [i] : []));
+  if (checked.length === 0) throw new ArgumentError('gradgradcheck: no floating-point input to check');
+  const vs = inputs.map((x) => random(x.size));
+  const constant = (data: Float64Array, shape: readonly number[], like: Tensor) => fromData(Float32Array.from(data), shape, 'float32').cast(like.dtype);
+  // The first-order directional derivative; inside gradcheck's analytic pass its grad records (nested grad).
+  const firstOrder = (...xs: Tensor[]): Tensor => {
+    const gs = grad((...ys: Tensor[]) => {
+      const args = [...xs];
+      checked.forEach((k, j) => (args[k] = ys[j]));
+      const out = fn(...args);
+      return out.mul(constant(u, out.shape, out)).sum();
+    })(...checked.map((k) => xs[k]));
+    return gs.map((g, j) => g.mul(constant(vs[checked[j]], g.shape, g)).sum()).reduce((a, b) => a.add(b));
+  };
+  return gradcheck(firstOrder, inputs, options);
 }

@@ -1,5 +1,5 @@
 import type { Conv2dGeometry } from '../backend/backend.js';
-import { noGrad, record } from '../autograd.js';
+import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
@@ -72,9 +72,18 @@ function im2col(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
   return fromHandle(b, b.im2col(x.handle('unfold'), x.dtype, g, padValue), [g.n, g.c * g.kh * g.kw, g.outH * g.outW], x.dtype);
 }
 
-function col2im(cols: Tensor, g: Conv2dGeometry): Tensor {
+/**
+ * im2col and col2im as recorded ops, each the other's gradient (both are
+ * linear), so unfold's and the conv fallbacks' backwards are differentiable.
+ */
+function unfoldOp(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
+  return record('unfold', [x], im2col(x, g, padValue), (grad) => [foldOp(grad, g)]);
+}
+
+function foldOp(cols: Tensor, g: Conv2dGeometry): Tensor {
   const b = backendOf('fold', cols);
-  return fromHandle(b, b.col2im(cols.handle('fold'), cols.dtype, g), [g.n, g.c, g.h, g.w], cols.dtype);
+  const out = fromHandle(b, b.col2im(cols.handle('fold'), cols.dtype, g), [g.n, g.c, g.h, g.w], cols.dtype);
+  return record('fold', [cols], out, (grad) => [unfoldOp(grad, g)]);
 }
 
 /**
@@ -83,8 +92,7 @@ function col2im(cols: Tensor, g: Conv2dGeometry): Tensor {
  */
 export function unfold(x: Tensor, kernelSize: Pair, options: { stride?: Pair; padding?: Padding; dilation?: Pair; padValue?: number } = {}): Tensor {
   const g = windowGeometry('unfold', x, pair(kernelSize, 1), options);
-  const out = im2col(x, g, options.padValue ?? 0);
-  return record('unfold', [x], out, (grad) => [col2im(grad, g)]);
+  return unfoldOp(x, g, options.padValue ?? 0);
 }
 
 /** Per-group forward by im2col + matmul (the fallback when the backend has no fused conv2d). */
@@ -108,7 +116,7 @@ function convInputGrad(dy: Tensor, w: Tensor, full: Conv2dGeometry, groups: numb
   for (let k = 0; k < groups; k++) {
     const dyg = (groups === 1 ? dy : narrow(dy, 1, k * og, og)).reshape([g.n, og, g.outH * g.outW]);
     const wg = (groups === 1 ? w : narrow(w, 0, k * og, og)).reshape([og, g.c * g.kh * g.kw]);
-    parts.push(col2im(wg.matmul(dyg, { transA: true }), g));
+    parts.push(foldOp(wg.matmul(dyg, { transA: true }), g));
   }
   return groups === 1 ? parts[0] : concat(parts, 1);
 }
@@ -120,7 +128,7 @@ function convFilterGrad(x: Tensor, dy: Tensor, full: Conv2dGeometry, groups: num
   for (let k = 0; k < groups; k++) {
     const xg = groups === 1 ? x : narrow(x, 1, k * g.c, g.c);
     const dyg = (groups === 1 ? dy : narrow(dy, 1, k * og, og)).reshape([g.n, og, g.outH * g.outW]);
-    const dw = dyg.matmul(im2col(xg, g), { transB: true }).sum(0);
+    const dw = dyg.matmul(unfoldOp(xg, g), { transB: true }).sum(0);
     parts.push(dw.reshape([og, g.c, g.kh, g.kw]));
   }
   return groups === 1 ? parts[0] : concat(parts, 0);
@@ -169,14 +177,15 @@ function conv2dOp(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, op
   } else {
     out = noGrad(() => tidy(() => convForward(x, weight, g, groups)));
   }
+  // Fused gradient kernels are not differentiable: under createGraph (recording on) the composite runs.
   out = record('conv2d', [x, weight], out, (dy, _o, needs) => [
     needs[0]
-      ? b.conv2dBackwardInput
+      ? b.conv2dBackwardInput && !isGradEnabled()
         ? fromHandle(b, b.conv2dBackwardInput(dy.handle('conv2d'), weight.handle('conv2d'), dy.dtype, g, o, groups), x.shape, dy.dtype)
         : convInputGrad(dy, weight, g, groups)
       : null,
     needs[1]
-      ? b.conv2dBackwardFilter
+      ? b.conv2dBackwardFilter && !isGradEnabled()
         ? fromHandle(b, b.conv2dBackwardFilter(x.handle('conv2d'), dy.handle('conv2d'), dy.dtype, g, o, groups), weight.shape, dy.dtype)
         : convFilterGrad(x, dy, g, groups)
       : null,

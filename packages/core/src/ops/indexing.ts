@@ -28,6 +28,15 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
   const a = normalizeAxis('indexSelect', axis, x.rank);
   if (indices.rank !== 1) throw new ShapeError(`indexSelect: indices must be 1-D, got ${fmtShape(indices.shape)}`);
   checkIndices('indexSelect', indices, x.shape[a], 'indices');
+  return indexSelectOp(x, a, indices);
+}
+
+/**
+ * indexSelect on checked arguments (axis normalised, indices in range). The
+ * backward closures use it: they read no indices back, so they run anywhere
+ * and are differentiable themselves (createGraph).
+ */
+export function indexSelectOp(x: Tensor, a: number, indices: Tensor): Tensor {
   const b = backendOf('indexSelect', x, indices);
   const outer = sizeOf(x.shape.slice(0, a));
   const inner = sizeOf(x.shape.slice(a + 1));
@@ -35,7 +44,7 @@ export function indexSelect(x: Tensor, axis: number, indices: Tensor): Tensor {
   const shape = [...x.shape.slice(0, a), m, ...x.shape.slice(a + 1)];
   const h = b.gather(x.handle('indexSelect'), x.dtype, outer, x.shape[a], inner, indices.handle('indexSelect'), m);
   const out = fromHandle(b, h, shape, x.dtype);
-  return record('indexSelect', [x], out, (g) => [indexAdd(g, a, indices, x.shape[a])], [indices]);
+  return record('indexSelect', [x], out, (g) => [indexAddOp(g, a, indices, x.shape[a])], [indices]);
 }
 
 /** Adds slices of src along `axis` into a zero tensor of size n there, at `indices` (repeats add up). */
@@ -45,13 +54,18 @@ export function indexAdd(src: Tensor, axis: number, indices: Tensor, n: number):
     throw new ShapeError(`indexAdd: indices ${fmtShape(indices.shape)} must be 1-D with ${src.shape[a]} entries (axis ${a} of ${fmtShape(src.shape)})`);
   }
   checkIndices('indexAdd', indices, n, 'indices');
+  return indexAddOp(src, a, indices, n);
+}
+
+/** indexAdd on checked arguments; see indexSelectOp. */
+export function indexAddOp(src: Tensor, a: number, indices: Tensor, n: number): Tensor {
   const b = backendOf('indexAdd', src, indices);
   const outer = sizeOf(src.shape.slice(0, a));
   const inner = sizeOf(src.shape.slice(a + 1));
   const shape = [...src.shape.slice(0, a), n, ...src.shape.slice(a + 1)];
   const h = b.scatterAdd(src.handle('indexAdd'), src.dtype, outer, indices.size, inner, indices.handle('indexAdd'), n);
   const out = fromHandle(b, h, shape, src.dtype);
-  return record('indexAdd', [src], out, (g) => [indexSelect(g, a, indices)], [indices]);
+  return record('indexAdd', [src], out, (g) => [indexSelectOp(g, a, indices)], [indices]);
 }
 
 /**
@@ -92,10 +106,8 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const b = backendOf('gather', x, flat);
   const h = b.gather(x.handle('gather'), x.dtype, 1, x.size, 1, flat.handle('gather'), flat.size);
   const out = fromHandle(b, h, index.shape, x.dtype);
-  record('gather', [x], out, (g) => {
-    const hb = g.backend.scatterAdd(g.handle('gather'), g.dtype, 1, flat.size, 1, flat.handle('gather'), x.size);
-    return [fromHandle(g.backend, hb, x.shape, g.dtype)];
-  }, [flat]);
+  // The backward adds into the flat positions with a recorded op, so it is differentiable too.
+  record('gather', [x], out, (g) => [indexAddOp(g.reshape([flat.size]), 0, flat, x.size).reshape(x.shape)], [flat]);
   flat.dispose(); // the graph holds it while backward needs it
   return out;
 }

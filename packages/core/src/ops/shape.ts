@@ -4,6 +4,7 @@ import { broadcastShapes, checkShape, normalizeAxes, normalizeAxis, shapesEqual,
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle, viewOf } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
+import { indexAddOp } from './indexing.js';
 import { backendOf, checkScalar } from './util.js';
 
 /** A dense copy of a strided view of x (the `strided` kernel), not recorded. */
@@ -170,8 +171,8 @@ function sliceBackward(g: Tensor, inShape: readonly number[], outShape: readonly
   }
   const b = g.backend;
   const indices = fromHandle(b, b.upload(idx, 'int32'), [g.size], 'int32');
-  const flatGrad = fromHandle(b, b.scatterAdd(g.handle('slice'), g.dtype, 1, g.size, 1, indices.handle('slice'), sizeOf(inShape)), [sizeOf(inShape)], g.dtype);
-  return flatGrad.reshape(inShape);
+  // A recorded scatter-add, so the gradient is differentiable too (createGraph).
+  return indexAddOp(g.reshape([g.size]), 0, indices, sizeOf(inShape)).reshape(inShape);
 }
 
 /** `length` entries of `axis` from `start`. */
