@@ -609,6 +609,7 @@ def edge():
     # prod's gradient is the product of the other entries, zeros included.
     f.add('prod_one_zero', 'prod', {'axis': None, 'keepdims': False}, fixed([1.5, 0.0, 2.0]), torch.prod)
     f.add('prod_two_zeros', 'prod', {'axis': None, 'keepdims': False}, fixed([1.5, 0.0, 2.0, 0.0]), torch.prod)
+    f.add('prod_two_zeros_nan', 'prod', {'axis': None, 'keepdims': False}, fixed([0.0, nan, 0.0]), torch.prod)
     f.add('prod_axis1_zeros', 'prod', {'axis': 1, 'keepdims': False},
           fixed([[1.5, 0.0, 2.0], [1.0, 2.0, 3.0], [0.0, 0.0, 1.0]]), lambda x: torch.prod(x, 1))
     f.add('prod_axis0_zeros_keepdims', 'prod', {'axis': 0, 'keepdims': True},

@@ -154,6 +154,17 @@ export const edgeCases: EdgeCase[] = [
       expectValues('std grad, correction = n (0·inf)', await grad((x) => x.std(0, { correction: 3 }), [1, 2, 4]), ['NaN', 'NaN', 'NaN']);
       expectValues('prod grad, one zero', await grad((x) => x.prod(), [1.5, 0, 2]), [0, 3, 0]);
       expectValues('prod grad, two zeros', await grad((x) => x.prod(), [1.5, 0, 2, 0]), [0, 0, 0, 0]);
+      expectValues('prod grad, two zeros beside NaN', await grad((x) => x.prod(), [0, 0, NaN]), [0, 0, 0]);
+      // No 0/0 even in the branch where() does not pick: anomaly mode would flag it.
+      const wasDetecting = t.isAnomalyDetectionEnabled();
+      t.setAnomalyDetection(true);
+      try {
+        expectValues('prod grad through a zero, anomaly mode on', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3], [2, 3]), [0, 3, 0, 6, 3, 2]);
+        expectValues('pow grad at 0 ** 0 and 0 ** 2, anomaly mode on', await grad((x) => x.pow(t.tensor([0, 2])), [0, 0]), [0, 0]);
+        expectValues('pow exponent grad at 0 ** 2, anomaly mode on', await grad((e) => t.tensor([0, 0]).pow(e), [2, 0]), [0, 0]);
+      } finally {
+        t.setAnomalyDetection(wasDetecting);
+      }
       expectValues('prod grad over an axis, rows with 1, 0 and 2 zeros', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3, 0, 0, 1], [3, 3]), [0, 3, 0, 6, 3, 2, 0, 0, 0]);
       const ties = t.tensor([1, 2, NaN, 0], { requiresGrad: true });
       const other = t.tensor([1, 3, 0, 0], { requiresGrad: true });

@@ -143,13 +143,16 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null], true);
 
 /**
- * a ** b, with PyTorch's gradients: b·a^(b-1), taken as 0 where b = 0 (not
- * 0·inf at a = 0); out·log(a), taken as 0 where a = 0 and b ≥ 0.
+ * a ** b, with PyTorch's gradients: b·a^(b-1), which is 0 where b = 0 (not
+ * 0·inf at a = 0); out·log(a), which is 0 where a = 0 and b ≥ 0. The
+ * masked entries are computed from safe stand-ins (exponent 1, base 1), so
+ * no 0·inf NaN is made even where it would be masked (anomaly mode,
+ * second-order gradients).
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('pow', a, b, (g, a, b, out, n) => [
-    n[0] ? where(b.eq(0), 0, g.mul(b.mul(pow(a, b.sub(1))))) : null,
-    n[1] ? where(a.eq(0).logicalAnd(b.ge(0)), 0, g.mul(out.mul(log(a)))) : null,
+    n[0] ? g.mul(b.mul(pow(a, where(b.eq(0), 1, b).sub(1)))) : null,
+    n[1] ? g.mul(out.mul(log(where(a.eq(0).logicalAnd(b.ge(0)), 1, a)))) : null,
   ]);
 
 /**

@@ -1,5 +1,5 @@
 import type { ReduceOp } from '../backend/backend.js';
-import { noGrad, record } from '../autograd.js';
+import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
@@ -128,13 +128,19 @@ export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
 
 function prodGrad(g: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
   const gx = expandBack(g, x, axes);
-  const noZero = gx.mul(expandBack(out, x, axes).div(x));
-  if (x.size === 0) return noZero;
+  if (x.size === 0) return gx;
+  // out/x, with x = 0 replaced by 1: where() picks the other branch there, and this keeps
+  // 0/0 out of the unpicked branch (a NaN there would leak into second-order gradients
+  // and trip anomaly mode).
+  const isZero = x.eq(0);
+  const noZero = gx.mul(expandBack(out, x, axes).div(where(isZero, 1, x)));
   // PyTorch decides on the whole tensor (it reads it): any zero → the product of the others.
-  const zeros = x.eq(0).sum();
+  const zeros = isZero.sum();
   const others = gx.mul(productOfOthers(x, axes));
-  if (axes.length === x.rank) {
-    // prod() of everything: with two or more zeros every gradient is 0.
+  if (axes.length === x.rank && !isGradEnabled()) {
+    // prod() of everything: with two or more zeros every gradient is exactly 0 (also
+    // beside NaN), as PyTorch; while recording (createGraph) it keeps the product of
+    // the others, whose own derivative is not 0, as PyTorch does then too.
     return where(zeros.eq(0), noZero, where(zeros.eq(1), others, 0));
   }
   return where(zeros.eq(0), noZero, others);
