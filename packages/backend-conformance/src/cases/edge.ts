@@ -160,6 +160,7 @@ export const edgeCases: EdgeCase[] = [
       t.setAnomalyDetection(true);
       try {
         expectValues('prod grad through a zero, anomaly mode on', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3], [2, 3]), [0, 3, 0, 6, 3, 2]);
+        expectValues('std grad where std = 0, anomaly mode on', await grad((x) => x.std(1), [2, 2, 2, 1, 2, 3], [2, 3]), [0, 0, 0, -0.5, 0, 0.5]);
         expectValues('pow grad at 0 ** 0 and 0 ** 2, anomaly mode on', await grad((x) => x.pow(t.tensor([0, 2])), [0, 0]), [0, 0]);
         expectValues('pow exponent grad at 0 ** 2, anomaly mode on', await grad((e) => t.tensor([0, 0]).pow(e), [2, 0]), [0, 0]);
       } finally {

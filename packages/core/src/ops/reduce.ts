@@ -205,7 +205,11 @@ export function std(x: Tensor, axis?: Axes, options: VarOptions = {}): Tensor {
       return meanSquare.sqrt().mul(scale);
     }),
   );
-  return record('std', [x], out, (g, o) => [varGrad(where(o.eq(0), 0, g.div(o.mul(2))), x, axes, dof)]);
+  return record('std', [x], out, (g, o) => {
+    // g/(2·std), 0 where std = 0; divided by a stand-in 1 there, so no inf is made (anomaly mode).
+    const zero = o.eq(0);
+    return [varGrad(where(zero, 0, g.div(where(zero, 1, o).mul(2))), x, axes, dof)];
+  });
 }
 
 function moments(x: Tensor, axes: readonly number[], options: VarOptions): { dof: number; keepdims: boolean } {
