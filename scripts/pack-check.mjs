@@ -80,7 +80,8 @@ for (const p of packages) {
   check(!listing.some((f) => f.startsWith('package/fixtures/')), `${name}: ships fixtures/ (already inlined in dist)`);
   check(!listing.some((f) => /^package\/(src|test)\//.test(f)), `${name}: ships src/ or test/`);
   check(manifest.engines?.node === '>=20.19', `${name}: engines.node is ${manifest.engines?.node}`);
-  if (manifest.exports) check(manifest.exports['.']?.default !== undefined, `${name}: exports has no "default" condition (require() fails)`);
+  if (manifest.exports)
+    check(manifest.exports['.']?.default !== undefined, `${name}: exports has no "default" condition (require() fails)`);
   p.tarballBytes = statSync(packed[p.dir]).size;
 }
 
@@ -155,7 +156,14 @@ for (const script of ['train.mjs', 'train.cjs', 'train-wasm.mjs']) {
     trained[script] = out;
     check(Number.isFinite(out.last) && out.last < out.first / 10, `${script}: loss ${out.first} -> ${out.last} did not fall tenfold`);
   } catch (err) {
-    check(false, `${script} failed: ${String(err.stderr || err.message).trim().split('\n').slice(0, 6).join('\n')}`);
+    check(
+      false,
+      `${script} failed: ${String(err.stderr || err.message)
+        .trim()
+        .split('\n')
+        .slice(0, 6)
+        .join('\n')}`,
+    );
   }
 }
 
@@ -170,20 +178,41 @@ for (const d of SUBSET.filter((d) => d !== 'core')) {
   cpSync(join(app, 'node_modules', '@tensile', 'core'), join(nested, 'core'), { recursive: true });
 }
 const skewedCores = findCores();
-check(skewedCores.length === SUBSET.length, `with a skewed core, expected nested copies of @tensile/core, found ${skewedCores.length}: ${skewedCores.join(', ')}`);
+check(
+  skewedCores.length === SUBSET.length,
+  `with a skewed core, expected nested copies of @tensile/core, found ${skewedCores.length}: ${skewedCores.join(', ')}`,
+);
 try {
   const out = JSON.parse(run(process.execPath, ['train.mjs'], app).trim().split('\n').at(-1));
   trained['train.mjs (two copies of core)'] = out;
-  check(Number.isFinite(out.last) && out.last < out.first / 10, `two copies of core: loss ${out.first} -> ${out.last} did not fall tenfold`);
+  check(
+    Number.isFinite(out.last) && out.last < out.first / 10,
+    `two copies of core: loss ${out.first} -> ${out.last} did not fall tenfold`,
+  );
 } catch (err) {
-  check(false, `train.mjs with two copies of core failed: ${String(err.stderr || err.message).trim().split('\n').slice(0, 6).join('\n')}`);
+  check(
+    false,
+    `train.mjs with two copies of core failed: ${String(err.stderr || err.message)
+      .trim()
+      .split('\n')
+      .slice(0, 6)
+      .join('\n')}`,
+  );
 }
 
 // 5. Sizes: per package (dist as built, tarball, installed) and a typical training script bundled for browsers.
 let bundleBytes;
 try {
   const { build } = await import('esbuild');
-  const result = await build({ entryPoints: [join(app, 'train.mjs')], bundle: true, minify: true, format: 'esm', platform: 'browser', write: false, logLevel: 'silent' });
+  const result = await build({
+    entryPoints: [join(app, 'train.mjs')],
+    bundle: true,
+    minify: true,
+    format: 'esm',
+    platform: 'browser',
+    write: false,
+    logLevel: 'silent',
+  });
   bundleBytes = result.outputFiles[0].contents.byteLength;
 } catch (err) {
   check(false, `esbuild could not bundle train.mjs for the browser: ${err.message.split('\n')[0]}`);
@@ -203,10 +232,14 @@ for (const p of packages) {
   );
 }
 const installedTensile = SUBSET.reduce((sum, d) => sum + dirBytes(join(app, 'node_modules', '@tensile', d)), 0);
-console.log(`installed ${SUBSET.join(' + ')}: node_modules/@tensile ${kb(installedTensile)}, node_modules ${kb(dirBytes(join(app, 'node_modules')))}`);
+console.log(
+  `installed ${SUBSET.join(' + ')}: node_modules/@tensile ${kb(installedTensile)}, node_modules ${kb(dirBytes(join(app, 'node_modules')))}`,
+);
 if (bundleBytes !== undefined) console.log(`training script (train.mjs) bundled by esbuild, minified, for browsers: ${kb(bundleBytes)}`);
 for (const [script, out] of Object.entries(trained)) console.log(`${script}: loss ${out.first.toFixed(4)} -> ${out.last.toFixed(6)}`);
-console.log(`copies of @tensile/core installed: ${cores.length}; with nested copies (a skew): ${skewedCores.length}; took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(
+  `copies of @tensile/core installed: ${cores.length}; with nested copies (a skew): ${skewedCores.length}; took ${((Date.now() - started) / 1000).toFixed(1)} s`,
+);
 
 if (keep) console.log(`kept ${work}`);
 else rmSync(work, { recursive: true, force: true });

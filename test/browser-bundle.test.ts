@@ -63,9 +63,19 @@ describe('browser bundles', () => {
     const offending = chunks
       .filter((c): c is Rollup.OutputChunk => c.type === 'chunk')
       .filter((c) => c.code.includes('__vite-browser-external') || NODE_IMPORT.test(c.code))
-      .map((c) => `${c.fileName} (from ${Object.keys(c.modules).filter((m) => /node_modules|dist/.test(m)).join(', ')})`);
+      .map(
+        (c) =>
+          `${c.fileName} (from ${Object.keys(c.modules)
+            .filter((m) => /node_modules|dist/.test(m))
+            .join(', ')})`,
+      );
     expect(offending).toEqual([]);
     expect(warnings.filter((w) => /externalized for browser|node:/.test(w))).toEqual([]);
-    expect(chunks.filter((c) => c.type === 'chunk' && c.isEntry).map((c) => c.name).sort()).toEqual(packages.map((p) => p.dir).sort());
+    expect(
+      chunks
+        .filter((c) => c.type === 'chunk' && c.isEntry)
+        .map((c) => c.name)
+        .sort(),
+    ).toEqual(packages.map((p) => p.dir).sort());
   });
 });

@@ -32,7 +32,11 @@ blocks.forEach((code, i) => {
       console.log = original;
     }
     // Examples print what they promise in their comments.
-    if (code.includes('// [[7, 11], [9, 13]]')) expect(logs[0][0]).toEqual([[7, 11], [9, 13]]);
+    if (code.includes('// [[7, 11], [9, 13]]'))
+      expect(logs[0][0]).toEqual([
+        [7, 11],
+        [9, 13],
+      ]);
     if (code.includes('test accuracy')) {
       const accuracy = Number(String(logs.at(-1)![0]).split(' ').at(-1));
       expect(accuracy).toBeGreaterThan(0.7);

@@ -30,11 +30,16 @@ const configs = {
 /** Runs tsc on one config; resolves with its diagnostics (tsc exits 0 exactly when there are none). */
 function typecheck(dir: string, name: string): Promise<string> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [tsc, '-p', `tsconfig.${name}.json`, '--pretty', 'false'], { cwd: dir, encoding: 'utf8' }, (error, stdout, stderr) => {
-      // The diagnostics name the package's .d.ts and the missing lib or type.
-      const output = (stdout + stderr).replaceAll(ROOT, '<repo>/');
-      resolve(error && output === '' ? String(error) : output);
-    });
+    execFile(
+      process.execPath,
+      [tsc, '-p', `tsconfig.${name}.json`, '--pretty', 'false'],
+      { cwd: dir, encoding: 'utf8' },
+      (error, stdout, stderr) => {
+        // The diagnostics name the package's .d.ts and the missing lib or type.
+        const output = (stdout + stderr).replaceAll(ROOT, '<repo>/');
+        resolve(error && output === '' ? String(error) : output);
+      },
+    );
   });
 }
 

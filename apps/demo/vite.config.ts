@@ -31,6 +31,11 @@ export default defineConfig({
     target: 'es2022',
     chunkSizeWarningLimit: 2000,
     // Two pages: training on MNIST, and backpropagation step by step.
-    rollupOptions: { input: { main: fileURLToPath(new URL('index.html', import.meta.url)), backprop: fileURLToPath(new URL('backprop.html', import.meta.url)) } },
+    rollupOptions: {
+      input: {
+        main: fileURLToPath(new URL('index.html', import.meta.url)),
+        backprop: fileURLToPath(new URL('backprop.html', import.meta.url)),
+      },
+    },
   },
 });

@@ -18,9 +18,7 @@ await t.setBackend(cpu());
 const rng = new t.Rng(1);
 const x = t.randn([128, 784], { rng });
 const target = t.oneHot(t.randint(0, 10, [128], { rng }), 10);
-const params = [[128, 784], [128], [64, 128], [64], [10, 64], [10]].map((s) =>
-  t.randn(s, { rng, std: 0.05, requiresGrad: true }),
-);
+const params = [[128, 784], [128], [64, 128], [64], [10, 64], [10]].map((s) => t.randn(s, { rng, std: 0.05, requiresGrad: true }));
 
 /** One MLP 784-128-64-10 SGD step with softmax cross-entropy, batch 128 (the bench's MLP case). */
 function step(): void {
@@ -34,7 +32,10 @@ function step(): void {
   loss.dispose();
   t.noGrad(() => {
     for (const p of params) {
-      t.assign(p, t.tidy(() => p.sub(p.grad!.mul(0.1))));
+      t.assign(
+        p,
+        t.tidy(() => p.sub(p.grad!.mul(0.1))),
+      );
       p.grad = null;
     }
   });
@@ -64,5 +65,7 @@ const pct = (v: number) => `${(v * 100).toFixed(3)}%`;
 console.log(`anomaly mode on the cpu backend, MLP 784-128-64-10 SGD step, batch 128 (${opsPerStep} ops per step)`);
 console.log(`  step, anomaly never on:          ${(never * 1e3).toFixed(2)} ms`);
 console.log(`  step, anomaly on then off again: ${(offAgain * 1e3).toFixed(2)} ms (${pct(offAgain / never - 1)} vs never on; noise)`);
-console.log(`  off-path check: ${(checkSeconds * 1e9).toFixed(2)} ns per op × ${opsPerStep} ops = ${pct((checkSeconds * opsPerStep) / never)} of a step (goal < 3%)`);
+console.log(
+  `  off-path check: ${(checkSeconds * 1e9).toFixed(2)} ns per op × ${opsPerStep} ops = ${pct((checkSeconds * opsPerStep) / never)} of a step (goal < 3%)`,
+);
 console.log(`  step, anomaly on:                ${(on * 1e3).toFixed(2)} ms (${(on / never).toFixed(2)}× the step: its documented cost)`);

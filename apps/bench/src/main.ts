@@ -30,16 +30,26 @@ async function main(opts: Options): Promise<void> {
   const peaks = { native: nativePeak(opts.quick), wasmSimd: wasmSimdPeak(opts.quick) };
   const rows: Row[] = [];
   const env: Record<string, string> = {
-    node: process.version, cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
-    'load average at start (1 5 15 min)': loadavg().map((l) => l.toFixed(2)).join(' '),
+    node: process.version,
+    cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
+    'load average at start (1 5 15 min)': loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   };
   const contenders: Contender[] = [
     ...variants(opts.backends).map((v) => ourContender(v, data, m)),
     ...(['cpu', 'wasm'] as const).filter((be) => has(`tfjs-${be}`)).map((be) => tfjsContender(be, data, m, opts.quick ? 2 : 16)),
     ...(has('torch') ? [torchContender(mnistDir(), m)] : []),
   ];
-  const failed = (c: Contender, job: Job, why: string): Row =>
-    ({ case: job.case, size: job.size, group: c.group, impl: c.label, value: null, unit: job.unit, how: why });
+  const failed = (c: Contender, job: Job, why: string): Row => ({
+    case: job.case,
+    size: job.size,
+    group: c.group,
+    impl: c.label,
+    value: null,
+    unit: job.unit,
+    how: why,
+  });
   const jobs = jobsFor(opts.cases, sizes);
   const started: Contender[] = [];
   for (const c of contenders) {
@@ -64,16 +74,28 @@ async function main(opts: Options): Promise<void> {
     }
   }
   for (const c of started) await c.stop();
-  env['load average at end'] = loadavg().map((l) => l.toFixed(2)).join(' ');
+  env['load average at end'] = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   // Same order for every case: ours first, then the peers.
   const order = ['ours', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
   const caseOrder = ['sgemm', 'mlp', 'lenet'];
-  rows.sort((a, b) => caseOrder.indexOf(a.case) - caseOrder.indexOf(b.case) ||
-    Number(a.size.replace(/\D/g, '')) - Number(b.size.replace(/\D/g, '')) || order.indexOf(a.group) - order.indexOf(b.group));
+  rows.sort(
+    (a, b) =>
+      caseOrder.indexOf(a.case) - caseOrder.indexOf(b.case) ||
+      Number(a.size.replace(/\D/g, '')) - Number(b.size.replace(/\D/g, '')) ||
+      order.indexOf(a.group) - order.indexOf(b.group),
+  );
 
-  console.log(`Tensile bench${opts.quick ? ' (--quick: few iterations, smoke test only)' : ''}: ` +
-    `${data ? `real MNIST (${data.count} training images), ` : ''}f32, one process, peers measured in the same run`);
-  console.log(Object.entries(env).map(([k, v]) => `  ${k}: ${v}`).join('\n'));
+  console.log(
+    `Tensile bench${opts.quick ? ' (--quick: few iterations, smoke test only)' : ''}: ` +
+      `${data ? `real MNIST (${data.count} training images), ` : ''}f32, one process, peers measured in the same run`,
+  );
+  console.log(
+    Object.entries(env)
+      .map(([k, v]) => `  ${k}: ${v}`)
+      .join('\n'),
+  );
   console.log(formatTable(rows, peaks));
   console.log(`\n(${((Date.now() - t0) / 1000).toFixed(0)} s)`);
   if (opts.json) {

@@ -57,8 +57,13 @@ export function nativePeak(quick: boolean): Peak {
   try {
     writeFileSync(join(dir, 'peak.c'), NATIVE_C);
     execFileSync('cc', ['-O3', '-march=native', '-ffp-contract=fast', '-o', join(dir, 'peak'), join(dir, 'peak.c')], { stdio: 'pipe' });
-    const out = execFileSync(join(dir, 'peak'), [quick ? '2000000' : '20000000'], { encoding: 'utf8' }).trim().split(' ');
-    return { gflops: Number(out[0]), how: `C loop of 16 independent ${Number(out[1]) * 32}-bit FMA vectors, cc -O3 -march=native, best of 5` };
+    const out = execFileSync(join(dir, 'peak'), [quick ? '2000000' : '20000000'], { encoding: 'utf8' })
+      .trim()
+      .split(' ');
+    return {
+      gflops: Number(out[0]),
+      how: `C loop of 16 independent ${Number(out[1]) * 32}-bit FMA vectors, cc -O3 -march=native, best of 5`,
+    };
   } catch (e) {
     return { gflops: null, how: `not measured: ${(e as Error).message.split('\n')[0]}` };
   } finally {
@@ -95,9 +100,16 @@ function peakModule(nacc: number): Uint8Array<ArrayBuffer> {
   const m = nacc + 1;
   const c = nacc + 2;
   const code: number[] = [
-    ...f32const(0.9999), ...simd(F32X4_SPLAT), 0x21, m,
-    ...f32const(0.5), ...simd(F32X4_SPLAT), 0x21, c,
-    0x03, 0x40, // loop
+    ...f32const(0.9999),
+    ...simd(F32X4_SPLAT),
+    0x21,
+    m,
+    ...f32const(0.5),
+    ...simd(F32X4_SPLAT),
+    0x21,
+    c,
+    0x03,
+    0x40, // loop
   ];
   for (let k = 1; k <= nacc; k++) {
     code.push(0x20, k, 0x20, m, ...simd(F32X4_MUL), 0x20, c, ...simd(F32X4_ADD), 0x21, k);
@@ -108,7 +120,14 @@ function peakModule(nacc: number): Uint8Array<ArrayBuffer> {
   code.push(...simd(F32X4_EXTRACT_LANE), 0, 0x0b);
   const body = [1, ...leb(nacc + 2), 0x7b, ...code]; // one local group: nacc + 2 v128
   return new Uint8Array([
-    0x00, 0x61, 0x73, 0x6d, 1, 0, 0, 0,
+    0x00,
+    0x61,
+    0x73,
+    0x6d,
+    1,
+    0,
+    0,
+    0,
     ...section(1, [1, 0x60, 1, 0x7f, 1, 0x7d]),
     ...section(3, [1, 0]),
     ...section(7, [1, 3, 0x72, 0x75, 0x6e, 0x00, 0]), // export "run" = func 0

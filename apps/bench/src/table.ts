@@ -31,8 +31,8 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   const out: string[] = [];
   const nativeName = '%native';
   const wasmName = '%wasm-pk';
-  const header = `${pad('', 40)}${lpad('value', 11)}${lpad(nativeName, 9)}${lpad(wasmName, 9)}` +
-    PEER_GROUPS.map((g) => lpad(`÷${g}`, 11)).join('');
+  const header =
+    `${pad('', 40)}${lpad('value', 11)}${lpad(nativeName, 9)}${lpad(wasmName, 9)}` + PEER_GROUPS.map((g) => lpad(`÷${g}`, 11)).join('');
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.case} ${r.size}`;
@@ -65,10 +65,14 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
     const line = `  ${r.case} ${r.impl}: ${r.how.replace(/,? best of \d+ chunks( \(\d+ \w+\))?/, '')}`;
     if (!seen.has(line)) seen.add(line), out.push(line);
   }
-  out.push('  Timing: warm-up, then the best of several chunks of iterations (each ≥ the minimum time);',
-    '  every iteration ends with a read of the result or loss, on every framework.');
-  out.push(`  Peaks: native ${peaks.native.gflops ? `${fmt(peaks.native.gflops)} GFLOP/s` : '—'} (${peaks.native.how});`,
-    `         wasm SIMD ${peaks.wasmSimd.gflops ? `${fmt(peaks.wasmSimd.gflops)} GFLOP/s` : '—'} (${peaks.wasmSimd.how}).`);
+  out.push(
+    '  Timing: warm-up, then the best of several chunks of iterations (each ≥ the minimum time);',
+    '  every iteration ends with a read of the result or loss, on every framework.',
+  );
+  out.push(
+    `  Peaks: native ${peaks.native.gflops ? `${fmt(peaks.native.gflops)} GFLOP/s` : '—'} (${peaks.native.how});`,
+    `         wasm SIMD ${peaks.wasmSimd.gflops ? `${fmt(peaks.wasmSimd.gflops)} GFLOP/s` : '—'} (${peaks.wasmSimd.how}).`,
+  );
   out.push(`  Ratios (÷peer) compare each of ours with that peer's best figure in the same case.`);
   if (notes.length) {
     out.push('', 'Notes:');

@@ -4,8 +4,11 @@ import { parseArgs } from '../src/args.js';
 describe('bench arguments', () => {
   it('defaults to every case, backend and peer', () => {
     expect(parseArgs([])).toEqual({
-      cases: ['sgemm', 'mlp', 'lenet'], backends: ['cpu', 'wasm', 'webgpu'],
-      peers: ['tfjs-cpu', 'tfjs-wasm', 'torch'], quick: false, json: null,
+      cases: ['sgemm', 'mlp', 'lenet'],
+      backends: ['cpu', 'wasm', 'webgpu'],
+      peers: ['tfjs-cpu', 'tfjs-wasm', 'torch'],
+      quick: false,
+      json: null,
     });
   });
 

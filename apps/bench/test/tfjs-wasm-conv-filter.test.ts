@@ -15,7 +15,13 @@ describe('tfjs-wasm Conv2DBackpropFilter built from wasm kernels', () => {
   registerWasmConv2DBackpropFilter();
   const xs = Array.from({ length: 2 * 9 * 11 * 3 }, (_, i) => Math.sin(i));
   const ws = Array.from({ length: 3 * 4 * 3 * 5 }, (_, i) => Math.cos(i));
-  const cases: [number, 'valid' | 'same' | number][] = [[1, 'valid'], [2, 'same'], [2, 'valid'], [1, 'same'], [3, 1]];
+  const cases: [number, 'valid' | 'same' | number][] = [
+    [1, 'valid'],
+    [2, 'same'],
+    [2, 'valid'],
+    [1, 'same'],
+    [3, 1],
+  ];
 
   it.each(cases)('stride %s pad %s matches tfjs-cpu', async (stride, pad) => {
     const grads: Float32Array[] = [];

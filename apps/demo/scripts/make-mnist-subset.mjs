@@ -29,7 +29,7 @@ function takeFirst(bytes, count, name) {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = view.getUint32(0);
   const rank = magic & 0xff;
-  if ((magic >>> 8) !== 0x08) throw new Error(`${name}: not a uint8 IDX file (magic 0x${magic.toString(16)})`);
+  if (magic >>> 8 !== 0x08) throw new Error(`${name}: not a uint8 IDX file (magic 0x${magic.toString(16)})`);
   const header = 4 + 4 * rank;
   const total = view.getUint32(4);
   if (total < count) throw new Error(`${name}: holds ${total} items, the subset needs ${count}`);

@@ -32,7 +32,10 @@ for (const m of MODELS) {
     continue;
   }
   const bytes = readFileSync(join(repo, m.run, 'model.tensile'));
-  const records = readFileSync(join(repo, m.run, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const records = readFileSync(join(repo, m.run, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   const epochs = records.filter((r) => r.type === 'epoch');
   const last = epochs[epochs.length - 1];
   // The CLI evaluates the final model once on MNIST's test set (a 'test' record); older runs validated on it every epoch.
@@ -48,6 +51,8 @@ for (const m of MODELS) {
     testAccuracy: test.accuracy,
     testImages: test.samples,
   };
-  console.log(`${m.file}: ${bytes.length} bytes, ${epochs.length} epochs, ${(test.accuracy * 100).toFixed(2)}% on MNIST's ${test.samples} test images`);
+  console.log(
+    `${m.file}: ${bytes.length} bytes, ${epochs.length} epochs, ${(test.accuracy * 100).toFixed(2)}% on MNIST's ${test.samples} test images`,
+  );
 }
 writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -6,7 +6,17 @@
  * announced to screen readers (#announce).
  */
 import { browserDownload, readUploadedFile } from '@tensile/io';
-import type { BackendInfo, BackendName, FromWorker, ModelName, ModelSummary, OptimizerName, SampleImages, ToWorker, TrainConfig } from './protocol.js';
+import type {
+  BackendInfo,
+  BackendName,
+  FromWorker,
+  ModelName,
+  ModelSummary,
+  OptimizerName,
+  SampleImages,
+  ToWorker,
+  TrainConfig,
+} from './protocol.js';
 import { TrainingCharts, type ChartHistory } from './ui/charts.js';
 import { DrawPad } from './ui/draw-pad.js';
 import { toMnistPixels } from './ui/preprocess.js';
@@ -166,24 +176,30 @@ function useBackend(name: BackendName): void {
 
 // ---- training controls ---------------------------------------------------
 
-buttons.train.addEventListener('click', withConfig((config) => {
-  const fresh = trainsFromScratch();
-  showMessage('train-message', '');
-  showMessage('file-message', ''); // an earlier load's result no longer describes the model
-  if (fresh) charts.clear();
-  send({ type: 'train', config, fresh });
-  running = true; // until the worker says otherwise
-  awaitingStart = true;
-  updateButtons();
-  announce(fresh ? 'Training a new model from scratch.' : 'Training started.');
-}));
+buttons.train.addEventListener(
+  'click',
+  withConfig((config) => {
+    const fresh = trainsFromScratch();
+    showMessage('train-message', '');
+    showMessage('file-message', ''); // an earlier load's result no longer describes the model
+    if (fresh) charts.clear();
+    send({ type: 'train', config, fresh });
+    running = true; // until the worker says otherwise
+    awaitingStart = true;
+    updateButtons();
+    announce(fresh ? 'Training a new model from scratch.' : 'Training started.');
+  }),
+);
 buttons.pause.addEventListener('click', () => send({ type: 'pause' }));
-buttons.reset.addEventListener('click', withConfig((config) => {
-  showMessage('train-message', '');
-  showMessage('file-message', '');
-  charts.clear();
-  send({ type: 'reset', config });
-}));
+buttons.reset.addEventListener(
+  'click',
+  withConfig((config) => {
+    showMessage('train-message', '');
+    showMessage('file-message', '');
+    charts.clear();
+    send({ type: 'reset', config });
+  }),
+);
 buttons.pretrained.addEventListener('click', () => {
   showMessage('train-message', '');
   send({ type: 'pretrained', model: $<HTMLSelectElement>('model').value as ModelName });
@@ -192,18 +208,22 @@ $<HTMLSelectElement>('optimizer').addEventListener('change', (e) => {
   // Each optimizer's usual starting learning rate.
   $<HTMLInputElement>('lr').value = (e.target as HTMLSelectElement).value === 'adam' ? '0.001' : '0.05';
 });
-$<HTMLSelectElement>('model').addEventListener('change', withConfig((config) => {
-  if (running) send({ type: 'pause' });
-  charts.clear();
-  send({ type: 'reset', config });
-}));
+$<HTMLSelectElement>('model').addEventListener(
+  'change',
+  withConfig((config) => {
+    if (running) send({ type: 'pause' });
+    charts.clear();
+    send({ type: 'reset', config });
+  }),
+);
 
 function showProgress(): void {
   const { step, target } = state;
   const epochs = (n: number) => (n / Math.max(1, Math.floor(trainSamples / Number($<HTMLSelectElement>('batch-size').value)))).toFixed(2);
   let text: string;
   if (running) text = `Training: step ${step} of ${target} (epoch ${epochs(step)} of the ${trainSamples.toLocaleString()}-image subset)`;
-  else if (trainsFromScratch()) text = 'A pretrained model is loaded: draw a digit, or press “Train from scratch” to watch a new one learn.';
+  else if (trainsFromScratch())
+    text = 'A pretrained model is loaded: draw a digit, or press “Train from scratch” to watch a new one learn.';
   else if (target === 0 || step === 0) text = 'Not trained yet: press Train.';
   else if (step < target) text = `Paused at step ${step} of ${target}: Train resumes.`;
   else text = `Done: ${step} steps (epoch ${epochs(step)}). Train runs more.`;
@@ -262,7 +282,8 @@ function showPrediction(probabilities: number[] | null): void {
   out.dataset.digit = best >= 0 ? String(best) : '';
   // Announced once the drawing rests, not at every stroke.
   clearTimeout(announceTimer);
-  if (best >= 0) announceTimer = setTimeout(() => announce(`The network reads a ${best}, ${(probabilities![best] * 100).toFixed(0)}% sure.`), 800);
+  if (best >= 0)
+    announceTimer = setTimeout(() => announce(`The network reads a ${best}, ${(probabilities![best] * 100).toFixed(0)}% sure.`), 800);
 }
 
 function modelName(kind: ModelName): string {
@@ -272,8 +293,13 @@ function modelName(kind: ModelName): string {
 function showSummary(): void {
   if (!summary) return;
   const from =
-    summary.origin === 'new' ? 'a new model' : summary.origin === 'pretrained' ? 'started from the pretrained model' : `started from ${summary.origin}`;
-  $('model-summary').textContent = `${modelName(summary.model)}, ${summary.parameters.toLocaleString()} parameters, ${state.step} steps trained here (${from})`;
+    summary.origin === 'new'
+      ? 'a new model'
+      : summary.origin === 'pretrained'
+        ? 'started from the pretrained model'
+        : `started from ${summary.origin}`;
+  $('model-summary').textContent =
+    `${modelName(summary.model)}, ${summary.parameters.toLocaleString()} parameters, ${state.step} steps trained here (${from})`;
 }
 
 // ---- the pretrained models' story (public/pretrained/manifest.json) ---------
@@ -289,7 +315,8 @@ void fetch(new URL('pretrained/manifest.json', document.baseURI))
     manifest = m;
     if (!m) return;
     const lines = (Object.entries(m.models) as [ModelName, PretrainedManifest['models'][ModelName]][]).map(
-      ([kind, p]) => `${modelName(kind)}: ${p.epochs} epochs, ${(p.testAccuracy * 100).toFixed(2)}% on MNIST's ${p.testImages.toLocaleString()} test images, ${Math.round(p.bytes / 1024)} KB (\`${p.command}\`)`,
+      ([kind, p]) =>
+        `${modelName(kind)}: ${p.epochs} epochs, ${(p.testAccuracy * 100).toFixed(2)}% on MNIST's ${p.testImages.toLocaleString()} test images, ${Math.round(p.bytes / 1024)} KB (\`${p.command}\`)`,
     );
     $('pretrained-note').textContent = `Pretrained models shipped with this page were trained by ${m.trainedWith}. ${lines.join('. ')}.`;
   })
@@ -384,7 +411,8 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
     case 'eval':
       charts.addEval(m.result);
       showStat('stat-accuracy', `${(m.result.accuracy * 100).toFixed(1)}%`);
-      $('test-accuracy').textContent = `${(m.result.accuracy * 100).toFixed(1)}% accuracy, loss ${m.result.loss.toFixed(3)} (${m.result.samples.toLocaleString()} images, step ${m.result.step})`;
+      $('test-accuracy').textContent =
+        `${(m.result.accuracy * 100).toFixed(1)}% accuracy, loss ${m.result.loss.toFixed(3)} (${m.result.samples.toLocaleString()} images, step ${m.result.step})`;
       $('test-accuracy').dataset.value = String(m.result.accuracy);
       $('test-accuracy').dataset.step = String(m.result.step);
       drawConfusion($<HTMLTableElement>('confusion'), m.result.confusion);
@@ -396,7 +424,10 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       schedulePrediction(); // the weights changed: so may the prediction
       break;
     case 'weights': {
-      const kind = m.tiles.height === 28 ? `${m.tiles.count} hidden units, one 28×28 tile each` : `${m.tiles.count} kernels of ${m.tiles.height}×${m.tiles.width}`;
+      const kind =
+        m.tiles.height === 28
+          ? `${m.tiles.count} hidden units, one 28×28 tile each`
+          : `${m.tiles.count} kernels of ${m.tiles.height}×${m.tiles.width}`;
       $('weights-caption').textContent = `First-layer weights (${m.tiles.layer}): ${kind}; red positive, blue negative.`;
       $('weights').setAttribute('aria-label', `First-layer weights drawn as images: ${kind}`);
       drawWeightTiles($<HTMLCanvasElement>('weights'), m.tiles);
@@ -407,11 +438,19 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       break;
     case 'saved':
       browserDownload(m.bytes, m.fileName);
-      showMessage('file-message', `Saved ${m.fileName} (${Math.round(m.bytes.length / 1024)} KB) to your downloads; also kept in this browser.`, 'ok');
+      showMessage(
+        'file-message',
+        `Saved ${m.fileName} (${Math.round(m.bytes.length / 1024)} KB) to your downloads; also kept in this browser.`,
+        'ok',
+      );
       log(`saved ${m.fileName} (${m.bytes.length.toLocaleString()} bytes) and kept it in IndexedDB`);
       break;
     case 'loaded':
-      showMessage('file-message', `Loaded ${m.origin}: ${summary ? modelName(summary.model) : 'the model'}, ready to draw on and to train further.`, 'ok');
+      showMessage(
+        'file-message',
+        `Loaded ${m.origin}: ${summary ? modelName(summary.model) : 'the model'}, ready to draw on and to train further.`,
+        'ok',
+      );
       announce(`Loaded ${m.origin}.`);
       log(`loaded ${m.origin} (${m.bytes.toLocaleString()} bytes)`);
       break;

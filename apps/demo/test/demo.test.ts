@@ -22,8 +22,16 @@ const PHONE = { width: 390, height: 844 };
 async function axeViolations(p: Page): Promise<{ id: string; impact: string | null; nodes: string[] }[]> {
   await p.addScriptTag({ content: axeSource });
   return p.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+    const axe = (
+      globalThis as unknown as {
+        axe: {
+          run(ctx: Document, o: object): Promise<{ violations: { id: string; impact: string | null; nodes: { target: string[] }[] }[] }>;
+        };
+      }
+    ).axe;
+    const result = await axe.run(document, {
+      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] },
+    });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => n.target.join(' ')) }));
   });
 }
@@ -34,10 +42,18 @@ async function boxOf(p: Page, selector: string) {
 }
 
 const ARGS = [
-  '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run',
-  '--disable-quic', '--disable-dev-shm-usage', '--enable-unsafe-webgpu',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+  '--enable-unsafe-webgpu',
   // WebGPU without a GPU: Chromium's SwiftShader Vulkan driver.
-  '--enable-features=Vulkan', '--use-vulkan=swiftshader', '--use-webgpu-adapter=swiftshader',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
 ];
 
 /** Steps per backend: SwiftShader runs WGSL on the CPU, slowly, so webgpu trains fewer (and with a larger rate). */
@@ -113,13 +129,21 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(LAPTOP.width);
     expect(await page.textContent('#train')).toBe('Train from scratch');
     expect(await page.textContent('#progress')).not.toContain('step 0 of 0');
-    expect(await page.textContent('#pretrained-note')).toMatch(/tensile CLI.*MLP 784-128-64-10: \d+ epochs, 9\d\.\d\d% on MNIST's 10,000 test images/);
+    expect(await page.textContent('#pretrained-note')).toMatch(
+      /tensile CLI.*MLP 784-128-64-10: \d+ epochs, 9\d\.\d\d% on MNIST's 10,000 test images/,
+    );
     const accuracy = Number(await page.getAttribute('#test-accuracy', 'data-value'));
     expect(accuracy).toBeGreaterThan(0.9);
     expect(await page.textContent('#stat-accuracy')).toBe(`${(accuracy * 100).toFixed(1)}%`);
     // Test images with the pretrained model's readings (mistakes counted and framed).
     expect(await page.getAttribute('#test-samples', 'aria-label')).toMatch(/^24 test images: \d+ read correctly/);
-    const seven = await draw([[[0.2, 0.18], [0.8, 0.18], [0.45, 0.85]]]);
+    const seven = await draw([
+      [
+        [0.2, 0.18],
+        [0.8, 0.18],
+        [0.45, 0.85],
+      ],
+    ]);
     await page.screenshot({ path: `${output}/laptop-first-screen.png` });
     console.log(`pretrained MLP: test subset accuracy ${accuracy.toFixed(4)}; a drawn 7 read as ${seven}`);
     expect(seven).toBe(7);
@@ -128,11 +152,28 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(violations).toEqual([]);
     // Chromium's own accessibility tree: every image, control, table and progress bar has a name.
     const cdp = await context.newCDPSession(page);
-    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as { nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[] };
-    const named = ['img', 'image', 'button', 'radio', 'combobox', 'spinbutton', 'textbox', 'progressbar', 'table', 'list', 'link', 'canvas'];
+    const { nodes } = (await cdp.send('Accessibility.getFullAXTree')) as {
+      nodes: { ignored: boolean; role?: { value: string }; name?: { value: string } }[];
+    };
+    const named = [
+      'img',
+      'image',
+      'button',
+      'radio',
+      'combobox',
+      'spinbutton',
+      'textbox',
+      'progressbar',
+      'table',
+      'list',
+      'link',
+      'canvas',
+    ];
     const considered = nodes.filter((n) => !n.ignored && named.includes(n.role?.value ?? ''));
     const nameless = considered.filter((n) => !n.name?.value?.trim()).map((n) => n.role?.value);
-    console.log(`accessibility tree: ${considered.length} images/controls/tables/lists, ${nameless.length} without a name ${JSON.stringify(nameless)}`);
+    console.log(
+      `accessibility tree: ${considered.length} images/controls/tables/lists, ${nameless.length} without a name ${JSON.stringify(nameless)}`,
+    );
     expect(nameless).toEqual([]);
     await cdp.detach();
   }, 60_000);
@@ -168,7 +209,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     await page.waitForSelector('#file-message.error');
     const message = await page.textContent('#file-message');
     console.log(`a wrong file on Load: ${message}`);
-    expect(message).toMatch(/^Could not load: not-a-model\.tensile is not a Tensile model file, or it is damaged\..*Your current model is unchanged\.Details: /);
+    expect(message).toMatch(
+      /^Could not load: not-a-model\.tensile is not a Tensile model file, or it is damaged\..*Your current model is unchanged\.Details: /,
+    );
     expect(await page.getAttribute('#model-summary', 'data-origin')).toBe('pretrained');
   });
 
@@ -227,7 +270,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
       await page.waitForSelector('#progress[data-running="false"]');
       const seconds = (Date.now() - started) / 1000;
       const accuracy = Number(await page.getAttribute('#test-accuracy', 'data-value'));
-      console.log(`${backend}: MLP ${plan.steps} steps (batch 64) in ${seconds.toFixed(1)} s: test accuracy ${before.toFixed(3)} → ${accuracy.toFixed(3)}`);
+      console.log(
+        `${backend}: MLP ${plan.steps} steps (batch 64) in ${seconds.toFixed(1)} s: test accuracy ${before.toFixed(3)} → ${accuracy.toFixed(3)}`,
+      );
       expect(before).toBeLessThan(0.3);
       expect(accuracy).toBeGreaterThan(plan.minAccuracy);
       // The training loop and the evaluations free what they make: the model's tensors and the optimizer's state remain.
@@ -271,7 +316,13 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
 
   it('predicts a digit drawn with the mouse', async () => {
     // The MLP of the wasm run is gone (LeNet replaced it): LeNet reads the drawings.
-    const one = await draw([[[0.52, 0.15], [0.5, 0.5], [0.48, 0.85]]]);
+    const one = await draw([
+      [
+        [0.52, 0.15],
+        [0.5, 0.5],
+        [0.48, 0.85],
+      ],
+    ]);
     await page.screenshot({ path: `${output}/drawn-1.png`, fullPage: false, clip: await clipOf(page, '#draw') });
     const circle = Array.from({ length: 25 }, (_, i) => {
       const a = (i / 24) * 2 * Math.PI;
@@ -349,7 +400,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     try {
       await open(other, plain.url);
       expect(await other.evaluate(() => crossOriginIsolated)).toBe(false);
-      expect(await other.textContent('#backends')).toContain('SIMD, one thread (threads need a cross-origin-isolated page: COOP/COEP headers)');
+      expect(await other.textContent('#backends')).toContain(
+        'SIMD, one thread (threads need a cross-origin-isolated page: COOP/COEP headers)',
+      );
       expect(await other.textContent('#backend-status')).toContain('wasm: SIMD on one thread');
       await other.screenshot({ path: `${output}/not-isolated.png` });
     } finally {
@@ -470,7 +523,9 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
 
         await p.fill('#bp-source', 'x = 2\ny = (x +');
         await p.click('#bp-build');
-        expect(await p.textContent('#bp-error')).toMatch(/^Could not build the graph: line 2, column 9: expected a number, a name, '\(' or '\[', found the end of the program/);
+        expect(await p.textContent('#bp-error')).toMatch(
+          /^Could not build the graph: line 2, column 9: expected a number, a name, '\(' or '\[', found the end of the program/,
+        );
         expect(await p.getAttribute('#bp-source', 'aria-invalid')).toBe('true');
         await p.fill('#bp-source', 'A = [[1, 2]]\nB = [[1, 2]]\ny = sum(A @ B)');
         await p.click('#bp-build');

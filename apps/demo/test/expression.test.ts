@@ -63,7 +63,9 @@ describe("the backprop page's expression language", () => {
 
   it('evaluates with Tensile and traces backward: the apples figures, a constant without a gradient, and mistakes from Tensile itself', async () => {
     const before = t.memory().tensors;
-    const run = evaluateProgram(parseProgram('apple = 100; apples = 2; orange = 150; oranges = 3; tax = 1.1\nprice = (apple * apples + orange * oranges) * tax'));
+    const run = evaluateProgram(
+      parseProgram('apple = 100; apples = 2; orange = 150; oranges = 3; tax = 1.1\nprice = (apple * apples + orange * oranges) * tax'),
+    );
     const trace = t.traceBackward(run.output);
     const view = await buildViewModel(trace);
     const byName = Object.fromEntries(view.nodes.filter((n) => n.name).map((n) => [n.name, n]));

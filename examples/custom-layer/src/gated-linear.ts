@@ -20,10 +20,18 @@ export class GatedLinear extends Module {
   readonly bias: boolean;
   private readonly proj: Linear;
 
-  constructor(readonly inFeatures: number, readonly outFeatures: number, options: GatedLinearOptions = {}) {
+  constructor(
+    readonly inFeatures: number,
+    readonly outFeatures: number,
+    options: GatedLinearOptions = {},
+  ) {
     super();
-    for (const [name, v] of [['inFeatures', inFeatures], ['outFeatures', outFeatures]] as const) {
-      if (!Number.isInteger(v) || v < 1) throw new t.ArgumentError(`GatedLinear: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
+    for (const [name, v] of [
+      ['inFeatures', inFeatures],
+      ['outFeatures', outFeatures],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 1)
+        throw new t.ArgumentError(`GatedLinear: ${name} must be a positive integer, got ${JSON.stringify(v)}`);
     }
     this.bias = options.bias ?? true;
     this.proj = this.addModule('proj', new Linear(inFeatures, 2 * outFeatures, { bias: this.bias }));

@@ -64,7 +64,10 @@ function describe(event: OpEvent, values: Float32Array): AnomalyError {
   const where = event.module ? `${event.module}.${event.backwardOf ? 'backward' : 'forward'} → ` : '';
   const phase = event.backwardOf ? `the backward of '${event.backwardOf}'` : 'forward';
   const ins = inputs
-    .map((x, i) => `  input ${i}: ${fmtShape(x.shape)} ${x.dtype}, range [${x.min}, ${x.max}]${x.hasNaN ? ', holds NaN' : ''}${x.hasInf ? ', holds Infinity' : ''}`)
+    .map(
+      (x, i) =>
+        `  input ${i}: ${fmtShape(x.shape)} ${x.dtype}, range [${x.min}, ${x.max}]${x.hasNaN ? ', holds NaN' : ''}${x.hasInf ? ', holds Infinity' : ''}`,
+    )
     .join('\n');
   const cause = inputs.some((x) => x.hasNaN || x.hasInf) ? 'an input already held NaN/Infinity' : 'the inputs were finite: this op made it';
   return new AnomalyError(

@@ -36,7 +36,12 @@ export function allocArray(dtype: DType, size: number, where = 'allocArray'): Da
   }
   const bytes = size * bytesPerElement(dtype);
   if (size > MAX_TYPED_ARRAY_LENGTH) {
-    throw new OutOfMemoryError(where, bytes, MAX_TYPED_ARRAY_LENGTH * bytesPerElement(dtype), `a ${dtype} array holds at most 2^32 elements`);
+    throw new OutOfMemoryError(
+      where,
+      bytes,
+      MAX_TYPED_ARRAY_LENGTH * bytesPerElement(dtype),
+      `a ${dtype} array holds at most 2^32 elements`,
+    );
   }
   try {
     switch (dtype) {

@@ -48,9 +48,7 @@ export class Engine {
 
   getBackend(): Backend {
     if (!this.backend) {
-      throw new ArgumentError(
-        'no backend set: call `await setBackend(cpu())` (from @tensile/backend-cpu) or another backend first',
-      );
+      throw new ArgumentError('no backend set: call `await setBackend(cpu())` (from @tensile/backend-cpu) or another backend first');
     }
     return this.backend;
   }

@@ -68,7 +68,12 @@ export interface ParameterFlow {
   /** Whether backward left a gradient in `.grad`. */
   receivedGradient: boolean;
   /** Why not, when it did not. */
-  reason: 'not on the path from the loss' | 'cut by detach()' | 'cut by noGrad()' | 'left the graph (values read out with data() and a new tensor made from them)' | null;
+  reason:
+    | 'not on the path from the loss'
+    | 'cut by detach()'
+    | 'cut by noGrad()'
+    | 'left the graph (values read out with data() and a new tensor made from them)'
+    | null;
 }
 
 const REASONS: Record<CutReason, ParameterFlow['reason']> = {

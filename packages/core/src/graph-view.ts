@@ -122,7 +122,10 @@ export function traceBackward(root: Tensor, seed?: Tensor): BackwardTrace {
       retainGraph: true,
       onStep: (step) => {
         const node = byTensor.get(step.tensor);
-        if (!node) throw new ArgumentError(`traceBackward: backward reached tensor #${step.tensor.id} ${fmtShape(step.tensor.shape)} outside the recorded graph`);
+        if (!node)
+          throw new ArgumentError(
+            `traceBackward: backward reached tensor #${step.tensor.id} ${fmtShape(step.tensor.shape)} outside the recorded graph`,
+          );
         steps.push({ node, grad: copy(step.gradOutput), inputGrads: step.inputGrads.map((g) => g && copy(g)) });
       },
     });

@@ -18,90 +18,246 @@ import type { TensorLike } from './ops/util.js';
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
 const methods: Record<string, Method> = {
-  add(b: TensorLike) { return ew.add(this, b); },
-  sub(b: TensorLike) { return ew.sub(this, b); },
-  mul(b: TensorLike) { return ew.mul(this, b); },
-  div(b: TensorLike) { return ew.div(this, b); },
-  floorDivide(b: TensorLike) { return ew.floorDivide(this, b); },
-  pow(b: TensorLike) { return ew.pow(this, b); },
-  maximum(b: TensorLike) { return ew.maximum(this, b); },
-  minimum(b: TensorLike) { return ew.minimum(this, b); },
-  mod(b: TensorLike) { return ew.mod(this, b); },
-  eq(b: TensorLike) { return ew.eq(this, b); },
-  ne(b: TensorLike) { return ew.ne(this, b); },
-  lt(b: TensorLike) { return ew.lt(this, b); },
-  le(b: TensorLike) { return ew.le(this, b); },
-  gt(b: TensorLike) { return ew.gt(this, b); },
-  ge(b: TensorLike) { return ew.ge(this, b); },
-  logicalAnd(b: Tensor) { return ew.logicalAnd(this, b); },
-  logicalOr(b: Tensor) { return ew.logicalOr(this, b); },
-  logicalXor(b: Tensor) { return ew.logicalXor(this, b); },
-  logicalNot() { return ew.logicalNot(this); },
-  neg() { return ew.neg(this); },
-  abs() { return ew.abs(this); },
-  sign() { return ew.sign(this); },
-  square() { return ew.square(this); },
-  exp() { return ew.exp(this); },
-  log() { return ew.log(this); },
-  log1p() { return ew.log1p(this); },
-  expm1() { return ew.expm1(this); },
-  sqrt() { return ew.sqrt(this); },
-  rsqrt() { return ew.rsqrt(this); },
-  reciprocal() { return ew.reciprocal(this); },
-  sin() { return ew.sin(this); },
-  cos() { return ew.cos(this); },
-  tanh() { return ew.tanh(this); },
-  sigmoid() { return ew.sigmoid(this); },
-  erf() { return ew.erf(this); },
-  relu() { return ew.relu(this); },
-  floor() { return ew.floor(this); },
-  ceil() { return ew.ceil(this); },
-  round() { return ew.round(this); },
-  isNaN() { return ew.isNaN(this); },
-  isInf() { return ew.isInf(this); },
-  clamp(min?: number | null, max?: number | null) { return ew.clamp(this, min, max); },
-  sum(axis?: red.Axes, keepdims?: boolean) { return red.sum(this, axis, keepdims); },
-  mean(axis?: red.Axes, keepdims?: boolean) { return red.mean(this, axis, keepdims); },
-  max(axis?: red.Axes, keepdims?: boolean) { return red.max(this, axis, keepdims); },
-  min(axis?: red.Axes, keepdims?: boolean) { return red.min(this, axis, keepdims); },
-  prod(axis?: red.Axes, keepdims?: boolean) { return red.prod(this, axis, keepdims); },
-  argmax(axis?: number | null, keepdims?: boolean) { return red.argmax(this, axis, keepdims); },
-  argmin(axis?: number | null, keepdims?: boolean) { return red.argmin(this, axis, keepdims); },
-  var(axis?: red.Axes, options?: red.VarOptions) { return red.variance(this, axis, options); },
-  std(axis?: red.Axes, options?: red.VarOptions) { return red.std(this, axis, options); },
-  logsumexp(axis?: red.Axes, keepdims?: boolean) { return red.logsumexp(this, axis, keepdims); },
-  softmax(axis?: number) { return softmax(this, axis); },
-  logSoftmax(axis?: number) { return logSoftmax(this, axis); },
-  matmul(b: Tensor, options?: MatmulOptions) { return matmul(this, b, options); },
-  linear(weight: Tensor, bias?: Tensor | null) { return linear(this, weight, bias); },
-  reshape(shape: readonly number[]) { return sh.reshape(this, shape); },
-  view(shape: readonly number[]) { return sh.reshape(this, shape); },
-  flatten(start?: number, end?: number) { return sh.flatten(this, start, end); },
-  squeeze(axis?: number | readonly number[]) { return sh.squeeze(this, axis); },
-  unsqueeze(axis: number) { return sh.unsqueeze(this, axis); },
-  permute(perm: readonly number[]) { return sh.permute(this, perm); },
-  transpose(a?: number, b?: number) { return sh.transpose(this, a, b); },
-  expand(shape: readonly number[]) { return sh.expand(this, shape); },
-  slice(ranges: readonly sh.SliceRange[]) { return sh.slice(this, ranges); },
-  narrow(axis: number, start: number, length: number) { return sh.narrow(this, axis, start, length); },
-  flip(axes: number | readonly number[]) { return sh.flip(this, axes); },
-  pad(pads: readonly (readonly [number, number])[], value?: number) { return sh.pad(this, pads, value); },
-  split(sizes: number | readonly number[], axis?: number) { return sh.split(this, sizes, axis); },
-  indexSelect(axis: number, indices: Tensor) { return indexSelect(this, axis, indices); },
-  gather(axis: number, index: Tensor) { return gather(this, axis, index); },
-  where(cond: Tensor, other: TensorLike) { return ew.where(cond, this, other); },
-  cast(dtype: DType) { return cast(this, dtype); },
-  clone() { return sh.clone(this); },
+  add(b: TensorLike) {
+    return ew.add(this, b);
+  },
+  sub(b: TensorLike) {
+    return ew.sub(this, b);
+  },
+  mul(b: TensorLike) {
+    return ew.mul(this, b);
+  },
+  div(b: TensorLike) {
+    return ew.div(this, b);
+  },
+  floorDivide(b: TensorLike) {
+    return ew.floorDivide(this, b);
+  },
+  pow(b: TensorLike) {
+    return ew.pow(this, b);
+  },
+  maximum(b: TensorLike) {
+    return ew.maximum(this, b);
+  },
+  minimum(b: TensorLike) {
+    return ew.minimum(this, b);
+  },
+  mod(b: TensorLike) {
+    return ew.mod(this, b);
+  },
+  eq(b: TensorLike) {
+    return ew.eq(this, b);
+  },
+  ne(b: TensorLike) {
+    return ew.ne(this, b);
+  },
+  lt(b: TensorLike) {
+    return ew.lt(this, b);
+  },
+  le(b: TensorLike) {
+    return ew.le(this, b);
+  },
+  gt(b: TensorLike) {
+    return ew.gt(this, b);
+  },
+  ge(b: TensorLike) {
+    return ew.ge(this, b);
+  },
+  logicalAnd(b: Tensor) {
+    return ew.logicalAnd(this, b);
+  },
+  logicalOr(b: Tensor) {
+    return ew.logicalOr(this, b);
+  },
+  logicalXor(b: Tensor) {
+    return ew.logicalXor(this, b);
+  },
+  logicalNot() {
+    return ew.logicalNot(this);
+  },
+  neg() {
+    return ew.neg(this);
+  },
+  abs() {
+    return ew.abs(this);
+  },
+  sign() {
+    return ew.sign(this);
+  },
+  square() {
+    return ew.square(this);
+  },
+  exp() {
+    return ew.exp(this);
+  },
+  log() {
+    return ew.log(this);
+  },
+  log1p() {
+    return ew.log1p(this);
+  },
+  expm1() {
+    return ew.expm1(this);
+  },
+  sqrt() {
+    return ew.sqrt(this);
+  },
+  rsqrt() {
+    return ew.rsqrt(this);
+  },
+  reciprocal() {
+    return ew.reciprocal(this);
+  },
+  sin() {
+    return ew.sin(this);
+  },
+  cos() {
+    return ew.cos(this);
+  },
+  tanh() {
+    return ew.tanh(this);
+  },
+  sigmoid() {
+    return ew.sigmoid(this);
+  },
+  erf() {
+    return ew.erf(this);
+  },
+  relu() {
+    return ew.relu(this);
+  },
+  floor() {
+    return ew.floor(this);
+  },
+  ceil() {
+    return ew.ceil(this);
+  },
+  round() {
+    return ew.round(this);
+  },
+  isNaN() {
+    return ew.isNaN(this);
+  },
+  isInf() {
+    return ew.isInf(this);
+  },
+  clamp(min?: number | null, max?: number | null) {
+    return ew.clamp(this, min, max);
+  },
+  sum(axis?: red.Axes, keepdims?: boolean) {
+    return red.sum(this, axis, keepdims);
+  },
+  mean(axis?: red.Axes, keepdims?: boolean) {
+    return red.mean(this, axis, keepdims);
+  },
+  max(axis?: red.Axes, keepdims?: boolean) {
+    return red.max(this, axis, keepdims);
+  },
+  min(axis?: red.Axes, keepdims?: boolean) {
+    return red.min(this, axis, keepdims);
+  },
+  prod(axis?: red.Axes, keepdims?: boolean) {
+    return red.prod(this, axis, keepdims);
+  },
+  argmax(axis?: number | null, keepdims?: boolean) {
+    return red.argmax(this, axis, keepdims);
+  },
+  argmin(axis?: number | null, keepdims?: boolean) {
+    return red.argmin(this, axis, keepdims);
+  },
+  var(axis?: red.Axes, options?: red.VarOptions) {
+    return red.variance(this, axis, options);
+  },
+  std(axis?: red.Axes, options?: red.VarOptions) {
+    return red.std(this, axis, options);
+  },
+  logsumexp(axis?: red.Axes, keepdims?: boolean) {
+    return red.logsumexp(this, axis, keepdims);
+  },
+  softmax(axis?: number) {
+    return softmax(this, axis);
+  },
+  logSoftmax(axis?: number) {
+    return logSoftmax(this, axis);
+  },
+  matmul(b: Tensor, options?: MatmulOptions) {
+    return matmul(this, b, options);
+  },
+  linear(weight: Tensor, bias?: Tensor | null) {
+    return linear(this, weight, bias);
+  },
+  reshape(shape: readonly number[]) {
+    return sh.reshape(this, shape);
+  },
+  view(shape: readonly number[]) {
+    return sh.reshape(this, shape);
+  },
+  flatten(start?: number, end?: number) {
+    return sh.flatten(this, start, end);
+  },
+  squeeze(axis?: number | readonly number[]) {
+    return sh.squeeze(this, axis);
+  },
+  unsqueeze(axis: number) {
+    return sh.unsqueeze(this, axis);
+  },
+  permute(perm: readonly number[]) {
+    return sh.permute(this, perm);
+  },
+  transpose(a?: number, b?: number) {
+    return sh.transpose(this, a, b);
+  },
+  expand(shape: readonly number[]) {
+    return sh.expand(this, shape);
+  },
+  slice(ranges: readonly sh.SliceRange[]) {
+    return sh.slice(this, ranges);
+  },
+  narrow(axis: number, start: number, length: number) {
+    return sh.narrow(this, axis, start, length);
+  },
+  flip(axes: number | readonly number[]) {
+    return sh.flip(this, axes);
+  },
+  pad(pads: readonly (readonly [number, number])[], value?: number) {
+    return sh.pad(this, pads, value);
+  },
+  split(sizes: number | readonly number[], axis?: number) {
+    return sh.split(this, sizes, axis);
+  },
+  indexSelect(axis: number, indices: Tensor) {
+    return indexSelect(this, axis, indices);
+  },
+  gather(axis: number, index: Tensor) {
+    return gather(this, axis, index);
+  },
+  where(cond: Tensor, other: TensorLike) {
+    return ew.where(cond, this, other);
+  },
+  cast(dtype: DType) {
+    return cast(this, dtype);
+  },
+  clone() {
+    return sh.clone(this);
+  },
   detach() {
     this.assertUsable('detach');
     const out = viewOf(this, this.shape);
     traceDetach(out, this);
     return out;
   },
-  zerosLike() { return fillLike(this, 0); },
-  onesLike() { return fillLike(this, 1); },
-  fullLike(value: number) { return fillLike(this, checkNumber('fullLike', 'value', value)); },
-  backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions) { backward(this, seedOrOptions, options); },
+  zerosLike() {
+    return fillLike(this, 0);
+  },
+  onesLike() {
+    return fillLike(this, 1);
+  },
+  fullLike(value: number) {
+    return fillLike(this, checkNumber('fullLike', 'value', value));
+  },
+  backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions) {
+    backward(this, seedOrOptions, options);
+  },
 };
 
 /**

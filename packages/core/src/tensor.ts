@@ -282,7 +282,7 @@ export interface Tensor<D extends DType = DType> {
   fullLike(value: number): Tensor;
   /** Backpropagates from this tensor (a scalar, or pass a seed gradient of its shape). */
   backward(seedOrOptions?: Tensor | BackwardOptions | null, options?: BackwardOptions): void;
-  }
+}
 
 /** Whether value is a tensor of any copy of @tensile/core. */
 export function isTensor(value: unknown): value is Tensor {

@@ -37,10 +37,17 @@ function collateAt(samples: readonly unknown[], path: string): unknown {
   if (Array.isArray(first)) {
     samples.forEach((s, i) => {
       if (!Array.isArray(s) || s.length !== first.length) {
-        throw new t.ShapeError(`defaultCollate: ${path}[${i}] should be an array of ${first.length} entries like ${path}[0], got ${describe(s)}`);
+        throw new t.ShapeError(
+          `defaultCollate: ${path}[${i}] should be an array of ${first.length} entries like ${path}[0], got ${describe(s)}`,
+        );
       }
     });
-    return first.map((_, k) => collateAt(samples.map((s) => (s as unknown[])[k]), `${path}[${k}]`));
+    return first.map((_, k) =>
+      collateAt(
+        samples.map((s) => (s as unknown[])[k]),
+        `${path}[${k}]`,
+      ),
+    );
   }
   if (isPlainObject(first)) {
     const keys = Object.keys(first);
@@ -48,7 +55,8 @@ function collateAt(samples: readonly unknown[], path: string): unknown {
     for (const key of keys) {
       out[key] = collateAt(
         samples.map((s, i) => {
-          if (!isPlainObject(s) || !(key in s)) throw new t.ArgumentError(`defaultCollate: ${path}[${i}] has no field '${key}' (${path}[0] has)`);
+          if (!isPlainObject(s) || !(key in s))
+            throw new t.ArgumentError(`defaultCollate: ${path}[${i}] has no field '${key}' (${path}[0] has)`);
           return s[key];
         }),
         `${path}.${key}`,
@@ -66,7 +74,9 @@ function collateTypedArrays(samples: readonly unknown[], path: string): t.Tensor
   const out = new (first.constructor as Float32ArrayConstructor)(n * samples.length);
   samples.forEach((s, i) => {
     if (!isNumericArray(s) || s.constructor !== first.constructor || s.length !== n) {
-      throw new t.ShapeError(`defaultCollate: ${path}[${i}] should be a ${first.constructor.name} of length ${n} like ${path}[0], got ${describe(s)}`);
+      throw new t.ShapeError(
+        `defaultCollate: ${path}[${i}] should be a ${first.constructor.name} of length ${n} like ${path}[0], got ${describe(s)}`,
+      );
     }
     out.set(s as Float32Array, i * n);
   });

@@ -33,16 +33,16 @@ export interface Dataset<T = unknown, B = Collated<T>> {
 export type Collated<T> = unknown extends T
   ? unknown
   : T extends Tensor
-  ? Tensor
-  : T extends number | boolean | Float32Array | Float64Array | Int32Array | Uint8Array
     ? Tensor
-    : T extends string
-      ? string[]
-      : T extends readonly unknown[]
-        ? { -readonly [K in keyof T]: Collated<T[K]> }
-        : T extends object
-          ? { [K in keyof T]: Collated<T[K]> }
-          : T[];
+    : T extends number | boolean | Float32Array | Float64Array | Int32Array | Uint8Array
+      ? Tensor
+      : T extends string
+        ? string[]
+        : T extends readonly unknown[]
+          ? { -readonly [K in keyof T]: Collated<T[K]> }
+          : T extends object
+            ? { [K in keyof T]: Collated<T[K]> }
+            : T[];
 
 /** A stream of samples with no random access (torch.utils.data.IterableDataset). */
 export interface IterableDataset<T = unknown> {
@@ -63,7 +63,9 @@ export function isMapDataset(d: unknown): d is Dataset {
 /** Whether `d` can be iterated (async or sync) and is not map-style. */
 export function isIterableDataset(d: unknown): d is AnyIterableDataset {
   if (typeof d !== 'object' || d === null || isMapDataset(d)) return false;
-  return typeof (d as IterableDataset)[Symbol.asyncIterator] === 'function' || typeof (d as Iterable<unknown>)[Symbol.iterator] === 'function';
+  return (
+    typeof (d as IterableDataset)[Symbol.asyncIterator] === 'function' || typeof (d as Iterable<unknown>)[Symbol.iterator] === 'function'
+  );
 }
 
 /** Checks a sample index against a dataset length, naming the dataset. */

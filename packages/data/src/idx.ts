@@ -56,7 +56,9 @@ export function readIdx(bytes: Uint8Array, name = 'IDX data'): IdxArray {
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = headerBytes + count * type.bytes;
   if (bytes.length !== expected) {
-    fail(`${bytes.length} bytes, but ${type.dtype} [${shape.join(',')}] needs ${expected} (${bytes.length < expected ? 'truncated' : 'trailing bytes'})`);
+    fail(
+      `${bytes.length} bytes, but ${type.dtype} [${shape.join(',')}] needs ${expected} (${bytes.length < expected ? 'truncated' : 'trailing bytes'})`,
+    );
   }
   return { magic, dtype: type.dtype, shape, data: decode(bytes, view, headerBytes, count, type.dtype) };
 }

@@ -65,7 +65,10 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
   private running = false;
 
   // The dataset's batch type is not used to infer B: a custom collate decides it (and getBatch is then unused).
-  constructor(readonly dataset: Dataset<T, unknown> | AnyIterableDataset<T>, options: DataLoaderOptions<T, B> = {}) {
+  constructor(
+    readonly dataset: Dataset<T, unknown> | AnyIterableDataset<T>,
+    options: DataLoaderOptions<T, B> = {},
+  ) {
     const map = isMapDataset(dataset);
     if (!map && !isIterableDataset(dataset)) {
       throw new t.ArgumentError('DataLoader: dataset must have length and get(i), or be (async) iterable');
@@ -79,7 +82,8 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       throw new t.ArgumentError(`DataLoader: prefetch must be a non-negative integer, got ${options.prefetch}`);
     }
     this.shuffle = options.shuffle ?? false;
-    if (this.shuffle && !map) throw new t.ArgumentError('DataLoader: shuffle needs a map-style dataset (length and get); an iterable dataset has no random access');
+    if (this.shuffle && !map)
+      throw new t.ArgumentError('DataLoader: shuffle needs a map-style dataset (length and get); an iterable dataset has no random access');
     this.dropLast = options.dropLast ?? false;
     this.shuffleSeed = options.seed ?? t.defaultRng().nextUint32();
     if (!Number.isInteger(this.shuffleSeed)) throw new t.ArgumentError(`DataLoader: seed must be an integer, got ${options.seed}`);
@@ -197,7 +201,11 @@ export class DataLoader<T = unknown, B = Collated<T>> implements AsyncIterable<B
       }
     } finally {
       // Left early: batches loaded ahead are nobody's, free them.
-      for (const p of pending) p.then((b) => t.dispose(b), () => {});
+      for (const p of pending)
+        p.then(
+          (b) => t.dispose(b),
+          () => {},
+        );
     }
     if (this.position >= total) this.nextEpoch();
   }

@@ -107,7 +107,11 @@ async function loadSplit(files: (typeof SPLITS)[keyof typeof SPLITS], options: M
  *   .map(async (r) => new Uint8Array(await (await r).arrayBuffer())));
  * const test = mnistFromBytes(img, lbl, { normalize: true });
  */
-export function mnistFromBytes(imagesBytes: Uint8Array, labelsBytes: Uint8Array, options: Omit<MnistOptions, 'split' | 'dir' | 'readFile'> = {}): MnistDataset {
+export function mnistFromBytes(
+  imagesBytes: Uint8Array,
+  labelsBytes: Uint8Array,
+  options: Omit<MnistOptions, 'split' | 'dir' | 'readFile'> = {},
+): MnistDataset {
   const arrays = parseMnist(imagesBytes, labelsBytes, 'images', 'labels');
   return new MnistDataset(arrays, arrays.count, options);
 }
@@ -116,10 +120,14 @@ function parseMnist(imagesBytes: Uint8Array, labelsBytes: Uint8Array, imagesName
   const images = readIdx(imagesBytes, imagesName);
   const labels = readIdx(labelsBytes, labelsName);
   if (images.magic !== IMAGE_MAGIC || images.shape.length !== 3) {
-    throw new IdxError(`mnist: ${imagesName}: magic ${images.magic} ${images.dtype} [${images.shape.join(',')}]; MNIST images have magic ${IMAGE_MAGIC} (uint8, rank 3)`);
+    throw new IdxError(
+      `mnist: ${imagesName}: magic ${images.magic} ${images.dtype} [${images.shape.join(',')}]; MNIST images have magic ${IMAGE_MAGIC} (uint8, rank 3)`,
+    );
   }
   if (labels.magic !== LABEL_MAGIC || labels.shape.length !== 1) {
-    throw new IdxError(`mnist: ${labelsName}: magic ${labels.magic} ${labels.dtype} [${labels.shape.join(',')}]; MNIST labels have magic ${LABEL_MAGIC} (uint8, rank 1)`);
+    throw new IdxError(
+      `mnist: ${labelsName}: magic ${labels.magic} ${labels.dtype} [${labels.shape.join(',')}]; MNIST labels have magic ${LABEL_MAGIC} (uint8, rank 1)`,
+    );
   }
   const [count, height, width] = images.shape;
   if (labels.shape[0] !== count) {
@@ -136,9 +144,14 @@ export class MnistDataset implements Dataset<MnistSample, MnistSample> {
   /** Float value of each byte 0..255 after scaling and normalising. */
   private readonly pixel = new Float32Array(256);
 
-  constructor(arrays: MnistArrays | Promise<MnistArrays>, count: number, private readonly options: MnistOptions = {}) {
+  constructor(
+    arrays: MnistArrays | Promise<MnistArrays>,
+    count: number,
+    private readonly options: MnistOptions = {},
+  ) {
     const limit = options.limit ?? count;
-    if (!Number.isInteger(limit) || limit < 0) throw new t.ArgumentError(`mnist: limit must be a non-negative integer, got ${options.limit}`);
+    if (!Number.isInteger(limit) || limit < 0)
+      throw new t.ArgumentError(`mnist: limit must be a non-negative integer, got ${options.limit}`);
     this.length = Math.min(limit, count);
     const norm = options.normalize === true ? { mean: MNIST_MEAN, std: MNIST_STD } : options.normalize || { mean: 0, std: 1 };
     if (!(norm.std > 0)) throw new t.ArgumentError(`mnist: normalize.std must be positive, got ${norm.std}`);

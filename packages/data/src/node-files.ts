@@ -28,7 +28,10 @@ export async function resolvePackageDir(name: string, fromUrl: string): Promise<
  * Reads a file's bytes; when `path` is missing but `path.gz` exists, reads and
  * gunzips that (data sets are often distributed gzipped).
  */
-export async function readDataFile(path: string, readFile?: (path: string) => Promise<Uint8Array>): Promise<{ bytes: Uint8Array; path: string }> {
+export async function readDataFile(
+  path: string,
+  readFile?: (path: string) => Promise<Uint8Array>,
+): Promise<{ bytes: Uint8Array; path: string }> {
   if (readFile) return { bytes: await readFile(path), path };
   const fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
   try {

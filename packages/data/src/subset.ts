@@ -12,18 +12,26 @@ export class Subset<T = unknown, B = unknown> implements Dataset<T, B> {
   readonly indices: Int32Array;
   getBatch?: (indices: readonly number[]) => B | Promise<B>;
 
-  constructor(readonly dataset: Dataset<T, B>, indices: ArrayLike<number>) {
+  constructor(
+    readonly dataset: Dataset<T, B>,
+    indices: ArrayLike<number>,
+  ) {
     this.indices = Int32Array.from(indices as ArrayLike<number>);
     this.indices.forEach((v, k) => {
       if (v < 0 || v >= dataset.length || v !== (indices as ArrayLike<number>)[k]) {
-        throw new t.ArgumentError(`Subset: indices[${k}] = ${(indices as ArrayLike<number>)[k]} is not an index of a dataset of ${dataset.length} samples`);
+        throw new t.ArgumentError(
+          `Subset: indices[${k}] = ${(indices as ArrayLike<number>)[k]} is not an index of a dataset of ${dataset.length} samples`,
+        );
       }
     });
     const parentBatch = dataset.getBatch;
     if (parentBatch) {
       this.getBatch = (batch: readonly number[]) => {
         for (const i of batch) checkIndex('Subset', i, this.length);
-        return parentBatch.call(dataset, batch.map((i) => this.indices[i]));
+        return parentBatch.call(
+          dataset,
+          batch.map((i) => this.indices[i]),
+        );
       };
     }
   }
@@ -46,7 +54,11 @@ export class Subset<T = unknown, B = unknown> implements Dataset<T, B> {
  * @example
  * const [train, val] = randomSplit(mnist({ split: 'train' }), [0.9, 0.1], { seed: 0 });
  */
-export function randomSplit<T, B>(dataset: Dataset<T, B>, lengths: readonly number[], options: { seed?: number; rng?: t.Rng } = {}): Subset<T, B>[] {
+export function randomSplit<T, B>(
+  dataset: Dataset<T, B>,
+  lengths: readonly number[],
+  options: { seed?: number; rng?: t.Rng } = {},
+): Subset<T, B>[] {
   const n = dataset.length;
   let counts = [...lengths];
   const fractions = counts.every((v) => v >= 0 && v <= 1) && Math.abs(counts.reduce((a, b) => a + b, 0) - 1) < 1e-6 && n !== 1;

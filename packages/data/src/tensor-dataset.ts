@@ -35,7 +35,9 @@ class TensorDatasetImpl<S extends t.Tensor[] | TensorRecord = t.Tensor[]> implem
       if (!(x instanceof t.Tensor)) throw new t.ArgumentError(`TensorDataset: '${name}' is not a tensor`);
       if (x.rank === 0) throw new t.ShapeError(`TensorDataset: '${name}' is a scalar; tensors need a leading sample axis`);
       if (x.shape[0] !== t0.shape[0]) {
-        throw new t.ShapeError(`TensorDataset: '${name}' [${x.shape.join(',')}] has ${x.shape[0]} samples, '${name0}' [${t0.shape.join(',')}] has ${t0.shape[0]}`);
+        throw new t.ShapeError(
+          `TensorDataset: '${name}' [${x.shape.join(',')}] has ${x.shape[0]} samples, '${name0}' [${t0.shape.join(',')}] has ${t0.shape[0]}`,
+        );
       }
     });
     this.length = t0.shape[0];

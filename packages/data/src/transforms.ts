@@ -66,9 +66,15 @@ export function normalize(mean: number | readonly number[], std: number | readon
   return (x) => {
     if (channels === 1) return t.tidy(() => x.sub(means[0]).div(stds[0]));
     if (x.rank < 3 || x.shape[x.rank - 3] !== channels) {
-      throw new t.ShapeError(`normalize: ${channels} channel means need images [C,H,W] or [N,C,H,W] with C = ${channels}, got [${x.shape.join(',')}]`);
+      throw new t.ShapeError(
+        `normalize: ${channels} channel means need images [C,H,W] or [N,C,H,W] with C = ${channels}, got [${x.shape.join(',')}]`,
+      );
     }
-    const perChannel = (v: number[]) => t.tensor(Float32Array.from({ length: channels }, (_, c) => v[v.length === 1 ? 0 : c]), { shape: [channels, 1, 1] });
+    const perChannel = (v: number[]) =>
+      t.tensor(
+        Float32Array.from({ length: channels }, (_, c) => v[v.length === 1 ? 0 : c]),
+        { shape: [channels, 1, 1] },
+      );
     return t.tidy(() => x.sub(perChannel(means)).div(perChannel(stds)));
   };
 }
@@ -91,7 +97,14 @@ function asBatch(op: string, x: t.Tensor): { n: number; c: number; h: number; w:
  * top-left corner and mirroring are given per image: one indexSelect over
  * the flattened source, so a whole batch is one op.
  */
-function remapWindows(src: t.Tensor, dims: { n: number; c: number; h: number; w: number }, top: Int32Array, left: Int32Array, mirror: Uint8Array, outShape: number[]): t.Tensor {
+function remapWindows(
+  src: t.Tensor,
+  dims: { n: number; c: number; h: number; w: number },
+  top: Int32Array,
+  left: Int32Array,
+  mirror: Uint8Array,
+  outShape: number[],
+): t.Tensor {
   const { n, c, h: srcH, w: srcW } = dims;
   const [h, w] = outShape.slice(-2);
   const idx = new Int32Array(n * c * h * w);
@@ -133,10 +146,16 @@ export function randomHorizontalFlip(p = 0.5, options: RandomTransformOptions = 
  * @example
  * randomCrop(32, 4, { seed: 0 })   // CIFAR-10 augmentation
  */
-export function randomCrop(size: number | readonly [number, number], padding = 0, options: RandomTransformOptions & { fill?: number } = {}): Transform {
+export function randomCrop(
+  size: number | readonly [number, number],
+  padding = 0,
+  options: RandomTransformOptions & { fill?: number } = {},
+): Transform {
   const [h, w] = typeof size === 'number' ? [size, size] : size;
-  if (![h, w].every((v) => Number.isInteger(v) && v > 0)) throw new t.ArgumentError(`randomCrop: size must be positive integers, got ${JSON.stringify(size)}`);
-  if (!Number.isInteger(padding) || padding < 0) throw new t.ArgumentError(`randomCrop: padding must be a non-negative integer, got ${padding}`);
+  if (![h, w].every((v) => Number.isInteger(v) && v > 0))
+    throw new t.ArgumentError(`randomCrop: size must be positive integers, got ${JSON.stringify(size)}`);
+  if (!Number.isInteger(padding) || padding < 0)
+    throw new t.ArgumentError(`randomCrop: padding must be a non-negative integer, got ${padding}`);
   const rng = rngOf(options);
   return (x) => {
     const dims = asBatch('randomCrop', x);
@@ -149,7 +168,16 @@ export function randomCrop(size: number | readonly [number, number], padding = 0
     const left = Int32Array.from({ length: dims.n }, () => rng.int(0, srcW - w + 1));
     const outShape = [...x.shape.slice(0, -2), h, w];
     return t.tidy(() => {
-      const padded = padding > 0 ? x.pad([[padding, padding], [padding, padding]], options.fill ?? 0) : x;
+      const padded =
+        padding > 0
+          ? x.pad(
+              [
+                [padding, padding],
+                [padding, padding],
+              ],
+              options.fill ?? 0,
+            )
+          : x;
       return remapWindows(padded, { ...dims, h: srcH, w: srcW }, top, left, new Uint8Array(dims.n), outShape);
     });
   };

@@ -1,13 +1,27 @@
 import * as t from '@tensile/core';
 import { describe, expect, it } from 'vitest';
-import { DataLoader, Subset, TensorDataset, createDataset, datasetEntries, isIterableDataset, isMapDataset, randomSplit, registerData } from '@tensile/data';
+import {
+  DataLoader,
+  Subset,
+  TensorDataset,
+  createDataset,
+  datasetEntries,
+  isIterableDataset,
+  isMapDataset,
+  randomSplit,
+  registerData,
+} from '@tensile/data';
 import { useCpu, values } from './setup.js';
 
 useCpu();
 
 describe('TensorDataset', () => {
   it('gives array samples for positional tensors and object samples for named ones', async () => {
-    const x = t.tensor([[1, 2], [3, 4], [5, 6]]);
+    const x = t.tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     const y = t.tensor(Int32Array.from([7, 8, 9]), { shape: [3] });
     const ds = new TensorDataset(x, y);
     expect(ds.length).toBe(3);
@@ -67,7 +81,9 @@ describe('registry', () => {
       expect(Array.from(await y.data())).toEqual([7, 2, 1, 0, 4]);
       t.dispose(b);
     }
-    expect(() => createDataset('moons', { size: 3 }, registry)).toThrow(/dataset 'moons': unknown config key 'size' \(known: n, noise, seed\)/);
+    expect(() => createDataset('moons', { size: 3 }, registry)).toThrow(
+      /dataset 'moons': unknown config key 'size' \(known: n, noise, seed\)/,
+    );
     expect(() => createDataset('cifar', {}, registry)).toThrow(/no dataset named 'cifar'/);
     ds.dispose();
   });

@@ -41,7 +41,9 @@ describe('readIdx', () => {
   it('refuses a truncated file, naming it and the sizes', () => {
     const good = writeIdx({ dtype: 'uint8', shape: [2, 3], data: new Uint8Array(6) });
     expect(() => readIdx(good.subarray(0, good.length - 1), 'train-images')).toThrow(IdxError);
-    expect(() => readIdx(good.subarray(0, good.length - 1), 'train-images')).toThrow(/train-images: 17 bytes, but uint8 \[2,3\] needs 18 \(truncated\)/);
+    expect(() => readIdx(good.subarray(0, good.length - 1), 'train-images')).toThrow(
+      /train-images: 17 bytes, but uint8 \[2,3\] needs 18 \(truncated\)/,
+    );
     expect(() => readIdx(good.subarray(0, 6), 'f')).toThrow(/too short for the header/);
     expect(() => readIdx(new Uint8Array([0, 0]), 'f')).toThrow(/too short for the 4-byte magic/);
     const long = new Uint8Array(good.length + 2);

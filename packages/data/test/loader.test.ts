@@ -34,7 +34,11 @@ describe('DataLoader', () => {
     expect(loader.length).toBe(3);
     const batches = [];
     for await (const b of loader) batches.push(b as { x: t.Tensor; y: t.Tensor });
-    expect(batches.map((b) => b.x.shape)).toEqual([[4, 2], [4, 2], [2, 2]]);
+    expect(batches.map((b) => b.x.shape)).toEqual([
+      [4, 2],
+      [4, 2],
+      [2, 2],
+    ]);
     expect(batches[2].y.dtype).toBe('int32');
     expect(await values(batches[2].x)).toEqual([8, -8, 9, -9]);
     expect(await values(batches[0].y)).toEqual([0, 1, 2, 3]);
@@ -44,7 +48,10 @@ describe('DataLoader', () => {
   it('drops the short last batch with dropLast', async () => {
     const loader = new DataLoader(counting(10), { batchSize: 4, dropLast: true });
     expect(loader.length).toBe(2);
-    expect(await epochLabels(loader as never)).toEqual([[0, 1, 2, 3], [4, 5, 6, 7]]);
+    expect(await epochLabels(loader as never)).toEqual([
+      [0, 1, 2, 3],
+      [4, 5, 6, 7],
+    ]);
     const tiny = new DataLoader(counting(3), { batchSize: 4, dropLast: true });
     expect(tiny.length).toBe(0);
     expect(await epochLabels(tiny as never)).toEqual([]);
@@ -110,7 +117,9 @@ describe('DataLoader', () => {
   it('refuses a state saved for another dataset or batch size', () => {
     const loader = new DataLoader(counting(10), { batchSize: 4 });
     const state = loader.stateDict();
-    expect(() => new DataLoader(counting(12), { batchSize: 4 }).loadStateDict(state)).toThrow(/saved with datasetLength 10, this loader has 12/);
+    expect(() => new DataLoader(counting(12), { batchSize: 4 }).loadStateDict(state)).toThrow(
+      /saved with datasetLength 10, this loader has 12/,
+    );
     expect(() => new DataLoader(counting(10), { batchSize: 5 }).loadStateDict(state)).toThrow(/batchSize 4, this loader has 5/);
     expect(() => loader.loadStateDict({ ...state, position: 9 })).toThrow(/position 9 is past the 3 batches/);
     expect(() => loader.loadStateDict({ ...state, epoch: -1 })).toThrow(/epoch must be a non-negative integer/);
@@ -120,8 +129,17 @@ describe('DataLoader', () => {
     const loader = new DataLoader(counting(10), { batchSize: 2, shuffle: true, seed: 5 });
     const state = loader.stateDict();
     const bad: unknown[] = [
-      null, [], 'x', { ...state, epoch: 1.5 }, { ...state, epoch: 1e308 }, { ...state, position: '1' }, { ...state, seed: -1 },
-      { ...state, seed: 2 ** 32 }, { ...state, shuffle: 'true' }, { ...state, batchSize: null }, { ...state, epocj: 1 },
+      null,
+      [],
+      'x',
+      { ...state, epoch: 1.5 },
+      { ...state, epoch: 1e308 },
+      { ...state, position: '1' },
+      { ...state, seed: -1 },
+      { ...state, seed: 2 ** 32 },
+      { ...state, shuffle: 'true' },
+      { ...state, batchSize: null },
+      { ...state, epocj: 1 },
     ];
     for (const s of bad) {
       expect(() => loader.checkStateDict(s), JSON.stringify(s)).toThrow(t.ArgumentError);
@@ -143,7 +161,11 @@ describe('DataLoader', () => {
       out.push({ ids: b.ids, x: await values(b.x) });
       b.x.dispose();
     }
-    expect(out).toEqual([{ ids: [0, 1], x: [0, -0, 1, -1] }, { ids: [2, 3], x: [2, -2, 3, -3] }, { ids: [4], x: [4, -4] }]);
+    expect(out).toEqual([
+      { ids: [0, 1], x: [0, -0, 1, -1] },
+      { ids: [2, 3], x: [2, -2, 3, -3] },
+      { ids: [4], x: [4, -4] },
+    ]);
   });
 
   it('prefetches the next batch while the caller works, and frees it on break', async () => {
@@ -196,12 +218,22 @@ describe('DataLoader', () => {
     const iterable = { [Symbol.asyncIterator]: stream };
     const loader = new DataLoader(iterable, { batchSize: 3 });
     expect(await epochLabels(loader as never)).toEqual([[0, 1, 2], [3, 4, 5], [6]]);
-    expect(await epochLabels(new DataLoader(iterable, { batchSize: 3, dropLast: true }) as never)).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(await epochLabels(new DataLoader(iterable, { batchSize: 3, dropLast: true }) as never)).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
     const resumed = new DataLoader(iterable, { batchSize: 3 });
     resumed.loadStateDict({ ...resumed.stateDict(), position: 1 });
     expect(await epochLabels(resumed as never)).toEqual([[3, 4, 5], [6]]);
     // Plain arrays work as (sync) iterable datasets.
-    expect(await epochLabels(new DataLoader([1, 2, 3].map((i) => ({ x: i, y: i })), { batchSize: 2 }) as never)).toEqual([[1, 2], [3]]);
+    expect(
+      await epochLabels(
+        new DataLoader(
+          [1, 2, 3].map((i) => ({ x: i, y: i })),
+          { batchSize: 2 },
+        ) as never,
+      ),
+    ).toEqual([[1, 2], [3]]);
     expect(() => new DataLoader(iterable, { shuffle: true })).toThrow(/shuffle needs a map-style dataset/);
     expect(() => loader.length).toThrow(/an iterable dataset has no length/);
   });
@@ -225,7 +257,12 @@ describe('defaultCollate', () => {
       { img: t.tensor([3, 4]), label: 4, w: 1, pair: [t.tensor(2), false], name: 'b', raw: Float64Array.from([3, 4]) },
     ]) as Record<string, never>;
     const { img, label, w, pair, name, raw } = batch as unknown as {
-      img: t.Tensor; label: t.Tensor; w: t.Tensor; pair: [t.Tensor, t.Tensor]; name: string[]; raw: t.Tensor;
+      img: t.Tensor;
+      label: t.Tensor;
+      w: t.Tensor;
+      pair: [t.Tensor, t.Tensor];
+      name: string[];
+      raw: t.Tensor;
     };
     expect(img.shape).toEqual([2, 2]);
     expect(await values(img)).toEqual([1, 2, 3, 4]);

@@ -86,12 +86,17 @@ describe('mnist', () => {
     const s = await ds.get(0);
     expect(await s.y.item()).toBe(7);
     t.dispose(s);
-    await expect(mnist({ split: 'test', dir: '/nonexistent-dir' }).load()).rejects.toThrow(/cannot read \/nonexistent-dir\/t10k-images-idx3-ubyte/);
+    await expect(mnist({ split: 'test', dir: '/nonexistent-dir' }).load()).rejects.toThrow(
+      /cannot read \/nonexistent-dir\/t10k-images-idx3-ubyte/,
+    );
     expect(() => mnist({ split: 'validation' as 'test' })).toThrow(/split must be 'train' or 'test'/);
   });
 
   it('refuses files of the wrong size or kind', async () => {
-    const [images, labels] = await Promise.all([readFile(join(dataDir, 't10k-images-idx3-ubyte')), readFile(join(dataDir, 't10k-labels-idx1-ubyte'))]);
+    const [images, labels] = await Promise.all([
+      readFile(join(dataDir, 't10k-images-idx3-ubyte')),
+      readFile(join(dataDir, 't10k-labels-idx1-ubyte')),
+    ]);
     const img = new Uint8Array(images);
     const lbl = new Uint8Array(labels);
     expect(mnistFromBytes(img, lbl).length).toBe(10000);

@@ -63,7 +63,9 @@ describe('toy generators', () => {
         expect(xv[2 * i + 1]).toBeCloseTo(r * Math.cos(theta), 4);
       }
     }
-    expect(await values((spirals({ n: 31, seed: 5 }).tensors as { x: t.Tensor }).x)).toEqual(await values((spirals({ n: 31, seed: 5 }).tensors as { x: t.Tensor }).x));
+    expect(await values((spirals({ n: 31, seed: 5 }).tensors as { x: t.Tensor }).x)).toEqual(
+      await values((spirals({ n: 31, seed: 5 }).tensors as { x: t.Tensor }).x),
+    );
     expect(() => spirals({ n: 2, classes: 3 })).toThrow(/spirals: n must be an integer ≥ 3/);
   });
 });

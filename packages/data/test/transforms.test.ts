@@ -9,7 +9,8 @@ useCpu();
 function labelled(n: number, c: number, h: number, w: number): t.Tensor {
   const data = new Float32Array(n * c * h * w);
   let k = 0;
-  for (let i = 0; i < n; i++) for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[k++] = i * 1000 + ch * 100 + y * 10 + x;
+  for (let i = 0; i < n; i++)
+    for (let ch = 0; ch < c; ch++) for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) data[k++] = i * 1000 + ch * 100 + y * 10 + x;
   return t.tensor(data, { shape: [n, c, h, w] });
 }
 
@@ -34,7 +35,9 @@ describe('transforms', () => {
     expect(out.slice(0, 12)).toEqual([...Array(4).fill(1), ...Array(4).fill(0), ...Array(4).fill(-0.25)]);
     const one = await values(f(t.ones([3, 2, 2])));
     expect(one).toEqual(out.slice(0, 12));
-    expect(() => f(t.ones([2, 4, 2, 2]))).toThrow(/normalize: 3 channel means need images \[C,H,W\] or \[N,C,H,W\] with C = 3, got \[2,4,2,2\]/);
+    expect(() => f(t.ones([2, 4, 2, 2]))).toThrow(
+      /normalize: 3 channel means need images \[C,H,W\] or \[N,C,H,W\] with C = 3, got \[2,4,2,2\]/,
+    );
     expect(() => normalize([0, 0], [1, 1, 1])).toThrow(/mean has 2 values and std 3/);
     expect(() => normalize(0, 0)).toThrow(/std\[0\] must be positive/);
   });
@@ -76,13 +79,15 @@ describe('transforms', () => {
     for (let i = 0; i < 32; i++) {
       const img = v.slice(i * 16, (i + 1) * 16);
       // Find the shift (dy, dx) in [-1, 1]² that explains the window; padding is 0.
-      const shift = [-1, 0, 1].flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx])).find(([dy, dx]) =>
-        img.every((p, k) => {
-          const sy = Math.floor(k / 4) + dy;
-          const sx = (k % 4) + dx;
-          return p === (sy < 0 || sy > 3 || sx < 0 || sx > 3 ? 0 : i * 1000 + sy * 10 + sx);
-        }),
-      );
+      const shift = [-1, 0, 1]
+        .flatMap((dy) => [-1, 0, 1].map((dx) => [dy, dx]))
+        .find(([dy, dx]) =>
+          img.every((p, k) => {
+            const sy = Math.floor(k / 4) + dy;
+            const sx = (k % 4) + dx;
+            return p === (sy < 0 || sy > 3 || sx < 0 || sx > 3 ? 0 : i * 1000 + sy * 10 + sx);
+          }),
+        );
       expect(shift).toBeDefined();
       offsets.add(String(shift));
     }

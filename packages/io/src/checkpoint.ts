@@ -143,10 +143,7 @@ export async function encodeCheckpoint(contents: CheckpointContents): Promise<Ui
  * @example
  * const { epoch, step } = await loadCheckpoint('ckpt/last.safetensors', { model, optimizer, scheduler, rng: t.defaultRng(), loader });
  */
-export async function loadCheckpoint(
-  source: StorageTarget | Uint8Array,
-  options: LoadCheckpointOptions,
-): Promise<LoadedCheckpoint> {
+export async function loadCheckpoint(source: StorageTarget | Uint8Array, options: LoadCheckpointOptions): Promise<LoadedCheckpoint> {
   let bytes: Uint8Array;
   let fileName = options.fileName;
   if (source instanceof Uint8Array) {
@@ -179,12 +176,14 @@ export async function loadCheckpoint(
     const refs = new Set<string>();
     unflattenState(state[part], file.tensors, `__metadata__.state.${part}`, fail, refs);
     for (const name of refs) {
-      if (!name.startsWith(`${part}.`)) fail(`__metadata__.state.${part} refers to tensor ${JSON.stringify(name)}, which belongs elsewhere`);
+      if (!name.startsWith(`${part}.`))
+        fail(`__metadata__.state.${part} refers to tensor ${JSON.stringify(name)}, which belongs elsewhere`);
       used.add(name);
     }
   }
   for (const name of file.names) {
-    if (!name.startsWith(MODEL_PREFIX) && !used.has(name)) fail(`tensor ${JSON.stringify(name)} is neither the model's nor referred to by __metadata__.state`);
+    if (!name.startsWith(MODEL_PREFIX) && !used.has(name))
+      fail(`tensor ${JSON.stringify(name)} is neither the model's nor referred to by __metadata__.state`);
   }
 
   // 3. Create the tensors (no more than the file holds), check every part, then apply them all.

@@ -39,11 +39,7 @@ export function checkUserMetadata(metadata: Record<string, string> | undefined, 
  * Decodes a Tensile model or checkpoint file and checks its format and
  * version; `accept` lists the formats the caller can read.
  */
-export function decodeTensileFile(
-  bytes: Uint8Array,
-  fileName: string | undefined,
-  accept: readonly string[],
-): SafetensorsFile {
+export function decodeTensileFile(bytes: Uint8Array, fileName: string | undefined, accept: readonly string[]): SafetensorsFile {
   const file = decodeSafetensors(bytes, { fileName });
   const { format, version } = file.metadata;
   const fail = (problem: string): never => {
@@ -59,7 +55,9 @@ export function decodeTensileFile(
     );
   }
   if (version === undefined || !READABLE_VERSIONS.includes(version)) {
-    fail(`${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads versions ${READABLE_VERSIONS.join(' and ')})`);
+    fail(
+      `${format} version ${JSON.stringify(version)} is not supported (this @tensile/io reads versions ${READABLE_VERSIONS.join(' and ')})`,
+    );
   }
   verifyChecksum(file, version !== '1', fileName);
   return file;

@@ -59,10 +59,7 @@ export async function saveModel(model: HasStateDict, target: StorageTarget, opti
  * const model = await loadModel('mnist.tensile');
  * const fromUpload = await loadModel(await readUploadedFile(file), { fileName: file.name });
  */
-export async function loadModel<M extends HasStateDict = Module>(
-  source: ModelSource,
-  options: LoadModelOptions<M> = {},
-): Promise<M> {
+export async function loadModel<M extends HasStateDict = Module>(source: ModelSource, options: LoadModelOptions<M> = {}): Promise<M> {
   const { bytes, fileName } = await readSource(source, options.fileName);
   const header = readModelHeader(bytes, fileName);
   if (options.build) return instantiate(header, options.build, fileName);

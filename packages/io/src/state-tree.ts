@@ -30,7 +30,9 @@ export function flattenState(value: unknown, prefix: string, tensors: Map<string
       return out;
     }
     const kind = typeof v === 'object' ? (v.constructor?.name ?? 'object') : typeof v;
-    throw new t.ArgumentError(`state: cannot store ${kind} at ${JSON.stringify(path)}; use numbers, strings, arrays, plain objects and tensors`);
+    throw new t.ArgumentError(
+      `state: cannot store ${kind} at ${JSON.stringify(path)}; use numbers, strings, arrays, plain objects and tensors`,
+    );
   };
   return walk(value, prefix);
 }
@@ -71,7 +73,8 @@ export function unflattenState<T = t.Tensor>(
       return tensors[name as string];
     }
     if ('$number' in v) {
-      if (typeof v.$number !== 'string' || !NON_FINITE.has(v.$number)) fail(`${at}: $number must be "NaN", "Infinity" or "-Infinity", got ${JSON.stringify(v.$number)}`);
+      if (typeof v.$number !== 'string' || !NON_FINITE.has(v.$number))
+        fail(`${at}: $number must be "NaN", "Infinity" or "-Infinity", got ${JSON.stringify(v.$number)}`);
       return Number(v.$number);
     }
     const out: Record<string, unknown> = {};

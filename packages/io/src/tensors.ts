@@ -24,10 +24,7 @@ const TO_SAFETENSORS = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BO
  * @example
  * const bytes = await saveSafetensors({ weight: t.randn([10, 784]), bias: t.zeros([10]) });
  */
-export async function saveSafetensors(
-  tensors: Record<string, t.Tensor>,
-  options: SaveSafetensorsOptions = {},
-): Promise<Uint8Array> {
+export async function saveSafetensors(tensors: Record<string, t.Tensor>, options: SaveSafetensorsOptions = {}): Promise<Uint8Array> {
   const names = Object.keys(tensors);
   for (const name of names) {
     const x = tensors[name];

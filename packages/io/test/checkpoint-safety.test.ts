@@ -40,10 +40,25 @@ function train(r: Rig, steps: number): void {
 }
 
 async function checkpointOf(r: Rig): Promise<Uint8Array> {
-  return encodeCheckpoint({ model: r.model, optimizer: r.optimizer, scheduler: r.scheduler, loader: r.loader, rng: r.rng, epoch: 3, step: 12 });
+  return encodeCheckpoint({
+    model: r.model,
+    optimizer: r.optimizer,
+    scheduler: r.scheduler,
+    loader: r.loader,
+    rng: r.rng,
+    epoch: 3,
+    step: 12,
+  });
 }
 
-const into = (r: Rig, fileName = 'c.ckpt') => ({ model: r.model, optimizer: r.optimizer, scheduler: r.scheduler, loader: r.loader, rng: r.rng, fileName });
+const into = (r: Rig, fileName = 'c.ckpt') => ({
+  model: r.model,
+  optimizer: r.optimizer,
+  scheduler: r.scheduler,
+  loader: r.loader,
+  rng: r.rng,
+  fileName,
+});
 
 /** Everything a load could change, as plain values. */
 async function snapshot(r: Rig): Promise<unknown> {
@@ -65,7 +80,10 @@ async function snapshot(r: Rig): Promise<unknown> {
   };
 }
 
-for (const [name, make] of [['cpu', () => cpu()], ['wasm', () => wasm()]] as const) {
+for (const [name, make] of [
+  ['cpu', () => cpu()],
+  ['wasm', () => wasm()],
+] as const) {
   describe(`loadCheckpoint on ${name}`, () => {
     beforeAll(async () => {
       await t.setBackend(make());
@@ -114,14 +132,41 @@ describe('a refused checkpoint changes nothing', () => {
       ['lr "abc"', group((g) => (g.lr = 'abc')), /lr must be a finite number, got "abc"/],
       ['betas [5,5]', group((g) => (g.betas = [5, 5])), /betas\[0\] must be in \[0, 1\), got 5/],
       ['eps -1', group((g) => (g.eps = -1)), /eps must be in \[0, Infinity\), got -1/],
-      ['scheduler step: 5', state((s) => void (s.scheduler.meta.step = 5)), /__metadata__.state.scheduler: meta has an unknown field "step"/],
+      [
+        'scheduler step: 5',
+        state((s) => void (s.scheduler.meta.step = 5)),
+        /__metadata__.state.scheduler: meta has an unknown field "step"/,
+      ],
       ['rng all zeros', state((s) => void (s.rng = [0, 0, 0, 0])), /__metadata__.state.rng: the state is all zeros/],
-      ['loader batchSize 3', state((s) => void (s.loader.batchSize = 3)), /__metadata__.state.loader: the state was saved with batchSize 3, this loader has 4/],
-      ['"state" renamed "suate"', state((s) => { s.optimizer.suate = s.optimizer.state; delete s.optimizer.state; }), /state.optimizer: the state dict lacks "state"/],
+      [
+        'loader batchSize 3',
+        state((s) => void (s.loader.batchSize = 3)),
+        /__metadata__.state.loader: the state was saved with batchSize 3, this loader has 4/,
+      ],
+      [
+        '"state" renamed "suate"',
+        state((s) => {
+          s.optimizer.suate = s.optimizer.state;
+          delete s.optimizer.state;
+        }),
+        /state.optimizer: the state dict lacks "state"/,
+      ],
       ['epoch missing', state((s) => void delete s.epoch), /__metadata__.state lacks "epoch"/],
-      ['a dangling tensor reference', state((s) => void (s.optimizer.state['0.expAvg'] = { $tensor: 'optimizer.nope' })), /refers to tensor "optimizer.nope", which the file lacks/],
+      [
+        'a dangling tensor reference',
+        state((s) => void (s.optimizer.state['0.expAvg'] = { $tensor: 'optimizer.nope' })),
+        /refers to tensor "optimizer.nope", which the file lacks/,
+      ],
       ['weightDecay 0 → 2 (one bit)', flipped('\\"weightDecay\\":0', '0', '2'), /c.ckpt: checksum mismatch/],
-      ['a flipped weight byte', (() => { const b = good.slice(); b[b.length - 5] ^= 0x10; return b; })(), /c.ckpt: checksum mismatch/],
+      [
+        'a flipped weight byte',
+        (() => {
+          const b = good.slice();
+          b[b.length - 5] ^= 0x10;
+          return b;
+        })(),
+        /c.ckpt: checksum mismatch/,
+      ],
     ];
     const target = rig(2);
     train(target, 1);
@@ -157,7 +202,9 @@ describe('files read the way Node reads them', () => {
     const bytes = new Uint8Array(readFileSync(path));
     const expected = loadSafetensors(bytes);
     const values = async (record: Record<string, t.Tensor>) =>
-      Object.fromEntries(await Promise.all(Object.entries(record).map(async ([k, x]) => [k, [x.shape, Array.from(await x.data<Float32Array>())]])));
+      Object.fromEntries(
+        await Promise.all(Object.entries(record).map(async ([k, x]) => [k, [x.shape, Array.from(await x.data<Float32Array>())]])),
+      );
     const want = await values(expected);
 
     const small = join(dir, 'small.safetensors');
@@ -178,7 +225,7 @@ describe('files read the way Node reads them', () => {
       t.dispose(Object.values(loaded));
       const target = rig(2);
       await loadCheckpoint(view, { model: target.model, optimizer: target.optimizer, scheduler: target.scheduler, fileName: what });
-      expect((await snapshot(target) as { model: unknown }).model, what).toEqual((await snapshot(saved) as { model: unknown }).model);
+      expect(((await snapshot(target)) as { model: unknown }).model, what).toEqual(((await snapshot(saved)) as { model: unknown }).model);
     }
     t.dispose(Object.values(expected));
   });

@@ -24,7 +24,11 @@ describe('checkpoints', () => {
     const optimizer = new TinyOptimizer(model);
     optimizer.state[0].step = 12;
     optimizer.state[0].exp_avg.dispose();
-    optimizer.state[0].exp_avg = t.tensor([[1, 2], [3, 4], [5, 6]]);
+    optimizer.state[0].exp_avg = t.tensor([
+      [1, 2],
+      [3, 4],
+      [5, 6],
+    ]);
     optimizer.groups[0].lr = 0.005;
     const rng = new t.Rng(42);
     rng.uniform(); // advance it past its seed state
@@ -76,7 +80,12 @@ describe('checkpoints', () => {
     await expect(loadCheckpoint(bytes.subarray(0, bytes.length - 3), { model: target, fileName: 'x.ckpt' })).rejects.toThrow(
       /safetensors: x.ckpt: tensor .* \(truncated file\?\)/,
     );
-    const wrongOptimizer = { stateDict: () => ({}), loadStateDict: () => { throw new Error('optimizer says no'); } };
+    const wrongOptimizer = {
+      stateDict: () => ({}),
+      loadStateDict: () => {
+        throw new Error('optimizer says no');
+      },
+    };
     const same = new TinyModel(9);
     const sameBefore = await values(same);
     await expect(loadCheckpoint(bytes, { model: same, optimizer: wrongOptimizer })).rejects.toThrow('optimizer says no');

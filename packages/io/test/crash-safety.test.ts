@@ -67,7 +67,10 @@ describe('nodeStorage writes are atomic under SIGKILL', () => {
       const step = tensorValues(state.tensors.step).values[0];
       const payload = tensorValues(state.tensors.payload).values;
       expect(state.metadata.step).toBe(String(step));
-      expect(payload.every((v) => v === step), `payload of ${file} mixes states`).toBe(true);
+      expect(
+        payload.every((v) => v === step),
+        `payload of ${file} mixes states`,
+      ).toBe(true);
       // The child may die after its rename but before reporting it.
       expect([saved, saved + 1]).toContain(step);
       outcomes[step === saved ? 'previous' : 'next']++;

@@ -73,13 +73,34 @@ function slots(root: unknown): [Record<string, unknown> | unknown[], string | nu
   const out: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (v: unknown) => {
     if (Array.isArray(v)) v.forEach((item, i) => (out.push([v, i]), walk(item)));
-    else if (v !== null && typeof v === 'object') for (const [k, item] of Object.entries(v)) (out.push([v as Record<string, unknown>, k]), walk(item));
+    else if (v !== null && typeof v === 'object')
+      for (const [k, item] of Object.entries(v)) out.push([v as Record<string, unknown>, k]), walk(item);
   };
   walk(root);
   return out;
 }
 
-const WRONG_VALUES: unknown[] = [null, true, false, 0, -1, 1.5, 1e308, -1e308, 2 ** 53, 4294967296, '', 'abc', 'NaN', [], {}, [1, 2], { $tensor: 'x' }, { $number: 'Infinity' }, { $number: 'oops' }];
+const WRONG_VALUES: unknown[] = [
+  null,
+  true,
+  false,
+  0,
+  -1,
+  1.5,
+  1e308,
+  -1e308,
+  2 ** 53,
+  4294967296,
+  '',
+  'abc',
+  'NaN',
+  [],
+  {},
+  [1, 2],
+  { $tensor: 'x' },
+  { $number: 'Infinity' },
+  { $number: 'oops' },
+];
 
 /** One JSON-aware mutation of a parsed tree, in place (or a replacement root). */
 function mutateTree(root: unknown, r: Random): unknown {
@@ -106,7 +127,8 @@ function mutateTree(root: unknown, r: Random): unknown {
       c[key] = structuredClone(r.pick(WRONG_VALUES));
       return root;
     case 3: // a number nudged
-      if (typeof c[key] === 'number') c[key] = r.pick([(c[key] as number) + 1, -(c[key] as number), (c[key] as number) * 1e6, (c[key] as number) + 0.5]);
+      if (typeof c[key] === 'number')
+        c[key] = r.pick([(c[key] as number) + 1, -(c[key] as number), (c[key] as number) * 1e6, (c[key] as number) + 0.5]);
       else c[key] = r.int(1000);
       return root;
     case 4: // deep nesting
@@ -116,10 +138,14 @@ function mutateTree(root: unknown, r: Random): unknown {
       if (!Array.isArray(container)) c[key] = rawValue(`${JSON.stringify(c[key]) ?? 'null'},${JSON.stringify(String(key))}:1`);
       return root;
     case 6: // a prototype key
-      if (!Array.isArray(container)) c[key] = rawValue(`${JSON.stringify(c[key]) ?? 'null'},${JSON.stringify(r.pick(['__proto__', 'constructor', 'prototype']))}:{"polluted":1}`);
+      if (!Array.isArray(container))
+        c[key] = rawValue(
+          `${JSON.stringify(c[key]) ?? 'null'},${JSON.stringify(r.pick(['__proto__', 'constructor', 'prototype']))}:{"polluted":1}`,
+        );
       return root;
-    default: // swap two values
+    default:
       {
+        // swap two values
         const [other, otherKey] = r.pick(all);
         const o = other as Record<string | number, unknown>;
         [c[key], o[otherKey]] = [o[otherKey], c[key]];
@@ -224,7 +250,10 @@ describe('fuzzing files: every malformed input gets our named error, leaks nothi
     const rng = new t.Rng(7);
     const model = new Sequential(new Linear(3, 4, { rng }), new ReLU(), new BatchNorm1d(4), new Linear(4, 2, { rng }));
     const modelFile = await encodeModel(model, (await import('@tensile/layers')).moduleToSpec(model));
-    const plain = await saveSafetensors({ w: t.randn([2, 3], { rng }), n: t.tensor(new Int32Array([1, -2, 3])), m: t.tensor([true, false]) }, { metadata: { note: 'x' }, int64: ['n'] });
+    const plain = await saveSafetensors(
+      { w: t.randn([2, 3], { rng }), n: t.tensor(new Int32Array([1, -2, 3])), m: t.tensor([true, false]) },
+      { metadata: { note: 'x' }, int64: ['n'] },
+    );
 
     const make = (seed: number) => {
       const r = new t.Rng(seed);
@@ -243,13 +272,29 @@ describe('fuzzing files: every malformed input gets our named error, leaks nothi
       saved.optimizer.step();
       saved.scheduler.step();
     }
-    const checkpoint = await encodeCheckpoint({ ...saved, epoch: 2, step: 6, architecture: (await import('@tensile/layers')).moduleToSpec(saved.model) });
+    const checkpoint = await encodeCheckpoint({
+      ...saved,
+      epoch: 2,
+      step: 6,
+      architecture: (await import('@tensile/layers')).moduleToSpec(saved.model),
+    });
     const target = make(2);
     const snapshot = async () => {
       const state = target.optimizer.stateDict();
-      const values = await Promise.all([...Object.values(target.model.stateDict()), ...Object.values(state.state)].map(async (v) => Array.from(await v.data<Float32Array>())));
+      const values = await Promise.all(
+        [...Object.values(target.model.stateDict()), ...Object.values(state.state)].map(async (v) =>
+          Array.from(await v.data<Float32Array>()),
+        ),
+      );
       t.dispose(Object.values(state.state));
-      return JSON.stringify([values, state.meta, target.scheduler.stateDict(), target.loader.stateDict(), target.rng.getState(), target.optimizer.paramGroups.map(({ params: _p, ...h }) => h)]);
+      return JSON.stringify([
+        values,
+        state.meta,
+        target.scheduler.stateDict(),
+        target.loader.stateDict(),
+        target.rng.getState(),
+        target.optimizer.paramGroups.map(({ params: _p, ...h }) => h),
+      ]);
     };
     const into = { ...target, fileName: 'fuzz.ckpt' };
     await loadCheckpoint(checkpoint, into);
@@ -257,7 +302,7 @@ describe('fuzzing files: every malformed input gets our named error, leaks nothi
 
     const kinds: [string, Uint8Array, (bytes: Uint8Array) => Promise<void>][] = [
       ['safetensors', plain, async (b) => t.dispose(Object.values(loadSafetensors(b, { fileName: 'fuzz.safetensors' })))],
-      ['model', modelFile, async (b) => (await loadModel(b, { fileName: 'fuzz.tensile' }) as Module).dispose()],
+      ['model', modelFile, async (b) => ((await loadModel(b, { fileName: 'fuzz.tensile' })) as Module).dispose()],
       ['checkpoint', checkpoint, async (b) => void (await loadCheckpoint(b, into))],
     ];
     const tallies: Record<string, Tally> = {};
@@ -291,7 +336,12 @@ describe('fuzzing files: every malformed input gets our named error, leaks nothi
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     console.log(
       `fuzz (seed ${SEED}, ${seconds} s): ` +
-        Object.entries(tallies).map(([k, v]) => `${k}: ${v.runs} mutants, ${v.accepted} accepted, ${v.refused} refused, ${v.foreign.length} foreign errors, ${v.leaks.length} leaks, ${v.changed.length} changed`).join('; '),
+        Object.entries(tallies)
+          .map(
+            ([k, v]) =>
+              `${k}: ${v.runs} mutants, ${v.accepted} accepted, ${v.refused} refused, ${v.foreign.length} foreign errors, ${v.leaks.length} leaks, ${v.changed.length} changed`,
+          )
+          .join('; '),
     );
     for (const tally of Object.values(tallies)) {
       expect(tally.foreign.slice(0, 10)).toEqual([]);

@@ -13,14 +13,20 @@ import { rewrite } from './rewrite.js';
  */
 const hostile: [string, object][] = [
   ['Linear(20000, 20000)', { type: 'Linear', config: { inFeatures: 20000, outFeatures: 20000, bias: true } }],
-  ['Linear(30000, 30000) in a Sequential', { type: 'Sequential', config: {}, children: { 0: { type: 'Linear', config: { inFeatures: 30000, outFeatures: 30000, bias: true } } } }],
+  [
+    'Linear(30000, 30000) in a Sequential',
+    { type: 'Sequential', config: {}, children: { 0: { type: 'Linear', config: { inFeatures: 30000, outFeatures: 30000, bias: true } } } },
+  ],
   ['Embedding(1e9, 1)', { type: 'Embedding', config: { numEmbeddings: 1e9, embeddingDim: 1 } }],
   ['Linear(1e15, 1e15)', { type: 'Linear', config: { inFeatures: 1e15, outFeatures: 1e15 } }],
   ['LSTM with 1e12 layers', { type: 'LSTM', config: { inputSize: 4, hiddenSize: 2, numLayers: 1e12 } }],
   ['Conv2d(4096, 4096, 64)', { type: 'Conv2d', config: { inChannels: 4096, outChannels: 4096, kernelSize: 64 } }],
 ];
 
-for (const [backendName, make] of [['cpu', () => cpu()], ['wasm', () => wasm()]] as const) {
+for (const [backendName, make] of [
+  ['cpu', () => cpu()],
+  ['wasm', () => wasm()],
+] as const) {
   describe(`hostile model files on ${backendName}: refused before anything is allocated`, () => {
     let small: Uint8Array;
     beforeAll(async () => {

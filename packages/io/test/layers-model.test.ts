@@ -36,7 +36,11 @@ function trainedModel(): Sequential {
   return model.eval();
 }
 
-const input = [[0.5, -1, 2, 0.25], [1, 1, -1, -0.5], [-2, 0.3, 0.1, 1.5]];
+const input = [
+  [0.5, -1, 2, 0.25],
+  [1, 1, -1, -0.5],
+  [-2, 0.3, 0.1, 1.5],
+];
 
 describe('model files with @tensile/layers', () => {
   it('loads a PyTorch state_dict (safetensors written by PyTorch) and gives PyTorch’s outputs', async () => {
@@ -111,7 +115,11 @@ describe('model files with @tensile/layers', () => {
     const model = trainedModel();
     const path = join(dir, 'bad.tensile');
     await saveModel(model, path, {
-      architecture: { type: 'Sequential', config: {}, children: { '0': { type: 'Linear', config: { inFeatures: 4, outFeatures: 5, bias: true } } } },
+      architecture: {
+        type: 'Sequential',
+        config: {},
+        children: { '0': { type: 'Linear', config: { inFeatures: 4, outFeatures: 5, bias: true } } },
+      },
     });
     const before = t.memory().tensors;
     await expect(loadModel(path)).rejects.toThrow(

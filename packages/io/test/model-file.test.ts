@@ -92,6 +92,8 @@ describe('model files', () => {
     await expect(loadModel(noType, { build })).rejects.toThrow(/__metadata__.architecture: "type" must be a registry name/);
     const future = encodeSafetensors({}, { format: 'tensile-model', version: '9', architecture: '{}' });
     await expect(loadModel(future, { build })).rejects.toThrow(/tensile-model version "9" is not supported/);
-    await expect(loadModel(join(dir, 'nope.tensile'), { build })).rejects.toThrow(/nodeStorage: cannot read ".*nope.tensile": no such file/);
+    await expect(loadModel(join(dir, 'nope.tensile'), { build })).rejects.toThrow(
+      /nodeStorage: cannot read ".*nope.tensile": no such file/,
+    );
   });
 });

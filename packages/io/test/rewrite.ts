@@ -25,7 +25,8 @@ export function rewrite(
 }
 
 /** Edits the JSON in `__metadata__[key]`, keeping the checksum valid. */
-export function rewriteJson(bytes: Uint8Array, key: string, change: (value: any) => unknown, options: { seal?: boolean } = {}): Uint8Array { // eslint-disable-line @typescript-eslint/no-explicit-any
+export function rewriteJson(bytes: Uint8Array, key: string, change: (value: any) => unknown, options: { seal?: boolean } = {}): Uint8Array {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   return rewrite(
     bytes,
     (metadata) => {

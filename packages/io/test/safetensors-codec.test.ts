@@ -11,10 +11,27 @@ describe('safetensors bytes from the published format, assembled by hand', () =>
     '{"__metadata__":{"k":"v"},"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},' +
     '"b":{"dtype":"I32","shape":[1],"data_offsets":[8,12]}}   ';
   const literal = new Uint8Array([
-    0x88, 0, 0, 0, 0, 0, 0, 0,
+    0x88,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
+    0,
     ...ascii(header),
-    0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0xc0,
-    0xfb, 0xff, 0xff, 0xff,
+    0x00,
+    0x00,
+    0x80,
+    0x3f,
+    0x00,
+    0x00,
+    0x00,
+    0xc0,
+    0xfb,
+    0xff,
+    0xff,
+    0xff,
   ]);
 
   it('matches the committed fixture (written with printf) byte for byte', () => {
@@ -130,18 +147,14 @@ describe('encodeSafetensors', () => {
     expect(() => encodeSafetensors({ w: { dtype: 'F32', shape: [2], data: new Float64Array(2) } })).toThrow(
       /F32 data must be a Uint8Array of raw bytes or a Float32Array, got Float64Array/,
     );
-    expect(() => encodeSafetensors({ w: { dtype: 'X9' as never, shape: [1], data: new Uint8Array(1) } })).toThrow(
-      /unknown dtype "X9"/,
-    );
+    expect(() => encodeSafetensors({ w: { dtype: 'X9' as never, shape: [1], data: new Uint8Array(1) } })).toThrow(/unknown dtype "X9"/);
     expect(() => encodeSafetensors({ w: { dtype: 'U8', shape: [-1], data: new Uint8Array(1) } })).toThrow(
       /shape \[-1\] must be an array of non-negative integers/,
     );
     expect(() => encodeSafetensors({ m: { dtype: 'BOOL', shape: [2], data: new Uint8Array([0, 2]) } })).toThrow(
       /BOOL data must be 0 or 1, element 1 is 2/,
     );
-    expect(() => encodeSafetensors({ __metadata__: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } })).toThrow(
-      /reserved/,
-    );
+    expect(() => encodeSafetensors({ __metadata__: { dtype: 'U8', shape: [0], data: new Uint8Array(0) } })).toThrow(/reserved/);
     expect(() => encodeSafetensors({}, { n: 1 as unknown as string })).toThrow(/metadata value for "n" must be a string/);
   });
 });

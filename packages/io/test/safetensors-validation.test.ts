@@ -57,12 +57,8 @@ describe('decodeSafetensors refuses bad files with an error naming file, tensor 
   });
 
   it('refuses unknown dtypes and malformed shapes or offsets', () => {
-    expect(decode(assemble(`{"w":${entry('Q7', [1], 0, 1)}}`, [0]))).toThrow(
-      /model\.safetensors: tensor "w": unknown dtype "Q7"/,
-    );
-    expect(decode(assemble(`{"w":${entry('F8_E4M3', [1], 0, 1)}}`, [0]))).toThrow(
-      /tensor "w": dtype F8_E4M3 is not supported/,
-    );
+    expect(decode(assemble(`{"w":${entry('Q7', [1], 0, 1)}}`, [0]))).toThrow(/model\.safetensors: tensor "w": unknown dtype "Q7"/);
+    expect(decode(assemble(`{"w":${entry('F8_E4M3', [1], 0, 1)}}`, [0]))).toThrow(/tensor "w": dtype F8_E4M3 is not supported/);
     expect(decode(assemble(`{"w":${entry('U8', [-1], 0, 1)}}`, [0]))).toThrow(/shape \[-1\] must be/);
     expect(decode(assemble(`{"w":${entry('U8', [1.5], 0, 1)}}`, [0]))).toThrow(/shape \[1.5\] must be/);
     expect(decode(assemble('{"w":{"dtype":"U8","shape":[1],"data_offsets":[0]}}', [0]))).toThrow(
@@ -75,9 +71,7 @@ describe('decodeSafetensors refuses bad files with an error naming file, tensor 
     expect(decode(assemble(`{"w":${entry('F32', [2, 2], 0, 12)}}`, new Array(12).fill(0)))).toThrow(
       'safetensors: model.safetensors: tensor "w": F32 [2, 2] needs 16 bytes but data_offsets [0, 12] hold 12 (shape, dtype and offsets disagree)',
     );
-    expect(decode(assemble(`{"w":${entry('F64', [2 ** 50, 2 ** 10], 0, 8)}}`, [0, 0, 0, 0, 0, 0, 0, 0]))).toThrow(
-      /is too large/,
-    );
+    expect(decode(assemble(`{"w":${entry('F64', [2 ** 50, 2 ** 10], 0, 8)}}`, [0, 0, 0, 0, 0, 0, 0, 0]))).toThrow(/is too large/);
   });
 
   it('refuses holes, overlaps and trailing bytes', () => {
@@ -122,9 +116,7 @@ describe('decodeSafetensors refuses bad files with an error naming file, tensor 
     expect(() => tensorValues(file.tensors.idx, { ...NAME, tensor: 'idx' })).toThrow(
       'safetensors: model.safetensors: tensor "idx": I64 element 1 is 1099511627776, outside the int32 range Tensile stores integers in',
     );
-    const neg = decodeSafetensors(
-      encodeSafetensors({ i: { dtype: 'I64', shape: [1], data: new BigInt64Array([-(2n ** 31n) - 1n]) } }),
-    );
+    const neg = decodeSafetensors(encodeSafetensors({ i: { dtype: 'I64', shape: [1], data: new BigInt64Array([-(2n ** 31n) - 1n]) } }));
     expect(() => tensorValues(neg.tensors.i)).toThrow(/I64 element 0 is -2147483649/);
     const u64 = decodeSafetensors(encodeSafetensors({ u: { dtype: 'U64', shape: [1], data: new BigUint64Array([2n ** 31n]) } }));
     expect(() => tensorValues(u64.tensors.u)).toThrow(/U64 element 0 is 2147483648/);

@@ -3,15 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { IDBFactory } from 'fake-indexeddb';
 import { afterAll, describe, expect, it } from 'vitest';
-import {
-  browserDownload,
-  indexedDbStorage,
-  nodeStorage,
-  readUploadedFile,
-  resolveTarget,
-  StorageError,
-  type Storage,
-} from '@tensile/io';
+import { browserDownload, indexedDbStorage, nodeStorage, readUploadedFile, resolveTarget, StorageError, type Storage } from '@tensile/io';
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-io-storage-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,11 +9,14 @@ beforeAll(useCpu);
 describe('saveSafetensors / loadSafetensors', () => {
   it('round-trips every Tensile dtype with shapes and values', async () => {
     const tensors = {
-      'layer.weight': t.tensor([[1.5, -2], [3, 4.25]]),
+      'layer.weight': t.tensor([
+        [1.5, -2],
+        [3, 4.25],
+      ]),
       'layer.double': t.tensor(new Float64Array([Math.PI, Math.E]), { shape: [2] }),
-      'idx': t.tensor(new Int32Array([-3, 0, 7]), { shape: [3] }),
-      'mask': t.tensor(new Uint8Array([1, 0, 1, 1]), { shape: [2, 2], dtype: 'bool' }),
-      'scalar': t.tensor(5),
+      idx: t.tensor(new Int32Array([-3, 0, 7]), { shape: [3] }),
+      mask: t.tensor(new Uint8Array([1, 0, 1, 1]), { shape: [2, 2], dtype: 'bool' }),
+      scalar: t.tensor(5),
     };
     const bytes = await saveSafetensors(tensors, { metadata: { note: 'hi' } });
     expect(decodeSafetensors(bytes).metadata).toEqual({ note: 'hi' });
@@ -51,10 +54,13 @@ describe('saveSafetensors / loadSafetensors', () => {
   });
 
   it('creates no tensor when a file is refused', async () => {
-    const bytes = await saveSafetensors({
-      ok: t.tensor([1, 2]),
-      big: t.tensor(new Int32Array([1]), { shape: [1] }),
-    }, { int64: true });
+    const bytes = await saveSafetensors(
+      {
+        ok: t.tensor([1, 2]),
+        big: t.tensor(new Int32Array([1]), { shape: [1] }),
+      },
+      { int64: true },
+    );
     // Poke 2^40 into the I64 element: conversion must fail before any tensor exists.
     const file = decodeSafetensors(bytes);
     const at = file.tensors.big.data.byteOffset + 5;

@@ -44,7 +44,8 @@ export class TinyOptimizer {
   }
 
   loadStateDict(s: { state: TinyOptimizer['state']; param_groups: TinyOptimizer['groups'] }): void {
-    if (!Array.isArray(s.state) || s.state.length !== this.state.length) throw new Error('TinyOptimizer: state has the wrong number of params');
+    if (!Array.isArray(s.state) || s.state.length !== this.state.length)
+      throw new Error('TinyOptimizer: state has the wrong number of params');
     for (const entry of this.state) entry.exp_avg.dispose();
     // Copies what it keeps, as the Stateful contract asks (loadCheckpoint frees what it read).
     this.state = s.state.map((entry) => ({ ...entry, exp_avg: t.clone(entry.exp_avg) }));

@@ -12,7 +12,10 @@ export interface AvgPool2dOptions extends MaxPool2dOptions {
 export class AvgPool2d extends Module {
   readonly typeName = 'AvgPool2d';
 
-  constructor(readonly kernelSize: t.Pair, readonly options: Omit<AvgPool2dOptions, 'dilation'> = {}) {
+  constructor(
+    readonly kernelSize: t.Pair,
+    readonly options: Omit<AvgPool2dOptions, 'dilation'> = {},
+  ) {
     super();
   }
 

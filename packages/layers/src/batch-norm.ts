@@ -27,7 +27,10 @@ abstract class BatchNorm extends Module {
   protected abstract readonly ranks: readonly number[];
   protected abstract readonly layout: string;
 
-  constructor(readonly numFeatures: number, options: BatchNormOptions = {}) {
+  constructor(
+    readonly numFeatures: number,
+    options: BatchNormOptions = {},
+  ) {
     super();
     checkSize(new.target.name, 'numFeatures', numFeatures);
     this.eps = options.eps ?? 1e-5;
@@ -57,7 +60,9 @@ abstract class BatchNorm extends Module {
 
   forward(x: t.Tensor): t.Tensor {
     if (!this.ranks.includes(x.rank) || x.shape[1] !== this.numFeatures) {
-      throw new t.ShapeError(`${this.typeName}(${this.numFeatures}): expected input ${this.layout} with C = ${this.numFeatures}, got [${x.shape.join(',')}]`);
+      throw new t.ShapeError(
+        `${this.typeName}(${this.numFeatures}): expected input ${this.layout} with C = ${this.numFeatures}, got [${x.shape.join(',')}]`,
+      );
     }
     const axes = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
     // Per-channel statistics broadcast as [1, C, 1, ...].
@@ -85,7 +90,10 @@ abstract class BatchNorm extends Module {
   private updateRunningStats(mean: t.Tensor, biasedVar: t.Tensor, count: number): void {
     t.noGrad(() => {
       const tracked = this.buffer('num_batches_tracked');
-      t.assign(tracked, t.tidy(() => tracked.add(1)));
+      t.assign(
+        tracked,
+        t.tidy(() => tracked.add(1)),
+      );
       for (const [name, batch] of [
         ['running_mean', mean],
         ['running_var', biasedVar],

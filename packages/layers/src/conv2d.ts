@@ -31,7 +31,12 @@ export class Conv2d extends Module {
   readonly groups: number;
   readonly bias: boolean;
 
-  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: t.Pair, options: Conv2dOptions = {}) {
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    kernelSize: t.Pair,
+    options: Conv2dOptions = {},
+  ) {
     super();
     checkSize('Conv2d', 'inChannels', inChannels);
     checkSize('Conv2d', 'outChannels', outChannels);

@@ -15,7 +15,10 @@ export class Dropout extends Module {
   /** The generator masks are drawn from; null uses core's default. */
   rng: t.Rng | null;
 
-  constructor(readonly p = 0.5, options: DropoutOptions = {}) {
+  constructor(
+    readonly p = 0.5,
+    options: DropoutOptions = {},
+  ) {
     super();
     if (!(p >= 0 && p <= 1)) throw new t.ArgumentError(`Dropout: p must be in [0, 1], got ${p}`);
     this.rng = options.rng ?? null;
@@ -34,6 +37,12 @@ export class Dropout extends Module {
 export function dropout(x: t.Tensor, p: number, training: boolean, rng: t.Rng): t.Tensor {
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
-  const keep = t.tidy(() => t.rand(x.shape, { rng, dtype: x.dtype }).ge(p).cast(x.dtype).mul(1 / (1 - p)));
+  const keep = t.tidy(() =>
+    t
+      .rand(x.shape, { rng, dtype: x.dtype })
+      .ge(p)
+      .cast(x.dtype)
+      .mul(1 / (1 - p)),
+  );
   return x.mul(keep);
 }

@@ -5,7 +5,10 @@ import { Module } from './module.js';
 export class Flatten extends Module {
   readonly typeName = 'Flatten';
 
-  constructor(readonly startDim = 1, readonly endDim = -1) {
+  constructor(
+    readonly startDim = 1,
+    readonly endDim = -1,
+  ) {
     super();
   }
 

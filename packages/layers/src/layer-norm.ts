@@ -45,7 +45,9 @@ export class LayerNorm extends Module {
   forward(x: t.Tensor): t.Tensor {
     const k = this.normalizedShape.length;
     if (x.rank < k || x.shape.slice(x.rank - k).join() !== this.normalizedShape.join()) {
-      throw new t.ShapeError(`LayerNorm([${this.normalizedShape.join(',')}]): input [${x.shape.join(',')}] does not end in [${this.normalizedShape.join(',')}]`);
+      throw new t.ShapeError(
+        `LayerNorm([${this.normalizedShape.join(',')}]): input [${x.shape.join(',')}] does not end in [${this.normalizedShape.join(',')}]`,
+      );
     }
     const axes = Array.from({ length: k }, (_, i) => x.rank - k + i);
     const mean = x.mean(axes, true);

@@ -12,7 +12,10 @@ export interface MaxPool2dOptions {
 export class MaxPool2d extends Module {
   readonly typeName = 'MaxPool2d';
 
-  constructor(readonly kernelSize: t.Pair, readonly options: MaxPool2dOptions = {}) {
+  constructor(
+    readonly kernelSize: t.Pair,
+    readonly options: MaxPool2dOptions = {},
+  ) {
     super();
   }
 

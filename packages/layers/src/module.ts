@@ -146,7 +146,8 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   }
 
   private checkName(op: string, name: string): void {
-    if (name === '' || name.includes('.')) throw new t.ArgumentError(`${this.typeName}.${op}: name '${name}' must be non-empty and contain no '.'`);
+    if (name === '' || name.includes('.'))
+      throw new t.ArgumentError(`${this.typeName}.${op}: name '${name}' must be non-empty and contain no '.'`);
     const taken = this._parameters.has(name) || this._buffers.has(name) || this._modules.has(name);
     if (taken) throw new t.ArgumentError(`${this.typeName}.${op}: '${name}' is already registered`);
   }
@@ -325,7 +326,9 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
         problems.push(`'${key}' is not a tensor`);
       } else if (given.shape.join() !== e.tensor.shape.join()) {
         const where = `${e.path || 'model'} (${e.owner.typeName})`;
-        problems.push(`${where}: ${e.kind} '${e.local}' has shape [${e.tensor.shape.join(',')}] in the model but [${given.shape.join(',')}] in the state dict ('${key}')`);
+        problems.push(
+          `${where}: ${e.kind} '${e.local}' has shape [${e.tensor.shape.join(',')}] in the model but [${given.shape.join(',')}] in the state dict ('${key}')`,
+        );
       }
     }
     if (strict) {

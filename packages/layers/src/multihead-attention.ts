@@ -48,11 +48,16 @@ export class MultiheadAttention extends Module {
   rng: t.Rng | null;
   readonly outProj: Linear;
 
-  constructor(readonly embedDim: number, readonly numHeads: number, options: MultiheadAttentionOptions = {}) {
+  constructor(
+    readonly embedDim: number,
+    readonly numHeads: number,
+    options: MultiheadAttentionOptions = {},
+  ) {
     super();
     checkSize('MultiheadAttention', 'embedDim', embedDim);
     checkSize('MultiheadAttention', 'numHeads', numHeads);
-    if (embedDim % numHeads !== 0) throw new t.ArgumentError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
+    if (embedDim % numHeads !== 0)
+      throw new t.ArgumentError(`MultiheadAttention: embedDim ${embedDim} must be divisible by numHeads ${numHeads}`);
     this.headDim = embedDim / numHeads;
     this.bias = options.bias ?? true;
     this.batchFirst = options.batchFirst ?? false;
@@ -75,10 +80,16 @@ export class MultiheadAttention extends Module {
     const H = this.numHeads;
     const unbatched = query.rank === 2;
     const want = unbatched ? 2 : 3;
-    for (const [name, x] of [['query', query], ['key', key], ['value', value]] as const) {
+    for (const [name, x] of [
+      ['query', query],
+      ['key', key],
+      ['value', value],
+    ] as const) {
       if (x.rank !== want || x.shape[want - 1] !== E) {
         const layout = unbatched ? '[seq, embed]' : this.batchFirst ? '[batch, seq, embed]' : '[seq, batch, embed]';
-        throw new t.ShapeError(`MultiheadAttention: ${name} must be ${layout} with embed ${E}, got [${x.shape.join(',')}] (query [${query.shape.join(',')}])`);
+        throw new t.ShapeError(
+          `MultiheadAttention: ${name} must be ${layout} with embed ${E}, got [${x.shape.join(',')}] (query [${query.shape.join(',')}])`,
+        );
       }
     }
     // Work in [seq, batch, embed].
@@ -87,7 +98,9 @@ export class MultiheadAttention extends Module {
     const [L, N] = q0.shape;
     const S = k0.shape[0];
     if (v0.shape[0] !== S || k0.shape[1] !== N || v0.shape[1] !== N) {
-      throw new t.ShapeError(`MultiheadAttention: key [${key.shape.join(',')}] and value [${value.shape.join(',')}] must share sequence and batch sizes with query [${query.shape.join(',')}]`);
+      throw new t.ShapeError(
+        `MultiheadAttention: key [${key.shape.join(',')}] and value [${value.shape.join(',')}] must share sequence and batch sizes with query [${query.shape.join(',')}]`,
+      );
     }
     const w = this.param('in_proj_weight');
     const b = this.optionalParam('in_proj_bias');

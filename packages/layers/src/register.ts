@@ -43,10 +43,19 @@ const entry = (create: (c: Config, children?: Record<string, Module>) => Module)
 export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ */ withStateShapes({
   Linear: /* @__PURE__ */ entry((c) => new Linear(c.inFeatures, c.outFeatures, { bias: c.bias })),
   Conv2d: /* @__PURE__ */ entry(
-    (c) => new Conv2d(c.inChannels, c.outChannels, c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation, groups: c.groups, bias: c.bias }),
+    (c) =>
+      new Conv2d(c.inChannels, c.outChannels, c.kernelSize, {
+        stride: c.stride,
+        padding: c.padding,
+        dilation: c.dilation,
+        groups: c.groups,
+        bias: c.bias,
+      }),
   ),
   MaxPool2d: /* @__PURE__ */ entry((c) => new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation })),
-  AvgPool2d: /* @__PURE__ */ entry((c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad })),
+  AvgPool2d: /* @__PURE__ */ entry(
+    (c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad }),
+  ),
   AdaptiveAvgPool2d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
   BatchNorm1d: /* @__PURE__ */ entry((c) => new BatchNorm1d(c.numFeatures, c)),
   BatchNorm2d: /* @__PURE__ */ entry((c) => new BatchNorm2d(c.numFeatures, c)),

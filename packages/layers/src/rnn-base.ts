@@ -52,7 +52,8 @@ export abstract class RNNBase extends Module {
     this.bias = options.bias ?? true;
     this.batchFirst = options.batchFirst ?? false;
     this.dropout = options.dropout ?? 0;
-    if (!(this.dropout >= 0 && this.dropout <= 1)) throw new t.ArgumentError(`${layerName}: dropout must be in [0, 1], got ${this.dropout}`);
+    if (!(this.dropout >= 0 && this.dropout <= 1))
+      throw new t.ArgumentError(`${layerName}: dropout must be in [0, 1], got ${this.dropout}`);
     this.bidirectional = options.bidirectional ?? false;
     this.rng = options.rng ?? null;
     const bound = 1 / Math.sqrt(hiddenSize);
@@ -98,7 +99,9 @@ export abstract class RNNBase extends Module {
     const unbatched = x.rank === 2;
     if ((x.rank !== 3 && x.rank !== 2) || x.shape[x.rank - 1] !== this.inputSize) {
       const layout = this.batchFirst ? '[batch, time, features]' : '[time, batch, features]';
-      throw new t.ShapeError(`${this.typeName}: expected input ${layout} (or unbatched [time, features]) with ${this.inputSize} features, got [${x.shape.join(',')}]`);
+      throw new t.ShapeError(
+        `${this.typeName}: expected input ${layout} (or unbatched [time, features]) with ${this.inputSize} features, got [${x.shape.join(',')}]`,
+      );
     }
     let seq = unbatched ? x.unsqueeze(1) : this.batchFirst ? x.transpose(0, 1) : x;
     const [steps, batch] = seq.shape;

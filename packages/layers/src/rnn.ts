@@ -37,4 +37,3 @@ export class RNN extends RNNBase {
     return [output, final[0]];
   }
 }
-

@@ -132,7 +132,10 @@ export function specStateShapes(spec: ModuleSpec): Record<string, StateShape> | 
     try {
       own = entry.stateShapes(s.config ?? {});
     } catch (err) {
-      throw withCause(new t.ArgumentError(`specStateShapes: ${path} (${s.type}): ${err instanceof Error ? err.message : String(err)}`), err);
+      throw withCause(
+        new t.ArgumentError(`specStateShapes: ${path} (${s.type}): ${err instanceof Error ? err.message : String(err)}`),
+        err,
+      );
     }
     for (const [name, shape] of Object.entries(own)) out[prefix + name] = shape;
     for (const [name, child] of Object.entries(s.children ?? {})) {

@@ -55,7 +55,7 @@ function recurrent(gates: number) {
   return (c: Config): Shapes => {
     const out: Shapes = {};
     const layers = c.numLayers ?? 1;
-    const directions = c.bidirectional ?? false ? 2 : 1;
+    const directions = (c.bidirectional ?? false) ? 2 : 1;
     const hidden = c.hiddenSize;
     // A claimed layer count is a loop bound: cap it so a hostile value cannot spin here (it will not match the file anyway).
     for (let k = 0; k < Math.min(layers, 1024); k++) {

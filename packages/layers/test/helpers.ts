@@ -29,7 +29,12 @@ export async function gradcheckModule(
   const fn = (...xs: t.Tensor[]) => {
     options.before?.();
     const params = Object.fromEntries(named.map(([name], i) => [name, xs[n + i]]));
-    const out = (functionalCall as (m: Module, p: Record<string, t.Tensor>, ...a: unknown[]) => unknown)(module, params, ...xs.slice(0, n), ...(options.extra ?? []));
+    const out = (functionalCall as (m: Module, p: Record<string, t.Tensor>, ...a: unknown[]) => unknown)(
+      module,
+      params,
+      ...xs.slice(0, n),
+      ...(options.extra ?? []),
+    );
     const parts = flattenOutputs(out).map((o) => o.reshape([o.size]));
     return parts.length === 1 ? parts[0] : t.concat(parts, 0);
   };

@@ -24,7 +24,15 @@ describe('Module: names', () => {
     expect([...m.namedParameters()].map(([k]) => k)).toEqual(['0.weight', '0.bias', '1.weight', '1.bias', '5.weight', '5.bias']);
     expect([...m.namedBuffers()].map(([k]) => k)).toEqual(['1.running_mean', '1.running_var', '1.num_batches_tracked']);
     expect(Object.keys(m.stateDict())).toEqual([
-      '0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '1.num_batches_tracked', '5.weight', '5.bias',
+      '0.weight',
+      '0.bias',
+      '1.weight',
+      '1.bias',
+      '1.running_mean',
+      '1.running_var',
+      '1.num_batches_tracked',
+      '5.weight',
+      '5.bias',
     ]);
     expect(m.stateDict()['0.weight'].shape).toEqual([4, 3, 3, 3]);
     expect(m.numParameters()).toBe(4 * 27 + 4 + 4 + 4 + 16 * 2 + 2);
@@ -32,16 +40,27 @@ describe('Module: names', () => {
 
   it('joins nested names with dots; named Sequential children keep their names', () => {
     const m = new Sequential({ features: new Sequential(new Conv2d(1, 2, 3, rng(1)), new ReLU()), classifier: new Linear(2, 3, rng(2)) });
-    expect([...m.namedParameters()].map(([k]) => k)).toEqual(['features.0.weight', 'features.0.bias', 'classifier.weight', 'classifier.bias']);
+    expect([...m.namedParameters()].map(([k]) => k)).toEqual([
+      'features.0.weight',
+      'features.0.bias',
+      'classifier.weight',
+      'classifier.bias',
+    ]);
     expect([...m.namedModules()].map(([k, v]) => `${k}:${v.typeName}`)).toEqual([
-      ':Sequential', 'features:Sequential', 'features.0:Conv2d', 'features.1:ReLU', 'classifier:Linear',
+      ':Sequential',
+      'features:Sequential',
+      'features.0:Conv2d',
+      'features.1:ReLU',
+      'classifier:Linear',
     ]);
   });
 
   it('parameters are leaves requiring gradients; zeroGrad clears them', () => {
     const m = new Linear(3, 2, rng(1));
     for (const p of m.parameters()) expect(p.requiresGrad).toBe(true);
-    m.call(t.ones([4, 3])).sum().backward();
+    m.call(t.ones([4, 3]))
+      .sum()
+      .backward();
     expect(m.parameters().every((p) => p.grad !== null)).toBe(true);
     m.zeroGrad();
     expect(m.parameters().every((p) => p.grad === null)).toBe(true);
@@ -120,7 +139,9 @@ describe('Module: modes, errors, summary, memory', () => {
   it('a Conv2d given a 2-D tensor throws an error naming the layer and the shapes', () => {
     const m = cnn(1);
     expect(() => m.call(t.zeros([8, 8]))).toThrow(t.ShapeError);
-    expect(() => m.call(t.zeros([8, 8]))).toThrow(/^model\.0 \(Conv2d\): Conv2d\(3, 4, kernelSize \[3,3\]\): expected input \[N, 3, H, W\] or \[3, H, W\], got \[8,8\]$/);
+    expect(() => m.call(t.zeros([8, 8]))).toThrow(
+      /^model\.0 \(Conv2d\): Conv2d\(3, 4, kernelSize \[3,3\]\): expected input \[N, 3, H, W\] or \[3, H, W\], got \[8,8\]$/,
+    );
     // Unbatched [C, H, W] is accepted (PyTorch), but the channels must match.
     expect(() => m.call(t.zeros([2, 8, 8]))).toThrow(/^model\.0 \(Conv2d\): .*got \[2,8,8\]$/);
   });

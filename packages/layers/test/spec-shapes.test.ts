@@ -1,9 +1,38 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  AdaptiveAvgPool2d, AvgPool2d, BatchNorm1d, BatchNorm2d, Conv2d, Dropout, ELU, Embedding, Flatten, GELU, GRU, Identity, LSTM,
-  LayerNorm, LeakyReLU, Linear, LogSoftmax, MaxPool2d, MultiheadAttention, RNN, ReLU, Sequential, SiLU, Sigmoid, Softmax, Tanh,
-  builtinLayers, moduleFromSpec, moduleToSpec, registerLayer, specStateShapes, type Module,
+  AdaptiveAvgPool2d,
+  AvgPool2d,
+  BatchNorm1d,
+  BatchNorm2d,
+  Conv2d,
+  Dropout,
+  ELU,
+  Embedding,
+  Flatten,
+  GELU,
+  GRU,
+  Identity,
+  LSTM,
+  LayerNorm,
+  LeakyReLU,
+  Linear,
+  LogSoftmax,
+  MaxPool2d,
+  MultiheadAttention,
+  RNN,
+  ReLU,
+  Sequential,
+  SiLU,
+  Sigmoid,
+  Softmax,
+  Tanh,
+  builtinLayers,
+  moduleFromSpec,
+  moduleToSpec,
+  registerLayer,
+  specStateShapes,
+  type Module,
 } from '@tensile/layers';
 import { useCpu } from './helpers.js';
 
@@ -35,8 +64,21 @@ describe('specStateShapes: the state of a spec without building it', () => {
       'every stateless layer in a Sequential',
       () =>
         new Sequential(
-          new MaxPool2d(2), new AvgPool2d(2), new AdaptiveAvgPool2d(1), new Dropout(0.1), new Flatten(), new Identity(), new ReLU(),
-          new LeakyReLU(), new ELU(), new GELU(), new SiLU(), new Sigmoid(), new Tanh(), new Softmax(), new LogSoftmax(),
+          new MaxPool2d(2),
+          new AvgPool2d(2),
+          new AdaptiveAvgPool2d(1),
+          new Dropout(0.1),
+          new Flatten(),
+          new Identity(),
+          new ReLU(),
+          new LeakyReLU(),
+          new ELU(),
+          new GELU(),
+          new SiLU(),
+          new Sigmoid(),
+          new Tanh(),
+          new Softmax(),
+          new LogSoftmax(),
         ),
     ],
     ['nested Sequentials', () => new Sequential(new Linear(2, 3), new Sequential(new BatchNorm1d(3), new Linear(3, 1)))],
@@ -66,9 +108,7 @@ describe('specStateShapes: the state of a spec without building it', () => {
     registerLayer('NoShapes', { create: () => new Identity() });
     expect(specStateShapes({ type: 'Sequential', config: {}, children: { 0: { type: 'NoShapes', config: {} } } })).toBeNull();
     expect(() => specStateShapes({ type: 'Nope', config: {} })).toThrow(t.ArgumentError);
-    expect(() => specStateShapes({ type: 'LayerNorm', config: { normalizedShape: null } })).toThrow(
-      /specStateShapes: model \(LayerNorm\)/,
-    );
+    expect(() => specStateShapes({ type: 'LayerNorm', config: { normalizedShape: null } })).toThrow(/specStateShapes: model \(LayerNorm\)/);
   });
 });
 
@@ -78,7 +118,10 @@ describe('moduleFromSpec on a refused spec', () => {
     const spec = {
       type: 'Sequential',
       config: {},
-      children: { 0: { type: 'Linear', config: { inFeatures: 2, outFeatures: 2 } }, 1: { type: 'Linear', config: { inFeatures: -1, outFeatures: 2 } } },
+      children: {
+        0: { type: 'Linear', config: { inFeatures: 2, outFeatures: 2 } },
+        1: { type: 'Linear', config: { inFeatures: -1, outFeatures: 2 } },
+      },
     };
     expect(() => moduleFromSpec(spec)).toThrow(/moduleFromSpec: model.1 \(Linear\): Linear: inFeatures must be an integer/);
     expect(t.memory().tensors).toBe(before);
@@ -92,7 +135,11 @@ describe('moduleFromSpec on a refused spec', () => {
   });
 
   it('turns whatever a constructor throws into an ArgumentError naming the layer', () => {
-    registerLayer('Throws', { create: () => { throw new TypeError('boom'); } });
+    registerLayer('Throws', {
+      create: () => {
+        throw new TypeError('boom');
+      },
+    });
     let caught: unknown;
     try {
       moduleFromSpec({ type: 'Throws', config: {} });

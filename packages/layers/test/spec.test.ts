@@ -1,8 +1,27 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  BatchNorm1d, Conv2d, Dropout, Embedding, Flatten, GELU, GRU, LayerNorm, Linear, LSTM, MaxPool2d, Module,
-  MultiheadAttention, ReLU, Sequential, AdaptiveAvgPool2d, builtinLayers, moduleFromSpec, moduleToSpec, registerLayer, registerLayers,
+  BatchNorm1d,
+  Conv2d,
+  Dropout,
+  Embedding,
+  Flatten,
+  GELU,
+  GRU,
+  LayerNorm,
+  Linear,
+  LSTM,
+  MaxPool2d,
+  Module,
+  MultiheadAttention,
+  ReLU,
+  Sequential,
+  AdaptiveAvgPool2d,
+  builtinLayers,
+  moduleFromSpec,
+  moduleToSpec,
+  registerLayer,
+  registerLayers,
 } from '@tensile/layers';
 import { useCpu } from './helpers.js';
 
@@ -12,7 +31,10 @@ beforeAll(useCpu);
 class Scale extends Module {
   readonly typeName = 'test.Scale';
 
-  constructor(readonly features: number, readonly init = 1) {
+  constructor(
+    readonly features: number,
+    readonly init = 1,
+  ) {
     super();
     this.addParameter('weight', t.full([features], init));
   }
@@ -45,9 +67,21 @@ describe('specs and the registry', () => {
   it('moduleFromSpec(moduleToSpec(m)) rebuilds an equal model', async () => {
     const rng = new t.Rng(1);
     const model = new Sequential({
-      features: new Sequential(new Conv2d(1, 2, 3, { padding: 'same', groups: 1, rng }), new ReLU(), new MaxPool2d(2), new AdaptiveAvgPool2d([2, 2])),
+      features: new Sequential(
+        new Conv2d(1, 2, 3, { padding: 'same', groups: 1, rng }),
+        new ReLU(),
+        new MaxPool2d(2),
+        new AdaptiveAvgPool2d([2, 2]),
+      ),
       flat: new Flatten(),
-      head: new Sequential(new Linear(8, 6, { rng }), new BatchNorm1d(6, { momentum: null }), new GELU('tanh'), new Dropout(0.25), new LayerNorm(6), new Linear(6, 3, { bias: false, rng })),
+      head: new Sequential(
+        new Linear(8, 6, { rng }),
+        new BatchNorm1d(6, { momentum: null }),
+        new GELU('tanh'),
+        new Dropout(0.25),
+        new LayerNorm(6),
+        new Linear(6, 3, { bias: false, rng }),
+      ),
     }).eval();
     const spec = moduleToSpec(model);
     const json = JSON.parse(JSON.stringify(spec));

@@ -11,12 +11,29 @@ await t.setBackend(cpu());
 const N = 128;
 const C = 10;
 const logits = t.randn([N, C], { requiresGrad: true });
-const labels = t.tensor(Int32Array.from({ length: N }, (_, i) => (i * 7) % C), { dtype: 'int32' });
+const labels = t.tensor(
+  Int32Array.from({ length: N }, (_, i) => (i * 7) % C),
+  { dtype: 'int32' },
+);
 
 const variants = {
   'crossEntropy (host one-hot mask)': () => crossEntropy(logits, labels),
-  'logSoftmax + t.oneHot mask': () => t.tidy(() => logits.logSoftmax(-1).mul(t.oneHot(labels, C)).sum().mul(-1 / N)),
-  'logSoftmax + t.gather': () => t.tidy(() => logits.logSoftmax(-1).gather(1, labels.reshape([N, 1])).sum().mul(-1 / N)),
+  'logSoftmax + t.oneHot mask': () =>
+    t.tidy(() =>
+      logits
+        .logSoftmax(-1)
+        .mul(t.oneHot(labels, C))
+        .sum()
+        .mul(-1 / N),
+    ),
+  'logSoftmax + t.gather': () =>
+    t.tidy(() =>
+      logits
+        .logSoftmax(-1)
+        .gather(1, labels.reshape([N, 1]))
+        .sum()
+        .mul(-1 / N),
+    ),
 };
 
 for (const [name, fn] of Object.entries(variants)) {

@@ -57,7 +57,12 @@ function binaryCrossEntropy(x: t.Tensor, y: t.Tensor): t.Tensor {
   );
   return t.record('binaryCrossEntropy', [x, y], out, (g, _out, needs) => [
     needs[0] ? g.mul(x.sub(y)).div(x.mul(x.neg().add(1)).maximum(1e-12)) : null,
-    needs[1] ? t.tidy(() => { const { logX, log1mX } = clampedTerms(x); return g.mul(log1mX.sub(logX)); }) : null,
+    needs[1]
+      ? t.tidy(() => {
+          const { logX, log1mX } = clampedTerms(x);
+          return g.mul(log1mX.sub(logX));
+        })
+      : null,
   ]);
 }
 
@@ -84,7 +89,11 @@ export function bceWithLogitsLoss(input: t.Tensor, target: t.Tensor, options: BC
     let loss: t.Tensor;
     if (options.posWeight) {
       const logWeight = like(options.posWeight, input).sub(1).mul(y).add(1);
-      loss = y.neg().add(1).mul(input).add(logWeight.mul(softplusNegAbs.add(input.neg().maximum(0))));
+      loss = y
+        .neg()
+        .add(1)
+        .mul(input)
+        .add(logWeight.mul(softplusNegAbs.add(input.neg().maximum(0))));
     } else {
       loss = input.maximum(0).sub(input.mul(y)).add(softplusNegAbs);
     }

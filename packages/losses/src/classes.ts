@@ -34,17 +34,23 @@ export function checkClassTargets(
   ignoreIndex: number,
 ): Int32Array | null {
   if (target.dtype !== 'int32') {
-    throw new t.DTypeError(`${loss}: class-index target must be int32, got ${target.dtype} (pass float probabilities with the input's shape instead)`);
+    throw new t.DTypeError(
+      `${loss}: class-index target must be int32, got ${target.dtype} (pass float probabilities with the input's shape instead)`,
+    );
   }
   if (target.rank !== targetShape.length || target.shape.some((d, i) => d !== targetShape[i])) {
-    throw new t.ShapeError(`${loss}: target ${fmtShape(target.shape)} does not match input: expected class indices ${fmtShape(targetShape)}`);
+    throw new t.ShapeError(
+      `${loss}: target ${fmtShape(target.shape)} does not match input: expected class indices ${fmtShape(targetShape)}`,
+    );
   }
   if (!target.backend.readSync) return null;
   const values = target.dataSync<Int32Array>();
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (v !== ignoreIndex && (v < 0 || v >= classes)) {
-      throw new t.ArgumentError(`${loss}: target[${i}] = ${v} is out of range for ${classes} classes (valid: 0..${classes - 1} or ignoreIndex ${ignoreIndex})`);
+      throw new t.ArgumentError(
+        `${loss}: target[${i}] = ${v} is out of range for ${classes} classes (valid: 0..${classes - 1} or ignoreIndex ${ignoreIndex})`,
+      );
     }
   }
   return values;
@@ -63,7 +69,12 @@ export function checkClassWeight(loss: string, weight: t.Tensor, classes: number
  * kernels); on the device when the values could not be read.
  */
 export function targetMask(
-  target: t.Tensor, host: Int32Array | null, classes: number, ignoreIndex: number, dtype: t.DType, scale = 1,
+  target: t.Tensor,
+  host: Int32Array | null,
+  classes: number,
+  ignoreIndex: number,
+  dtype: t.DType,
+  scale = 1,
 ): t.Tensor {
   const m = target.size;
   if (host) {

@@ -84,8 +84,14 @@ function shapeOf(name: string, input: t.Tensor): { classes: number; targetShape:
  * and 'mean' divides the sums by Σ_n w[y_n] over kept rows (the count when unweighted).
  */
 function indexLoss(
-  logp: t.Tensor, target: t.Tensor, host: Int32Array | null, weight: t.Tensor | null,
-  smoothing: number, ignoreIndex: number, reduction: Reduction, targetShape: number[],
+  logp: t.Tensor,
+  target: t.Tensor,
+  host: Int32Array | null,
+  weight: t.Tensor | null,
+  smoothing: number,
+  ignoreIndex: number,
+  reduction: Reduction,
+  targetShape: number[],
 ): t.Tensor {
   const classes = logp.shape[1];
   if (host && !weight && smoothing === 0 && reduction !== 'none') {
@@ -107,7 +113,12 @@ function indexLoss(
   }
   // The sum of the picked entries in one pass: Σ_n,c logp·picked.
   let total = logp.mul(picked).sum().neg();
-  if (smoothing > 0) total = total.mul(1 - smoothing).add(smoothTerm(logp, weight, mask).sum().mul(smoothing / classes));
+  if (smoothing > 0)
+    total = total.mul(1 - smoothing).add(
+      smoothTerm(logp, weight, mask)
+        .sum()
+        .mul(smoothing / classes),
+    );
   if (reduction === 'sum') return total;
   return safeMean(total, picked.sum());
 }
@@ -134,7 +145,12 @@ function smoothTerm(logp: t.Tensor, weight: t.Tensor | null, mask: t.Tensor): t.
 
 /** Probability targets: -Σ_c w[c]·target'[n, c]·logp[n, c]; 'mean' divides by the row count. */
 function probabilityLoss(
-  logp: t.Tensor, target: t.Tensor, weight: t.Tensor | null, smoothing: number, reduction: Reduction, targetShape: number[],
+  logp: t.Tensor,
+  target: t.Tensor,
+  weight: t.Tensor | null,
+  smoothing: number,
+  reduction: Reduction,
+  targetShape: number[],
 ): t.Tensor {
   const classes = logp.shape[1];
   let p = smoothing > 0 ? target.mul(1 - smoothing).add(smoothing / classes) : target;

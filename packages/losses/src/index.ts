@@ -13,7 +13,16 @@ export { klDivLoss } from './kl-div.js';
 export type { KLDivOptions } from './kl-div.js';
 export type { Reduction } from './reduction.js';
 export {
-  Loss, MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
+  Loss,
+  MSELoss,
+  L1Loss,
+  SmoothL1Loss,
+  HuberLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  NLLLoss,
+  KLDivLoss,
 } from './modules.js';
 export { registerLosses, LOSSES } from './registry.js';
 export type { LossEntry } from './registry.js';

@@ -1,6 +1,15 @@
 import * as t from '@tensile/core';
 import {
-  BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, HuberLoss, KLDivLoss, L1Loss, type Loss, MSELoss, NLLLoss, SmoothL1Loss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  HuberLoss,
+  KLDivLoss,
+  L1Loss,
+  type Loss,
+  MSELoss,
+  NLLLoss,
+  SmoothL1Loss,
 } from './modules.js';
 
 /**
@@ -20,7 +29,15 @@ declare module '@tensile/core' {
 
 /** The built-in losses by the names configs and the CLI use (PyTorch's class names). */
 export const LOSSES: Readonly<Record<string, LossEntry>> = {
-  MSELoss, L1Loss, SmoothL1Loss, HuberLoss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss, KLDivLoss,
+  MSELoss,
+  L1Loss,
+  SmoothL1Loss,
+  HuberLoss,
+  BCELoss,
+  BCEWithLogitsLoss,
+  CrossEntropyLoss,
+  NLLLoss,
+  KLDivLoss,
 };
 
 /**

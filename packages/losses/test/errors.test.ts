@@ -23,15 +23,23 @@ describe('bad input is refused with a message naming the loss and the values', (
 
   it('shape mismatches name both shapes', () => {
     expect(() => mseLoss(t.zeros([2, 3]), t.zeros([3, 2]))).toThrow(/MSELoss: input \[2, 3\] and target \[3, 2\]/);
-    expect(() => crossEntropy(t.zeros([4, 10]), labels([1, 2]))).toThrow(/CrossEntropyLoss: target \[2\] does not match input: expected class indices \[4\]/);
-    expect(() => crossEntropy(t.zeros([4, 10]), t.zeros([4, 9]))).toThrow(/probability target \[4, 9\] must have the input's shape \[4, 10\]/);
+    expect(() => crossEntropy(t.zeros([4, 10]), labels([1, 2]))).toThrow(
+      /CrossEntropyLoss: target \[2\] does not match input: expected class indices \[4\]/,
+    );
+    expect(() => crossEntropy(t.zeros([4, 10]), t.zeros([4, 9]))).toThrow(
+      /probability target \[4, 9\] must have the input's shape \[4, 10\]/,
+    );
     expect(() => crossEntropy(t.zeros([4, 3]), labels([0, 1, 2, 0]), { weight: t.ones([4]) })).toThrow(/weight \[4\] must be \[3\]/);
-    expect(() => bceLoss(t.zeros([2]), t.zeros([2]), { weight: t.ones([3]) })).toThrow(/BCELoss: weight \[3\] does not broadcast to input \[2\]/);
+    expect(() => bceLoss(t.zeros([2]), t.zeros([2]), { weight: t.ones([3]) })).toThrow(
+      /BCELoss: weight \[3\] does not broadcast to input \[2\]/,
+    );
   });
 
   it('dtype and option errors', () => {
     expect(() => crossEntropy(t.zeros([2, 3]), t.tensor([0, 1], { dtype: 'int32' }).cast('bool'))).toThrow(/int32/);
-    expect(() => mseLoss(t.zeros([2, 3]), t.zeros([2, 3]), { reduction: 'avg' as never })).toThrow(/MSELoss: reduction must be one of 'mean', 'sum', 'none', got 'avg'/);
+    expect(() => mseLoss(t.zeros([2, 3]), t.zeros([2, 3]), { reduction: 'avg' as never })).toThrow(
+      /MSELoss: reduction must be one of 'mean', 'sum', 'none', got 'avg'/,
+    );
     expect(() => crossEntropy(t.zeros([2, 3]), labels([0, 1]), { labelSmoothing: 1.5 })).toThrow(/labelSmoothing must be in \[0, 1\]/);
   });
 });

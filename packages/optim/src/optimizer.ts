@@ -65,7 +65,8 @@ function describe(v: unknown): string {
 }
 
 function asRecord(v: unknown, what: string, fail: (problem: string) => never): Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof t.Tensor) fail(`${what} must be an object, got ${describe(v)}`);
+  if (v === null || typeof v !== 'object' || Array.isArray(v) || v instanceof t.Tensor)
+    fail(`${what} must be an object, got ${describe(v)}`);
   return v as Record<string, unknown>;
 }
 
@@ -102,9 +103,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     defaults: O,
   ) {
     this.defaults = Object.freeze({ ...defaults });
-    const inputs = params.length > 0 && params[0] instanceof t.Tensor
-      ? [{ params: params as readonly t.Tensor[] } as ParamGroupInput<O>]
-      : (params as readonly ParamGroupInput<O>[]);
+    const inputs =
+      params.length > 0 && params[0] instanceof t.Tensor
+        ? [{ params: params as readonly t.Tensor[] } as ParamGroupInput<O>]
+        : (params as readonly ParamGroupInput<O>[]);
     if (inputs.length === 0) throw new t.ArgumentError(`${typeName}: got an empty parameter list`);
     this.paramGroups = [];
     for (const group of inputs) this.addParamGroup(group);
@@ -262,7 +264,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const state = asRecord(d.state, 'state', fail);
     const meta = asRecord(d.meta, 'meta', fail);
     onlyKeys(meta, ['type', 'groups', 'steps'], 'meta', fail);
-    if (meta.type !== this.typeName) fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${this.typeName}`);
+    if (meta.type !== this.typeName)
+      fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${this.typeName}`);
     const params = this.allParams();
 
     if (!Array.isArray(meta.groups)) fail(`meta.groups must be an array, got ${describe(meta.groups)}`);
@@ -278,7 +281,9 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       offset += own.params.length;
       const indices = g.params;
       if (!Array.isArray(indices) || indices.length !== expected.length || indices.some((v, j) => v !== expected[j])) {
-        fail(`meta.groups.${i}.params must be the parameter indices [${expected.join(',')}] (${expected.length} parameters here), got ${describe(indices)}`);
+        fail(
+          `meta.groups.${i}.params must be the parameter indices [${expected.join(',')}] (${expected.length} parameters here), got ${describe(indices)}`,
+        );
       }
       const { params: _indices, ...hyper } = g;
       const allowed = new Set([...Object.keys(own), ...Object.keys(this.defaults), 'initialLr']);
@@ -298,7 +303,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const [key, step] of Object.entries(asRecord(meta.steps, 'meta.steps', fail))) {
       const index = paramIndex(key, params.length);
       if (index === undefined) fail(`meta.steps names parameter ${JSON.stringify(key)}; there are ${params.length}`);
-      if (!Number.isSafeInteger(step) || (step as number) < 0) fail(`meta.steps.${key} must be a non-negative integer, got ${describe(step)}`);
+      if (!Number.isSafeInteger(step) || (step as number) < 0)
+        fail(`meta.steps.${key} must be a non-negative integer, got ${describe(step)}`);
       steps.set(index!, step as number);
     }
 
@@ -309,16 +315,20 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       if (index === undefined) fail(`state ${JSON.stringify(key)} does not name a parameter index (0..${params.length - 1}) and a buffer`);
       const buffer = key.slice(dot + 1);
       if (this.stateBuffers && !this.stateBuffers.includes(buffer)) {
-        fail(`state ${JSON.stringify(key)}: ${this.typeName} keeps no buffer ${JSON.stringify(buffer)} (it keeps ${this.stateBuffers.join(', ')})`);
+        fail(
+          `state ${JSON.stringify(key)}: ${this.typeName} keeps no buffer ${JSON.stringify(buffer)} (it keeps ${this.stateBuffers.join(', ')})`,
+        );
       }
-      if (!(value instanceof t.Tensor) || value.isDisposed) fail(`state ${JSON.stringify(key)} must be a live tensor, got ${describe(value)}`);
+      if (!(value instanceof t.Tensor) || value.isDisposed)
+        fail(`state ${JSON.stringify(key)} must be a live tensor, got ${describe(value)}`);
       const x = value as t.Tensor;
       const p = params[index!];
       if (!t.isFloat(x.dtype)) throw new t.DTypeError(`${where}: state '${key}' is ${x.dtype}; state tensors are float`);
       if (x.shape.join() !== p.shape.join()) {
         throw new t.ShapeError(`${where}: state '${key}' is [${x.shape.join(', ')}], parameter ${index} is [${p.shape.join(', ')}]`);
       }
-      if (!((steps.get(index!) ?? 0) > 0)) fail(`state ${JSON.stringify(key)} belongs to parameter ${index}, which meta.steps says never stepped`);
+      if (!((steps.get(index!) ?? 0) > 0))
+        fail(`state ${JSON.stringify(key)} belongs to parameter ${index}, which meta.steps says never stepped`);
       buffers.push({ index: index!, buffer, value: x });
     }
     return { groups, steps, buffers };

@@ -40,7 +40,16 @@ declare module '@tensile/core' {
 export const OPTIMIZERS: Readonly<Record<string, OptimizerEntry>> = { SGD, Adam, AdamW, RMSprop, Adagrad };
 
 export const SCHEDULERS: Readonly<Record<string, SchedulerEntry>> = {
-  StepLR, MultiStepLR, ExponentialLR, CosineAnnealingLR, LinearLR, ConstantLR, ReduceLROnPlateau, OneCycleLR, SequentialLR, ChainedScheduler,
+  StepLR,
+  MultiStepLR,
+  ExponentialLR,
+  CosineAnnealingLR,
+  LinearLR,
+  ConstantLR,
+  ReduceLROnPlateau,
+  OneCycleLR,
+  SequentialLR,
+  ChainedScheduler,
 };
 
 /**

@@ -24,7 +24,16 @@ export class RMSprop extends Optimizer<Resolved> {
   protected override readonly stateBuffers = ['squareAvg', 'gradAvg', 'momentumBuffer'];
 
   constructor(params: readonly t.Tensor[] | readonly ParamGroupInput<Resolved>[], options: RMSpropOptions = {}) {
-    super('RMSprop', params, { lr: 1e-2, alpha: 0.99, eps: 1e-8, weightDecay: 0, momentum: 0, centered: false, maximize: false, ...options });
+    super('RMSprop', params, {
+      lr: 1e-2,
+      alpha: 0.99,
+      eps: 1e-8,
+      weightDecay: 0,
+      momentum: 0,
+      centered: false,
+      maximize: false,
+      ...options,
+    });
   }
 
   protected override validate(g: ParamGroup<Resolved>): void {

@@ -44,7 +44,11 @@ describe('gradient accumulation (Caffe iter_size): .grad adds up until zeroGrad'
           const part = t.tidy(() => {
             const xs = x.narrow(0, k * 8, 8);
             const ys = y.narrow(0, k * 8, 8);
-            return forward(micro, xs).sub(ys).square().mean().mul(1 / 4);
+            return forward(micro, xs)
+              .sub(ys)
+              .square()
+              .mean()
+              .mul(1 / 4);
           });
           part.backward();
           part.dispose();
@@ -69,7 +73,10 @@ describe("parameter groups: Caffe's lr_mult / decay_mult in one line", () => {
     const w = t.tensor(Float64Array.from([1, -2, 3, 0.5]), { shape: [2, 2], dtype: 'float64', requiresGrad: true });
     const b = t.tensor(Float64Array.from([0.5, -0.5]), { dtype: 'float64', requiresGrad: true });
     const opt = new SGD([{ params: [w] }, { params: [b], lr: 0.02, weightDecay: 0 }], { lr: 0.01, weightDecay: 5e-4 });
-    expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([[0.01, 5e-4], [0.02, 0]]);
+    expect(opt.paramGroups.map((g) => [g.lr, g.weightDecay])).toEqual([
+      [0.01, 5e-4],
+      [0.02, 0],
+    ]);
     const x = t.tensor(Float64Array.from([1, 2]), { shape: [1, 2], dtype: 'float64' });
     const loss = t.tidy(() => t.linear(x, w, b).sum());
     loss.backward();
@@ -77,7 +84,13 @@ describe("parameter groups: Caffe's lr_mult / decay_mult in one line", () => {
     const gb = Array.from(await b.grad!.data<Float64Array>());
     const w0 = Array.from(await w.data<Float64Array>());
     opt.step();
-    expect(closeTo(await w.data<Float64Array>(), w0.map((v, i) => v - 0.01 * (gw[i] + 5e-4 * v)), 1e-15)).toBeNull();
+    expect(
+      closeTo(
+        await w.data<Float64Array>(),
+        w0.map((v, i) => v - 0.01 * (gw[i] + 5e-4 * v)),
+        1e-15,
+      ),
+    ).toBeNull();
     expect(closeTo(await b.data<Float64Array>(), [0.5 - 0.02 * gb[0], -0.5 - 0.02 * gb[1]], 1e-15)).toBeNull();
     opt.dispose();
     t.dispose([w, b, x, loss]);

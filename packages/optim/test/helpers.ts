@@ -35,7 +35,12 @@ export type AnyScheduler = { step(metric?: number): void; getLastLr(): number[] 
 
 export function makeScheduler(spec: SchedulerSpec, opt: Optimizer<{ lr: number }>): AnyScheduler {
   const Ctor = SCHEDULERS[spec.type] as unknown as new (...a: unknown[]) => AnyScheduler;
-  if (spec.type === 'SequentialLR') return new Ctor(opt, spec.schedulers!.map((s) => makeScheduler(s, opt)), spec.milestones);
+  if (spec.type === 'SequentialLR')
+    return new Ctor(
+      opt,
+      spec.schedulers!.map((s) => makeScheduler(s, opt)),
+      spec.milestones,
+    );
   if (spec.type === 'ChainedScheduler') return new Ctor(spec.schedulers!.map((s) => makeScheduler(s, opt) as LRScheduler));
   return new Ctor(opt, spec.options);
 }
@@ -44,7 +49,8 @@ export function makeScheduler(spec: SchedulerSpec, opt: Optimizer<{ lr: number }
 export function closeTo(actual: ArrayLike<number>, expected: readonly number[], tol: number): string | null {
   if (actual.length !== expected.length) return `length ${actual.length}, expected ${expected.length}`;
   for (let i = 0; i < expected.length; i++) {
-    if (!(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i])))) return `[${i}]: got ${actual[i]}, PyTorch ${expected[i]}`;
+    if (!(Math.abs(actual[i] - expected[i]) <= tol * (1 + Math.abs(expected[i]))))
+      return `[${i}]: got ${actual[i]}, PyTorch ${expected[i]}`;
   }
   return null;
 }

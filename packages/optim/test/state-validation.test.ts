@@ -1,15 +1,26 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adam, ChainedScheduler, ConstantLR, ExponentialLR, LinearLR, OneCycleLR, ReduceLROnPlateau, SGD, SequentialLR, StepLR,
-  type OptimizerStateDict, type SchedulerStateDict,
+  Adam,
+  ChainedScheduler,
+  ConstantLR,
+  ExponentialLR,
+  LinearLR,
+  OneCycleLR,
+  ReduceLROnPlateau,
+  SGD,
+  SequentialLR,
+  StepLR,
+  type OptimizerStateDict,
+  type SchedulerStateDict,
 } from '@tensile/optim';
 import { f64, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
 /** A JSON-able deep copy (tensors kept by reference), to mutate one field. */
-function edit<T>(dict: T, change: (d: any) => void): T { // eslint-disable-line @typescript-eslint/no-explicit-any
+function edit<T>(dict: T, change: (d: any) => void): T {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   const copy = structuredClone({ ...dict, state: {} }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   copy.state = { ...(dict as { state: object }).state };
   change(copy);
@@ -32,7 +43,8 @@ describe('Optimizer.loadStateDict refuses insane values, naming the field, and c
     const dict = opt.stateDict();
     const target = new Adam([w], { lr: 0.5 });
     const before = JSON.stringify(target.paramGroups.map(({ params: _p, ...h }) => h));
-    const cases: [(d: any) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(d: any) => void, RegExp][] = [
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       [(d) => (d.meta.groups[0].lr = -1), /meta.groups.0: Adam: lr must be ≥ 0, got -1/],
       [(d) => (d.meta.groups[0].lr = NaN), /lr must be a finite number, got NaN/],
       [(d) => (d.meta.groups[0].lr = 'abc'), /lr must be a finite number, got "abc"/],
@@ -41,16 +53,34 @@ describe('Optimizer.loadStateDict refuses insane values, naming the field, and c
       [(d) => (d.meta.groups[0].eps = -1), /eps must be in \[0, Infinity\), got -1/],
       [(d) => (d.meta.groups[0].amsgrad = 'yes'), /amsgrad must be true or false/],
       [(d) => (d.meta.groups[0].weightDecay = Infinity), /weightDecay must be a finite number/],
-      [(d) => { d.meta.groups[0].lx = d.meta.groups[0].lr; delete d.meta.groups[0].lr; }, /unknown field "lx"/],
+      [
+        (d) => {
+          d.meta.groups[0].lx = d.meta.groups[0].lr;
+          delete d.meta.groups[0].lr;
+        },
+        /unknown field "lx"/,
+      ],
       [(d) => delete d.meta.groups[0].eps, /meta.groups.0 lacks "eps"/],
       [(d) => (d.meta.groups[0].params = [1]), /meta.groups.0.params must be the parameter indices \[0\]/],
       [(d) => (d.meta.groups = {}), /meta.groups must be an array/],
       [(d) => (d.meta.steps = { 0: -1 }), /meta.steps.0 must be a non-negative integer, got -1/],
       [(d) => (d.meta.steps = { 7: 1 }), /meta.steps names parameter "7"; there are 1/],
       [(d) => (d.meta.steps = {}), /belongs to parameter 0, which meta.steps says never stepped/],
-      [(d) => { d.state['0.expAvx'] = d.state['0.expAvg']; delete d.state['0.expAvg']; }, /Adam keeps no buffer "expAvx"/],
+      [
+        (d) => {
+          d.state['0.expAvx'] = d.state['0.expAvg'];
+          delete d.state['0.expAvg'];
+        },
+        /Adam keeps no buffer "expAvx"/,
+      ],
       [(d) => (d.state['0.expAvg'] = 3), /state "0.expAvg" must be a live tensor, got 3/],
-      [(d) => { d.suate = d.state; delete d.state; }, /the state dict lacks "state"/],
+      [
+        (d) => {
+          d.suate = d.state;
+          delete d.state;
+        },
+        /the state dict lacks "state"/,
+      ],
       [(d) => (d.meta = null), /meta must be an object, got null/],
     ];
     for (const [change, message] of cases) {
@@ -99,7 +129,8 @@ describe('scheduler loadStateDict sets only known data fields of the right types
     sched.step();
     const dict = sched.stateDict();
     const before = JSON.stringify(sched.stateDict());
-    const cases: [(d: any) => void, RegExp][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(d: any) => void, RegExp][] = [
+      // eslint-disable-line @typescript-eslint/no-explicit-any
       [(d) => (d.meta.step = 5), /meta has an unknown field "step"/],
       [(d) => (d.meta.lastEpoch = -5), /meta.lastEpoch must be an integer ≥ -1, got -5/],
       [(d) => (d.meta.lastEpoch = 1.5), /meta.lastEpoch must be an integer ≥ -1/],
@@ -140,7 +171,9 @@ describe('scheduler loadStateDict sets only known data fields of the right types
     expect(() => seq.loadStateDict(bad)).toThrow(/SequentialLR.loadStateDict: meta.children.1: meta.gamma must be a finite number/);
     expect(JSON.stringify(seq.stateDict())).toBe(before);
     const chained = new ChainedScheduler([new ConstantLR(opt), new ExponentialLR(opt, { gamma: 0.9 })]);
-    expect(() => chained.loadStateDict(edit(chained.stateDict(), (d) => (d.meta.children = [])))).toThrow(/must hold 2 child scheduler states/);
+    expect(() => chained.loadStateDict(edit(chained.stateDict(), (d) => (d.meta.children = [])))).toThrow(
+      /must hold 2 child scheduler states/,
+    );
     const one = new OneCycleLR(opt, { maxLr: 1, totalSteps: 10 });
     expect(() => one.loadStateDict(edit(one.stateDict(), (d) => (d.meta.annealStrategy = 'cox')))).toThrow(/one of cos, linear/);
     w.dispose();

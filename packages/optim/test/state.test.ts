@@ -1,8 +1,23 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  Adagrad, Adam, AdamW, CosineAnnealingLR, LinearLR, OPTIMIZERS, ReduceLROnPlateau, RMSprop, SCHEDULERS, SequentialLR, SGD,
-  clipGradNorm, clipGradValue, registerOptimizers, type Optimizer, type OptimizerStateDict, type SchedulerStateDict,
+  Adagrad,
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  LinearLR,
+  OPTIMIZERS,
+  ReduceLROnPlateau,
+  RMSprop,
+  SCHEDULERS,
+  SequentialLR,
+  SGD,
+  clipGradNorm,
+  clipGradValue,
+  registerOptimizers,
+  type Optimizer,
+  type OptimizerStateDict,
+  type SchedulerStateDict,
 } from '@tensile/optim';
 import { closeTo, f64, useCpu } from './helpers.js';
 
@@ -34,26 +49,29 @@ const makers: [string, (p: t.Tensor[]) => Optimizer<{ lr: number }>][] = [
 describe('optimizer state dicts', () => {
   beforeAll(useCpu);
 
-  it.each(makers)('%s: save after 3 steps, load into a fresh optimizer (through JSON), continue: same as 6 uninterrupted steps', async (_name, make) => {
-    const a = problem();
-    const optA = make([a.w]);
-    train(optA, a.w, a.x, 6);
+  it.each(makers)(
+    '%s: save after 3 steps, load into a fresh optimizer (through JSON), continue: same as 6 uninterrupted steps',
+    async (_name, make) => {
+      const a = problem();
+      const optA = make([a.w]);
+      train(optA, a.w, a.x, 6);
 
-    const b = problem();
-    const optB = make([b.w]);
-    train(optB, b.w, b.x, 3);
-    const saved = optB.stateDict();
-    const meta = JSON.parse(JSON.stringify(saved.meta)) as OptimizerStateDict['meta'];
-    optB.dispose();
-    const optC = make([b.w]);
-    optC.loadStateDict({ state: saved.state, meta });
-    t.dispose(Object.values(saved.state)); // loadStateDict copied them
-    train(optC, b.w, b.x, 3);
-    expect(closeTo(await b.w.data<Float64Array>(), Array.from(await a.w.data<Float64Array>()), 1e-12)).toBeNull();
-    optA.dispose();
-    optC.dispose();
-    t.dispose([a.w, a.x, b.w, b.x]);
-  });
+      const b = problem();
+      const optB = make([b.w]);
+      train(optB, b.w, b.x, 3);
+      const saved = optB.stateDict();
+      const meta = JSON.parse(JSON.stringify(saved.meta)) as OptimizerStateDict['meta'];
+      optB.dispose();
+      const optC = make([b.w]);
+      optC.loadStateDict({ state: saved.state, meta });
+      t.dispose(Object.values(saved.state)); // loadStateDict copied them
+      train(optC, b.w, b.x, 3);
+      expect(closeTo(await b.w.data<Float64Array>(), Array.from(await a.w.data<Float64Array>()), 1e-12)).toBeNull();
+      optA.dispose();
+      optC.dispose();
+      t.dispose([a.w, a.x, b.w, b.x]);
+    },
+  );
 
   it('state tensors are keyed <param index>.<name>, meta holds groups and steps; dispose frees them', () => {
     const { w, x } = problem();
@@ -67,7 +85,10 @@ describe('optimizer state dicts', () => {
     const dict = opt.stateDict();
     expect(Object.keys(dict.state).sort()).toEqual(['0.expAvg', '0.expAvgSq', '1.expAvg', '1.expAvgSq']);
     expect(dict.meta.steps).toEqual({ 0: 1, 1: 1 });
-    expect(dict.meta.groups.map((g) => [g.lr, g.params])).toEqual([[0.01, [0]], [0.5, [1]]]);
+    expect(dict.meta.groups.map((g) => [g.lr, g.params])).toEqual([
+      [0.01, [0]],
+      [0.5, [1]],
+    ]);
     t.dispose(Object.values(dict.state));
     opt.zeroGrad();
     opt.dispose();
@@ -95,7 +116,11 @@ describe('optimizer state dicts', () => {
     const w = t.zeros([2], { requiresGrad: true });
     const run = (steps: number, resumeAfter?: number) => {
       let opt = new SGD([w], { lr: 0.1 });
-      let sched = new SequentialLR(opt, [new LinearLR(opt, { startFactor: 0.1, totalIters: 3 }), new CosineAnnealingLR(opt, { tMax: 10 })], [3]);
+      let sched = new SequentialLR(
+        opt,
+        [new LinearLR(opt, { startFactor: 0.1, totalIters: 3 }), new CosineAnnealingLR(opt, { tMax: 10 })],
+        [3],
+      );
       const lrs: number[] = [];
       for (let i = 0; i < steps; i++) {
         if (i === resumeAfter) {
@@ -103,7 +128,11 @@ describe('optimizer state dicts', () => {
           const s = JSON.parse(JSON.stringify(sched.stateDict())) as SchedulerStateDict;
           // As in PyTorch: construct both, then load the optimizer's state and the scheduler's.
           opt = new SGD([w], { lr: 0.1 });
-          sched = new SequentialLR(opt, [new LinearLR(opt, { startFactor: 0.1, totalIters: 3 }), new CosineAnnealingLR(opt, { tMax: 10 })], [3]);
+          sched = new SequentialLR(
+            opt,
+            [new LinearLR(opt, { startFactor: 0.1, totalIters: 3 }), new CosineAnnealingLR(opt, { tMax: 10 })],
+            [3],
+          );
           opt.loadStateDict({ state: {}, meta: o });
           sched.loadStateDict(s);
         }

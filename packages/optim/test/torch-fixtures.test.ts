@@ -3,15 +3,29 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { closeTo, f64, makeOptimizer, makeScheduler, useCpu, type OptimizerSpec, type SchedulerSpec } from './helpers.js';
 
-interface Fixed { shape: number[]; data: number[] }
-interface Step { W: number[]; b: number[]; lr: number; loss: number; momentum?: number }
+interface Fixed {
+  shape: number[];
+  data: number[];
+}
+interface Step {
+  W: number[];
+  b: number[];
+  lr: number;
+  loss: number;
+  momentum?: number;
+}
 const optimizers = JSON.parse(readFileSync(new URL('../fixtures/optimizers.json', import.meta.url), 'utf8')) as {
   problem: Record<'W' | 'b' | 'x' | 'y', Fixed>;
   cases: { name: string; optimizer: OptimizerSpec; scheduler?: SchedulerSpec; steps: Step[] }[];
 };
 const schedulers = JSON.parse(readFileSync(new URL('../fixtures/schedulers.json', import.meta.url), 'utf8')) as {
   steps: number;
-  cases: { name: string; spec: { optimizer: OptimizerSpec; scheduler: SchedulerSpec; metrics?: number[] }; lrs: number[][]; momenta?: number[][] }[];
+  cases: {
+    name: string;
+    spec: { optimizer: OptimizerSpec; scheduler: SchedulerSpec; metrics?: number[] };
+    lrs: number[][];
+    momenta?: number[][];
+  }[];
 };
 
 describe('optimizer trajectories match PyTorch 1.13 over 20 steps (float64, cpu)', () => {

@@ -6,10 +6,12 @@ import { useCpu } from './helpers.js';
 
 /** Dense layers as [weight, bias] leaf tensors, He-scaled normal weights. */
 function dense(sizes: readonly number[], rng: t.Rng): [t.Tensor, t.Tensor][] {
-  return sizes.slice(1).map((out, i) => [
-    t.randn([out, sizes[i]], { rng, std: Math.sqrt(2 / sizes[i]), requiresGrad: true }),
-    t.zeros([out], { requiresGrad: true }),
-  ]);
+  return sizes
+    .slice(1)
+    .map((out, i) => [
+      t.randn([out, sizes[i]], { rng, std: Math.sqrt(2 / sizes[i]), requiresGrad: true }),
+      t.zeros([out], { requiresGrad: true }),
+    ]);
 }
 
 function run(layers: [t.Tensor, t.Tensor][], x: t.Tensor, hidden: (h: t.Tensor) => t.Tensor, last: (h: t.Tensor) => t.Tensor): t.Tensor {
@@ -54,7 +56,15 @@ describe('source-material nets train (tiny MLPs from leaf tensors)', () => {
         const loss = t.tidy(() => {
           const xb = train.x.narrow(0, start, batch);
           const yb = train.y.narrow(0, start, batch);
-          return lossFn.forward(run(layers, xb, (h) => h.relu(), (h) => h.sigmoid()), yb);
+          return lossFn.forward(
+            run(
+              layers,
+              xb,
+              (h) => h.relu(),
+              (h) => h.sigmoid(),
+            ),
+            yb,
+          );
         });
         loss.backward();
         loss.dispose();
@@ -63,7 +73,19 @@ describe('source-material nets train (tiny MLPs from leaf tensors)', () => {
       if (epoch === 0) expect(t.memory().tensors - live).toBeLessThanOrEqual(3 * params.length); // optimizer state only
     }
     const correct = t.noGrad(() =>
-      t.tidy(() => run(layers, test.x, (h) => h.relu(), (h) => h.sigmoid()).gt(0.5).cast('float32').eq(test.y).cast('float32').mean()),
+      t.tidy(() =>
+        run(
+          layers,
+          test.x,
+          (h) => h.relu(),
+          (h) => h.sigmoid(),
+        )
+          .gt(0.5)
+          .cast('float32')
+          .eq(test.y)
+          .cast('float32')
+          .mean(),
+      ),
     );
     const accuracy = await correct.item();
     expect(accuracy).toBeGreaterThanOrEqual(0.95);
@@ -76,7 +98,10 @@ describe('source-material nets train (tiny MLPs from leaf tensors)', () => {
     const n = 200;
     const xs = Float32Array.from({ length: n }, (_, i) => (2 * i) / n);
     const x = t.tensor(xs, { shape: [n, 1] });
-    const y = t.tensor(xs.map((v) => 20 * Math.sin(2 * Math.PI * v)), { shape: [n, 1] });
+    const y = t.tensor(
+      xs.map((v) => 20 * Math.sin(2 * Math.PI * v)),
+      { shape: [n, 1] },
+    );
     const layers = dense([1, 25, 1], rng);
     // Spread the sigmoid units over the input range so each covers a part of the wave.
     const [w1, b1] = layers[0];
@@ -88,7 +113,17 @@ describe('source-material nets train (tiny MLPs from leaf tensors)', () => {
     let last = Infinity;
     for (let step = 0; step < 3000; step++) {
       opt.zeroGrad();
-      const loss = t.tidy(() => lossFn.forward(run(layers, x, (h) => h.sigmoid(), (h) => h), y));
+      const loss = t.tidy(() =>
+        lossFn.forward(
+          run(
+            layers,
+            x,
+            (h) => h.sigmoid(),
+            (h) => h,
+          ),
+          y,
+        ),
+      );
       loss.backward();
       opt.step();
       if (step === 2999) last = await loss.item();

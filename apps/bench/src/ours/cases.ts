@@ -20,8 +20,12 @@ export async function oursSgemm(v: OurVariant, n: number, m: MeasureOptions): Pr
   }, m);
   t.dispose([a, b]);
   return {
-    case: 'sgemm', size: `n=${n}`, group: 'ours', impl: v.label,
-    value: sgemmFlops(n) / r.secondsPerIter / 1e9, unit: 'GFLOP/s',
+    case: 'sgemm',
+    size: `n=${n}`,
+    group: 'ours',
+    impl: v.label,
+    value: sgemmFlops(n) / r.secondsPerIter / 1e9,
+    unit: 'GFLOP/s',
     how: `tidy(() => a.matmul(b)) + await data(), best of ${r.chunks} chunks (${r.iters} iters)`,
   };
 }
@@ -51,8 +55,16 @@ function mlp(rng: t.Rng): Net {
 function lenet(rng: t.Rng): Net {
   return {
     params: [
-      param(rng, [6, 1, 5, 5], 25), bias(6), param(rng, [16, 6, 5, 5], 150), bias(16),
-      param(rng, [120, 256], 256), bias(120), param(rng, [84, 120], 120), bias(84), param(rng, [10, 84], 84), bias(10),
+      param(rng, [6, 1, 5, 5], 25),
+      bias(6),
+      param(rng, [16, 6, 5, 5], 150),
+      bias(16),
+      param(rng, [120, 256], 256),
+      bias(120),
+      param(rng, [84, 120], 120),
+      bias(84),
+      param(rng, [10, 84], 84),
+      bias(10),
     ],
     forward: (x, [c1, cb1, c2, cb2, f1, fb1, f2, fb2, f3, fb3]) => {
       const a1 = t.maxPool2d(t.conv2d(x, c1!, cb1!).relu(), { kernelSize: 2 });
@@ -67,7 +79,11 @@ function lenet(rng: t.Rng): Net {
 
 /** Softmax cross-entropy against one-hot targets, mean over the batch. */
 function crossEntropy(logits: t.Tensor, target: t.Tensor): t.Tensor {
-  return logits.logSoftmax(1).mul(target).sum().mul(-1 / logits.shape[0]!);
+  return logits
+    .logSoftmax(1)
+    .mul(target)
+    .sum()
+    .mul(-1 / logits.shape[0]!);
 }
 
 /**
@@ -114,9 +130,14 @@ export async function oursTrain(v: OurVariant, kind: 'mlp' | 'lenet', data: Mnis
   t.dispose([...net.params, ...batches.flatMap((b) => [b.x, b.y])]);
   if (!Number.isFinite(lastLoss)) throw new Error(`${kind}: loss became ${lastLoss} on ${v.label}`);
   return {
-    case: kind, size: `batch ${size}`, group: 'ours', impl: `${v.label} (core ops)`,
-    value: size / r.secondsPerIter, unit: 'samples/s',
-    how: `core ops (linear/conv2d/maxPool2d/logSoftmax) + backward + SGD under noGrad, await loss.data() per step, ` +
+    case: kind,
+    size: `batch ${size}`,
+    group: 'ours',
+    impl: `${v.label} (core ops)`,
+    value: size / r.secondsPerIter,
+    unit: 'samples/s',
+    how:
+      `core ops (linear/conv2d/maxPool2d/logSoftmax) + backward + SGD under noGrad, await loss.data() per step, ` +
       `best of ${r.chunks} chunks (${r.iters} steps); last loss ${lastLoss.toFixed(3)}` +
       (leaked !== 0 ? `; WARNING live tensors grew by ${leaked} over ${r.iters} steps` : ''),
   };

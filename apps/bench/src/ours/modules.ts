@@ -11,8 +11,13 @@ import { batch, type Mnist } from '../mnist.js';
 import { LENET_BATCH, LR, MLP_BATCH, type Row } from '../results.js';
 import type { OurVariant } from './backends.js';
 
-interface Loss { call(logits: t.Tensor, target: t.Tensor): t.Tensor }
-interface Optimizer { zeroGrad(): void; step(): void }
+interface Loss {
+  call(logits: t.Tensor, target: t.Tensor): t.Tensor;
+}
+interface Optimizer {
+  zeroGrad(): void;
+  step(): void;
+}
 
 async function lossAndOptim(): Promise<{ Loss: new () => Loss; SGD: new (params: t.Tensor[], o: { lr: number }) => Optimizer }> {
   const losses = (await import('@tensile/losses')) as Record<string, unknown>;
@@ -28,9 +33,18 @@ function model(kind: 'mlp' | 'lenet'): Module {
     return new Sequential(new Linear(784, 128, { rng }), new ReLU(), new Linear(128, 64, { rng }), new ReLU(), new Linear(64, 10, { rng }));
   }
   return new Sequential(
-    new Conv2d(1, 6, 5, { rng }), new ReLU(), new MaxPool2d(2),
-    new Conv2d(6, 16, 5, { rng }), new ReLU(), new MaxPool2d(2),
-    new Flatten(), new Linear(256, 120, { rng }), new ReLU(), new Linear(120, 84, { rng }), new ReLU(), new Linear(84, 10, { rng }),
+    new Conv2d(1, 6, 5, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Conv2d(6, 16, 5, { rng }),
+    new ReLU(),
+    new MaxPool2d(2),
+    new Flatten(),
+    new Linear(256, 120, { rng }),
+    new ReLU(),
+    new Linear(120, 84, { rng }),
+    new ReLU(),
+    new Linear(84, 10, { rng }),
   );
 }
 
@@ -63,9 +77,14 @@ export async function oursTrainModules(v: OurVariant, kind: 'mlp' | 'lenet', dat
   t.dispose([...net.parameters(), ...batches.flatMap((b) => [b.x, b.y])]);
   if (!Number.isFinite(lastLoss)) throw new Error(`${kind}: loss became ${lastLoss} on ${v.label}`);
   return {
-    case: kind, size: `batch ${size}`, group: 'ours', impl: `${v.label} (layers+optim)`,
-    value: size / r.secondsPerIter, unit: 'samples/s',
-    how: `Sequential + CrossEntropyLoss + SGD: zeroGrad, forward, backward, step, await loss.data() per step, ` +
+    case: kind,
+    size: `batch ${size}`,
+    group: 'ours',
+    impl: `${v.label} (layers+optim)`,
+    value: size / r.secondsPerIter,
+    unit: 'samples/s',
+    how:
+      `Sequential + CrossEntropyLoss + SGD: zeroGrad, forward, backward, step, await loss.data() per step, ` +
       `best of ${r.chunks} chunks (${r.iters} steps); last loss ${lastLoss.toFixed(3)}` +
       (leaked !== 0 ? `; WARNING live tensors grew by ${leaked} over ${r.iters} steps` : ''),
   };

@@ -34,7 +34,12 @@ export function registerWasmConv2DBackpropFilter(): void {
       if (dataFormat !== 'NHWC') throw new Error(`tfjs-wasm Conv2DBackpropFilter: dataFormat ${dataFormat} unsupported (NHWC only)`);
       const [kh, kw, ci, co] = filterShape;
       const info = tf.backend_util.computeConv2DInfo(
-        x.shape as [number, number, number, number], filterShape, strides, 1, pad, dimRoundingMode,
+        x.shape as [number, number, number, number],
+        filterShape,
+        strides,
+        1,
+        pad,
+        dimRoundingMode,
       );
       const b = backend as tf.KernelBackend;
       const temps: Info[] = [];
@@ -46,12 +51,21 @@ export function registerWasmConv2DBackpropFilter(): void {
       const xT = run('Transpose', { x }, { perm: [3, 1, 2, 0] });
       const dyT = run('Transpose', { x: dy }, { perm: [1, 2, 0, 3] });
       const p = info.padInfo;
-      let conv = run('Conv2D', { x: xT, filter: dyT }, {
-        strides: [1, 1],
-        dilations: [info.strideHeight, info.strideWidth],
-        pad: [[0, 0], [p.top, p.bottom], [p.left, p.right], [0, 0]],
-        dataFormat: 'NHWC',
-      });
+      let conv = run(
+        'Conv2D',
+        { x: xT, filter: dyT },
+        {
+          strides: [1, 1],
+          dilations: [info.strideHeight, info.strideWidth],
+          pad: [
+            [0, 0],
+            [p.top, p.bottom],
+            [p.left, p.right],
+            [0, 0],
+          ],
+          dataFormat: 'NHWC',
+        },
+      );
       if (conv.shape[1] !== kh || conv.shape[2] !== kw) {
         conv = run('Slice', { x: conv }, { begin: [0, 0, 0, 0], size: [ci, kh, kw, co] });
       }

@@ -53,8 +53,12 @@ async function sgemm(be: TfjsBackend, n: number, m: MeasureOptions): Promise<Row
   }, m);
   tf.dispose([a, b]);
   return {
-    case: 'sgemm', size: `n=${n}`, group: `tfjs-${be}`, impl: `tfjs-${be} matMul`,
-    value: sgemmFlops(n) / r.secondsPerIter / 1e9, unit: 'GFLOP/s',
+    case: 'sgemm',
+    size: `n=${n}`,
+    group: `tfjs-${be}`,
+    impl: `tfjs-${be} matMul`,
+    value: sgemmFlops(n) / r.secondsPerIter / 1e9,
+    unit: 'GFLOP/s',
     how: `tf.matMul + await data(), best of ${r.chunks} chunks (${r.iters} iters)`,
   };
 }
@@ -82,13 +86,10 @@ function lenetLayers(): Layer[] {
   ];
 }
 
-const softmaxCe = (yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor =>
-  tf.losses.softmaxCrossEntropy(yTrue, logits);
+const softmaxCe = (yTrue: tf.Tensor, logits: tf.Tensor): tf.Tensor => tf.losses.softmaxCrossEntropy(yTrue, logits);
 
 /** model.fit on `batches` batches per call (epochs 1, no shuffle, verbose 0). */
-async function trainFit(
-  be: TfjsBackend, kind: 'mlp' | 'lenet', data: Mnist, m: MeasureOptions, batchesPerFit: number,
-): Promise<Row> {
+async function trainFit(be: TfjsBackend, kind: 'mlp' | 'lenet', data: Mnist, m: MeasureOptions, batchesPerFit: number): Promise<Row> {
   const size = kind === 'mlp' ? MLP_BATCH : LENET_BATCH;
   const image = kind === 'mlp' ? [784] : [28, 28, 1];
   const model = tfl.sequential({ layers: kind === 'mlp' ? mlpLayers() : lenetLayers() });
@@ -100,9 +101,14 @@ async function trainFit(
   tf.dispose([all.x, all.y]);
   model.dispose();
   return {
-    case: kind, size: `batch ${size}`, group: `tfjs-${be}`, impl: `tfjs-${be} model.fit`,
-    value: (size * batchesPerFit) / r.secondsPerIter, unit: 'samples/s',
-    how: `tfjs-layers model.fit over ${batchesPerFit} batches per call, best of ${r.chunks} chunks` +
+    case: kind,
+    size: `batch ${size}`,
+    group: `tfjs-${be}`,
+    impl: `tfjs-${be} model.fit`,
+    value: (size * batchesPerFit) / r.secondsPerIter,
+    unit: 'samples/s',
+    how:
+      `tfjs-layers model.fit over ${batchesPerFit} batches per call, best of ${r.chunks} chunks` +
       (be === 'wasm' && kind === 'lenet' ? `; ${WASM_CONV_FILTER_NOTE}` : ''),
   };
 }
@@ -128,7 +134,12 @@ async function trainMinimize(be: TfjsBackend, kind: 'mlp' | 'lenet', data: Mnist
     const [f1, fb1, f2, fb2, f3, fb3] = [v([256, 120], 256), z(120), v([120, 84], 120), z(84), v([84, 10], 84), z(10)];
     vars = [c1!, cb1!, c2!, cb2!, f1!, fb1!, f2!, fb2!, f3!, fb3!];
     forward = (x) => {
-      const a1 = tf.maxPool(tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, c1 as tf.Tensor4D, 1, 'valid'), cb1!)) as tf.Tensor4D, 2, 2, 'valid');
+      const a1 = tf.maxPool(
+        tf.relu(tf.add(tf.conv2d(x as tf.Tensor4D, c1 as tf.Tensor4D, 1, 'valid'), cb1!)) as tf.Tensor4D,
+        2,
+        2,
+        'valid',
+      );
       const a2 = tf.maxPool(tf.relu(tf.add(tf.conv2d(a1, c2 as tf.Tensor4D, 1, 'valid'), cb2!)) as tf.Tensor4D, 2, 2, 'valid');
       const flat = tf.reshape(a2, [size, 256]);
       const h1 = tf.relu(tf.add(tf.matMul(flat, f1!), fb1!));
@@ -149,9 +160,14 @@ async function trainMinimize(be: TfjsBackend, kind: 'mlp' | 'lenet', data: Mnist
   tf.dispose(vars);
   opt.dispose();
   return {
-    case: kind, size: `batch ${size}`, group: `tfjs-${be}`, impl: `tfjs-${be} optimizer.minimize`,
-    value: size / r.secondsPerIter, unit: 'samples/s',
-    how: `tfjs-core ops + sgd.minimize + await loss.data() per step, best of ${r.chunks} chunks (${r.iters} steps)` +
+    case: kind,
+    size: `batch ${size}`,
+    group: `tfjs-${be}`,
+    impl: `tfjs-${be} optimizer.minimize`,
+    value: size / r.secondsPerIter,
+    unit: 'samples/s',
+    how:
+      `tfjs-core ops + sgd.minimize + await loss.data() per step, best of ${r.chunks} chunks (${r.iters} steps)` +
       (be === 'wasm' && kind === 'lenet' ? `; ${WASM_CONV_FILTER_NOTE}` : ''),
   };
 }

@@ -32,7 +32,9 @@ export function evaluateProgram(statements: Statement[]): Evaluation {
   const output = t.tidy(() => {
     let result: Value = 0;
     for (const s of statements) {
-      const leafLiteral = s.target !== null && (s.expr.kind === 'number' || s.expr.kind === 'array' || (s.expr.kind === 'unary' && s.expr.arg.kind === 'number'));
+      const leafLiteral =
+        s.target !== null &&
+        (s.expr.kind === 'number' || s.expr.kind === 'array' || (s.expr.kind === 'unary' && s.expr.arg.kind === 'number'));
       result = leafLiteral ? makeLeaf(s) : run(s.expr);
       if (s.target !== null) {
         if (result instanceof t.Tensor && result.name === undefined) result.name = s.target;
@@ -40,16 +42,21 @@ export function evaluateProgram(statements: Statement[]): Evaluation {
       }
     }
     if (!(result instanceof t.Tensor) || !result.requiresGrad) {
-      throw new ExpressionError('the last line must depend on a named number or array (a leaf that requires grad), so there is something to differentiate', { line: last.line, column: 1 });
+      throw new ExpressionError(
+        'the last line must depend on a named number or array (a leaf that requires grad), so there is something to differentiate',
+        { line: last.line, column: 1 },
+      );
     }
     return result;
   });
   return { output, outputName: last.target, dispose: () => output.dispose() };
 
   function makeLeaf(s: Statement): t.Tensor {
-    const value = s.expr.kind === 'array' ? s.expr.value : s.expr.kind === 'number' ? s.expr.value : -(s.expr as { arg: { value: number } }).arg.value;
+    const value =
+      s.expr.kind === 'array' ? s.expr.value : s.expr.kind === 'number' ? s.expr.value : -(s.expr as { arg: { value: number } }).arg.value;
     const size = shapeOf(value).reduce((a, b) => a * b, 1);
-    if (size > MAX_ELEMENTS) throw new ExpressionError(`${s.target} has ${size} numbers; at most ${MAX_ELEMENTS} fit on the page`, { line: s.line, column: 1 });
+    if (size > MAX_ELEMENTS)
+      throw new ExpressionError(`${s.target} has ${size} numbers; at most ${MAX_ELEMENTS} fit on the page`, { line: s.line, column: 1 });
     const x = t.tensor(value as number[], { dtype: 'float64', requiresGrad: true });
     x.name = s.target!;
     return x;
@@ -58,7 +65,11 @@ export function evaluateProgram(statements: Statement[]): Evaluation {
   function counted(pos: Pos, make: () => t.Tensor): t.Tensor {
     if (++ops > MAX_OPS) throw new ExpressionError(`more than ${MAX_OPS} operations: the graph would not be readable`, pos);
     const out = make();
-    if (out.size > MAX_ELEMENTS) throw new ExpressionError(`this makes a tensor of shape [${out.shape.join(', ')}] (${out.size} numbers); at most ${MAX_ELEMENTS} fit on the page`, pos);
+    if (out.size > MAX_ELEMENTS)
+      throw new ExpressionError(
+        `this makes a tensor of shape [${out.shape.join(', ')}] (${out.size} numbers); at most ${MAX_ELEMENTS} fit on the page`,
+        pos,
+      );
     return out;
   }
 
@@ -68,12 +79,14 @@ export function evaluateProgram(statements: Statement[]): Evaluation {
         return e.value;
       case 'array': {
         const size = shapeOf(e.value).reduce((a, b) => a * b, 1);
-        if (size > MAX_ELEMENTS) throw new ExpressionError(`this array has ${size} numbers; at most ${MAX_ELEMENTS} fit on the page`, e.pos);
+        if (size > MAX_ELEMENTS)
+          throw new ExpressionError(`this array has ${size} numbers; at most ${MAX_ELEMENTS} fit on the page`, e.pos);
         return t.tensor(e.value as number[], { dtype: 'float64' });
       }
       case 'name': {
         const v = env.get(e.name);
-        if (v === undefined) throw new ExpressionError(`'${e.name}' is not defined yet (define it on an earlier line, e.g. ${e.name} = 2)`, e.pos);
+        if (v === undefined)
+          throw new ExpressionError(`'${e.name}' is not defined yet (define it on an earlier line, e.g. ${e.name} = 2)`, e.pos);
         return v;
       }
       case 'unary': {

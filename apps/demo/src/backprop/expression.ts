@@ -36,8 +36,22 @@ export interface Pos {
 
 /** The functions an expression may call, with how many arguments each takes. */
 export const FUNCTIONS = {
-  sigmoid: 1, relu: 1, tanh: 1, exp: 1, log: 1, square: 1, sqrt: 1, abs: 1, sin: 1, cos: 1,
-  sum: 1, mean: 1, transpose: 1, matmul: 2, maximum: 2, minimum: 2,
+  sigmoid: 1,
+  relu: 1,
+  tanh: 1,
+  exp: 1,
+  log: 1,
+  square: 1,
+  sqrt: 1,
+  abs: 1,
+  sin: 1,
+  cos: 1,
+  sum: 1,
+  mean: 1,
+  transpose: 1,
+  matmul: 2,
+  maximum: 2,
+  minimum: 2,
 } as const;
 export type FunctionName = keyof typeof FUNCTIONS;
 
@@ -46,7 +60,10 @@ const isFunction = (name: string): name is FunctionName => Object.hasOwn(FUNCTIO
 
 /** A mistake in the typed program, with where it is. */
 export class ExpressionError extends Error {
-  constructor(message: string, readonly pos: Pos) {
+  constructor(
+    message: string,
+    readonly pos: Pos,
+  ) {
     super(`line ${pos.line}, column ${pos.column}: ${message}`);
     this.name = 'ExpressionError';
   }
@@ -65,7 +82,11 @@ type Token =
 const OPERATORS = ['**', '+', '-', '*', '/', '@', '(', ')', '[', ']', ',', '='];
 
 function tokenize(source: string): Token[] {
-  if (source.length > MAX_SOURCE) throw new ExpressionError(`the program is ${source.length} characters long; at most ${MAX_SOURCE} are accepted`, { line: 1, column: 1 });
+  if (source.length > MAX_SOURCE)
+    throw new ExpressionError(`the program is ${source.length} characters long; at most ${MAX_SOURCE} are accepted`, {
+      line: 1,
+      column: 1,
+    });
   const tokens: Token[] = [];
   let line = 1;
   let lineStart = 0;
@@ -137,7 +158,8 @@ export function parseProgram(source: string): Statement[] {
     }
     statements.push({ target, expr, line: start.pos.line });
   }
-  if (statements.length === 0) throw new ExpressionError('the program is empty: type an expression such as  x = 2; y = x * x + 1', { line: 1, column: 1 });
+  if (statements.length === 0)
+    throw new ExpressionError('the program is empty: type an expression such as  x = 2; y = x * x + 1', { line: 1, column: 1 });
   return statements;
 
   function parseExpression(): Expr {
@@ -185,7 +207,8 @@ export function parseProgram(source: string): Statement[] {
     if (t.kind === 'name') {
       k++;
       if (isOp('(')) {
-        if (!isFunction(t.value)) throw new ExpressionError(`unknown function '${t.value}' (known: ${Object.keys(FUNCTIONS).join(', ')})`, t.pos);
+        if (!isFunction(t.value))
+          throw new ExpressionError(`unknown function '${t.value}' (known: ${Object.keys(FUNCTIONS).join(', ')})`, t.pos);
         const fn = t.value;
         k++;
         const args: Expr[] = [];
@@ -197,7 +220,8 @@ export function parseProgram(source: string): Statement[] {
           }
         }
         expectOp(')', `to close ${fn}(`);
-        if (args.length !== FUNCTIONS[fn]) throw new ExpressionError(`${fn} takes ${FUNCTIONS[fn]} argument${FUNCTIONS[fn] > 1 ? 's' : ''}, got ${args.length}`, t.pos);
+        if (args.length !== FUNCTIONS[fn])
+          throw new ExpressionError(`${fn} takes ${FUNCTIONS[fn]} argument${FUNCTIONS[fn] > 1 ? 's' : ''}, got ${args.length}`, t.pos);
         return { kind: 'call', fn, args, pos: t.pos };
       }
       return { kind: 'name', name: t.value, pos: t.pos };

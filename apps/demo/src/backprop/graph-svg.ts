@@ -47,7 +47,12 @@ export function layoutGraph(model: ViewModel, direction: Direction): Layout {
     const node = model.nodes[step.node];
     node.inputs.forEach((input, j) => {
       const label = step.inputGrads[j];
-      g.setEdge(String(input), String(node.id), label ? { width: textWidth(label) + 8, height: label.length * LINE, labelpos: 'c' } : {}, `${node.id}:${j}`);
+      g.setEdge(
+        String(input),
+        String(node.id),
+        label ? { width: textWidth(label) + 8, height: label.length * LINE, labelpos: 'c' } : {},
+        `${node.id}:${j}`,
+      );
     });
   }
   // Ops whose backward never ran (constants feeding the output only) still get their edges.
@@ -65,8 +70,15 @@ export function layoutGraph(model: ViewModel, direction: Direction): Layout {
   const edges: Layout['edges'] = [];
   for (const node of model.nodes) {
     node.inputs.forEach((input, j) => {
-      const e = g.edge(String(input), String(node.id), `${node.id}:${j}`) as { points: { x: number; y: number }[]; x?: number; y?: number; width?: number; height?: number };
-      const label = e.x !== undefined && e.width ? { x: e.x - e.width / 2, y: e.y! - e.height! / 2, width: e.width, height: e.height! } : null;
+      const e = g.edge(String(input), String(node.id), `${node.id}:${j}`) as {
+        points: { x: number; y: number }[];
+        x?: number;
+        y?: number;
+        width?: number;
+        height?: number;
+      };
+      const label =
+        e.x !== undefined && e.width ? { x: e.x - e.width / 2, y: e.y! - e.height! / 2, width: e.width, height: e.height! } : null;
       edges.push({ from: input, to: node.id, input: j, points: e.points, label });
     });
   }
@@ -101,7 +113,10 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
         ' />',
     );
     if (sent && e.label) {
-      const lines = sent.map((l, i) => `<text x="${(e.label!.x + e.label!.width / 2).toFixed(1)}" y="${(e.label!.y + LINE * (i + 0.8)).toFixed(1)}" text-anchor="middle">${escape(l)}</text>`);
+      const lines = sent.map(
+        (l, i) =>
+          `<text x="${(e.label!.x + e.label!.width / 2).toFixed(1)}" y="${(e.label!.y + LINE * (i + 0.8)).toFixed(1)}" text-anchor="middle">${escape(l)}</text>`,
+      );
       parts.push(`<g class="edge-grad${active ? ' active' : ''}" data-edge="${e.from}-${e.to}">${lines.join('')}</g>`);
     }
   }
@@ -110,7 +125,14 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
     const reached = n.step !== null && n.step < done;
     const step = reached ? model.steps[n.step!] : null;
     const kind = n.op !== null ? 'op' : n.requiresGrad ? 'leaf' : 'constant';
-    const classes = ['node', kind, reached ? 'reached' : '', n.id === current ? 'current' : '', n.id === model.output ? 'output' : '', n.firstNonFinite ? 'nonfinite' : '']
+    const classes = [
+      'node',
+      kind,
+      reached ? 'reached' : '',
+      n.id === current ? 'current' : '',
+      n.id === model.output ? 'output' : '',
+      n.firstNonFinite ? 'nonfinite' : '',
+    ]
       .filter(Boolean)
       .join(' ');
     const data = [
@@ -119,7 +141,9 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
       n.op ? `data-op="${escape(n.op)}"` : '',
       n.scalar !== null ? `data-value="${n.scalar}"` : '',
       step?.gradScalar != null ? `data-grad="${step.gradScalar}"` : '',
-    ].filter(Boolean).join(' ');
+    ]
+      .filter(Boolean)
+      .join(' ');
     const text: string[] = [];
     let y = box.y + PAD + LINE * 0.8;
     const line = (s: string, cls: string) => {

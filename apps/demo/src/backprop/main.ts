@@ -50,7 +50,8 @@ for (const ex of EXAMPLES) {
 }
 
 function markExample(id: string | null): void {
-  for (const b of $('bp-examples').querySelectorAll<HTMLButtonElement>('button')) b.setAttribute('aria-pressed', String(b.dataset.example === id));
+  for (const b of $('bp-examples').querySelectorAll<HTMLButtonElement>('button'))
+    b.setAttribute('aria-pressed', String(b.dataset.example === id));
   const ex = EXAMPLES.find((e) => e.id === id);
   $('bp-note').textContent = ex ? ex.note : 'Your program. Press Step to walk the backward pass.';
 }
@@ -121,7 +122,10 @@ function draw(): void {
   // Keep the node being explained in sight when the graph is larger than its box.
   svg.querySelector('g.current')?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
   const out = model.nodes[model.output];
-  svg.setAttribute('aria-label', `Computational graph of ${labelOf(out)}: ${model.nodes.length} nodes; ${done} of ${model.steps.length} backward steps taken. The table below lists the same values.`);
+  svg.setAttribute(
+    'aria-label',
+    `Computational graph of ${labelOf(out)}: ${model.nodes.length} nodes; ${done} of ${model.steps.length} backward steps taken. The table below lists the same values.`,
+  );
   $('bp-counter').textContent =
     done === 0
       ? `Forward pass done: ${labelOf(out)} = ${out.value.join(' ')}. Backward: 0 of ${model.steps.length} steps.`
@@ -143,9 +147,20 @@ function ruleFor(k: number): Node[] {
   const p = (text: string, cls = '') => Object.assign(document.createElement('p'), { textContent: text, className: cls });
   const bad = m.nodes.find((n) => n.firstNonFinite);
   const warning = bad
-    ? [p(`⚠ The first NaN or ∞ appears at ${labelOf(bad)} (outlined in orange): its inputs are all finite, so this op made it — what Tensile's anomaly mode (setAnomalyDetection) would name.`, 'warning')]
+    ? [
+        p(
+          `⚠ The first NaN or ∞ appears at ${labelOf(bad)} (outlined in orange): its inputs are all finite, so this op made it — what Tensile's anomaly mode (setAnomalyDetection) would name.`,
+          'warning',
+        ),
+      ]
     : [];
-  if (k === 0) return [...warning, p('Each node shows its forward value (=). Press Step: backward starts at the output with gradient 1 and visits every node once, in reverse topological order — a node only after everything that used it.')];
+  if (k === 0)
+    return [
+      ...warning,
+      p(
+        'Each node shows its forward value (=). Press Step: backward starts at the output with gradient 1 and visits every node once, in reverse topological order — a node only after everything that used it.',
+      ),
+    ];
   const step = m.steps[k - 1];
   const node = m.nodes[step.node];
   const g = step.grad.join(' ');
@@ -159,7 +174,11 @@ function ruleFor(k: number): Node[] {
   if (step.node === m.output) parts.push(p(`Backward starts here, at the output: ∂${labelOf(node)}/∂${labelOf(node)} = ${g}.`));
   else if (users > 1) parts.push(p(`${users} ops used it, so its gradient is the sum of what they sent back.`));
   if (node.op === null) {
-    parts.push(p(`${labelOf(node)} is a leaf: backward adds this gradient into ${labelOf(node)}.grad — the answer to "how much does the output change per unit of ${labelOf(node)}".`));
+    parts.push(
+      p(
+        `${labelOf(node)} is a leaf: backward adds this gradient into ${labelOf(node)}.grad — the answer to "how much does the output change per unit of ${labelOf(node)}".`,
+      ),
+    );
     return parts;
   }
   const rule = ruleOf(node.op);
@@ -169,7 +188,9 @@ function ruleFor(k: number): Node[] {
   node.inputs.forEach((input, j) => {
     const sent = step.inputGrads[j];
     const li = document.createElement('li');
-    li.textContent = sent ? `→ ${labelOf(m.nodes[input])}: ${sent.join(' ')}${worked(node, j, step.gradScalar)}` : `→ ${labelOf(m.nodes[input])}: no gradient (a constant)`;
+    li.textContent = sent
+      ? `→ ${labelOf(m.nodes[input])}: ${sent.join(' ')}${worked(node, j, step.gradScalar)}`
+      : `→ ${labelOf(m.nodes[input])}: no gradient (a constant)`;
     list.append(li);
   });
   parts.push(list);
@@ -209,7 +230,12 @@ function fillTable(): void {
     row.dataset.node = String(n.id);
     if (n.name) row.dataset.name = n.name;
     if (n.step !== null && n.step === done - 1) row.className = 'current';
-    const cells = [String(n.id), n.op ? `${n.op}${n.name ? ` (${n.name})` : ''}` : labelOf(n), n.value.join(' '), reached ? m.steps[n.step!].grad.join(' ') : n.step === null ? '—' : '…'];
+    const cells = [
+      String(n.id),
+      n.op ? `${n.op}${n.name ? ` (${n.name})` : ''}` : labelOf(n),
+      n.value.join(' '),
+      reached ? m.steps[n.step!].grad.join(' ') : n.step === null ? '—' : '…',
+    ];
     for (const [i, c] of cells.entries()) {
       const cell = document.createElement(i === 1 ? 'th' : 'td');
       if (i === 1) cell.setAttribute('scope', 'row');

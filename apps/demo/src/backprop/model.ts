@@ -106,7 +106,13 @@ export async function buildViewModel(trace: t.BackwardTrace): Promise<ViewModel>
       const input = trace.graph.nodes[s.node.inputs[j]].tensor;
       if (s.node.op !== 'matmul' && s.node.op !== 'sum' && input.size < s.node.tensor.size) broadcast = true;
     }
-    steps.push({ node: s.node.id, grad: formatValues(grad, s.grad.shape), gradScalar: s.grad.size === 1 ? grad[0] : null, inputGrads, broadcast });
+    steps.push({
+      node: s.node.id,
+      grad: formatValues(grad, s.grad.shape),
+      gradScalar: s.grad.size === 1 ? grad[0] : null,
+      inputGrads,
+      broadcast,
+    });
   }
   return { nodes, steps, output: trace.graph.root.id };
 }

@@ -37,7 +37,8 @@ export class TrainingCharts {
   constructor(loss: HTMLElement, accuracy: HTMLElement, speed: HTMLElement) {
     this.elements = [loss, accuracy, speed];
     const width = () => Math.max(280, loss.clientWidth);
-    const compact = (_: uPlot, values: number[]) => values.map((v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(3)}`));
+    const compact = (_: uPlot, values: number[]) =>
+      values.map((v) => (Math.abs(v) >= 1000 ? `${+(v / 1000).toFixed(1)}k` : `${+v.toFixed(3)}`));
     // The legend is off (it reads '--' until hovered); the page shows the latest values as large numbers instead.
     const make = (el: HTMLElement, title: string, series: uPlot.Series[], scale?: uPlot.Scale) =>
       new uPlot(
@@ -73,7 +74,9 @@ export class TrainingCharts {
       make(loss, 'Loss (cross-entropy) by step', [line('train', '#e8710a'), dots('test', '#1a73e8')]),
       make(accuracy, 'Accuracy by step', [line('train', '#e8710a'), dots('test', '#1a73e8')], { range: [0, 1] }),
       // From zero, so the axis has several labels even while the speed hardly changes.
-      make(speed, 'Training speed (samples/s) by step', [line('samples/s', '#188038')], { range: (_u, _min, max) => [0, Math.max(1, max) * 1.15] }),
+      make(speed, 'Training speed (samples/s) by step', [line('samples/s', '#188038')], {
+        range: (_u, _min, max) => [0, Math.max(1, max) * 1.15],
+      }),
     ];
     new ResizeObserver(() => {
       for (const p of this.plots) p.setSize({ width: width(), height: HEIGHT });
@@ -148,8 +151,14 @@ export class TrainingCharts {
     const pct = (v: number) => `${(v * 100).toFixed(1)}%`;
     const span = this.steps.length ? `steps ${this.steps[0]} to ${this.lastStep}` : 'no data yet';
     const [loss, accuracy, speed] = this.elements;
-    loss.setAttribute('aria-label', `Loss chart, ${span}: latest train loss ${fmt(last(this.trainLoss), (v) => v.toFixed(3))}, test loss ${fmt(last(this.testLoss), (v) => v.toFixed(3))}`);
-    accuracy.setAttribute('aria-label', `Accuracy chart, ${span}: latest train accuracy ${fmt(last(this.trainAccuracy), pct)}, test accuracy ${fmt(last(this.testAccuracy), pct)}`);
+    loss.setAttribute(
+      'aria-label',
+      `Loss chart, ${span}: latest train loss ${fmt(last(this.trainLoss), (v) => v.toFixed(3))}, test loss ${fmt(last(this.testLoss), (v) => v.toFixed(3))}`,
+    );
+    accuracy.setAttribute(
+      'aria-label',
+      `Accuracy chart, ${span}: latest train accuracy ${fmt(last(this.trainAccuracy), pct)}, test accuracy ${fmt(last(this.testAccuracy), pct)}`,
+    );
     speed.setAttribute('aria-label', `Speed chart, ${span}: latest ${fmt(last(this.speed), (v) => `${Math.round(v)} samples per second`)}`);
   }
 

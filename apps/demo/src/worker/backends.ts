@@ -13,11 +13,7 @@ const MAX_WASM_THREADS = 8;
  * and where wasm threads may block (a page's main thread may not).
  */
 export async function detectBackends(): Promise<BackendInfo[]> {
-  return [
-    { name: 'cpu', available: true, detail: 'TypeScript kernels on typed arrays, one thread' },
-    detectWasm(),
-    await detectWebGpu(),
-  ];
+  return [{ name: 'cpu', available: true, detail: 'TypeScript kernels on typed arrays, one thread' }, detectWasm(), await detectWebGpu()];
 }
 
 function detectWasm(): BackendInfo {
@@ -50,7 +46,9 @@ let softwareWebGpu = false;
 async function detectWebGpu(): Promise<BackendInfo> {
   const gpu = (globalThis.navigator as { gpu?: GPU } | undefined)?.gpu;
   if (!gpu) {
-    const why = globalThis.isSecureContext ? 'this browser has no WebGPU, or it is turned off' : 'the page is not a secure context (https or localhost)';
+    const why = globalThis.isSecureContext
+      ? 'this browser has no WebGPU, or it is turned off'
+      : 'the page is not a secure context (https or localhost)';
     return { name: 'webgpu', available: false, detail: `navigator.gpu is missing (${why})` };
   }
   try {
@@ -60,7 +58,12 @@ async function detectWebGpu(): Promise<BackendInfo> {
     const name = [info?.vendor, info?.architecture, info?.description].filter((s) => s).join(' ') || 'unnamed adapter';
     if (isSoftwareAdapter(name, info?.isFallbackAdapter)) {
       softwareWebGpu = true;
-      return { name: 'webgpu', available: true, software: true, detail: `software fallback (${name}): the GPU is emulated on the CPU, far slower than wasm; for trying it out, not for speed` };
+      return {
+        name: 'webgpu',
+        available: true,
+        software: true,
+        detail: `software fallback (${name}): the GPU is emulated on the CPU, far slower than wasm; for trying it out, not for speed`,
+      };
     }
     return { name: 'webgpu', available: true, detail: `GPU: ${name}` };
   } catch (error) {
@@ -109,6 +112,9 @@ function describe(name: BackendName, backend: Backend): string {
     const why = globalThis.crossOriginIsolated ? 'one core' : 'not cross-origin isolated';
     return threads > 1 ? `wasm: SIMD on ${threads} threads` : `wasm: SIMD on one thread (${why})`;
   }
-  if (name === 'webgpu') return softwareWebGpu ? 'webgpu: WGSL compute shaders on a software fallback adapter (the CPU emulates the GPU: slow)' : 'webgpu: WGSL compute shaders';
+  if (name === 'webgpu')
+    return softwareWebGpu
+      ? 'webgpu: WGSL compute shaders on a software fallback adapter (the CPU emulates the GPU: slow)'
+      : 'webgpu: WGSL compute shaders';
   return 'cpu: TypeScript kernels';
 }

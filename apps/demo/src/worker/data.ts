@@ -23,7 +23,9 @@ async function fetchBytes(url: URL): Promise<Uint8Array> {
 /** Fetches the subset relative to the site's base URL; pixels are standardised with MNIST's mean and std. */
 export async function loadMnistSubset(base: URL): Promise<MnistSubset> {
   const names = ['train-images', 'train-labels', 'test-images', 'test-labels'];
-  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(names.map((n) => fetchBytes(new URL(`mnist/${n}.idx`, base))));
+  const [trainImages, trainLabels, testImages, testLabels] = await Promise.all(
+    names.map((n) => fetchBytes(new URL(`mnist/${n}.idx`, base))),
+  );
   return {
     train: mnistFromBytes(trainImages, trainLabels, { normalize: true }),
     test: mnistFromBytes(testImages, testLabels, { normalize: true }),
@@ -36,7 +38,10 @@ export class BatchStream {
   private readonly loader: DataLoader<MnistSample>;
   private iterator: AsyncIterator<MnistSample> | undefined;
 
-  constructor(dataset: MnistDataset, readonly batchSize: number) {
+  constructor(
+    dataset: MnistDataset,
+    readonly batchSize: number,
+  ) {
     this.loader = new DataLoader(dataset, { batchSize, shuffle: true, dropLast: true });
   }
 

@@ -2,7 +2,16 @@ import * as t from '@tensile/core';
 import { decodeSafetensors, encodeModel, indexedDbStorage, loadModel } from '@tensile/io';
 import { moduleToSpec, type Module } from '@tensile/layers';
 import { CrossEntropyLoss } from '@tensile/losses';
-import { SAMPLE_COUNT, type BackendName, type EvalResult, type FromWorker, type ModelName, type ModelSummary, type TrainConfig, type TrainPoint } from '../protocol.js';
+import {
+  SAMPLE_COUNT,
+  type BackendName,
+  type EvalResult,
+  type FromWorker,
+  type ModelName,
+  type ModelSummary,
+  type TrainConfig,
+  type TrainPoint,
+} from '../protocol.js';
 import { createBackend } from './backends.js';
 import { BatchStream, type MnistSubset } from './data.js';
 import { makeOptimizer, type Optimizer } from './optimizers.js';
@@ -171,7 +180,8 @@ export class Session {
         t.dispose([x, y]);
         const [lossValue, correctValue] = await Promise.all([loss.data(), correct.data()]);
         t.dispose([loss, correct]);
-        if (!Number.isFinite(lossValue[0])) throw new Error(`the loss became ${lossValue[0]} at step ${this.step + 1}: lower the learning rate and press Reset`);
+        if (!Number.isFinite(lossValue[0]))
+          throw new Error(`the loss became ${lossValue[0]} at step ${this.step + 1}: lower the learning rate and press Reset`);
         this.step++;
         sums.loss += lossValue[0] * n;
         sums.correct += correctValue[0];
@@ -233,7 +243,14 @@ export class Session {
     }
     let correct = 0;
     for (let c = 0; c < 10; c++) correct += confusion[c * 10 + c];
-    const result: EvalResult = { step: this.step, loss: lossSum / test.length, accuracy: correct / test.length, confusion, samples: test.length, examples };
+    const result: EvalResult = {
+      step: this.step,
+      loss: lossSum / test.length,
+      accuracy: correct / test.length,
+      confusion,
+      samples: test.length,
+      examples,
+    };
     this.post({ type: 'eval', result });
     const tiles = await firstLayerTiles(model);
     this.post({ type: 'weights', tiles }, [tiles.data.buffer]);
@@ -297,13 +314,19 @@ export class Session {
     try {
       model = await loadModel(bytes, { fileName: origin });
     } catch (error) {
-      throw new ModelFileError(`${origin} is not a Tensile model file, or it is damaged. Pick a file saved by this page or by \`tensile train\`.`, (error as Error).message);
+      throw new ModelFileError(
+        `${origin} is not a Tensile model file, or it is damaged. Pick a file saved by this page or by \`tensile train\`.`,
+        (error as Error).message,
+      );
     }
     try {
       checkMnistModel(model, origin);
     } catch (error) {
       model.dispose();
-      throw new ModelFileError(`${origin} is a model, but not one for MNIST digits (28×28 images in, 10 classes out).`, (error as Error).message);
+      throw new ModelFileError(
+        `${origin} is a model, but not one for MNIST digits (28×28 images in, 10 classes out).`,
+        (error as Error).message,
+      );
     }
     const step = Number(decodeSafetensors(bytes).metadata?.step ?? 0);
     await this.stream?.close();

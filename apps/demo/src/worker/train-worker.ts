@@ -69,7 +69,14 @@ async function handle(s: Session, message: ToWorker): Promise<void> {
       // The last session's model, else the pretrained one (so drawing works at once), else a new one.
       if (await s.restoreLast().catch((error) => (report(error), false))) return;
       const pretrained = await fetchPretrained(message.config.model).catch((error) => (report(error), null));
-      if (!pretrained || !(await s.loadPretrained(pretrained).then(() => true, (error) => (report(error), false)))) await s.reset(message.config);
+      if (
+        !pretrained ||
+        !(await s.loadPretrained(pretrained).then(
+          () => true,
+          (error) => (report(error), false),
+        ))
+      )
+        await s.reset(message.config);
       return;
     }
     case 'pretrained':

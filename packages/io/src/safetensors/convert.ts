@@ -20,10 +20,7 @@ export interface ConvertedValues {
  * the first one that does not), BOOL → bool (any non-zero byte is true).
  * Always copies, so the result is aligned and independent of the file bytes.
  */
-export function tensorValues(
-  tensor: SafetensorsTensor,
-  where: { fileName?: string; tensor?: string } = {},
-): ConvertedValues {
+export function tensorValues(tensor: SafetensorsTensor, where: { fileName?: string; tensor?: string } = {}): ConvertedValues {
   assertLittleEndianHost();
   // A copy into a buffer of its own, aligned for any element size. Not
   // `.slice()`: on a Node Buffer that is a view into a shared pool, whose

@@ -1,10 +1,4 @@
-import {
-  SAFETENSORS_DTYPES,
-  dtypeSize,
-  isKnownUnsupportedDtype,
-  isSafetensorsDtype,
-  type SafetensorsDtype,
-} from './dtypes.js';
+import { SAFETENSORS_DTYPES, dtypeSize, isKnownUnsupportedDtype, isSafetensorsDtype, type SafetensorsDtype } from './dtypes.js';
 import { SafetensorsError } from './errors.js';
 import { parseJsonStrict } from './json.js';
 
@@ -166,11 +160,7 @@ function parseTensorInfo(name: string, info: unknown, fail: (problem: string, te
 }
 
 /** The offsets must tile [0, dataLength) exactly: sorted by position, each begins where the previous ended. */
-function checkLayout(
-  entries: HeaderEntry[],
-  dataLength: number,
-  fail: (problem: string, tensor?: string) => never,
-): void {
+function checkLayout(entries: HeaderEntry[], dataLength: number, fail: (problem: string, tensor?: string) => never): void {
   entries.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let expected = 0;
   let previous: HeaderEntry | undefined;
@@ -184,16 +174,12 @@ function checkLayout(
     }
     if (e.begin < expected) {
       fail(
-        `data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(previous!.name)} ` +
-          `[${previous!.begin}, ${previous!.end}]`,
+        `data_offsets [${e.begin}, ${e.end}] overlap tensor ${JSON.stringify(previous!.name)} ` + `[${previous!.begin}, ${previous!.end}]`,
         e.name,
       );
     }
     if (e.end > dataLength) {
-      fail(
-        `data_offsets [${e.begin}, ${e.end}] run past the end of the ${dataLength}-byte data section (truncated file?)`,
-        e.name,
-      );
+      fail(`data_offsets [${e.begin}, ${e.end}] run past the end of the ${dataLength}-byte data section (truncated file?)`, e.name);
     }
     expected = e.end;
     previous = e;

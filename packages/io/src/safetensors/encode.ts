@@ -86,9 +86,7 @@ export function encodeSafetensors(
   let offset = 0;
   for (const p of prepared) {
     const end = offset + p.bytes.byteLength;
-    header.push(
-      `${JSON.stringify(p.name)}:{"dtype":"${p.dtype}","shape":[${p.shape.join(',')}],"data_offsets":[${offset},${end}]}`,
-    );
+    header.push(`${JSON.stringify(p.name)}:{"dtype":"${p.dtype}","shape":[${p.shape.join(',')}],"data_offsets":[${offset},${end}]}`);
     offset = end;
   }
   const headerBytes = TEXT_ENCODER.encode(`{${header.join(',')}}`);
@@ -212,9 +210,7 @@ function metadataJson(metadata: Record<string, string>): string {
   }
   const fields = Object.entries(metadata).map(([key, value]) => {
     if (typeof value !== 'string') {
-      throw new SafetensorsError(
-        `cannot write: metadata value for ${JSON.stringify(key)} must be a string, got ${typeof value}`,
-      );
+      throw new SafetensorsError(`cannot write: metadata value for ${JSON.stringify(key)} must be a string, got ${typeof value}`);
     }
     return `${JSON.stringify(key)}:${JSON.stringify(value)}`;
   });

@@ -47,8 +47,7 @@ export function indexedDbStorage(dbName = 'tensile', options: IndexedDbStorageOp
       };
       request.onsuccess = () => resolve(request.result);
       request.onerror = () => reject(new StorageError(label, 'open', dbName, String(request.error)));
-      request.onblocked = () =>
-        reject(new StorageError(label, 'open', dbName, 'blocked by another open connection (another tab?)'));
+      request.onblocked = () => reject(new StorageError(label, 'open', dbName, 'blocked by another open connection (another tab?)'));
     });
     opened.catch(() => (opened = undefined)); // let a later call retry
     return opened;
@@ -87,9 +86,7 @@ export function indexedDbStorage(dbName = 'tensile', options: IndexedDbStorageOp
     async list(dir = '') {
       const keys = await run('readonly', 'list', dir, (store) => store.getAllKeys());
       const prefix = dir === '' || dir.endsWith('/') ? dir : `${dir}/`;
-      return keys
-        .filter((k): k is string => typeof k === 'string' && k.startsWith(prefix) && !k.slice(prefix.length).includes('/'))
-        .sort();
+      return keys.filter((k): k is string => typeof k === 'string' && k.startsWith(prefix) && !k.slice(prefix.length).includes('/')).sort();
     },
     async remove(path) {
       await run('readwrite', 'remove', path, (store) => store.delete(path));

@@ -125,8 +125,10 @@ export class LinearLR extends LRScheduler {
     this.startFactor = options.startFactor ?? 1 / 3;
     this.endFactor = options.endFactor ?? 1;
     this.totalIters = options.totalIters ?? 5;
-    if (!(this.startFactor > 0 && this.startFactor <= 1)) throw new t.ArgumentError(`LinearLR: startFactor must be in (0, 1], got ${this.startFactor}`);
-    if (!(this.endFactor >= 0 && this.endFactor <= 1)) throw new t.ArgumentError(`LinearLR: endFactor must be in [0, 1], got ${this.endFactor}`);
+    if (!(this.startFactor > 0 && this.startFactor <= 1))
+      throw new t.ArgumentError(`LinearLR: startFactor must be in (0, 1], got ${this.startFactor}`);
+    if (!(this.endFactor >= 0 && this.endFactor <= 1))
+      throw new t.ArgumentError(`LinearLR: endFactor must be in [0, 1], got ${this.endFactor}`);
     this.initialStep();
   }
 

@@ -13,13 +13,19 @@ export class SequentialLR {
   readonly milestones: number[];
   private lastLrs: number[];
 
-  constructor(readonly optimizer: SchedulableOptimizer, readonly schedulers: readonly LRScheduler[], milestones: readonly number[]) {
+  constructor(
+    readonly optimizer: SchedulableOptimizer,
+    readonly schedulers: readonly LRScheduler[],
+    milestones: readonly number[],
+  ) {
     if (schedulers.length === 0) throw new t.ArgumentError('SequentialLR: needs at least one scheduler');
     schedulers.forEach((s, i) => {
       if (s.optimizer !== optimizer) throw new t.ArgumentError(`SequentialLR: scheduler ${i} belongs to another optimizer`);
     });
     if (milestones.length !== schedulers.length - 1) {
-      throw new t.ArgumentError(`SequentialLR: ${schedulers.length} schedulers need ${schedulers.length - 1} milestones, got ${milestones.length}`);
+      throw new t.ArgumentError(
+        `SequentialLR: ${schedulers.length} schedulers need ${schedulers.length - 1} milestones, got ${milestones.length}`,
+      );
     }
     this.milestones = [...milestones];
     this.lastEpoch = 0;
@@ -88,7 +94,10 @@ export class ChainedScheduler {
   }
 
   stateDict(): SchedulerStateDict {
-    return { state: {}, meta: { type: this.typeName, ...plainFields(this, ['typeName']), children: this.schedulers.map((s) => s.stateDict().meta) } };
+    return {
+      state: {},
+      meta: { type: this.typeName, ...plainFields(this, ['typeName']), children: this.schedulers.map((s) => s.stateDict().meta) },
+    };
   }
 
   /** Restores this scheduler's and its children's states; a refused state changes nothing. */
@@ -112,7 +121,9 @@ function checkComposite(
   const fields = checkFields(self, dict, self.typeName, where);
   const children = (dict as SchedulerStateDict).meta.children;
   if (!Array.isArray(children) || children.length !== schedulers.length) {
-    throw new t.ArgumentError(`${where}: meta.children must hold ${schedulers.length} child scheduler states, got ${Array.isArray(children) ? children.length : typeof children}`);
+    throw new t.ArgumentError(
+      `${where}: meta.children must hold ${schedulers.length} child scheduler states, got ${Array.isArray(children) ? children.length : typeof children}`,
+    );
   }
   schedulers.forEach((s, i) => s.checkStateDict({ state: {}, meta: children[i] }, `${where}: meta.children.${i}`));
   return fields;

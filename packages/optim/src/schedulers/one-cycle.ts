@@ -47,9 +47,14 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: SchedulableOptimizer, options: OneCycleLROptions) {
     const groups = optimizer.paramGroups;
     const maxLrs = Array.isArray(options.maxLr) ? [...options.maxLr] : groups.map(() => options.maxLr as number);
-    if (maxLrs.length !== groups.length) throw new t.ArgumentError(`OneCycleLR: maxLr has ${maxLrs.length} entries for ${groups.length} parameter groups`);
+    if (maxLrs.length !== groups.length)
+      throw new t.ArgumentError(`OneCycleLR: maxLr has ${maxLrs.length} entries for ${groups.length} parameter groups`);
     const divFactor = options.divFactor ?? 25;
-    super(optimizer, 'OneCycleLR', maxLrs.map((m) => m / divFactor));
+    super(
+      optimizer,
+      'OneCycleLR',
+      maxLrs.map((m) => m / divFactor),
+    );
     let total = options.totalSteps;
     if (total === undefined) {
       if (!(options.epochs! > 0 && options.stepsPerEpoch! > 0)) {
@@ -57,7 +62,8 @@ export class OneCycleLR extends LRScheduler {
       }
       total = options.epochs! * options.stepsPerEpoch!;
     }
-    if (!(Number.isInteger(total) && total > 0)) throw new t.ArgumentError(`OneCycleLR: totalSteps must be a positive integer, got ${total}`);
+    if (!(Number.isInteger(total) && total > 0))
+      throw new t.ArgumentError(`OneCycleLR: totalSteps must be a positive integer, got ${total}`);
     this.totalSteps = total;
     const pct = options.pctStart ?? 0.3;
     if (!(pct >= 0 && pct <= 1)) throw new t.ArgumentError(`OneCycleLR: pctStart must be in [0, 1], got ${pct}`);
@@ -78,7 +84,13 @@ export class OneCycleLR extends LRScheduler {
     const finalDiv = options.finalDivFactor ?? 1e4;
     const baseMomentum = options.baseMomentum ?? 0.85;
     const maxMomentum = options.maxMomentum ?? 0.95;
-    this.bounds = maxLrs.map((maxLr) => ({ initialLr: maxLr / divFactor, maxLr, minLr: maxLr / divFactor / finalDiv, baseMomentum, maxMomentum }));
+    this.bounds = maxLrs.map((maxLr) => ({
+      initialLr: maxLr / divFactor,
+      maxLr,
+      minLr: maxLr / divFactor / finalDiv,
+      baseMomentum,
+      maxMomentum,
+    }));
     groups.forEach((g) => (g.lr = g.initialLr!));
     this.cycleMomentum = options.cycleMomentum ?? true;
     this.useBeta1 = groups.length > 0 && Array.isArray(groups[0].betas);

@@ -40,11 +40,15 @@ export class ReduceLROnPlateau {
   lastEpoch = 0;
   protected lastLrs: number[];
 
-  constructor(readonly optimizer: SchedulableOptimizer, options: ReduceLROnPlateauOptions = {}) {
+  constructor(
+    readonly optimizer: SchedulableOptimizer,
+    options: ReduceLROnPlateauOptions = {},
+  ) {
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.1;
     if (!(this.factor < 1)) throw new t.ArgumentError(`ReduceLROnPlateau: factor must be < 1, got ${this.factor}`);
-    if (this.mode !== 'min' && this.mode !== 'max') throw new t.ArgumentError(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${this.mode}'`);
+    if (this.mode !== 'min' && this.mode !== 'max')
+      throw new t.ArgumentError(`ReduceLROnPlateau: mode must be 'min' or 'max', got '${this.mode}'`);
     this.patience = options.patience ?? 10;
     this.threshold = options.threshold ?? 1e-4;
     this.thresholdMode = options.thresholdMode ?? 'rel';

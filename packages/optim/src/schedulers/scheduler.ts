@@ -29,7 +29,8 @@ export function plainFields(obj: object, skip: readonly string[]): Record<string
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(obj)) {
     if (skip.includes(key)) continue;
-    const plain = ['number', 'string', 'boolean'].includes(typeof value) ||
+    const plain =
+      ['number', 'string', 'boolean'].includes(typeof value) ||
       (Array.isArray(value) && value.every((v) => ['number', 'string', 'boolean'].includes(typeof v)));
     if (plain) out[key] = encodeValue(value);
   }
@@ -39,7 +40,11 @@ export function plainFields(obj: object, skip: readonly string[]): Record<string
 /** Counters (integers at least this) among the scheduler fields. */
 const COUNTERS: Readonly<Record<string, number>> = { lastEpoch: -1, stepCount: 0, numBadEpochs: 0, cooldownCounter: 0 };
 /** String fields and the values they may take. */
-const CHOICES: Readonly<Record<string, readonly string[]>> = { mode: ['min', 'max'], thresholdMode: ['rel', 'abs'], annealStrategy: ['cos', 'linear'] };
+const CHOICES: Readonly<Record<string, readonly string[]>> = {
+  mode: ['min', 'max'],
+  thresholdMode: ['rel', 'abs'],
+  annealStrategy: ['cos', 'linear'],
+};
 /** Fields that may hold ±Infinity (ReduceLROnPlateau's best before the first metric). */
 const MAY_BE_INFINITE = new Set(['best']);
 
@@ -68,11 +73,14 @@ export function checkFields(obj: object, dict: unknown, typeName: string, where:
   };
   const isRecord = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
   if (!isRecord(dict)) return fail(`the state dict must be an object { state, meta }, got ${describe(dict)}`);
-  for (const key of Object.keys(dict)) if (key !== 'state' && key !== 'meta') fail(`the state dict has an unknown field ${JSON.stringify(key)}`);
-  if (!isRecord(dict.state) || Object.keys(dict.state).length > 0) fail(`state must be an empty object (schedulers keep no tensors), got ${describe(dict.state)}`);
+  for (const key of Object.keys(dict))
+    if (key !== 'state' && key !== 'meta') fail(`the state dict has an unknown field ${JSON.stringify(key)}`);
+  if (!isRecord(dict.state) || Object.keys(dict.state).length > 0)
+    fail(`state must be an empty object (schedulers keep no tensors), got ${describe(dict.state)}`);
   const meta = dict.meta;
   if (!isRecord(meta)) return fail(`meta must be an object, got ${describe(meta)}`);
-  if (meta.type !== typeName) fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${typeName}`);
+  if (meta.type !== typeName)
+    fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${typeName}`);
   const own = plainFields(obj, ['typeName']);
   const out: Record<string, unknown> = {};
   for (const [key, saved] of Object.entries(meta)) {
@@ -127,7 +135,11 @@ export abstract class LRScheduler {
   protected stepCount = 0;
   protected lastLrs: number[] = [];
 
-  constructor(readonly optimizer: SchedulableOptimizer, readonly typeName: string, initialLrs?: readonly number[]) {
+  constructor(
+    readonly optimizer: SchedulableOptimizer,
+    readonly typeName: string,
+    initialLrs?: readonly number[],
+  ) {
     if (!optimizer || !Array.isArray(optimizer.paramGroups)) throw new t.ArgumentError(`${typeName}: needs an optimizer with paramGroups`);
     optimizer.paramGroups.forEach((g, i) => {
       if (initialLrs) g.initialLr = initialLrs[i];
