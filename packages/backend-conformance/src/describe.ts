@@ -4,6 +4,7 @@ import { edgeCases } from './cases/edge.js';
 import { errorCases } from './cases/errors.js';
 import { forwardCases } from './cases/forward.js';
 import { gradCases } from './cases/gradcheck.js';
+import { gradgradCases, higherOrderFixtures, nestedGradCases, runHigherOrderFixture } from './cases/gradgradcheck.js';
 import { memoryCases } from './cases/memory.js';
 import { type CaseGroup, type ConformanceOptions, skipReason } from './options.js';
 import { checkTorchCase, torchFixtureCases } from './torch/index.js';
@@ -77,6 +78,36 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
           t.dispose(inputs);
           if (!result.ok) throw new Error(`gradcheck ${c.name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
         }, 30_000);
+      }
+    });
+
+    describe('gradients of gradients (createGraph, nested grad, hvp)', () => {
+      const tolerance = () => (backend.dtypes.includes('float64') ? {} : (options.gradcheckFloat32 ?? { atol: 2e-2, rtol: 2e-2 }));
+      const check = (name: string, c: (typeof gradgradCases)[number], run: typeof t.gradcheck) =>
+        test('gradgradcheck', name, async () => {
+          const inputs = c.inputs.map((r) => t.tensor(Float64Array.from(r.data), { shape: r.shape, dtype: 'float32' }));
+          const result = await run(c.fn, inputs, tolerance());
+          t.dispose(inputs);
+          if (!result.ok) throw new Error(`${name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
+        }, 60_000);
+      for (const c of gradgradCases) check(`gradgradcheck ${c.name}`, c, t.gradgradcheck);
+      for (const c of nestedGradCases) check(`gradcheck of ${c.name}`, c, t.gradcheck);
+      for (const c of higherOrderFixtures) {
+        test('gradgradcheck', `PyTorch: ${c.name}`, async () => {
+          const dtype = backend.dtypes.includes('float64') ? 'float64' : 'float32';
+          const [rtol, atol] = dtype === 'float64' ? [1e-10, 1e-12] : [1e-4, 1e-5];
+          const got = t.tidy(() => runHigherOrderFixture(c, dtype));
+          for (const [key, want] of Object.entries(c.expected)) {
+            const values = await got[key].data();
+            expect([...got[key].shape], key).toEqual(want.shape);
+            want.data.forEach((w, i) => {
+              if (!(Math.abs(values[i] - w) <= atol + rtol * Math.abs(w))) {
+                throw new Error(`PyTorch ${c.name}: ${key}[${i}] is ${values[i]}, PyTorch ${w} (${dtype}, rtol ${rtol}, atol ${atol})`);
+              }
+            });
+          }
+          t.dispose(got);
+        });
       }
     });
 

@@ -1,7 +1,7 @@
 import type { Backend, BackendFactory } from '@tensile/core';
 
 /** The groups of cases the suite runs; a skip names one of these. */
-export type CaseGroup = 'forward' | 'edge' | 'gradcheck' | 'async' | 'memory' | 'errors' | 'torch' | 'training';
+export type CaseGroup = 'forward' | 'edge' | 'gradcheck' | 'gradgradcheck' | 'async' | 'memory' | 'errors' | 'torch' | 'training';
 
 /**
  * A skip is typed, names its reason, and counts: it shows up in the test
