@@ -204,6 +204,8 @@ export const edgeCases: EdgeCase[] = [
         const y = t.tensor([2, 2, -2, 0, 0, 0, 2, 2, Infinity, Infinity, 0.1], { dtype });
         const want = [0, -1, -4, Infinity, -Infinity, 'NaN', 'NaN', 'NaN', 0, -1, 9]; // 1 // 0.1 is 9, as fmod says
         expectValues(`floorDivide ${dtype}`, nanAsString(await values(x.floorDivide(y))), want);
+        const zeros = await values(t.tensor([-0, 0, -0.5, 0.5, 1], { dtype }).floorDivide(t.tensor([2, -2, -2, 2, Infinity], { dtype })));
+        if (!zeros.every((z, k) => Object.is(z, [-0, -0, 0, 0, 0][k]))) throw new Error(`floorDivide ${dtype}: zero quotients [${zeros.map((z) => (Object.is(z, -0) ? '-0' : z))}], PyTorch gives [-0,-0,0,0,0] (the sign of a / b)`);
         // a = (a // b)·b + a mod b where both are finite.
         const back = await values(x.floorDivide(y).mul(y).add(x.mod(y)).slice([[0, 3]]));
         expectValues(`floorDivide·b + mod ${dtype}`, back, [1, -1, 7.5]);

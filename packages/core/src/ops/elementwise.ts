@@ -151,9 +151,14 @@ export const div = (a: TensorLike, b: TensorLike): Tensor =>
  */
 export const pow = (a: TensorLike, b: TensorLike): Tensor =>
   arithmetic('pow', a, b, (g, a, b, out, n) => [
-    n[0] ? g.mul(b.mul(pow(a, where(b.eq(0), 1, b).sub(1)))) : null,
-    n[1] ? g.mul(out.mul(log(where(a.eq(0).logicalAnd(b.ge(0)), 1, a)))) : null,
+    n[0] ? g.mul(where(b.eq(0), 0, b.mul(pow(a, where(b.eq(0), 1, b).sub(1))))) : null,
+    n[1] ? powExponentGrad(g, a, b, out) : null,
   ]);
+
+function powExponentGrad(g: Tensor, a: Tensor, b: Tensor, out: Tensor): Tensor {
+  const zeroBase = a.eq(0).logicalAnd(b.ge(0));
+  return g.mul(where(zeroBase, 0, out.mul(log(where(zeroBase, 1, a)))));
+}
 
 /**
  * PyTorch's rule for maximum/minimum: on ties each side gets half the
@@ -201,9 +206,15 @@ export function floorDivide(x: TensorLike, y: TensorLike): Tensor {
         return q.sub(cast(r.ne(0).logicalAnd(a.lt(0).ne(b.lt(0))), 'int32'));
       }
       // a - r is a multiple of b up to rounding, which round() removes, as PyTorch's div_floor does.
-      const q = round(a.sub(r).div(b));
-      // b = ±inf and a finite of the other sign: r is ±inf and the quotient -1 (-0.5 // inf = -1).
-      return where(b.eq(0), a.div(b), where(r.isInf(), -1, q));
+      // r is ±inf only for b = ±inf and a finite of the other sign, where the quotient is -1
+      // (-0.5 // inf = -1). Stand-ins (b = 1, r = 0) keep inf/NaN out of the branches not taken.
+      const zero = b.eq(0);
+      const infinite = r.isInf();
+      const safeB = where(zero, 1, b);
+      const q = round(a.sub(where(infinite, 0, r)).div(safeB));
+      // A zero quotient takes the sign of a / b, as PyTorch's copysign(0, a / b): -0 // 2 = -0.
+      const signedQ = where(q.eq(0), a.div(safeB).mul(0), q);
+      return where(zero, a.div(b), where(infinite, -1, signedQ));
     }),
   );
 }
