@@ -259,6 +259,10 @@ function propagate(
   return wanted ? results : null;
 }
 
+function withGradMode<T>(enabled: boolean, fn: () => T): T {
+  return enabled ? enableGrad(fn) : noGrad(fn);
+}
+
 /** Runs fn with gradient recording on, even inside noGrad (PyTorch's enable_grad). */
 export function enableGrad<T>(fn: () => T): T {
   const e = engine();
@@ -337,9 +341,12 @@ export interface ValueAndGrad<T> {
 export interface GradOptions {
   /**
    * Record the gradient computation so the gradients can be differentiated
-   * again. Default: on exactly when the call is itself being differentiated
-   * (grad mode is on and an argument requires grad, as inside an outer
-   * `grad`), so nested `grad(grad(f))` works as in JAX and functorch.
+   * again. Default: on exactly when the result can be differentiated by the
+   * caller (grad mode is on and fn's value depends on a tensor requiring
+   * grad besides fn's own arguments' copies: an argument that requires
+   * grad, as inside an outer `grad`, or a parameter fn closes over), so
+   * nested `grad(grad(f))` and gradient penalties work as in JAX and
+   * functorch. Pass false to get constants (and free the graph at once).
    */
   createGraph?: boolean;
 }
@@ -348,9 +355,9 @@ export interface GradOptions {
  * Returns a function computing fn's value and its gradients with respect to
  * every tensor argument, without touching the arguments' `.grad`. fn must
  * return a scalar tensor; it runs with grad mode on, even inside noGrad.
- * Nested calls compose: when an argument is part of a graph being recorded
- * (an outer `grad`, or a parameter under `backward({ createGraph })`), the
- * value and the gradients stay connected to it and are differentiable.
+ * Nested calls compose: when fn's value depends on a tensor that requires
+ * grad (an argument inside an outer `grad`, a parameter fn closes over),
+ * the value and the gradients stay connected to it and are differentiable.
  *
  * @example
  * const { value, grads } = valueAndGrad((x) => x.square().sum())(t.tensor([1, 2]));
@@ -367,8 +374,8 @@ export function valueAndGrad(fn: (...args: Tensor[]) => Tensor, options: GradOpt
     });
     // tidy frees fn's temporaries; a recorded result's graph keeps what it reads.
     return tidy(() => {
-      const { leaves, connected } = differentiableLeaves(args);
-      const createGraph = options.createGraph ?? connected;
+      const outerRecording = engine().gradEnabled;
+      const leaves = differentiableLeaves(args);
       let value: Tensor;
       try {
         value = enableGrad(() => fn(...leaves));
@@ -376,6 +383,8 @@ export function valueAndGrad(fn: (...args: Tensor[]) => Tensor, options: GradOpt
         for (const leaf of leaves) leaf.dispose();
         throw err;
       }
+      const connected = value instanceof Tensor && withGradMode(outerRecording, () => dependsOnOutside(value, leaves));
+      const createGraph = options.createGraph ?? connected;
       let grads: Tensor[];
       try {
         if (!(value instanceof Tensor)) throw new ArgumentError('valueAndGrad: fn must return a tensor');
@@ -395,22 +404,47 @@ export function valueAndGrad(fn: (...args: Tensor[]) => Tensor, options: GradOpt
 }
 
 /**
- * @internal Leaves to differentiate fn at `args` with respect to. Connected
- * (the caller records through an argument, as an outer grad does): a
- * recorded identity of it, so results stay differentiable in the outer
- * graph; otherwise a detached copy that requires grad.
+ * @internal Leaves to differentiate fn at `args` with respect to: a
+ * recorded identity of an argument the caller records through (so results
+ * stay connected to the caller's graph), else a detached copy that requires grad.
  */
-export function differentiableLeaves(args: readonly Tensor[]): { leaves: Tensor[]; connected: boolean } {
-  const connected = engine().gradEnabled && args.some((a) => a.requiresGrad);
-  const leaves = enableGrad(() =>
+export function differentiableLeaves(args: readonly Tensor[]): Tensor[] {
+  const recording = engine().gradEnabled;
+  return enableGrad(() =>
     args.map((a) => {
-      if (connected && a.requiresGrad) return a.clone();
+      if (recording && a.requiresGrad) return a.clone();
       const leaf = a.detach();
       leaf.requiresGrad = true;
       return leaf;
     }),
   );
-  return { leaves, connected };
+}
+
+/**
+ * @internal Whether `value` depends on a tensor requiring grad other than
+ * our own detached leaves: an argument, or a tensor fn closed over (a
+ * parameter). Then a caller may differentiate the result, so the gradients
+ * are recorded (as JAX and functorch compose grad).
+ */
+export function dependsOnOutside(value: Tensor, leaves: readonly Tensor[]): boolean {
+  if (!engine().gradEnabled || !value.requiresGrad) return false;
+  const own = new Set(leaves.filter((l) => l._node === null));
+  const seen = new Set<Tensor>([value]);
+  const stack = [value];
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (!t._node) {
+      if (!own.has(t)) return true;
+      continue;
+    }
+    for (const x of t._node.inputs) {
+      if (x.requiresGrad && !seen.has(x)) {
+        seen.add(x);
+        stack.push(x);
+      }
+    }
+  }
+  return false;
 }
 
 /** Like valueAndGrad, returning only the gradients. */

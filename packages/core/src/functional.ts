@@ -1,4 +1,5 @@
-import { differentiableLeaves, enableGrad, gradients } from './autograd.js';
+import { dependsOnOutside, differentiableLeaves, enableGrad, gradients } from './autograd.js';
+import { engine } from './engine.js';
 import { ArgumentError, ShapeError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
 import { tidy } from './scope.js';
@@ -48,7 +49,8 @@ function checkLike(op: string, what: string, vs: readonly Tensor[], like: readon
 
 /** Runs fn at differentiable leaves for xs; gives the leaves, fn's output and whether it is connected to a caller's graph. */
 function evaluate(op: string, fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]) {
-  const { leaves, connected } = differentiableLeaves(xs);
+  const recording = engine().gradEnabled;
+  const leaves = differentiableLeaves(xs);
   let output: Tensor;
   try {
     output = enableGrad(() => fn(...leaves));
@@ -57,6 +59,7 @@ function evaluate(op: string, fn: (...xs: Tensor[]) => Tensor, xs: Tensor[]) {
     for (const leaf of leaves) leaf.dispose();
     throw err;
   }
+  const connected = recording && dependsOnOutside(output, leaves);
   return { leaves, connected, output };
 }
 

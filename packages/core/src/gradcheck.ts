@@ -73,7 +73,8 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
   // Analytic gradients.
   const leaves = build(hosts, true);
   const loss = tidy(() => reduce(fn(...leaves)));
-  backward(loss);
+  // An output that does not depend on the inputs (a second derivative that vanishes) has zero gradients.
+  if (loss.requiresGrad) backward(loss);
   loss.dispose();
   const analytic: (DataArray | null)[] = [];
   for (const [i, leaf] of leaves.entries()) {
@@ -121,44 +122,50 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
 /**
  * Checks gradients of gradients (PyTorch's gradgradcheck): gradcheck of
  *
- *   x ↦ Σᵢ ⟨∂⟨fn(x), u⟩/∂xᵢ, vᵢ⟩
+ *   (x, u) ↦ Σᵢ ⟨∂⟨fn(x), u⟩/∂xᵢ, vᵢ⟩
  *
- * with a fixed random cotangent u and directions vᵢ, so the analytic side is
- * the backward of fn's backward (recorded with createGraph) and the numeric
- * side is central differences of fn's gradient. Every backward closure the
- * gradient goes through must be written with differentiable tensor ops.
+ * with fixed random directions vᵢ and the output cotangent u as an extra
+ * input, so the analytic side is the backward of fn's backward (recorded
+ * under createGraph) both with respect to x and to the incoming gradient,
+ * and the numeric side is central differences of fn's gradient. Every
+ * backward closure on the way must be written with differentiable tensor
+ * ops; a linear op (whose gradient does not depend on x) is still checked
+ * through u.
  *
  * @example
  * const r = await gradgradcheck((x) => x.tanh(), [t.randn([3])]);
  */
 export async function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
   if (inputs.length === 0) throw new ArgumentError('gradgradcheck: needs at least one input');
+  const checked = inputs.flatMap((x, i) => (isFloat(x.dtype) && (options.checkInputs?.[i] ?? true) ? [i] : []));
+  if (checked.length === 0) throw new ArgumentError('gradgradcheck: no floating-point input to check');
   const rng = new Rng((options.seed ?? 1234) + 1);
   const random = (n: number) => {
-    const data = new Float64Array(n);
+    const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = rng.uniform() * 2 - 1;
     return data;
   };
-  const outShape = noGrad(() =>
-    tidy(() => {
-      const out = fn(...inputs.map((x) => x.detach()));
-      return out.shape;
-    }),
-  );
-  const u = random(outShape.reduce((n, d) => n * d, 1));
-  const checked = inputs.flatMap((x, i) => (isFloat(x.dtype) && (options.checkInputs?.[i] ?? true) ? [i] : []));
-  if (checked.length === 0) throw new ArgumentError('gradgradcheck: no floating-point input to check');
+  const outShape = noGrad(() => tidy(() => fn(...inputs.map((x) => x.detach())).shape));
   const vs = inputs.map((x) => random(x.size));
-  const constant = (data: Float64Array, shape: readonly number[], like: Tensor) => fromData(Float32Array.from(data), shape, 'float32').cast(like.dtype);
-  // The first-order directional derivative; inside gradcheck's analytic pass its grad records (nested grad).
-  const firstOrder = (...xs: Tensor[]): Tensor => {
+  const u = fromData(random(outShape.reduce((n, d) => n * d, 1)), outShape, 'float32');
+  // The first-order directional derivative; in gradcheck's analytic pass its inner grad records (nested grad).
+  const firstOrder = (...xsAndU: Tensor[]): Tensor => {
+    const xs = xsAndU.slice(0, -1);
+    const cotangent = xsAndU[xsAndU.length - 1];
     const gs = grad((...ys: Tensor[]) => {
       const args = [...xs];
       checked.forEach((k, j) => (args[k] = ys[j]));
       const out = fn(...args);
-      return out.mul(constant(u, out.shape, out)).sum();
+      return out.mul(cotangent.cast(out.dtype)).sum();
     })(...checked.map((k) => xs[k]));
-    return gs.map((g, j) => g.mul(constant(vs[checked[j]], g.shape, g)).sum()).reduce((a, b) => a.add(b));
+    return gs
+      .map((g, j) => g.mul(fromData(vs[checked[j]], g.shape, 'float32').cast(g.dtype)).sum())
+      .reduce((a, b) => a.add(b));
   };
-  return gradcheck(firstOrder, inputs, options);
+  const checkInputs = [...inputs.map((_, i) => checked.includes(i)), true];
+  try {
+    return await gradcheck(firstOrder, [...inputs, u], { ...options, checkInputs });
+  } finally {
+    u.dispose();
+  }
 }

@@ -43,18 +43,42 @@ describe('gradients of gradients', () => {
     expect(v[1]).toBeCloseTo(-Math.cos(1.1), 12);
   });
 
-  it('an inner grad of a closed-over tensor records only when the outer computation needs it', async () => {
+  it('records the gradients exactly when the caller can differentiate them (an argument or a closed-over parameter)', async () => {
     const w = t.tensor([2], { requiresGrad: true });
-    // Top level: the inner result is a constant.
-    const [plain] = t.grad((x) => x.mul(w).square().sum())(t.tensor([3]));
-    expect(plain.requiresGrad).toBe(false);
-    // Through an argument that requires grad: recorded, and d/dw of (∂/∂x (xw)²) = d/dw 2xw² = 4xw.
+    const c = t.tensor([2]);
+    // Nothing outside requires grad, or grad mode is off: constants.
+    expect(t.grad((x) => x.mul(c).square().sum())(t.tensor([3]))[0].requiresGrad).toBe(false);
+    expect(t.noGrad(() => t.grad((x) => x.mul(w).square().sum())(t.tensor([3])))[0].requiresGrad).toBe(false);
+    expect(t.grad((x) => x.mul(w).square().sum(), { createGraph: false })(t.tensor([3]))[0].requiresGrad).toBe(false);
+    // A closed-over parameter (the gradient penalty's case): ∂/∂x (xw)² = 2xw², and d/dw of it is 4xw.
+    const [gp] = t.grad((x) => x.mul(w).square().sum())(t.tensor([3]));
+    expect(gp.requiresGrad).toBe(true);
+    gp.sum().backward();
+    expect(await arr(w.grad!)).toEqual([24]);
+    w.grad = null;
+    // Through an argument that requires grad: d/dx 2xw² = 2w².
     const x = t.tensor([3], { requiresGrad: true });
     const [gx] = t.grad((a) => a.mul(w).square().sum())(x);
-    expect(gx.requiresGrad).toBe(true);
     gx.sum().backward();
     expect(await arr(w.grad!)).toEqual([24]);
-    expect(await arr(x.grad!)).toEqual([8]); // d/dx 2xw² = 2w²
+    expect(await arr(x.grad!)).toEqual([8]);
+  });
+
+  it('matches a hand-derived gradient penalty gradient on a one-layer critic', async () => {
+    // D(x) = tanh(x·w): ∇ₓD = (1 - tanh²(x·w))·w, penalty (‖∇ₓD‖ - 1)².
+    const w = f64([0.3, -0.4]);
+    w.requiresGrad = true;
+    const x = f64([1, 2], [1, 2]);
+    const [gx] = t.grad((a) => a.matmul(w).tanh().sum())(x);
+    gx.square().sum().sqrt().sub(1).square().backward();
+    const s = Math.tanh(0.3 - 0.8);
+    const a = 1 - s * s;
+    const nw = Math.hypot(0.3, 0.4);
+    const norm = a * nw;
+    // d/dw [(a·|w| - 1)²] = 2(a|w| - 1)·(|w|·da/dw + a·w/|w|), da/dw = -2s·a·x.
+    const expected = [0, 1].map((i) => 2 * (norm - 1) * (nw * -2 * s * a * [1, 2][i] + (a * [0.3, -0.4][i]) / nw));
+    const got = await w.grad!.data<Float64Array>();
+    expected.forEach((e, i) => expect(got[i]).toBeCloseTo(e, 12));
   });
 
   it('grad works inside noGrad and gives zeros for a constant function', async () => {
