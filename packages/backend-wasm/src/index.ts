@@ -4,8 +4,7 @@
  * run on a pool of worker threads sharing one memory where the engine allows.
  */
 import { ArgumentError, BackendError } from '@tensile/core';
-import type { Backend } from '@tensile/core';
-import { WasmBackend } from './backend.js';
+import { createWasmBackend, type WasmBackendInstance } from './backend.js';
 import { Heap } from './heap.js';
 import { compileKernels, kernelImports, relaxedSimdSupported, type KernelExports } from './module.js';
 import { ThreadPool, availableCores, canBlock } from './pool.js';
@@ -37,13 +36,7 @@ export interface WasmOptions {
   stallTimeoutMs?: number;
 }
 
-/** The backend object `wasm()` resolves to. */
-export type WasmBackendInstance = Backend & {
-  /** Threads the kernels use (1 when single-threaded). */
-  readonly threads: number;
-  /** Whether the relaxed-SIMD build (fused multiply-add) runs. */
-  readonly relaxedSimd: boolean;
-};
+export type { WasmBackendInstance };
 
 /**
  * Creates the wasm backend.
@@ -90,11 +83,11 @@ export async function wasm(options: WasmOptions = {}): Promise<WasmBackendInstan
     if (made.warning) console.warn(made.warning);
     pool = made.pool;
   }
-  return new WasmBackend(exports, heap, pool, relaxed);
+  return createWasmBackend(exports, heap, pool, relaxed);
 }
 
-// The WasmBackend class stays internal: its constructor takes WebAssembly
-// objects, and naming them in the public .d.ts would make every consumer
-// type-check against the DOM lib (Node's @types/node has no `WebAssembly`).
+// createWasmBackend stays internal: it takes WebAssembly objects, and naming
+// them in the public .d.ts would make every consumer type-check against the
+// DOM lib (Node's @types/node has no `WebAssembly`).
 export { relaxedSimdSupported };
 export { registerWasm } from './register.js';

@@ -1,6 +1,7 @@
 import { BackendError } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
+import { wasmRuntime } from '../src/backend.js';
 import { compileKernels } from '../src/module.js';
 import { CTRL, ThreadPool } from '../src/pool.js';
 import { hostileNotifier, rawPool } from './pool-helpers.js';
@@ -98,7 +99,7 @@ describe('thread pool protocol', () => {
 describe('wasm backend on a failed pool', () => {
   test('kernels keep working on one thread after a stall', async () => {
     const b = await wasm({ threads: 2, stallTimeoutMs: 200 });
-    const pool = (b as unknown as { pool: ThreadPool }).pool;
+    const pool = wasmRuntime(b).pool!;
     const n = 1 << 20;
     const x = b.upload(new Float32Array(n).fill(3), 'float32');
     pool.hold([1]);

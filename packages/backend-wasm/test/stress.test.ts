@@ -3,7 +3,7 @@ import { availableParallelism } from 'node:os';
 import type { Backend, Conv2dGeometry, DType, Handle, MatmulParams } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import type { ThreadPool } from '../src/pool.js';
+import { wasmRuntime } from '../src/backend.js';
 import { hostileNotifier } from './pool-helpers.js';
 import { expectClose, randoms } from './helpers.js';
 
@@ -136,8 +136,9 @@ describe('thread pool under load', () => {
     for (const threads of [2, 4]) {
       const b = await wasm({ threads });
       expect(b.threads).toBe(threads);
-      const pool = (b as unknown as { pool: ThreadPool }).pool;
-      const hostile = hostileNotifier((b as unknown as { heap: { memory: WebAssembly.Memory } }).heap.memory, pool);
+      const { heap } = wasmRuntime(b);
+      const pool = wasmRuntime(b).pool!;
+      const hostile = hostileNotifier(heap.memory, pool);
       const base = b.memory();
       try {
         for (let round = 0; round < 100; round++) {

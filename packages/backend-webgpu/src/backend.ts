@@ -29,8 +29,12 @@ function fromDeviceBytes(bytes: ArrayBuffer, dtype: DType): DataArray {
   throw new WebGPUBackendError(`webgpu.read: dtype ${dtype} is not supported`);
 }
 
-/** The WebGPU backend's kernels over one runtime (device, pools, queue). */
-export function createBackend(rt: GpuRuntime): Backend & { readonly runtime: GpuRuntime } {
+/**
+ * The WebGPU backend: a plain object of kernel functions closing over one
+ * runtime (device, buffer pools, queue), as the cpu and wasm backends close
+ * over their own state.
+ */
+export function createWebGPUBackend(rt: GpuRuntime): Backend & { readonly runtime: GpuRuntime } {
   return {
     name: 'webgpu',
     dtypes: ['float32', 'int32', 'bool'],

@@ -1,5 +1,5 @@
 import type { Backend } from '@tensile/core';
-import { createBackend } from './backend.js';
+import { createWebGPUBackend } from './backend.js';
 import { WebGPUUnavailableError } from './errors.js';
 import { GpuRuntime } from './runtime/runtime.js';
 
@@ -85,7 +85,7 @@ export async function webgpu(options: WebGPUOptions = {}): Promise<Backend> {
     }
     owns = true;
   }
-  return createBackend(new GpuRuntime(device, owns, { entryPoint: options.gpu }));
+  return createWebGPUBackend(new GpuRuntime(device, owns, { entryPoint: options.gpu }));
 }
 
 async function requestAdapter(options: WebGPUOptions): Promise<GPUAdapter> {

@@ -1,7 +1,7 @@
 import { OutOfMemoryError, type Backend, type Handle, type MatmulParams } from '@tensile/core';
 import { webgpu } from '@tensile/backend-webgpu';
 import { describe, expect, it } from 'vitest';
-import { createBackend } from '../src/backend.js';
+import { createWebGPUBackend } from '../src/backend.js';
 import { GpuRuntime } from '../src/runtime/runtime.js';
 import { sizeClass } from '../src/runtime/size-class.js';
 import { close, createTestBackend, down, randoms, testGpu, up } from './gpu.js';
@@ -83,7 +83,7 @@ describe.skipIf(!setup.backend)('webgpu runtime', () => {
 
   it('splits dispatches across a 2-D grid and chunks matmul batches', async () => {
     // A runtime that pretends the device allows only 3 workgroups per dimension.
-    const small = createBackend(new GpuRuntime(runtime(b).device, false, { maxWorkgroupsPerDimension: 3 }));
+    const small = createWebGPUBackend(new GpuRuntime(runtime(b).device, false, { maxWorkgroupsPerDimension: 3 }));
     const n = 256 * 7 + 5; // 8 workgroups -> a 3 × 3 grid
     const xs = Array.from({ length: n }, (_, i) => i);
     expect(await down(small, small.unary('neg', up(small, xs), 'float32', n), 'float32', n)).toEqual(xs.map((v) => -v));
