@@ -129,8 +129,6 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       if (resume.epochState && resume.initialEpoch >= config.epochs) {
         throw new ConfigError(`--epochs ${config.epochs}: the run in ${config.out} stopped inside epoch ${resume.initialEpoch + 1}; pass --epochs ${resume.initialEpoch + 1} or more`);
       }
-    } else {
-      await writeFile(files.metrics, '');
     }
     // The checkpoint is the record: metrics.jsonl gets exactly its epochs back, whatever moment the last run died at.
     await metricsLog.rewrite(resume.history);
