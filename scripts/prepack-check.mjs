@@ -5,6 +5,7 @@
 // them as they are, and no one could install the result: refuse clearly.
 import { readFileSync } from 'node:fs';
 
+// biome-ignore lint/suspicious/noUndeclaredEnvVars: set by npm/pnpm for a lifecycle script, never by a turbo task
 const agent = process.env.npm_config_user_agent ?? '';
 const manifest = JSON.parse(readFileSync('package.json', 'utf8'));
 const fields = ['dependencies', 'peerDependencies', 'optionalDependencies'];

@@ -31,8 +31,8 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   const out: string[] = [];
   const nativeName = '%native';
   const wasmName = '%wasm-pk';
-  const header =
-    `${pad('', 40)}${lpad('value', 11)}${lpad(nativeName, 9)}${lpad(wasmName, 9)}` + PEER_GROUPS.map((g) => lpad(`÷${g}`, 11)).join('');
+  const peerColumns = PEER_GROUPS.map((g) => lpad(`÷${g}`, 11));
+  const header = [pad('', 40), lpad('value', 11), lpad(nativeName, 9), lpad(wasmName, 9), ...peerColumns].join('');
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.case} ${r.size}`;
@@ -63,7 +63,9 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   for (const r of rows) {
     if (r.value === null) continue;
     const line = `  ${r.case} ${r.impl}: ${r.how.replace(/,? best of \d+ chunks( \(\d+ \w+\))?/, '')}`;
-    if (!seen.has(line)) seen.add(line), out.push(line);
+    if (seen.has(line)) continue;
+    seen.add(line);
+    out.push(line);
   }
   out.push(
     '  Timing: warm-up, then the best of several chunks of iterations (each ≥ the minimum time);',

@@ -48,7 +48,7 @@ for (const f of FILES) {
   const bytes = takeFirst(new Uint8Array(readFileSync(join(source, f.from))), SUBSET[f.split], f.from);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   const old = existsSync(target) ? readFileSync(target) : undefined;
-  if (!old || !old.equals(bytes)) writeFileSync(target, bytes);
+  if (!old?.equals(bytes)) writeFileSync(target, bytes);
   manifest.files[name] = { bytes: bytes.length, sha256 };
 }
 writeFileSync(join(outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);

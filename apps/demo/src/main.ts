@@ -308,11 +308,9 @@ interface PretrainedManifest {
   trainedWith: string;
   models: Record<ModelName, { bytes: number; command: string; epochs: number; testAccuracy: number; testImages: number }>;
 }
-let manifest: PretrainedManifest | undefined;
 void fetch(new URL('pretrained/manifest.json', document.baseURI))
   .then((r) => (r.ok ? r.json() : undefined))
   .then((m: PretrainedManifest | undefined) => {
-    manifest = m;
     if (!m) return;
     const lines = (Object.entries(m.models) as [ModelName, PretrainedManifest['models'][ModelName]][]).map(
       ([kind, p]) =>
@@ -335,7 +333,7 @@ charts.onChange = (history) => {
 function restoreCharts(step: number): void {
   try {
     const saved = JSON.parse(localStorage.getItem(CHARTS_KEY) ?? 'null') as ChartHistory | null;
-    if (saved && saved.steps.length && saved.steps[saved.steps.length - 1] <= step) charts.restore(saved);
+    if (saved?.steps.length && saved.steps[saved.steps.length - 1] <= step) charts.restore(saved);
   } catch {
     // Unreadable: start empty.
   }

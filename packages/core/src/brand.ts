@@ -28,7 +28,7 @@ export function brandedInstanceOf(cls: { name: string; prototype: object }, valu
   if (typeof value !== 'object' || value === null) return false;
   for (let p = Object.getPrototypeOf(value) as object | null; p !== null; p = Object.getPrototypeOf(p) as object | null) {
     if (p === cls.prototype) return true;
-    const ctor = Object.prototype.hasOwnProperty.call(p, 'constructor') ? (p as { constructor: unknown }).constructor : undefined;
+    const ctor = Object.hasOwn(p, 'constructor') ? (p as { constructor: unknown }).constructor : undefined;
     if (hasBrand(p, brand) && typeof ctor === 'function' && ctor.name === cls.name) return true;
   }
   return false;

@@ -33,6 +33,7 @@ declare global {
  * `x.argmax()`, `x.eq(y)`, `x.cast('float64')`), so `data()` resolves to the
  * matching typed array; a plain `Tensor` is a tensor of any dtype.
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface below declares the methods tensor-methods.ts installs on the prototype
 export class Tensor<D extends DType = DType> {
   readonly id: number;
   readonly shape: readonly number[];
@@ -196,6 +197,7 @@ export class Tensor<D extends DType = DType> {
 }
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
+// biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
 export interface Tensor<D extends DType = DType> {
   add(b: TensorLike): Tensor;
   sub(b: TensorLike): Tensor;

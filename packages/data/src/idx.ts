@@ -15,6 +15,7 @@ export interface IdxArray {
 }
 
 /** IDX type codes (third magic byte) and their element sizes. */
+// biome-ignore-start lint/complexity/useSimpleNumberKeys: the IDX format gives its type codes in hex
 const DTYPES: Record<number, { dtype: IdxDType; bytes: number }> = {
   0x08: { dtype: 'uint8', bytes: 1 },
   0x09: { dtype: 'int8', bytes: 1 },
@@ -23,6 +24,7 @@ const DTYPES: Record<number, { dtype: IdxDType; bytes: number }> = {
   0x0d: { dtype: 'float32', bytes: 4 },
   0x0e: { dtype: 'float64', bytes: 8 },
 };
+// biome-ignore-end lint/complexity/useSimpleNumberKeys: the IDX format gives its type codes in hex
 
 /**
  * Parses an IDX file (the format of MNIST and Fashion-MNIST): two zero bytes,

@@ -81,7 +81,14 @@ describe('mnist', () => {
 
   it('reads injected bytes and gzip-compressed files from a directory', async () => {
     const reads: string[] = [];
-    const ds = await mnist({ split: 'test', limit: 3, readFile: async (p) => (reads.push(p), new Uint8Array(await readFile(p))) }).load();
+    const ds = await mnist({
+      split: 'test',
+      limit: 3,
+      readFile: async (p) => {
+        reads.push(p);
+        return new Uint8Array(await readFile(p));
+      },
+    }).load();
     expect(reads.map((p) => p.split('/').pop())).toEqual(['t10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte']);
     const s = await ds.get(0);
     expect(await s.y.item()).toBe(7);

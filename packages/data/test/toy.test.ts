@@ -1,4 +1,4 @@
-import * as t from '@tensile/core';
+import type * as t from '@tensile/core';
 import { describe, expect, it } from 'vitest';
 import { moons, sine, spirals } from '@tensile/data';
 import { useCpu, values } from './setup.js';

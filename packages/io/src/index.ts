@@ -7,4 +7,4 @@ export type { HasStateDict } from './state-dict.js';
 export type { StateJson } from './state-tree.js';
 export { loadModel, saveModel, type LoadModelOptions, type SaveModelOptions } from './model.js';
 export { decodeModel, encodeModel, type DecodedModel, type ModelSource } from './model-file.js';
-export { type ModelArchitecture } from './model-format.js';
+export type { ModelArchitecture } from './model-format.js';

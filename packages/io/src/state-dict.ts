@@ -45,13 +45,12 @@ export function checkStateDictMatches(
   where: string,
 ): void {
   const problems: string[] = [];
-  const has = (record: object, key: string) => Object.prototype.hasOwnProperty.call(record, key);
-  const missing = Object.keys(expected).filter((k) => !has(loaded, k));
-  const unexpected = Object.keys(loaded).filter((k) => !has(expected, k));
+  const missing = Object.keys(expected).filter((k) => !Object.hasOwn(loaded, k));
+  const unexpected = Object.keys(loaded).filter((k) => !Object.hasOwn(expected, k));
   if (missing.length > 0) problems.push(`missing ${list(missing)}`);
   if (unexpected.length > 0) problems.push(`unexpected ${list(unexpected)}`);
   for (const [name, want] of Object.entries(expected)) {
-    if (!has(loaded, name)) continue;
+    if (!Object.hasOwn(loaded, name)) continue;
     const got = loaded[name];
     const wantShape = Array.isArray(want.shape) ? want.shape : [];
     if (got.shape.length !== wantShape.length || got.shape.some((d, i) => d !== wantShape[i])) {

@@ -65,7 +65,7 @@ export function unflattenState<T = t.Tensor>(
     }
     if ('$tensor' in v) {
       const name = v.$tensor;
-      if (typeof name !== 'string' || !Object.prototype.hasOwnProperty.call(tensors, name)) {
+      if (typeof name !== 'string' || !Object.hasOwn(tensors, name)) {
         fail(`${at} refers to tensor ${JSON.stringify(name)}, which the file lacks`);
       }
       if (used.has(name as string)) fail(`${at} refers to tensor ${JSON.stringify(name)}, which another field refers to as well`);

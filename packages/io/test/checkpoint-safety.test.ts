@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeCheckpoint, loadCheckpoint, loadSafetensors, saveCheckpoint } from '@tensile/io';
-import { rewrite, rewriteJson } from './rewrite.js';
+import { type LooseJson, rewrite, rewriteJson } from './rewrite.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'tensile-io-safety-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -113,8 +113,8 @@ describe('a refused checkpoint changes nothing', () => {
     const saved = rig(1);
     train(saved, 3);
     const good = await checkpointOf(saved);
-    const state = (change: (s: any) => unknown) => rewriteJson(good, 'state', change); // eslint-disable-line @typescript-eslint/no-explicit-any
-    const group = (change: (g: any) => void) => state((s) => void change(s.optimizer.meta.groups[0])); // eslint-disable-line @typescript-eslint/no-explicit-any
+    const state = (change: (s: LooseJson) => unknown) => rewriteJson(good, 'state', change);
+    const group = (change: (g: LooseJson) => void) => state((s) => void change(s.optimizer.meta.groups[0]));
     const flipped = (text: string, from: string, to: string) => {
       const bytes = good.slice();
       const at = Buffer.from(bytes).indexOf(text);

@@ -72,9 +72,15 @@ function stringifyWithRaw(value: unknown): string {
 function slots(root: unknown): [Record<string, unknown> | unknown[], string | number][] {
   const out: [Record<string, unknown> | unknown[], string | number][] = [];
   const walk = (v: unknown) => {
-    if (Array.isArray(v)) v.forEach((item, i) => (out.push([v, i]), walk(item)));
-    else if (v !== null && typeof v === 'object')
-      for (const [k, item] of Object.entries(v)) out.push([v as Record<string, unknown>, k]), walk(item);
+    const children: [string | number, unknown][] = Array.isArray(v)
+      ? [...v.entries()]
+      : v !== null && typeof v === 'object'
+        ? Object.entries(v)
+        : [];
+    for (const [key, item] of children) {
+      out.push([v as Record<string, unknown> | unknown[], key]);
+      walk(item);
+    }
   };
   walk(root);
   return out;
@@ -176,7 +182,7 @@ function jsonMutant(bytes: Uint8Array, r: Random): Uint8Array {
 
 /** Recomputes the checksum of a file that still decodes, so the mutation is judged on its content. */
 function reseal(bytes: Uint8Array): Uint8Array {
-  let file;
+  let file: ReturnType<typeof decodeSafetensors>;
   try {
     file = decodeSafetensors(bytes);
   } catch {

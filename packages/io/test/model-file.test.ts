@@ -70,7 +70,7 @@ describe('model files', () => {
       m.params['fc.bias'] = t.zeros([5]);
       m.params['bn.num_batches_tracked'].dispose();
       delete m.params['bn.num_batches_tracked'];
-      m.params['extra'] = t.zeros([1]);
+      m.params.extra = t.zeros([1]);
       return m;
     };
     await expect(loadModel(bytes, { build: wrongShape, fileName: 'm.tensile' })).rejects.toThrow(

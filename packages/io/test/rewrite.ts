@@ -24,9 +24,17 @@ export function rewrite(
   return out;
 }
 
+/** Parsed JSON that a test edits at will to make a hostile file. */
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into any path of deliberately malformed JSON; its shape is what is under test
+export type LooseJson = any;
+
 /** Edits the JSON in `__metadata__[key]`, keeping the checksum valid. */
-export function rewriteJson(bytes: Uint8Array, key: string, change: (value: any) => unknown, options: { seal?: boolean } = {}): Uint8Array {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
+export function rewriteJson(
+  bytes: Uint8Array,
+  key: string,
+  change: (value: LooseJson) => unknown,
+  options: { seal?: boolean } = {},
+): Uint8Array {
   return rewrite(
     bytes,
     (metadata) => {

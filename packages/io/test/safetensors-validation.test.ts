@@ -97,7 +97,7 @@ describe('decodeSafetensors refuses bad files with an error naming file, tensor 
         if (good[at] === value) continue;
         const bytes = good.slice();
         bytes[at] = value;
-        let file;
+        let file: ReturnType<typeof decodeSafetensors>;
         try {
           file = decodeSafetensors(bytes, NAME);
         } catch (err) {

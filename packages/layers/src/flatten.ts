@@ -1,4 +1,4 @@
-import * as t from '@tensile/core';
+import type * as t from '@tensile/core';
 import { Module } from './module.js';
 
 /** Flattens axes startDim..endDim into one (default: all but the batch axis). */

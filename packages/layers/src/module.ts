@@ -49,7 +49,7 @@ const annotated = new WeakSet<object>();
  */
 const MODULE_BRAND = Symbol.for('tensile.module');
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the default takes any arguments, as forward of an unknown module does
+// biome-ignore lint/suspicious/noExplicitAny: the default takes any arguments, as forward of an unknown module does
 export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   /**
    * `x instanceof Module` holds for modules made by any copy of this package

@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- configs are JSON checked by each constructor */
 import * as t from '@tensile/core';
 import { ELU } from './activation/elu.js';
 import { GELU } from './activation/gelu.js';
@@ -29,6 +28,7 @@ import { Sequential } from './sequential.js';
 import type { LayerEntry } from './spec.js';
 import { builtinStateShapes } from './state-shapes.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: configs are JSON checked by each constructor
 type Config = Record<string, any>;
 const entry = (create: (c: Config, children?: Record<string, Module>) => Module): LayerEntry => ({
   create: (config: LayerConfig, children?: Record<string, Module>) => create(config as Config, children),

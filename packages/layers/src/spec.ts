@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { Module, type LayerConfig } from './module.js';
+import type { Module, LayerConfig } from './module.js';
 import { registerLayers } from './register.js';
 
 /** The shape and dtype of one state tensor (parameter or persistent buffer). */

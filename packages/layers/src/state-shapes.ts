@@ -1,4 +1,3 @@
-/* eslint-disable @typescript-eslint/no-explicit-any -- configs are JSON from a file; shapes are compared, not trusted */
 import type { StateShape } from './spec.js';
 
 /**
@@ -10,12 +9,13 @@ import type { StateShape } from './spec.js';
  * Nothing here validates: a nonsense config gives nonsense shapes, which
  * then do not match the file (and the constructor refuses the config later).
  */
+// biome-ignore lint/suspicious/noExplicitAny: configs are JSON from a file; shapes are compared, not trusted
 type Config = Record<string, any>;
 type Shapes = Record<string, StateShape>;
 
 const f32 = (...shape: number[]): StateShape => ({ shape, dtype: 'float32' });
 const none = (): Shapes => ({});
-const pair = (v: any): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
+const pair = (v: Config[string]): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
 
 function linear(c: Config, prefix = ''): Shapes {
   const out: Shapes = { [`${prefix}weight`]: f32(c.outFeatures, c.inFeatures) };

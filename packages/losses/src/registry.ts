@@ -18,7 +18,7 @@ import {
  * name is a runtime string, so the options cannot be typed by name; each
  * loss checks its options when constructed.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: any loss's options fit
+// biome-ignore lint/suspicious/noExplicitAny: see above: any loss's options fit (unknown would refuse each class's own options type)
 export type LossEntry = new (options?: any) => Loss;
 
 declare module '@tensile/core' {

@@ -25,6 +25,7 @@ describe('losses match PyTorch 1.13 (float64, values and gradients)', () => {
     const target = fromFixture(c.tensors.target, c.grads.target !== undefined);
     const extra: Record<string, t.Tensor> = {};
     for (const key of ['weight', 'posWeight']) if (c.tensors[key]) extra[key] = fromFixture(c.tensors[key]);
+    // biome-ignore lint/performance/noDynamicNamespaceImportAccess: each fixture names the loss it checks
     const fn = losses[c.loss] as (i: t.Tensor, tg: t.Tensor, o: object) => t.Tensor;
     const out = fn(input, target, { ...c.options, ...extra });
     await expectClose(`${c.name} output`, out, c.output);

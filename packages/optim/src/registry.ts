@@ -17,7 +17,7 @@ import { ReduceLROnPlateau } from './schedulers/plateau.js';
  */
 export type OptimizerEntry = new (
   params: readonly t.Tensor[] | readonly ParamGroupInput<Record<string, number | boolean>>[],
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above: any optimizer's options fit
+  // biome-ignore lint/suspicious/noExplicitAny: see above: any optimizer's options fit (unknown would refuse each class's own options type)
   options: any,
 ) => Optimizer<{ lr: number }>;
 
@@ -27,7 +27,7 @@ export type OptimizerEntry = new (
  * schedulers, milestones)`, `new ChainedScheduler(schedulers)`); each checks
  * its arguments when constructed.
  */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the argument lists differ by scheduler
+// biome-ignore lint/suspicious/noExplicitAny: the argument lists differ by scheduler (unknown[] would refuse each class's own)
 export type SchedulerEntry = new (...args: any[]) => { step(metric?: number): void; getLastLr(): number[] };
 
 declare module '@tensile/core' {

@@ -18,10 +18,13 @@ import { f64, useCpu } from './helpers.js';
 
 beforeAll(useCpu);
 
+/** A state dict as a test mutates it: any field, to any (wrong) value. */
+// biome-ignore lint/suspicious/noExplicitAny: the tests write values of the wrong type on purpose; that is what is under test
+type LooseDict = any;
+
 /** A JSON-able deep copy (tensors kept by reference), to mutate one field. */
-function edit<T>(dict: T, change: (d: any) => void): T {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
-  const copy = structuredClone({ ...dict, state: {} }) as any; // eslint-disable-line @typescript-eslint/no-explicit-any
+function edit<T>(dict: T, change: (d: LooseDict) => void): T {
+  const copy: LooseDict = structuredClone({ ...dict, state: {} });
   copy.state = { ...(dict as { state: object }).state };
   change(copy);
   return copy as T;
@@ -43,8 +46,7 @@ describe('Optimizer.loadStateDict refuses insane values, naming the field, and c
     const dict = opt.stateDict();
     const target = new Adam([w], { lr: 0.5 });
     const before = JSON.stringify(target.paramGroups.map(({ params: _p, ...h }) => h));
-    const cases: [(d: any) => void, RegExp][] = [
-      // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(d: LooseDict) => void, RegExp][] = [
       [(d) => (d.meta.groups[0].lr = -1), /meta.groups.0: Adam: lr must be ≥ 0, got -1/],
       [(d) => (d.meta.groups[0].lr = NaN), /lr must be a finite number, got NaN/],
       [(d) => (d.meta.groups[0].lr = 'abc'), /lr must be a finite number, got "abc"/],
@@ -129,8 +131,7 @@ describe('scheduler loadStateDict sets only known data fields of the right types
     sched.step();
     const dict = sched.stateDict();
     const before = JSON.stringify(sched.stateDict());
-    const cases: [(d: any) => void, RegExp][] = [
-      // eslint-disable-line @typescript-eslint/no-explicit-any
+    const cases: [(d: LooseDict) => void, RegExp][] = [
       [(d) => (d.meta.step = 5), /meta has an unknown field "step"/],
       [(d) => (d.meta.lastEpoch = -5), /meta.lastEpoch must be an integer ≥ -1, got -5/],
       [(d) => (d.meta.lastEpoch = 1.5), /meta.lastEpoch must be an integer ≥ -1/],

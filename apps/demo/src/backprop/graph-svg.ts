@@ -85,7 +85,7 @@ export function layoutGraph(model: ViewModel, direction: Direction): Layout {
   return { direction, width: graph.width ?? 0, height: graph.height ?? 0, nodes, edges };
 }
 
-const escape = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const escapeXml = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /**
  * The SVG for the graph after `done` backward steps (0: only the forward
@@ -115,7 +115,7 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
     if (sent && e.label) {
       const lines = sent.map(
         (l, i) =>
-          `<text x="${(e.label!.x + e.label!.width / 2).toFixed(1)}" y="${(e.label!.y + LINE * (i + 0.8)).toFixed(1)}" text-anchor="middle">${escape(l)}</text>`,
+          `<text x="${(e.label!.x + e.label!.width / 2).toFixed(1)}" y="${(e.label!.y + LINE * (i + 0.8)).toFixed(1)}" text-anchor="middle">${escapeXml(l)}</text>`,
       );
       parts.push(`<g class="edge-grad${active ? ' active' : ''}" data-edge="${e.from}-${e.to}">${lines.join('')}</g>`);
     }
@@ -137,8 +137,8 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
       .join(' ');
     const data = [
       `data-node="${n.id}"`,
-      n.name ? `data-name="${escape(n.name)}"` : '',
-      n.op ? `data-op="${escape(n.op)}"` : '',
+      n.name ? `data-name="${escapeXml(n.name)}"` : '',
+      n.op ? `data-op="${escapeXml(n.op)}"` : '',
       n.scalar !== null ? `data-value="${n.scalar}"` : '',
       step?.gradScalar != null ? `data-grad="${step.gradScalar}"` : '',
     ]
@@ -147,7 +147,7 @@ export function renderGraph(model: ViewModel, layout: Layout, done: number): str
     const text: string[] = [];
     let y = box.y + PAD + LINE * 0.8;
     const line = (s: string, cls: string) => {
-      text.push(`<text class="${cls}" x="${(box.x + PAD).toFixed(1)}" y="${y.toFixed(1)}">${escape(s)}</text>`);
+      text.push(`<text class="${cls}" x="${(box.x + PAD).toFixed(1)}" y="${y.toFixed(1)}">${escapeXml(s)}</text>`);
       y += LINE;
     };
     line(n.title, 'title');

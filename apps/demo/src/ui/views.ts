@@ -127,5 +127,5 @@ export function drawSamples(canvas: HTMLCanvasElement, samples: SampleImages, pr
     }
   }
   if (!predicted) return `${count} training images, labelled ${samples.labels.join(', ')}`;
-  return `${count} test images: ${count - mistakes.length} read correctly` + (mistakes.length ? `; mistakes: ${mistakes.join('; ')}` : '');
+  return `${count} test images: ${count - mistakes.length} read correctly${mistakes.length ? `; mistakes: ${mistakes.join('; ')}` : ''}`;
 }

@@ -19,6 +19,13 @@ const report = (error: unknown) => {
   const message = error instanceof Error ? error.message : String(error);
   post({ type: 'log', level: 'error', message });
 };
+/** A rejection handler that reports the error and settles with `fallback`. */
+const reportedAs =
+  <T>(fallback: T) =>
+  (error: unknown): T => {
+    report(error);
+    return fallback;
+  };
 
 /** A command's failure, reported to the page with the command, so it is shown beside the control that sent it. */
 const fail = (command: ToWorker['type'], error: unknown) => {
@@ -67,16 +74,9 @@ async function handle(s: Session, message: ToWorker): Promise<void> {
       return s.useBackend(message.backend);
     case 'restore': {
       // The last session's model, else the pretrained one (so drawing works at once), else a new one.
-      if (await s.restoreLast().catch((error) => (report(error), false))) return;
-      const pretrained = await fetchPretrained(message.config.model).catch((error) => (report(error), null));
-      if (
-        !pretrained ||
-        !(await s.loadPretrained(pretrained).then(
-          () => true,
-          (error) => (report(error), false),
-        ))
-      )
-        await s.reset(message.config);
+      if (await s.restoreLast().catch(reportedAs(false))) return;
+      const pretrained = await fetchPretrained(message.config.model).catch(reportedAs(null));
+      if (!pretrained || !(await s.loadPretrained(pretrained).then(() => true, reportedAs(false)))) await s.reset(message.config);
       return;
     }
     case 'pretrained':

@@ -30,7 +30,7 @@ export type SafetensorsDtype = keyof typeof SAFETENSORS_DTYPES;
 const KNOWN_UNSUPPORTED = new Set(['F8_E5M2', 'F8_E4M3', 'F8_E8M0', 'F6_E2M3', 'F6_E3M2', 'F4', 'C64']);
 
 export function isSafetensorsDtype(name: unknown): name is SafetensorsDtype {
-  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(SAFETENSORS_DTYPES, name);
+  return typeof name === 'string' && Object.hasOwn(SAFETENSORS_DTYPES, name);
 }
 
 export function isKnownUnsupportedDtype(name: string): boolean {

@@ -18,6 +18,7 @@ export interface DocumentLike {
 
 /** Compile-time check: the real Document fits the option. */
 type Fits<T extends DocumentLike> = T;
+// biome-ignore lint/correctness/noUnusedVariables: a compile-time check; it only has to typecheck
 type FitsOption = Fits<Document>;
 
 /**

@@ -17,6 +17,7 @@ export interface IndexedDbFactoryLike {
 
 /** Compile-time check: the real IDBFactory fits the option. */
 type Fits<T extends IndexedDbFactoryLike> = T;
+// biome-ignore lint/correctness/noUnusedVariables: a compile-time check; it only has to typecheck
 type FitsOption = Fits<IDBFactory>;
 
 /**

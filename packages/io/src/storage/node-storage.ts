@@ -157,7 +157,7 @@ function importNode<T>(specifier: string): Promise<T> {
 
 /** fsync a directory so a rename in it is durable. Windows cannot open directories; there the rename suffices. */
 async function syncDirectory(fs: typeof import('node:fs/promises'), dir: string): Promise<void> {
-  let handle;
+  let handle: Awaited<ReturnType<typeof fs.open>> | undefined;
   try {
     handle = await fs.open(dir, 'r');
     await handle.sync();

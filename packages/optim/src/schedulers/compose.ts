@@ -1,6 +1,6 @@
 import * as t from '@tensile/core';
 import { bisectRight } from './basic.js';
-import { checkFields, LRScheduler, plainFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
+import { checkFields, type LRScheduler, plainFields, type SchedulableOptimizer, type SchedulerStateDict } from './scheduler.js';
 
 /**
  * Runs schedulers one after another, switching at milestone epochs (torch
