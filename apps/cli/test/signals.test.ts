@@ -111,7 +111,7 @@ describe('signals', () => {
 function screen(output: string): string[] {
   const lines: string[][] = [[]];
   let col = 0;
-  // eslint-disable-next-line no-control-regex
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC (\x1b) starts the terminal sequences this parses
   const tokens = output.match(/\x1b\[[0-9;?]*[A-Za-z]|\x1b[78]|\r|\n|[^\x1b\r\n]/gu) ?? [];
   let saved = 0;
   for (const token of tokens) {
@@ -123,6 +123,7 @@ function screen(output: string): string[] {
       lines.push([]);
       col = 0;
     } else if (token.startsWith('\x1b[')) {
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ESC (\x1b) starts the terminal sequences this parses
       const [, arg, op] = /^\x1b\[([0-9;?]*)([A-Za-z])$/.exec(token)!;
       if (op === 'K') line.splice(arg === '2' ? 0 : col);
       if (op === 'K' && arg === '2') line.length = 0;
