@@ -82,39 +82,49 @@ export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: rea
     leaf.dispose();
   }
 
-  // Numeric gradients, one entry at a time.
-  const evaluate = async (values: DataArray[]): Promise<number> => {
-    const out = noGrad(() =>
+  // Numeric gradients, one entry at a time. Every evaluation is queued first and read back
+  // together: on a GPU one read per evaluation (a queue round trip each) would dominate.
+  const evaluate = (values: DataArray[]): Tensor =>
+    noGrad(() =>
       tidy(() => {
         const xs = build(values, false);
         return reduce(fn(...xs));
       }),
     );
-    const v = (await out.data<DataArray>())[0];
-    out.dispose();
-    return v;
-  };
-  let maxError = -Infinity;
-  let worst = '';
-  for (let i = 0; i < inputs.length; i++) {
-    if (!check[i]) continue;
-    const values = hosts.map((h) => Float64Array.from(h));
-    for (let j = 0; j < values[i].length; j++) {
-      const orig = values[i][j];
-      values[i][j] = orig + eps;
-      const plus = await evaluate(values);
-      values[i][j] = orig - eps;
-      const minus = await evaluate(values);
-      values[i][j] = orig;
-      const numeric = (plus - minus) / (2 * eps);
-      const a = analytic[i]![j];
-      const err = Math.abs(a - numeric) - rtol * Math.abs(numeric);
-      if (Number.isNaN(err) || err > maxError) {
-        maxError = Number.isNaN(err) ? Infinity : err;
-        worst = `input ${i} [${j}]: analytic ${a}, numeric ${numeric}`;
+  const queued: { i: number; j: number; plus: Tensor; minus: Tensor }[] = [];
+  let reads: DataArray[];
+  try {
+    for (let i = 0; i < inputs.length; i++) {
+      if (!check[i]) continue;
+      const values = hosts.map((h) => Float64Array.from(h));
+      for (let j = 0; j < values[i].length; j++) {
+        const orig = values[i][j];
+        values[i][j] = orig + eps;
+        const plus = evaluate(values);
+        values[i][j] = orig - eps;
+        const minus = evaluate(values);
+        values[i][j] = orig;
+        queued.push({ i, j, plus, minus });
       }
     }
+    reads = await Promise.all(queued.flatMap((q) => [q.plus.data<DataArray>(), q.minus.data<DataArray>()]));
+  } finally {
+    for (const q of queued) {
+      q.plus.dispose();
+      q.minus.dispose();
+    }
   }
+  let maxError = -Infinity;
+  let worst = '';
+  queued.forEach(({ i, j }, k) => {
+    const numeric = (reads[2 * k][0] - reads[2 * k + 1][0]) / (2 * eps);
+    const a = analytic[i]![j];
+    const err = Math.abs(a - numeric) - rtol * Math.abs(numeric);
+    if (Number.isNaN(err) || err > maxError) {
+      maxError = Number.isNaN(err) ? Infinity : err;
+      worst = `input ${i} [${j}]: analytic ${a}, numeric ${numeric}`;
+    }
+  });
   if (maxError === -Infinity) maxError = 0;
   return { ok: maxError <= atol, maxError, worst, dtype };
 }
