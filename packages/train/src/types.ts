@@ -2,9 +2,8 @@ import * as t from '@tensile/core';
 
 /** What fit needs of a model: @tensile/layers' Module fits, so does any object with these. */
 export interface TrainableModel {
-  /** Returns the prediction tensor (typed loosely so every Module subclass fits). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  forward(...inputs: any[]): unknown;
+  /** Returns the prediction tensor (a method, so every Module subclass's own forward parameters fit). */
+  forward(...inputs: unknown[]): unknown;
   parameters(): t.Tensor[];
   train(mode?: boolean): unknown;
   eval(): unknown;
