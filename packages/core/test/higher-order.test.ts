@@ -131,9 +131,22 @@ describe('gradients of gradients', () => {
       loss.dispose();
       w.grad = null;
     };
+    // PyTorch's pattern: backward({ createGraph }) into .grad, then a loss on the gradient.
+    const stepCreateGraph = () => {
+      const loss = t.tidy(() => t.randn([5, 4]).matmul(w).tanh().square().sum());
+      loss.backward({ createGraph: true });
+      const norm = t.tidy(() => w.grad!.square().sum());
+      w.grad = null;
+      norm.backward();
+      t.dispose([loss, norm]);
+      w.grad = null;
+    };
     step();
+    stepCreateGraph();
     const before = t.memory().tensors;
     for (let i = 0; i < 30; i++) step();
+    expect(t.memory().tensors).toBe(before);
+    for (let i = 0; i < 30; i++) stepCreateGraph();
     expect(t.memory().tensors).toBe(before);
     for (let i = 0; i < 30; i++) {
       t.tidy(() => {
