@@ -2,34 +2,30 @@
  * per image. Each thread takes a range of images and owns its workspace. */
 #include "common.h"
 #include "gemm.h"
-
-/* Geometry as written by JS: the fields of Conv2dGeometry in order. */
-typedef struct {
-  i32 n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
-} Geo;
+#include "kernel_args.h"
 
 static const i32 ELSIZE[4] = {4, 8, 4, 1};
 
 /* One image [c, h, w] -> cols [c*kh*kw, oh*ow]; padv points at one element. */
 #define IM2COL(T)                                                                          \
-  static void im2col_##T(const T *x, T *cols, const Geo *g, T pv) {                        \
-    i32 ohw = g->oh * g->ow;                                                               \
+  static void im2col_##T(const T *x, T *cols, const ConvGeometry *g, T pv) {               \
+    i32 ohw = g->outH * g->outW;                                                           \
     for (i32 ci = 0; ci < g->c; ci++) {                                                    \
       const T *xc = x + (size_t)ci * g->h * g->w;                                          \
       for (i32 i = 0; i < g->kh; i++) {                                                    \
         for (i32 j = 0; j < g->kw; j++) {                                                  \
           T *row = cols + (size_t)((ci * g->kh + i) * g->kw + j) * ohw;                    \
-          for (i32 oh = 0; oh < g->oh; oh++) {                                             \
-            T *o = row + oh * g->ow;                                                       \
-            i32 ih = oh * g->sh - g->pt + i * g->dh;                                       \
+          for (i32 oh = 0; oh < g->outH; oh++) {                                           \
+            T *o = row + oh * g->outW;                                                     \
+            i32 ih = oh * g->strideH - g->padTop + i * g->dilationH;                       \
             if (ih < 0 || ih >= g->h) {                                                    \
-              for (i32 ow = 0; ow < g->ow; ow++) o[ow] = pv;                               \
+              for (i32 ow = 0; ow < g->outW; ow++) o[ow] = pv;                             \
               continue;                                                                    \
             }                                                                              \
             const T *xr = xc + (size_t)ih * g->w;                                          \
-            i32 iw0 = j * g->dw - g->pl;                                                   \
-            for (i32 ow = 0; ow < g->ow; ow++) {                                           \
-              i32 iw = iw0 + ow * g->sw;                                                   \
+            i32 iw0 = j * g->dilationW - g->padLeft;                                       \
+            for (i32 ow = 0; ow < g->outW; ow++) {                                         \
+              i32 iw = iw0 + ow * g->strideW;                                              \
               o[ow] = (iw >= 0 && iw < g->w) ? xr[iw] : pv;                                \
             }                                                                              \
           }                                                                                \
@@ -40,22 +36,22 @@ static const i32 ELSIZE[4] = {4, 8, 4, 1};
 
 /* cols [c*kh*kw, oh*ow] summed into one zeroed image [c, h, w]. */
 #define COL2IM(T)                                                                          \
-  static void col2im_##T(const T *cols, T *x, const Geo *g) {                              \
-    i32 ohw = g->oh * g->ow;                                                               \
+  static void col2im_##T(const T *cols, T *x, const ConvGeometry *g) {                     \
+    i32 ohw = g->outH * g->outW;                                                           \
     for (size_t q = 0; q < (size_t)g->c * g->h * g->w; q++) x[q] = 0;                      \
     for (i32 ci = 0; ci < g->c; ci++) {                                                    \
       T *xc = x + (size_t)ci * g->h * g->w;                                                \
       for (i32 i = 0; i < g->kh; i++) {                                                    \
         for (i32 j = 0; j < g->kw; j++) {                                                  \
           const T *row = cols + (size_t)((ci * g->kh + i) * g->kw + j) * ohw;              \
-          for (i32 oh = 0; oh < g->oh; oh++) {                                             \
-            i32 ih = oh * g->sh - g->pt + i * g->dh;                                       \
+          for (i32 oh = 0; oh < g->outH; oh++) {                                           \
+            i32 ih = oh * g->strideH - g->padTop + i * g->dilationH;                       \
             if (ih < 0 || ih >= g->h) continue;                                            \
-            const T *o = row + oh * g->ow;                                                 \
+            const T *o = row + oh * g->outW;                                               \
             T *xr = xc + (size_t)ih * g->w;                                                \
-            i32 iw0 = j * g->dw - g->pl;                                                   \
-            for (i32 ow = 0; ow < g->ow; ow++) {                                           \
-              i32 iw = iw0 + ow * g->sw;                                                   \
+            i32 iw0 = j * g->dilationW - g->padLeft;                                       \
+            for (i32 ow = 0; ow < g->outW; ow++) {                                         \
+              i32 iw = iw0 + ow * g->strideW;                                              \
               if (iw >= 0 && iw < g->w) xr[iw] += o[ow];                                   \
             }                                                                              \
           }                                                                                \
@@ -72,7 +68,7 @@ COL2IM(f32)
 COL2IM(f64)
 COL2IM(i32)
 
-static i32 im2col_image(i32 dtype, const void *x, void *cols, const Geo *g, const void *padv) {
+static i32 im2col_image(i32 dtype, const void *x, void *cols, const ConvGeometry *g, const void *padv) {
   switch ((DType)dtype) {
     case DT_F32: im2col_f32(x, cols, g, *(const f32 *)padv); return K_OK;
     case DT_F64: im2col_f64(x, cols, g, *(const f64 *)padv); return K_OK;
@@ -82,7 +78,7 @@ static i32 im2col_image(i32 dtype, const void *x, void *cols, const Geo *g, cons
   }
 }
 
-static i32 col2im_image(i32 dtype, const void *cols, void *x, const Geo *g) {
+static i32 col2im_image(i32 dtype, const void *cols, void *x, const ConvGeometry *g) {
   switch ((DType)dtype) {
     case DT_F32: col2im_f32(cols, x, g); return K_OK;
     case DT_F64: col2im_f64(cols, x, g); return K_OK;
@@ -100,51 +96,50 @@ INLINE void split(i32 total, i32 tid, i32 nt, i32 *lo, i32 *hi) {
   *hi = (i32)((int64_t)total * (tid + 1) / nt);
 }
 
-/* args: [dtype, x, cols, geo, padValuePtr]. Each thread owns whole images
- * of the output (threads never write the same element). */
-EXPORT i32 task_im2col(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0];
-  const Geo *g = (const Geo *)args[3];
+/* Each thread owns whole images of the output (threads never write the same element). */
+EXPORT i32 task_im2col(const Im2colArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype;
+  const ConvGeometry *g = args->geo;
   i32 es = elsize_of(dtype);
   if (!es) return K_BAD_DTYPE;
-  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
+  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->outH * g->outW * es;
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
   for (i32 q = n0; q < n1; q++) {
-    i32 st = im2col_image(dtype, (const char *)args[1] + q * inImg, (char *)args[2] + q * colImg, g, (const void *)args[4]);
+    i32 st = im2col_image(dtype, (const char *)args->x + q * inImg, (char *)args->cols + q * colImg, g, args->padValue);
     if (st != K_OK) return st;
   }
   return K_OK;
 }
 
-/* args: [dtype, cols, x, geo]. Overlapping windows accumulate only within
+/* Overlapping windows accumulate only within
  * one image, and each thread owns whole output images, so no element is
  * written by two threads. */
-EXPORT i32 task_col2im(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0];
-  const Geo *g = (const Geo *)args[3];
+EXPORT i32 task_col2im(const Col2imArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype;
+  const ConvGeometry *g = args->geo;
   i32 es = elsize_of(dtype);
   if (!es) return K_BAD_DTYPE;
-  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->oh * g->ow * es;
+  size_t inImg = (size_t)g->c * g->h * g->w * es, colImg = (size_t)g->c * g->kh * g->kw * g->outH * g->outW * es;
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
   for (i32 q = n0; q < n1; q++) {
-    i32 st = col2im_image(dtype, (const char *)args[1] + q * colImg, (char *)args[2] + q * inImg, g);
+    i32 st = col2im_image(dtype, (const char *)args->cols + q * colImg, (char *)args->x + q * inImg, g);
     if (st != K_OK) return st;
   }
   return K_OK;
 }
 
 /* True when im2col is the identity (1x1 kernel, stride 1, no padding). */
-INLINE i32 is_pointwise(const Geo *g) {
-  return g->kh == 1 && g->kw == 1 && g->sh == 1 && g->sw == 1 && g->pt == 0 && g->pl == 0 && g->oh == g->h &&
-         g->ow == g->w;
+INLINE i32 is_pointwise(const ConvGeometry *g) {
+  return g->kh == 1 && g->kw == 1 && g->strideH == 1 && g->strideW == 1 && g->padTop == 0 && g->padLeft == 0 &&
+         g->outH == g->h && g->outW == g->w;
 }
 
 /* Bytes of workspace per thread for the conv tasks. */
-EXPORT i32 conv_workspace(i32 dtype, const Geo *g, i32 outChannels, i32 groups) {
+EXPORT i32 conv_workspace(i32 dtype, const ConvGeometry *g, i32 outChannels, i32 groups) {
   i32 es = elsize_of(dtype);
-  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow;
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->outH * g->outW;
   i32 cgkk = ckk / groups, og = outChannels / groups;
   /* The largest GEMM: n is ohw (forward, backward input) or cgkk (filter). */
   i32 n = ohw > cgkk ? ohw : cgkk;
@@ -153,56 +148,55 @@ EXPORT i32 conv_workspace(i32 dtype, const Geo *g, i32 outChannels, i32 groups) 
   return ckk * ohw * es + sgemm_workspace(n, k) * 4 + 64;
 }
 
-/* args: [dtype, x, w, out, geo, outChannels, groups, ws, wsStride]; threads own whole output images. */
-EXPORT i32 task_conv2d(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0], O = args[5], G = args[6];
-  const Geo *g = (const Geo *)args[4];
+/* in0 x, in1 w; threads own whole output images. */
+EXPORT i32 task_conv2d(const ConvArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, O = args->outChannels, G = args->groups;
+  const ConvGeometry *g = args->geo;
   i32 es = elsize_of(dtype);
   if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
-  char *cols = (char *)(args[7] + tid * args[8]);
-  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *cols = (char *)args->ws + (size_t)tid * args->wsStride;
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->outH * g->outW, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
   i32 pw = is_pointwise(g);
   const u8 zero[8] = {0};
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
   for (i32 q = n0; q < n1; q++) {
-    const char *x = (const char *)args[1] + (size_t)q * g->c * g->h * g->w * es;
+    const char *x = (const char *)args->in0 + (size_t)q * g->c * g->h * g->w * es;
     const char *B = x;
     if (!pw) {
       im2col_image(dtype, x, cols, g, zero);
       B = cols;
     }
-    char *out = (char *)args[3] + (size_t)q * O * ohw * es;
+    char *out = (char *)args->out + (size_t)q * O * ohw * es;
     for (i32 gi = 0; gi < G; gi++) {
       /* out_g [og, ohw] = W_g [og, cgkk] . cols_g [cgkk, ohw] */
-      gemm_rows(dtype, (const char *)args[2] + (size_t)gi * og * cgkk * es, B + (size_t)gi * cgkk * ohw * es,
+      gemm_rows(dtype, (const char *)args->in1 + (size_t)gi * og * cgkk * es, B + (size_t)gi * cgkk * ohw * es,
                 out + (size_t)gi * og * ohw * es, og, ohw, cgkk, 0, 0, 0, og, 0, gws);
     }
   }
   return K_OK;
 }
 
-/* args: [dtype, dy, w, dx, geo, outChannels, groups, ws, wsStride]; threads
- * own whole images of dx (col2im into the thread's own image). */
-EXPORT i32 task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0], O = args[5], G = args[6];
-  const Geo *g = (const Geo *)args[4];
+/* in0 dy, in1 w, out dx; threads own whole images of dx (col2im into the thread's own image). */
+EXPORT i32 task_conv2d_bwd_input(const ConvArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, O = args->outChannels, G = args->groups;
+  const ConvGeometry *g = args->geo;
   i32 es = elsize_of(dtype);
   if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
-  char *cols = (char *)(args[7] + tid * args[8]);
-  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *cols = (char *)args->ws + (size_t)tid * args->wsStride;
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->outH * g->outW, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
   i32 pw = is_pointwise(g);
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
   for (i32 q = n0; q < n1; q++) {
-    const char *dy = (const char *)args[1] + (size_t)q * O * ohw * es;
-    char *dx = (char *)args[3] + (size_t)q * g->c * g->h * g->w * es;
+    const char *dy = (const char *)args->in0 + (size_t)q * O * ohw * es;
+    char *dx = (char *)args->out + (size_t)q * g->c * g->h * g->w * es;
     char *C = pw ? dx : cols;
     for (i32 gi = 0; gi < G; gi++) {
       /* dcols_g [cgkk, ohw] = W_g^T . dy_g, W_g stored [og, cgkk] */
-      gemm_rows(dtype, (const char *)args[2] + (size_t)gi * og * cgkk * es, dy + (size_t)gi * og * ohw * es,
+      gemm_rows(dtype, (const char *)args->in1 + (size_t)gi * og * cgkk * es, dy + (size_t)gi * og * ohw * es,
                 C + (size_t)gi * cgkk * ohw * es, cgkk, ohw, og, 1, 0, 0, cgkk, 0, gws);
     }
     if (!pw) col2im_image(dtype, cols, dx, g);
@@ -210,26 +204,25 @@ EXPORT i32 task_conv2d_bwd_input(const i32 *args, i32 tid, i32 nt) {
   return K_OK;
 }
 
-/* args: [dtype, x, dy, dw, geo, outChannels, groups, ws, wsStride, partials]
- * Thread 0 writes dw; thread t > 0 writes its partial sum at
+/* in0 x, in1 dy, out dw. Thread 0 writes dw; thread t > 0 writes its partial sum at
  * partials + (t-1) * |dw|, which JS then adds into dw. */
-EXPORT i32 task_conv2d_bwd_filter(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0], O = args[5], G = args[6];
-  const Geo *g = (const Geo *)args[4];
+EXPORT i32 task_conv2d_bwd_filter(const ConvArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, O = args->outChannels, G = args->groups;
+  const ConvGeometry *g = args->geo;
   i32 es = elsize_of(dtype);
   if (!es || dtype == DT_BOOL) return es ? K_UNSUPPORTED : K_BAD_DTYPE;
-  char *cols = (char *)(args[7] + tid * args[8]);
-  i32 ckk = g->c * g->kh * g->kw, ohw = g->oh * g->ow, cgkk = ckk / G, og = O / G;
+  char *cols = (char *)args->ws + (size_t)tid * args->wsStride;
+  i32 ckk = g->c * g->kh * g->kw, ohw = g->outH * g->outW, cgkk = ckk / G, og = O / G;
   char *gws = cols + (size_t)ckk * ohw * es;
-  char *dw = tid == 0 ? (char *)args[3] : (char *)args[9] + (size_t)(tid - 1) * O * cgkk * es;
+  char *dw = tid == 0 ? (char *)args->out : (char *)args->partials + (size_t)(tid - 1) * O * cgkk * es;
   i32 pw = is_pointwise(g);
   const u8 zero[8] = {0};
   i32 n0, n1;
   split(g->n, tid, nt, &n0, &n1);
   if (n0 == n1) memset(dw, 0, (size_t)O * cgkk * es);
   for (i32 q = n0; q < n1; q++) {
-    const char *x = (const char *)args[1] + (size_t)q * g->c * g->h * g->w * es;
-    const char *dy = (const char *)args[2] + (size_t)q * O * ohw * es;
+    const char *x = (const char *)args->in0 + (size_t)q * g->c * g->h * g->w * es;
+    const char *dy = (const char *)args->in1 + (size_t)q * O * ohw * es;
     const char *B = x;
     if (!pw) {
       im2col_image(dtype, x, cols, g, zero);

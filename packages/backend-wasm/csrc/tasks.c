@@ -5,6 +5,7 @@
  * written by two threads. */
 #include "common.h"
 #include "gemm.h"
+#include "kernel_args.h"
 #include "vmath.h"
 
 INLINE void split(i32 total, i32 tid, i32 nt, i32 *lo, i32 *hi) {
@@ -18,15 +19,13 @@ void epilogue_f32(f32 *C, const f32 *bias, i32 n, i32 r0, i32 r1, i32 relu);
 void epilogue_f64(f64 *C, const f64 *bias, i32 n, i32 r0, i32 r1, i32 relu);
 void epilogue_i32(i32 *C, const i32 *bias, i32 n, i32 r0, i32 r1, i32 relu);
 
-/* args: [dtype, a, b, c, bias (0 = none), batch, m, n, k, transA, transB,
- *        aBatched, bBatched, relu, ws, wsStride]
- * Splits the batch when it has at least one entry per thread, else rows
+/* Splits the batch when it has at least one entry per thread, else rows
  * (in multiples of 4, the micro-kernel height). */
-EXPORT i32 task_matmul(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0], batch = args[5], m = args[6], n = args[7], k = args[8];
+EXPORT i32 task_matmul(const MatmulArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, batch = args->batch, m = args->m, n = args->n, k = args->k;
   if ((uint32_t)dtype > DT_I32) return dtype == DT_BOOL ? K_UNSUPPORTED : K_BAD_DTYPE;
   i32 es = ELSIZE[dtype];
-  void *ws = (void *)(args[14] + tid * args[15]);
+  void *ws = (char *)args->ws + (size_t)tid * args->wsStride;
   i32 b0 = 0, b1 = batch, r0 = 0, r1 = m;
   if (batch >= nt) {
     split(batch, tid, nt, &b0, &b1);
@@ -38,14 +37,14 @@ EXPORT i32 task_matmul(const i32 *args, i32 tid, i32 nt) {
   }
   if (r0 >= r1) return K_OK;
   for (i32 bi = b0; bi < b1; bi++) {
-    const char *A = (const char *)args[1] + (args[11] ? (size_t)bi * m * k * es : 0);
-    const char *B = (const char *)args[2] + (args[12] ? (size_t)bi * k * n * es : 0);
-    char *C = (char *)args[3] + (size_t)bi * m * n * es;
-    gemm_rows(dtype, A, B, C, m, n, k, args[9], args[10], r0, r1, 0, ws);
-    if (args[4] || args[13]) {
-      if (dtype == DT_F32) epilogue_f32((f32 *)C, (const f32 *)args[4], n, r0, r1, args[13]);
-      else if (dtype == DT_F64) epilogue_f64((f64 *)C, (const f64 *)args[4], n, r0, r1, args[13]);
-      else epilogue_i32((i32 *)C, (const i32 *)args[4], n, r0, r1, args[13]);
+    const char *A = (const char *)args->a + (args->aBatched ? (size_t)bi * m * k * es : 0);
+    const char *B = (const char *)args->b + (args->bBatched ? (size_t)bi * k * n * es : 0);
+    char *C = (char *)args->out + (size_t)bi * m * n * es;
+    gemm_rows(dtype, A, B, C, m, n, k, args->transA, args->transB, r0, r1, 0, ws);
+    if (args->bias || args->relu) {
+      if (dtype == DT_F32) epilogue_f32((f32 *)C, args->bias, n, r0, r1, args->relu);
+      else if (dtype == DT_F64) epilogue_f64((f64 *)C, args->bias, n, r0, r1, args->relu);
+      else epilogue_i32((i32 *)C, args->bias, n, r0, r1, args->relu);
     }
   }
   return K_OK;
@@ -113,17 +112,16 @@ static void softmax_row_f64(const f64 *x, f64 *o, i32 n, i32 logv) {
   }
 }
 
-/* args: [dtype, x, out, rows, cols, log] */
-EXPORT i32 task_softmax(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[0], rows = args[3], cols = args[4], logv = args[5];
+EXPORT i32 task_softmax(const SoftmaxArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, rows = args->rows, cols = args->cols, logv = args->log;
   if (dtype != DT_F32 && dtype != DT_F64) return (uint32_t)dtype <= DT_BOOL ? K_UNSUPPORTED : K_BAD_DTYPE;
   i32 r0, r1;
   split(rows, tid, nt, &r0, &r1);
   for (i32 r = r0; r < r1; r++) {
     if (dtype == DT_F32)
-      softmax_row_f32((const f32 *)args[1] + (size_t)r * cols, (f32 *)args[2] + (size_t)r * cols, cols, logv);
+      softmax_row_f32((const f32 *)args->x + (size_t)r * cols, (f32 *)args->out + (size_t)r * cols, cols, logv);
     else
-      softmax_row_f64((const f64 *)args[1] + (size_t)r * cols, (f64 *)args[2] + (size_t)r * cols, cols, logv);
+      softmax_row_f64((const f64 *)args->x + (size_t)r * cols, (f64 *)args->out + (size_t)r * cols, cols, logv);
   }
   return K_OK;
 }
@@ -131,22 +129,21 @@ EXPORT i32 task_softmax(const i32 *args, i32 tid, i32 nt) {
 i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, const i32 *desc, i32 row0, i32 row1);
 i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n);
 
-/* args: [op, dtype, a, b, out, desc, rows] */
-EXPORT i32 task_binary(const i32 *args, i32 tid, i32 nt) {
+EXPORT i32 task_binary(const BinaryArgs *args, i32 tid, i32 nt) {
   i32 r0, r1;
-  split(args[6], tid, nt, &r0, &r1);
-  return binary(args[0], args[1], (const void *)args[2], (const void *)args[3], (void *)args[4], (const i32 *)args[5], r0, r1);
+  split(args->rows, tid, nt, &r0, &r1);
+  return binary(args->op, args->dtype, args->a, args->b, args->out, args->desc, r0, r1);
 }
 
-/* args: [op, dtype, x, out, n]; splits in multiples of 16 elements. */
-EXPORT i32 task_unary(const i32 *args, i32 tid, i32 nt) {
-  i32 dtype = args[1], n = args[4];
+/* Splits in multiples of 16 elements. */
+EXPORT i32 task_unary(const UnaryArgs *args, i32 tid, i32 nt) {
+  i32 dtype = args->dtype, n = args->n;
   if ((uint32_t)dtype > DT_BOOL) return K_BAD_DTYPE;
-  i32 es = ELSIZE[dtype], oes = (args[0] >= 21) ? 1 : es; /* isnan/isinf write bools */
+  i32 es = ELSIZE[dtype], oes = args->outElsize;
   i32 lo, hi;
   split((n + 15) / 16, tid, nt, &lo, &hi);
   lo *= 16;
   hi = hi * 16 < n ? hi * 16 : n;
   if (lo >= hi) return K_OK;
-  return unary(args[0], dtype, (const char *)args[2] + (size_t)lo * es, (char *)args[3] + (size_t)lo * oes, hi - lo);
+  return unary(args->op, dtype, (const char *)args->x + (size_t)lo * es, (char *)args->out + (size_t)lo * oes, hi - lo);
 }

@@ -12,6 +12,8 @@ cd "$(dirname "$0")/.."
 OUT=${1:-src/generated}
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+# The tasks' argument structs (csrc/kernel_args.h) come from src/kernel-args.ts.
+node scripts/gen-kernel-args.mjs
 
 CFLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -mnontrapping-fptoint -mmutable-globals -mmultivalue \
   -ffreestanding -nostdlib -fwrapv -fno-builtin-memcpy -fno-builtin-memset -fno-unroll-loops -std=c11 -Wall -Wswitch-enum -Werror \

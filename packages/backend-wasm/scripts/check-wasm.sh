@@ -1,10 +1,12 @@
 #!/bin/sh
 # Rebuilds the wasm modules and fails if they differ from the committed ones
-# (src/generated/*.wasm). Needs Debian clang 14 + lld, llvm-objdump, wabt.
+# (src/generated/*.wasm), or when csrc/kernel_args.h is not the one
+# src/kernel-args.ts generates. Needs Debian clang 14 + lld, llvm-objdump, wabt.
 set -eu
 cd "$(dirname "$0")/.."
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
+node scripts/gen-kernel-args.mjs --check
 ./scripts/build-wasm.sh "$TMP" >/dev/null
 for v in single threads single-relaxed threads-relaxed; do
   if ! cmp -s "$TMP/$v.wasm" "src/generated/$v.wasm"; then

@@ -13,6 +13,7 @@ import type {
 } from '@tensile/core';
 import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
 import { Heap, type Block } from './heap.js';
+import { STRUCT_FIELDS, writeStruct, type StructName, type StructValues } from './kernel-args.js';
 import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout } from './layout.js';
 import { statusText, type KernelExports, type TaskName } from './module.js';
 import type { ThreadPool } from './pool.js';
@@ -77,6 +78,13 @@ class ArgFrame {
   words(words: ArrayLike<number>): number {
     const ptr = this.reserve(words.length * 4);
     this.heap.i32.set(words, ptr / 4);
+    return ptr;
+  }
+
+  /** Writes one of the structs of kernel-args.ts, fields in their declared order; returns its pointer. */
+  struct<S extends StructName>(name: S, values: StructValues<S>): number {
+    const ptr = this.reserve(STRUCT_FIELDS[name].length * 4);
+    writeStruct(this.heap.i32, ptr, name, values);
     return ptr;
   }
 
@@ -208,7 +216,9 @@ export function createWasmBackend(
     }
     const out = alloc(rows * cols, dtype);
     if (rows * cols === 0) return out;
-    const args = frame(op).words([DTYPE_CODE[dtype], ptrOf(x), out.ptr, rows, cols, log ? 1 : 0]);
+    const args = frame(op).struct('SoftmaxArgs', {
+      dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, rows, cols, log: log ? 1 : 0,
+    });
     run('task_softmax', args, rows >= threads() ? rows * cols * 8 : 0);
     return out;
   }
@@ -230,19 +240,18 @@ export function createWasmBackend(
     // Per-thread packing buffers for the float32 GEMM (floats -> bytes, + alignment slack).
     const wsStride = dtype === 'float32' ? (k.sgemm_workspace(p.n, p.k) * 4 + 63) & ~63 : 0;
     withTemp(Math.max(64, wsStride * nt), (ws) => {
-      const args = frame(op).words([
-        DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, bias ? ptrOf(bias) : 0, p.batch, p.m, p.n, p.k,
-        p.transA ? 1 : 0, p.transB ? 1 : 0, p.aBatched ? 1 : 0, p.bBatched ? 1 : 0, relu ? 1 : 0, ws, wsStride,
-      ]);
+      const args = frame(op).struct('MatmulArgs', {
+        dtype: DTYPE_CODE[dtype], a: ptrOf(a), b: ptrOf(b), out: out.ptr, bias: bias ? ptrOf(bias) : 0,
+        batch: p.batch, m: p.m, n: p.n, k: p.k, transA: p.transA ? 1 : 0, transB: p.transB ? 1 : 0,
+        aBatched: p.aBatched ? 1 : 0, bBatched: p.bBatched ? 1 : 0, relu: relu ? 1 : 0, ws, wsStride,
+      });
       run('task_matmul', args, work);
     });
     return out;
   }
 
   function geometry(args: ArgFrame, g: Conv2dGeometry): number {
-    return args.words([
-      g.n, g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW,
-    ]);
+    return args.struct('ConvGeometry', g);
   }
 
   function convThreads(g: Conv2dGeometry, outChannels: number): number {
@@ -267,7 +276,7 @@ export function createWasmBackend(
     const geo = geometry(args, g);
     const wsStride = (k.conv_workspace(DTYPE_CODE[dtype], geo, outChannels, groups) + 63) & ~63;
     return withTemp(wsStride * nt, (ws) => {
-      const ptr = args.words([DTYPE_CODE[dtype], in0, in1, out, geo, outChannels, groups, ws, wsStride, partials]);
+      const ptr = args.struct('ConvArgs', { dtype: DTYPE_CODE[dtype], in0, in1, out, geo, outChannels, groups, ws, wsStride, partials });
       return runTask(task, ptr, nt);
     });
   }
@@ -324,7 +333,10 @@ export function createWasmBackend(
       if (size >= THREAD_MIN_WORK * 4 && threads() > 1) {
         // Validate op/dtype on zero elements before any threading.
         check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0), out, 'unary', `'${op}'`, codes);
-        run('task_unary', frame('unary').words([code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size]), size);
+        const args = frame('unary').struct('UnaryArgs', {
+          op: code, dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, n: size, outElsize: ELEMENT_SIZE[outDtype],
+        });
+        run('task_unary', args, size);
       } else {
         check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size), out, 'unary', `'${op}'`, codes);
       }
@@ -345,7 +357,10 @@ export function createWasmBackend(
       const status = k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, 0);
       check(status, out, 'binary', `'${op}'`, `op code ${code}, dtype ${dtype}`);
       if (size >= THREAD_MIN_WORK * 4 && rows >= threads() && threads() > 1) {
-        run('task_binary', args.words([code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, rows]), size);
+        const task = args.struct('BinaryArgs', {
+          op: code, dtype: DTYPE_CODE[dtype], a: ptrOf(a), b: ptrOf(b), out: out.ptr, desc: descPtr, rows,
+        });
+        run('task_binary', task, size);
       } else {
         k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, rows);
       }
@@ -465,7 +480,7 @@ export function createWasmBackend(
       const args = frame('im2col');
       const geo = geometry(args, g);
       const value = args.scalar(padValue, dtype);
-      const ptr = args.words([DTYPE_CODE[dtype], ptrOf(x), out.ptr, geo, value]);
+      const ptr = args.struct('Im2colArgs', { dtype: DTYPE_CODE[dtype], x: ptrOf(x), cols: out.ptr, geo, padValue: value });
       run('task_im2col', ptr, g.n >= threads() ? g.n * rows * g.outH * g.outW : 0);
       return out;
     },
@@ -476,7 +491,7 @@ export function createWasmBackend(
       if (g.n * g.c * g.h * g.w === 0) return out;
       const args = frame('col2im');
       const geo = geometry(args, g);
-      const ptr = args.words([DTYPE_CODE[dtype], ptrOf(cols), out.ptr, geo]);
+      const ptr = args.struct('Col2imArgs', { dtype: DTYPE_CODE[dtype], cols: ptrOf(cols), x: out.ptr, geo });
       run('task_col2im', ptr, g.n >= threads() ? g.n * g.c * g.kh * g.kw * g.outH * g.outW : 0);
       return out;
     },

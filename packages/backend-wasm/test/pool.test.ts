@@ -2,6 +2,7 @@ import { BackendError } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { wasmRuntime } from '../src/backend.js';
+import { writeStruct } from '../src/kernel-args.js';
 import { compileKernels } from '../src/module.js';
 import { CTRL, ThreadPool } from '../src/pool.js';
 import { hostileNotifier, rawPool } from './pool-helpers.js';
@@ -12,7 +13,7 @@ const F32 = 0;
 /** Writes task_unary's args for `neg` of n float32 at x into out; returns the args pointer. */
 function negArgs(heap: { i32: Int32Array; alloc(b: number): { ptr: number } }, x: number, out: number, n: number): number {
   const args = heap.alloc(64).ptr;
-  heap.i32.set([U_NEG, F32, x, out, n], args / 4);
+  writeStruct(heap.i32, args, 'UnaryArgs', { op: U_NEG, dtype: F32, x, out, n, outElsize: 4 });
   return args;
 }
 

@@ -1,6 +1,7 @@
 import { BackendError, type BinaryOp, type ReduceOp, type UnaryOp } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
+import { writeStruct } from '../src/kernel-args.js';
 import type { KernelExports } from '../src/module.js';
 import { rawPool } from './pool-helpers.js';
 
@@ -38,7 +39,7 @@ describe('kernel status codes', () => {
       expect((k as KernelExports)[task](args, 0, 1), task).toBe(BAD_DTYPE);
     }
     // Through the pool: a worker's status is reported, by thread, as a BackendError.
-    heap.i32.set([9, buf, buf, 8, 3, 0], args / 4); // softmax of 8 rows of 3, dtype code 9
+    writeStruct(heap.i32, args, 'SoftmaxArgs', { dtype: 9, x: buf, out: buf, rows: 8, cols: 3, log: 0 }); // dtype code 9
     expect(() => pool.run('task_softmax', args, 2)).toThrow(BackendError);
     expect(() => pool.run('task_softmax', args, 2)).toThrow(/kernel task_softmax failed: unknown dtype code/);
     pool.dispose();
