@@ -53,6 +53,30 @@ describe('customOp', () => {
     expect(Array.from(await second.data())).toEqual([12]); // 6y
   });
 
+  it('gradcheck and gradgradcheck (full and fast mode) catch a wrong or non-differentiable user backward', async () => {
+    const cubeWith = (name: string, backward: (g: t.Tensor, x: t.Tensor) => t.Tensor) =>
+      t.customOp({
+        name,
+        forward(ctx, x: t.Tensor) {
+          ctx.saveForBackward(x);
+          return x.pow(3);
+        },
+        backward: (ctx, g) => backward(g, ctx.savedTensors[0]),
+      });
+    // d/dx x³ is 3x², not 2x².
+    const wrong = cubeWith('wrongCube', (g, x) => g.mul(x.square().mul(2)));
+    // Right values, but detach() cuts the backward's own graph: its second derivative misses 6x.
+    const cut = cubeWith('cutCube', (g, x) => g.mul(x.detach().square().mul(3)));
+    const x = f64([0.5, -1.2, 0.8]);
+    for (const fast of [false, true]) {
+      expect((await t.gradcheck(wrong, [x], { fast })).ok).toBe(false);
+      expect((await t.gradcheck(cut, [x], { fast })).ok).toBe(true);
+      expect((await t.gradgradcheck(cut, [x], { fast })).ok).toBe(false);
+      const good = await t.gradgradcheck(cube, [x], { fast });
+      expect(good.ok, good.worst).toBe(true);
+    }
+  });
+
   it('tells backward which inputs need a gradient and skips non-tensors', async () => {
     const seen: boolean[][] = [];
     const op = t.customOp({
