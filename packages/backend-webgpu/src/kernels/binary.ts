@@ -1,9 +1,9 @@
 import type { BinaryOp, DType, Shape } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
-import { broadcastStrides, collapse, indexCode } from './broadcast.js';
+import { broadcastStrides, collapse, indexCode, layoutFields, layoutValues } from './broadcast.js';
 import { MATH_HELPERS } from './math.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
 
@@ -52,12 +52,13 @@ export function binary(
   const out = rt.allocate(name, size);
   const c = collapse(name, outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
   const rank = c.shape.length;
-  const params = new Params().u32(size).list(c.shape).list(c.strides[0]).list(c.strides[1]);
+  const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 2) });
+  const params = struct.write({ count: size, ...layoutValues(c) });
   const source = () => `
-${declare([{ name: 'A', type }, { name: 'B', type }, { name: 'out', type: expr[1], write: true }])}
+${declare([{ name: 'A', type }, { name: 'B', type }, { name: 'out', type: expr[1], write: true }], struct)}
 ${FLOAT_HELPERS}
 ${MATH_HELPERS}
-${kernel1D(`${indexCode(rank, 2, 1)}
+${kernel1D(`${indexCode(rank, 2)}
   let a = A[idx0];
   let b = B[idx1];
   out[gi] = ${expr[0]};`)}`;
@@ -85,11 +86,12 @@ export function where(
     broadcastStrides(bShape, outShape),
   ]);
   const rank = c.shape.length;
-  const params = new Params().u32(size).list(c.shape).list(c.strides[0]).list(c.strides[1]).list(c.strides[2]);
+  const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 3) });
+  const params = struct.write({ count: size, ...layoutValues(c) });
   const source = () => `
-${declare([{ name: 'C', type: 'u32' }, { name: 'A', type }, { name: 'B', type }, { name: 'out', type, write: true }])}
+${declare([{ name: 'C', type: 'u32' }, { name: 'A', type }, { name: 'B', type }, { name: 'out', type, write: true }], struct)}
 ${FLOAT_HELPERS}
-${kernel1D(`${indexCode(rank, 3, 1)}
+${kernel1D(`${indexCode(rank, 3)}
   out[gi] = select(B[idx2], A[idx1], C[idx0] != 0u);`)}`;
   launch1D(rt, 'where', `where:${type}:r${rank}`, source, [cond.buffer, a.buffer, b.buffer, out.buffer], params, size);
   return out;

@@ -1,5 +1,6 @@
 import type { Shape } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
+import type { ParamType } from '../runtime/params.js';
 
 /** Kernels index with at most this many axes after collapsing (params stay in one 256-byte slot). */
 export const MAX_RANK = 8;
@@ -58,24 +59,38 @@ export function collapse(op: string, shape: Shape, strides: readonly (readonly n
   return { shape: outShape, strides: outStrides };
 }
 
+/** The struct fields of a collapsed layout: the output shape and one stride list per input. */
+export function layoutFields(rank: number, inputs: number): Record<string, ParamType> {
+  const fields: Record<string, ParamType> = { shape: ['u32', rank] };
+  for (let k = 0; k < inputs; k++) fields[`strides${k}`] = ['i32', rank];
+  return fields;
+}
+
+/** The values for layoutFields: `shape`, `strides0`, `strides1`, … */
+export function layoutValues(c: Collapsed): Record<string, readonly number[]> {
+  const values: Record<string, readonly number[]> = { shape: c.shape };
+  c.strides.forEach((s, k) => (values[`strides${k}`] = s));
+  return values;
+}
+
 /**
  * WGSL that turns the linear output index `gi` into one offset per input
- * (`idx0`, `idx1`, ...), reading the output shape from P[first..first+rank)
- * and each input's strides from the following words. Signed strides are
- * allowed (i32 arithmetic); `base` names an optional start offset per input.
+ * (`idx0`, `idx1`, ...), reading the output shape from `P.shape` and each
+ * input's strides from `P.strides0`, `P.strides1`, … (layoutFields). Signed
+ * strides are allowed (i32 arithmetic); `base` names an optional start offset per input.
  */
-export function indexCode(rank: number, inputs: number, first: number, bases: readonly string[] = []): string {
+export function indexCode(rank: number, inputs: number, bases: readonly string[] = []): string {
   const lines: string[] = [];
   for (let k = 0; k < inputs; k++) lines.push(`  var idx${k}: i32 = ${bases[k] ?? '0'};`);
   if (rank === 1 && inputs > 0) {
-    for (let k = 0; k < inputs; k++) lines.push(`  idx${k} = idx${k} + i32(gi) * pi(${first + 1 + k}u);`);
+    for (let k = 0; k < inputs; k++) lines.push(`  idx${k} = idx${k} + i32(gi) * P.strides${k}[0];`);
     return lines.join('\n');
   }
   lines.push('  var rem = gi;');
   for (let axis = rank - 1; axis >= 0; axis--) {
-    lines.push(`  { let dim = P[${first + axis}u]; let c = i32(rem % dim); rem = rem / dim;`);
+    lines.push(`  { let dim = P.shape[${axis}]; let c = i32(rem % dim); rem = rem / dim;`);
     for (let k = 0; k < inputs; k++) {
-      lines.push(`    idx${k} = idx${k} + c * pi(${first + rank * (k + 1) + axis}u);`);
+      lines.push(`    idx${k} = idx${k} + c * P.strides${k}[${axis}];`);
     }
     lines.push('  }');
   }

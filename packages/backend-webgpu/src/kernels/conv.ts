@@ -1,34 +1,24 @@
 import type { Conv2dGeometry, DType } from '@tensile/core';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
 import { valueBits } from './elementwise.js';
 import { matmulInto } from './matmul.js';
 import { declare, kernel1D, launch1D, wgslType } from './wgsl.js';
 
-/** Geometry words shared by im2col and col2im: P[1..13]. */
-function geometryParams(count: number, g: Conv2dGeometry): Params {
-  return new Params()
-    .u32(count)
-    .u32(g.c)
-    .u32(g.h)
-    .u32(g.w)
-    .u32(g.kh)
-    .u32(g.kw)
-    .u32(g.strideH)
-    .u32(g.strideW)
-    .u32(g.padTop)
-    .u32(g.padLeft)
-    .u32(g.dilationH)
-    .u32(g.dilationW)
-    .u32(g.outH)
-    .u32(g.outW);
-}
+/** The fields of core's Conv2dGeometry the kernels read, after the element count. */
+const GEOMETRY_FIELDS = {
+  count: 'u32', c: 'u32', h: 'u32', w: 'u32', kh: 'u32', kw: 'u32', strideH: 'u32', strideW: 'u32',
+  padTop: 'u32', padLeft: 'u32', dilationH: 'u32', dilationW: 'u32', outH: 'u32', outW: 'u32',
+} as const;
+const COL2IM = paramStruct(GEOMETRY_FIELDS);
+/** im2col adds the padding value's bits. */
+const IM2COL = paramStruct({ ...GEOMETRY_FIELDS, value: 'u32' });
 
 const GEOMETRY = `
-  let C = P[1]; let H = i32(P[2]); let W = i32(P[3]); let KH = P[4]; let KW = P[5];
-  let SH = i32(P[6]); let SW = i32(P[7]); let PT = i32(P[8]); let PL = i32(P[9]);
-  let DH = i32(P[10]); let DW = i32(P[11]); let OH = P[12]; let OW = P[13];
+  let C = P.c; let H = i32(P.h); let W = i32(P.w); let KH = P.kh; let KW = P.kw;
+  let SH = i32(P.strideH); let SW = i32(P.strideW); let PT = i32(P.padTop); let PL = i32(P.padLeft);
+  let DH = i32(P.dilationH); let DW = i32(P.dilationW); let OH = P.outH; let OW = P.outW;
   let L = OH * OW;
   let CKK = C * KH * KW;`;
 
@@ -36,9 +26,9 @@ export function im2col(rt: GpuRuntime, x: GpuHandle, dtype: DType, g: Conv2dGeom
   wgslType(dtype, 'im2col');
   const count = g.n * g.c * g.kh * g.kw * g.outH * g.outW;
   const out = rt.allocate('im2col', count);
-  const params = geometryParams(count, g).u32(valueBits(padValue, dtype).words[0]);
+  const params = IM2COL.write({ ...g, count, value: valueBits(padValue, dtype).words[0]! });
   const source = () => `
-${declare([{ name: 'X', type: 'u32' }, { name: 'out', type: 'u32', write: true }])}
+${declare([{ name: 'X', type: 'u32' }, { name: 'out', type: 'u32', write: true }], IM2COL)}
 ${kernel1D(`${GEOMETRY}
   let l = gi % L;
   let r = (gi / L) % CKK;
@@ -51,7 +41,7 @@ ${kernel1D(`${GEOMETRY}
   if (ih >= 0 && ih < H && iw >= 0 && iw < W) {
     out[gi] = X[((ni * C + ci) * u32(H) + u32(ih)) * u32(W) + u32(iw)];
   } else {
-    out[gi] = P[14];
+    out[gi] = P.value;
   }`)}`;
   launch1D(rt, 'im2col', 'im2col', source, [x.buffer, out.buffer], params, count);
   return out;
@@ -63,7 +53,7 @@ export function col2im(rt: GpuRuntime, cols: GpuHandle, dtype: DType, g: Conv2dG
   const count = g.n * g.c * g.h * g.w;
   const out = rt.allocate('col2im', count);
   const source = () => `
-${declare([{ name: 'COLS', type }, { name: 'out', type, write: true }])}
+${declare([{ name: 'COLS', type }, { name: 'out', type, write: true }], COL2IM)}
 ${kernel1D(`${GEOMETRY}
   let iw = i32(gi % u32(W));
   let ih = i32((gi / u32(W)) % u32(H));
@@ -84,7 +74,7 @@ ${kernel1D(`${GEOMETRY}
     }
   }
   out[gi] = acc;`)}`;
-  launch1D(rt, 'col2im', `col2im:${type}`, source, [cols.buffer, out.buffer], geometryParams(count, g), count);
+  launch1D(rt, 'col2im', `col2im:${type}`, source, [cols.buffer, out.buffer], COL2IM.write({ ...g, count }), count);
   return out;
 }
 

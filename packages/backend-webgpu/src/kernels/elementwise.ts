@@ -1,7 +1,7 @@
 import type { DType, UnaryOp } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { Params, paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
 import { MATH_HELPERS } from './math.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, wgslType } from './wgsl.js';
@@ -14,12 +14,20 @@ export function valueBits(value: number, dtype: DType): Params {
   return p.u32(value !== 0 ? 1 : 0); // NaN counts as true, as bool(nan) in PyTorch
 }
 
+/** Params of the kernels that only need their element count. */
+export const COUNT = paramStruct({ count: 'u32' });
+/** fill: the value's bits as stored for its dtype. */
+const FILL = paramStruct({ count: 'u32', value: 'u32' });
+/** clamp's bounds, in the tensor's own type. */
+const CLAMP_F32 = paramStruct({ count: 'u32', lo: 'f32', hi: 'f32' });
+const CLAMP_I32 = paramStruct({ count: 'u32', lo: 'i32', hi: 'i32' });
+
 export function fill(rt: GpuRuntime, size: number, value: number, dtype: DType): GpuHandle {
   wgslType(dtype, 'fill');
   const out = rt.allocate('fill', size);
-  const params = new Params().u32(size).u32(valueBits(value, dtype).words[0]);
+  const params = FILL.write({ count: size, value: valueBits(value, dtype).words[0]! });
   // One pipeline for every dtype: the value's bits are stored as they are.
-  const source = () => `${declare([{ name: 'out', type: 'u32', write: true }])}\n${kernel1D('  out[gi] = P[1];')}`;
+  const source = () => `${declare([{ name: 'out', type: 'u32', write: true }], FILL)}\n${kernel1D('  out[gi] = P.value;')}`;
   launch1D(rt, 'fill', 'fill', source, [out.buffer], params, size);
   return out;
 }
@@ -76,11 +84,11 @@ export function unary(rt: GpuRuntime, op: UnaryOp, x: GpuHandle, dtype: DType, s
   if (!expr) throw new WebGPUBackendError(`webgpu.unary: op '${op}' is not defined for dtype ${dtype}`);
   const out = rt.allocate(`unary(${op})`, size);
   const source = () => `
-${declare([{ name: 'x_in', type }, { name: 'out', type: expr[1], write: true }])}
+${declare([{ name: 'x_in', type }, { name: 'out', type: expr[1], write: true }], COUNT)}
 ${FLOAT_HELPERS}
 ${type === 'f32' ? MATH_HELPERS : ''}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr[0]};`)}`;
-  launch1D(rt, `unary(${op})`, `unary:${op}:${type}`, source, [x.buffer, out.buffer], new Params().u32(size), size);
+  launch1D(rt, `unary(${op})`, `unary:${op}:${type}`, source, [x.buffer, out.buffer], COUNT.write({ count: size }), size);
   return out;
 }
 
@@ -88,18 +96,21 @@ export function clamp(rt: GpuRuntime, x: GpuHandle, dtype: DType, size: number, 
   const type = wgslType(dtype, 'clamp');
   if (type === 'u32') throw new WebGPUBackendError('webgpu.clamp: dtype bool cannot be clamped');
   const out = rt.allocate('clamp', size);
-  const params = new Params().u32(size);
+  const struct = type === 'f32' ? CLAMP_F32 : CLAMP_I32;
+  let params: Params;
   let expr: string;
   if (type === 'f32') {
-    params.f32(lo).f32(hi);
+    params = CLAMP_F32.write({ count: size, lo, hi });
     // min(max()) rather than clamp(): defined when lo > hi (gives hi, as PyTorch).
-    expr = 'select(min(max(x, pf(1u)), pf(2u)), x, is_nan(x))';
+    expr = 'select(min(max(x, P.lo), P.hi), x, is_nan(x))';
   } else {
-    params.i32(Math.max(Math.ceil(lo), -2147483648)).i32(Math.min(Math.floor(hi), 2147483647));
-    expr = 'min(max(x, pi(1u)), pi(2u))';
+    params = CLAMP_I32.write({
+      count: size, lo: Math.max(Math.ceil(lo), -2147483648), hi: Math.min(Math.floor(hi), 2147483647),
+    });
+    expr = 'min(max(x, P.lo), P.hi)';
   }
   const source = () => `
-${declare([{ name: 'x_in', type }, { name: 'out', type, write: true }])}
+${declare([{ name: 'x_in', type }, { name: 'out', type, write: true }], struct)}
 ${FLOAT_HELPERS}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
   launch1D(rt, 'clamp', `clamp:${type}`, source, [x.buffer, out.buffer], params, size);
@@ -125,9 +136,9 @@ export function cast(rt: GpuRuntime, x: GpuHandle, from: DType, to: DType, size:
   else if (dst === 'i32') expr = 'i32(x)';
   const out = rt.allocate('cast', size);
   const source = () => `
-${declare([{ name: 'x_in', type: src }, { name: 'out', type: dst, write: true }])}
+${declare([{ name: 'x_in', type: src }, { name: 'out', type: dst, write: true }], COUNT)}
 ${FLOAT_HELPERS}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
-  launch1D(rt, 'cast', `cast:${src}:${dst}`, source, [x.buffer, out.buffer], new Params().u32(size), size);
+  launch1D(rt, 'cast', `cast:${src}:${dst}`, source, [x.buffer, out.buffer], COUNT.write({ count: size }), size);
   return out;
 }

@@ -1,9 +1,12 @@
 import type { DType } from '@tensile/core';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
 import { fill } from './elementwise.js';
 import { declare, kernel1D, launch1D, wgslType } from './wgsl.js';
+
+/** x viewed as [outer, n, inner], indices of length m; count = the kernel's elements. */
+const INDEXING = paramStruct({ count: 'u32', n: 'u32', m: 'u32', inner: 'u32' });
 
 export function gather(
   rt: GpuRuntime,
@@ -19,14 +22,14 @@ export function gather(
   const count = outer * m * inner;
   const out = rt.allocate('gather', count);
   const source = () => `
-${declare([{ name: 'X', type: 'u32' }, { name: 'IDX', type: 'i32' }, { name: 'out', type: 'u32', write: true }])}
-${kernel1D(`  let inner = P[3];
+${declare([{ name: 'X', type: 'u32' }, { name: 'IDX', type: 'i32' }, { name: 'out', type: 'u32', write: true }], INDEXING)}
+${kernel1D(`  let inner = P.inner;
   let i = gi % inner;
   let t = gi / inner;
-  let j = t % P[2];
-  let o = t / P[2];
-  out[gi] = X[(o * P[1] + u32(IDX[j])) * inner + i];`)}`;
-  const params = new Params().u32(count).u32(n).u32(m).u32(inner);
+  let j = t % P.m;
+  let o = t / P.m;
+  out[gi] = X[(o * P.n + u32(IDX[j])) * inner + i];`)}`;
+  const params = INDEXING.write({ count, n, m, inner });
   launch1D(rt, 'gather', 'gather', source, [x.buffer, indices.buffer, out.buffer], params, count);
   return out;
 }
@@ -61,16 +64,16 @@ export function scatterAdd(
       : `atomicAdd(&out[dst], v);`;
   const atomicType = type === 'f32' ? 'u32' : type;
   const source = () => `
-${declare([{ name: 'SRC', type }, { name: 'IDX', type: 'i32' }, { name: 'out', type: `atomic<${atomicType}>`, write: true }])}
-${kernel1D(`  let inner = P[3];
+${declare([{ name: 'SRC', type }, { name: 'IDX', type: 'i32' }, { name: 'out', type: `atomic<${atomicType}>`, write: true }], INDEXING)}
+${kernel1D(`  let inner = P.inner;
   let i = gi % inner;
   let t = gi / inner;
-  let j = t % P[2];
-  let o = t / P[2];
-  let dst = (o * P[1] + u32(IDX[j])) * inner + i;
+  let j = t % P.m;
+  let o = t / P.m;
+  let dst = (o * P.n + u32(IDX[j])) * inner + i;
   let v = SRC[gi];
   ${add}`)}`;
-  const params = new Params().u32(count).u32(n).u32(m).u32(inner);
+  const params = INDEXING.write({ count, n, m, inner });
   launch1D(rt, 'scatterAdd', `scatterAdd:${type}`, source, [src.buffer, indices.buffer, out.buffer], params, count);
   return out;
 }

@@ -1,7 +1,7 @@
 import type { DType, MatmulParams } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
 import { declare, wgslType } from './wgsl.js';
 
@@ -44,6 +44,12 @@ export interface MatmulLayout {
   cBatchStride: number;
 }
 
+/** A MatmulLayout's fields, and which tile of the grid a dispatch starts at (dispatches are chunked to the grid limits). */
+const MATMUL = paramStruct({
+  m: 'u32', k: 'u32', n: 'u32', aBase: 'u32', aBatchStride: 'u32', bBase: 'u32', bBatchStride: 'u32',
+  cBase: 'u32', cBatchStride: 'u32', batchInner: 'u32', zOffset: 'u32', yOffset: 'u32',
+});
+
 function source(type: string, spec: MatmulSpec): string {
   const loadA = spec.transA
     ? `{ let kk = e / ${TILE}u; let r = e % ${TILE}u; let gr = row0 + r; let gk = k0 + kk;
@@ -61,26 +67,26 @@ function source(type: string, spec: MatmulSpec): string {
   if (spec.bias) epilogue += ' v = v + BIAS[col];';
   if (spec.relu) epilogue += ` v = select(v, ${type}(0), v < ${type}(0));`;
   return `
-${declare([...bindings, { name: 'C', type, write: true }])}
+${declare([...bindings, { name: 'C', type, write: true }], MATMUL)}
 var<workgroup> As: array<${type}, ${TILE * BK}>;
 var<workgroup> Bs: array<${type}, ${TILE * BK}>;
 
 @compute @workgroup_size(16, 16)
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid3: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
-  let M = P[0];
-  let K = P[1];
-  let N = P[2];
-  let z = wid.z + P[10];
-  let row0 = (wid.y + P[11]) * ${TILE}u;
+  let M = P.m;
+  let K = P.k;
+  let N = P.n;
+  let z = wid.z + P.zOffset;
+  let row0 = (wid.y + P.yOffset) * ${TILE}u;
   let col0 = wid.x * ${TILE}u;
   let tx = lid3.x;
   let ty = lid3.y;
   var acc: array<array<${type}, 4>, 4>;
-  for (var bi = 0u; bi < P[9]; bi = bi + 1u) {
-    let product = z * P[9] + bi;
-    let aOff = P[3] + product * P[4];
-    let bOff = P[5] + product * P[6];
+  for (var bi = 0u; bi < P.batchInner; bi = bi + 1u) {
+    let product = z * P.batchInner + bi;
+    let aOff = P.aBase + product * P.aBatchStride;
+    let bOff = P.bBase + product * P.bBatchStride;
     for (var k0 = 0u; k0 < K; k0 = k0 + ${BK}u) {
       for (var t = 0u; t < ${(TILE * BK) / 256}u; t = t + 1u) {
         let e = lid + t * 256u;
@@ -100,7 +106,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(local_invocation_id) lid
       workgroupBarrier();
     }
   }
-  let cOff = P[7] + z * P[8];
+  let cOff = P.cBase + z * P.cBatchStride;
   for (var i = 0u; i < 4u; i = i + 1u) {
     let row = row0 + ty * 4u + i;
     if (row >= M) { break; }
@@ -140,19 +146,7 @@ export function matmulInto(
   const buffers = bias ? [a, b, bias, out] : [a, b, out];
   for (let z = 0; z < layout.batch; z += max) {
     for (let y = 0; y < rowTiles; y += max) {
-      const params = new Params()
-        .u32(layout.m)
-        .u32(layout.k)
-        .u32(layout.n)
-        .u32(layout.aBase)
-        .u32(layout.aBatchStride)
-        .u32(layout.bBase)
-        .u32(layout.bBatchStride)
-        .u32(layout.cBase)
-        .u32(layout.cBatchStride)
-        .u32(layout.batchInner)
-        .u32(z)
-        .u32(y);
+      const params = MATMUL.write({ ...layout, zOffset: z, yOffset: y });
       rt.dispatch(pipeline, buffers, params, [colTiles, Math.min(max, rowTiles - y), Math.min(max, layout.batch - z)]);
     }
   }

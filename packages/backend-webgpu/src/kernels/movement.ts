@@ -1,8 +1,8 @@
 import type { DType, Shape } from '@tensile/core';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
-import { MAX_RANK, collapse, indexCode } from './broadcast.js';
+import { MAX_RANK, collapse, indexCode, layoutFields, layoutValues } from './broadcast.js';
 import { valueBits } from './elementwise.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
 import { WebGPUBackendError } from '../errors.js';
@@ -16,28 +16,32 @@ export function strided(rt: GpuRuntime, x: GpuHandle, dtype: DType, outShape: Sh
   const out = rt.allocate('strided', size);
   const c = collapse('strided', outShape, [strides]);
   const rank = c.shape.length;
-  const params = new Params().u32(size).i32(offset).list(c.shape).list(c.strides[0]);
+  const struct = paramStruct({ count: 'u32', offset: 'i32', ...layoutFields(rank, 1) });
+  const params = struct.write({ count: size, offset, ...layoutValues(c) });
   const source = () => `
-${declare(WORDS)}
+${declare(WORDS, struct)}
 ${FLOAT_HELPERS}
-${kernel1D(`${indexCode(rank, 1, 2, ['pi(1u)'])}
+${kernel1D(`${indexCode(rank, 1, ['P.offset'])}
   out[gi] = X[u32(idx0)];`)}`;
   launch1D(rt, 'strided', `strided:r${rank}`, source, [x.buffer, out.buffer], params, size);
   return out;
 }
+
+/** One input of a concat: `width` of each of the output's rows of `total`, starting at `column`. */
+const CONCAT = paramStruct({ count: 'u32', width: 'u32', total: 'u32', column: 'u32' });
 
 export function concat(rt: GpuRuntime, xs: readonly GpuHandle[], dtype: DType, outer: number, widths: readonly number[]): GpuHandle {
   wgslType(dtype, 'concat');
   const total = widths.reduce((s, w) => s + w, 0);
   const out = rt.allocate('concat', outer * total);
   const source = () => `
-${declare(WORDS)}
-${kernel1D(`  let w = P[1];
-  out[(gi / w) * P[2] + P[3] + gi % w] = X[gi];`)}`;
+${declare(WORDS, CONCAT)}
+${kernel1D(`  let w = P.width;
+  out[(gi / w) * P.total + P.column + gi % w] = X[gi];`)}`;
   let column = 0;
   xs.forEach((x, i) => {
     const count = outer * widths[i];
-    const params = new Params().u32(count).u32(widths[i]).u32(total).u32(column);
+    const params = CONCAT.write({ count, width: widths[i], total, column });
     launch1D(rt, 'concat', 'concat', source, [x.buffer, out.buffer], params, count);
     column += widths[i];
   });
@@ -79,21 +83,26 @@ export function pad(rt: GpuRuntime, x: GpuHandle, dtype: DType, shape: Shape, be
     throw new WebGPUBackendError(`webgpu.pad: padding ${rank} separate axes of [${shape.join(', ')}]; at most ${MAX_RANK} are supported`);
   }
   const mergedOut = m.shape.map((d, i) => m.before[i] + d + m.after[i]);
-  const params = new Params().u32(size).u32(valueBits(value, dtype).words[0]).list(mergedOut).list(m.shape).list(m.before);
+  const struct = paramStruct({
+    count: 'u32', value: 'u32', outShape: ['u32', rank], inShape: ['u32', rank], before: ['i32', rank],
+  });
+  const params = struct.write({
+    count: size, value: valueBits(value, dtype).words[0]!, outShape: mergedOut, inShape: m.shape, before: m.before,
+  });
   const lines: string[] = ['  var rem = gi;', '  var src = 0u;', '  var stride = 1u;', '  var inside = true;'];
   for (let axis = rank - 1; axis >= 0; axis--) {
     lines.push(`  {
-    let c = i32(rem % P[${2 + axis}u]);
-    rem = rem / P[${2 + axis}u];
-    let ic = c - i32(P[${2 + 2 * rank + axis}u]);
-    let dim = P[${2 + rank + axis}u];
+    let c = i32(rem % P.outShape[${axis}]);
+    rem = rem / P.outShape[${axis}];
+    let ic = c - P.before[${axis}];
+    let dim = P.inShape[${axis}];
     inside = inside && ic >= 0 && ic < i32(dim);
     src = src + u32(ic) * stride;
     stride = stride * dim;
   }`);
   }
-  lines.push('  if (inside) { out[gi] = X[src]; } else { out[gi] = P[1]; }');
-  const source = () => `${declare(WORDS)}\n${kernel1D(lines.join('\n'))}`;
+  lines.push('  if (inside) { out[gi] = X[src]; } else { out[gi] = P.value; }');
+  const source = () => `${declare(WORDS, struct)}\n${kernel1D(lines.join('\n'))}`;
   launch1D(rt, 'pad', `pad:r${rank}`, source, [x.buffer, out.buffer], params, size);
   return out;
 }

@@ -1,7 +1,7 @@
 import type { DType, ReduceOp } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct, type ParamFields, type ParamStruct } from '../runtime/params.js';
 import { WORKGROUP, type GpuRuntime } from '../runtime/runtime.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, wgslType } from './wgsl.js';
 
@@ -51,12 +51,17 @@ function mergeCode(op: ReduceOp, type: 'f32' | 'i32'): { init: string; merge: st
   }
 }
 
-function preamble(op: ReduceOp, type: 'f32' | 'i32'): string {
+/** The row kernel: one workgroup for each of `rows` rows of `size`. */
+const ROWS = paramStruct({ rows: 'u32', size: 'u32' });
+/** The column kernel: one thread for each of `count` outputs, x viewed as [outer, size, inner]. */
+const COLUMNS = paramStruct({ count: 'u32', size: 'u32', inner: 'u32' });
+
+function preamble(op: ReduceOp, type: 'f32' | 'i32', params: ParamStruct<ParamFields>): string {
   const outType = op === 'argmax' || op === 'argmin' ? 'i32' : type;
   const { init, merge } = mergeCode(op, type);
   const result = op.startsWith('arg') ? 'i32(acc.i)' : 'acc.v';
   return `
-${declare([{ name: 'X', type }, { name: 'out', type: outType, write: true }])}
+${declare([{ name: 'X', type }, { name: 'out', type: outType, write: true }], params)}
 ${FLOAT_HELPERS}
 const EMPTY = 0xffffffffu;
 struct Acc { v: ${type}, i: u32 }
@@ -77,14 +82,14 @@ fn result(acc: Acc) -> ${outType} {
 
 /** One workgroup per output row (inner = 1): strided partial results, then a tree in shared memory. */
 function rowSource(op: ReduceOp, type: 'f32' | 'i32'): string {
-  return `${preamble(op, type)}
+  return `${preamble(op, type, ROWS)}
 var<workgroup> partial: array<Acc, ${WORKGROUP}>;
 @compute @workgroup_size(${WORKGROUP})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
-  let rows = P[0];
-  let size = P[1];
+  let rows = P.rows;
+  let size = P.size;
   var acc = initial();
   if (row < rows) {
     for (var j = lid; j < size; j = j + ${WORKGROUP}u) {
@@ -103,9 +108,9 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
 
 /** One thread per output (inner > 1): a loop down the reduced axis, coalesced across inner. */
 function columnSource(op: ReduceOp, type: 'f32' | 'i32'): string {
-  return `${preamble(op, type)}
-${kernel1D(`  let size = P[1];
-  let inner = P[2];
+  return `${preamble(op, type, COLUMNS)}
+${kernel1D(`  let size = P.size;
+  let inner = P.inner;
   let base = (gi / inner) * size * inner + gi % inner;
   var acc = initial();
   for (var j = 0u; j < size; j = j + 1u) {
@@ -133,9 +138,9 @@ export function reduce(
   // A workgroup per row pays off only for long rows; short rows use one thread each.
   if (inner === 1 && size >= ROW_KERNEL_MIN) {
     const pipeline = rt.pipeline(`reduce-row:${op}:${type}`, () => rowSource(op, type));
-    rt.dispatch(pipeline, [x.buffer, out.buffer], new Params().u32(outer).u32(size), rt.grid(name, outer));
+    rt.dispatch(pipeline, [x.buffer, out.buffer], ROWS.write({ rows: outer, size }), rt.grid(name, outer));
   } else {
-    const params = new Params().u32(count).u32(size).u32(inner);
+    const params = COLUMNS.write({ count, size, inner });
     launch1D(rt, name, `reduce-col:${op}:${type}`, () => columnSource(op, type), [x.buffer, out.buffer], params, count);
   }
   return out;

@@ -1,7 +1,7 @@
 import type { DType } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
-import { Params } from '../runtime/params.js';
+import { paramStruct } from '../runtime/params.js';
 import { WORKGROUP, type GpuRuntime } from '../runtime/runtime.js';
 import { MATH_HELPERS } from './math.js';
 import { FLOAT_HELPERS, declare } from './wgsl.js';
@@ -12,10 +12,12 @@ import { FLOAT_HELPERS, declare } from './wgsl.js';
  * memory, then one pass writing the result. Subtracting the max keeps exp
  * from overflowing, as the composition in core does.
  */
+const SOFTMAX = paramStruct({ rows: 'u32', cols: 'u32' });
+
 function source(log: boolean): string {
   const write = log ? 'X[base + j] - mx - logSum' : 'exp_f(X[base + j] - mx) / total';
   return `
-${declare([{ name: 'X', type: 'f32' }, { name: 'out', type: 'f32', write: true }])}
+${declare([{ name: 'X', type: 'f32' }, { name: 'out', type: 'f32', write: true }], SOFTMAX)}
 ${FLOAT_HELPERS}
 ${MATH_HELPERS}
 var<workgroup> red: array<f32, ${WORKGROUP}>;
@@ -23,8 +25,8 @@ var<workgroup> red: array<f32, ${WORKGROUP}>;
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let row = wid.y * nwg.x + wid.x;
-  let live = row < P[0];
-  let cols = P[1];
+  let live = row < P.rows;
+  let cols = P.cols;
   let base = row * cols;
   var m = -inf_f32();
   if (live) {
@@ -62,7 +64,7 @@ export function softmax(rt: GpuRuntime, x: GpuHandle, dtype: DType, rows: number
   const out = rt.allocate(op, rows * cols);
   if (cols > 0) {
     const pipeline = rt.pipeline(op, () => source(log));
-    rt.dispatch(pipeline, [x.buffer, out.buffer], new Params().u32(rows).u32(cols), rt.grid(op, rows));
+    rt.dispatch(pipeline, [x.buffer, out.buffer], SOFTMAX.write({ rows, cols }), rt.grid(op, rows));
   }
   return out;
 }

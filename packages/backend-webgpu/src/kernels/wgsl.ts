@@ -2,7 +2,7 @@ import type { DType } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
 import { WORKGROUP } from '../runtime/runtime.js';
-import type { Params } from '../runtime/params.js';
+import type { ParamFields, ParamStruct, Params } from '../runtime/params.js';
 
 /** The WGSL element type of each stored dtype: bool lives as u32 0/1. */
 export function wgslType(dtype: DType, op: string): 'f32' | 'i32' | 'u32' {
@@ -26,14 +26,14 @@ export interface Binding {
 }
 
 /**
- * Storage declarations for `bindings` in order, then the parameter words
- * `P` at the next binding.
+ * Storage declarations for `bindings` in order, then the parameter struct
+ * `P` (fields named by `params`) at the next binding.
  */
-export function declare(bindings: readonly Binding[]): string {
+export function declare(bindings: readonly Binding[], params: ParamStruct<ParamFields>): string {
   const lines = bindings.map(
     (b, i) => `@group(0) @binding(${i}) var<storage, ${b.write ? 'read_write' : 'read'}> ${b.name}: array<${b.type}>;`,
   );
-  lines.push(`@group(0) @binding(${bindings.length}) var<storage, read> P: array<u32>;`);
+  lines.push(params.wgsl, `@group(0) @binding(${bindings.length}) var<storage, read> P: Params;`);
   return lines.join('\n');
 }
 
@@ -47,13 +47,11 @@ fn is_nan(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u
 fn is_inf(x: f32) -> bool { return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u; }
 fn nan_f32() -> f32 { var bits = 0x7fc00000u; return bitcast<f32>(bits); }
 fn inf_f32() -> f32 { var bits = 0x7f800000u; return bitcast<f32>(bits); }
-fn pf(i: u32) -> f32 { return bitcast<f32>(P[i]); }
-fn pi(i: u32) -> i32 { return bitcast<i32>(P[i]); }
 `;
 
 /**
  * A kernel with one thread per element: `body` runs with `gi`, the linear
- * element index, for gi < P[0]. The workgroups form a 2-D grid so that more
+ * element index, for gi < P.count. The workgroups form a 2-D grid so that more
  * than 65535 × 256 elements can be covered.
  */
 export function kernel1D(body: string): string {
@@ -62,12 +60,12 @@ export function kernel1D(body: string): string {
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32) {
   let gi = (wid.y * nwg.x + wid.x) * ${WORKGROUP}u + lid;
-  if (gi >= P[0]) { return; }
+  if (gi >= P.count) { return; }
 ${body}
 }`;
 }
 
-/** Compiles (once) and dispatches a kernel1D over `count` elements; P[0] must be `count`. */
+/** Compiles (once) and dispatches a kernel1D over `count` elements; its params' `count` must be `count`. */
 export function launch1D(
   rt: GpuRuntime,
   op: string,
