@@ -244,6 +244,9 @@ export const edgeCases: EdgeCase[] = [
       expectValues('prod over an empty axis is 1', await values(e.prod(0)), [1, 1, 1]);
       expectValues('std of nothing is NaN', nanAsString(await values(t.zeros([0]).std())), ['NaN']);
       expectShape('clamp of [0,3]', e.clamp(2, -1), [0, 3]);
+      expectShape('argmax over a full axis of [0,4]', t.zeros([0, 4]).argmax(1), [0]);
+      expectShape('maxPool2d of an empty batch', t.maxPool2d(t.zeros([0, 2, 4, 4]), { kernelSize: 2 }), [0, 2, 2, 2]);
+      expectShape('conv2d of an empty batch', t.conv2d(t.zeros([0, 2, 5, 5]), t.zeros([3, 2, 3, 3])), [0, 3, 3, 3]);
       const x = t.zeros([0, 3], { requiresGrad: true });
       x.prod(1).sum().backward();
       expectShape('prod grad of [0,3]', x.grad!, [0, 3]);

@@ -97,8 +97,8 @@ export const max = (x: Tensor, axis?: Axes, keepdims = false) => extremum('max',
 export const min = (x: Tensor, axis?: Axes, keepdims = false) => extremum('min', x, axis, keepdims);
 
 function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefined, keepdims: boolean): Tensor {
-  if (x.size === 0) throw new ArgumentError(`${op}: cannot take ${op} of an empty tensor ${fmtShape(x.shape)}`);
   if (axis === undefined || axis === null) {
+    if (x.size === 0) throw new ArgumentError(`${op}: cannot take ${op} of an empty tensor ${fmtShape(x.shape)}`);
     return tidy(() => {
       const flat = x.reshape([x.size]);
       const out = reduceKernel(op, flat, [0], false);
@@ -106,6 +106,8 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | u
     });
   }
   const a = normalizeAxis(op, axis, x.rank);
+  // Only the reduced axis must be non-empty (PyTorch): [0, 4].argmax(1) is an empty [0].
+  if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot take ${op} over the empty axis ${a} of ${fmtShape(x.shape)}`);
   return record(op, [x], reduceKernel(op, x, [a], keepdims), null);
 }
 
