@@ -15,7 +15,7 @@ import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
 import { Heap, type Block } from './heap.js';
 import { STRUCT_FIELDS, writeStruct, type StructName, type StructValues } from './kernel-args.js';
 import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout } from './layout.js';
-import { statusText, type KernelExports, type TaskName } from './module.js';
+import { K_OK, K_UNSUPPORTED, statusText, type KernelExports, type TaskName } from './module.js';
 import type { ThreadPool } from './pool.js';
 
 const UNARY_CODE: Record<UnaryOp, number> = {
@@ -197,9 +197,9 @@ export function createWasmBackend(
    * "does not take" for a known op the dtype lacks, else the unknown code.
    */
   function check(status: number, out: Handle, kernel: string, what: string, codes: string): void {
-    if (status === 0) return;
+    if (status === K_OK) return;
     free(out);
-    if (status === 1) throw new BackendError(`wasm backend: ${kernel} ${what} does not take this dtype (${codes})`);
+    if (status === K_UNSUPPORTED) throw new BackendError(`wasm backend: ${kernel} ${what} does not take this dtype (${codes})`);
     throw new BackendError(`wasm backend: kernel ${kernel} failed: ${statusText(status)} (${what}; ${codes})`);
   }
 

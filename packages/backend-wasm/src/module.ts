@@ -24,6 +24,10 @@ export interface KernelExports {
   [task: `task_${string}`]: (args: number, tid: number, nthreads: number) => number;
 }
 
+/** The status codes of csrc/common.h (K_*): 0 is success. */
+export const K_OK = 0;
+export const K_UNSUPPORTED = 1;
+
 /** What a kernel's nonzero status means (csrc/common.h, K_*). */
 export const KERNEL_STATUS: Record<number, string> = {
   1: 'the op does not take this dtype',

@@ -1,6 +1,6 @@
 import { BackendError } from '@tensile/core';
 import type { Block, Heap } from './heap.js';
-import { TASKS, statusText, type KernelExports, type TaskName } from './module.js';
+import { K_OK, TASKS, statusText, type KernelExports, type TaskName } from './module.js';
 import { WORKER_SOURCE } from './worker-source.js';
 
 /** Bytes of each worker's stack, guard included. */
@@ -198,7 +198,7 @@ export class ThreadPool {
     const nt = Math.min(nthreads, this.size);
     if (nt <= 1) {
       const status = fn(args, 0, 1);
-      if (status !== 0) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
+      if (status !== K_OK) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
       return 1;
     }
     const ctrl = this.ctrl;
@@ -221,7 +221,7 @@ export class ThreadPool {
     if (failure !== undefined) {
       throw new BackendError(`wasm backend: kernel ${task} failed on the calling thread: ${String(failure)}`);
     }
-    if (status !== 0) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
+    if (status !== K_OK) throw new BackendError(`wasm backend: kernel ${task} failed: ${statusText(status)}`);
     const error = Atomics.load(ctrl, CTRL.ERROR);
     if (error) {
       const why = (error & 255) === 255 ? 'it threw' : statusText(error & 255);
