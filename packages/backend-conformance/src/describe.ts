@@ -87,12 +87,17 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
       const tolerance = () =>
         backend.dtypes.includes('float64') ? {} : { ...(options.gradcheckFloat32 ?? { atol: 2e-2, rtol: 2e-2 }), fast: true };
       const check = (name: string, c: (typeof gradgradCases)[number], run: typeof t.gradcheck) =>
-        test('gradgradcheck', name, async () => {
-          const inputs = c.inputs.map((r) => t.tensor(Float64Array.from(r.data), { shape: r.shape, dtype: 'float32' }));
-          const result = await run(c.fn, inputs, tolerance());
-          t.dispose(inputs);
-          if (!result.ok) throw new Error(`${name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
-        }, 60_000);
+        test(
+          'gradgradcheck',
+          name,
+          async () => {
+            const inputs = c.inputs.map((r) => t.tensor(Float64Array.from(r.data), { shape: r.shape, dtype: 'float32' }));
+            const result = await run(c.fn, inputs, tolerance());
+            t.dispose(inputs);
+            if (!result.ok) throw new Error(`${name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
+          },
+          60_000,
+        );
       for (const c of gradgradCases) check(`gradgradcheck ${c.name}`, c, t.gradgradcheck);
       for (const c of nestedGradCases) check(`gradcheck of ${c.name}`, c, t.gradcheck);
       for (const c of higherOrderFixtures) {

@@ -172,7 +172,8 @@ function propagate(
   targets: readonly Tensor[] | null,
   opts: BackwardOptions,
 ): Map<Tensor, Tensor> | null {
-  if (seed !== undefined && seed !== null && !(seed instanceof Tensor)) throw new ArgumentError(`${op}: the seed gradient must be a tensor`);
+  if (seed !== undefined && seed !== null && !(seed instanceof Tensor))
+    throw new ArgumentError(`${op}: the seed gradient must be a tensor`);
   root.assertUsable(op);
   if (!root.requiresGrad) {
     throw new ArgumentError(
@@ -194,7 +195,7 @@ function propagate(
   for (const t of order) {
     if (!wanted || wanted.has(t) || t._node?.inputs.some((x) => leads.has(x))) leads.add(t);
   }
-  const runs = (t: Tensor) => t._node !== null && t._node.inputs.some((x) => x.requiresGrad && leads.has(x));
+  const runs = (t: Tensor) => t._node?.inputs.some((x) => x.requiresGrad && leads.has(x)) ?? false;
   for (const t of order) {
     const freedOp = t._node || wanted?.has(t) ? undefined : freedGraph.get(t);
     if (freedOp !== undefined) {

@@ -104,25 +104,33 @@ export function customOp<A extends unknown[]>(definition: CustomOpDefinition<A>)
       throw new DTypeError(`customOp '${name}': output is ${output.dtype} ${fmtShape(output.shape)}; only float outputs have gradients`);
     }
     const held = saved.filter((x) => !isOutput(x));
-    record(name, inputs, output, (g, out, needs) => {
-      ctx._output = out;
-      ctx.needsInputGrad = args.map((_, i) => {
-        const k = tensorAt.indexOf(i);
-        return k >= 0 && needs[k];
-      });
-      const r = backward(ctx, g);
-      const list = r instanceof Tensor || r === null || r === undefined ? [r] : r;
-      if (!Array.isArray(list) || list.length !== args.length) {
-        throw new ArgumentError(`customOp '${name}': backward returned ${Array.isArray(list) ? list.length : typeof r} gradients for ${args.length} forward arguments`);
-      }
-      return tensorAt.map((i) => {
-        const gi = list[i];
-        if (gi !== null && gi !== undefined && !(gi instanceof Tensor)) {
-          throw new ArgumentError(`customOp '${name}': backward's gradient ${i} is not a tensor`);
+    record(
+      name,
+      inputs,
+      output,
+      (g, out, needs) => {
+        ctx._output = out;
+        ctx.needsInputGrad = args.map((_, i) => {
+          const k = tensorAt.indexOf(i);
+          return k >= 0 && needs[k];
+        });
+        const r = backward(ctx, g);
+        const list = r instanceof Tensor || r === null || r === undefined ? [r] : r;
+        if (!Array.isArray(list) || list.length !== args.length) {
+          throw new ArgumentError(
+            `customOp '${name}': backward returned ${Array.isArray(list) ? list.length : typeof r} gradients for ${args.length} forward arguments`,
+          );
         }
-        return gi ?? null;
-      });
-    }, held);
+        return tensorAt.map((i) => {
+          const gi = list[i];
+          if (gi !== null && gi !== undefined && !(gi instanceof Tensor)) {
+            throw new ArgumentError(`customOp '${name}': backward's gradient ${i} is not a tensor`);
+          }
+          return gi ?? null;
+        });
+      },
+      held,
+    );
     // Tensors made in forward and saved now belong to the graph (or, when nothing was recorded, to no one).
     for (const x of held) if (x.id >= firstNew) x.dispose();
     return output;

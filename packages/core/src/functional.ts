@@ -89,7 +89,12 @@ function dot(gs: readonly Tensor[], vs: readonly Tensor[]): Tensor {
  * @example
  * const { product } = t.vjp((x) => x.square(), x, t.onesLike(x)); // 2x
  */
-export function vjp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I, v?: Tensor | null, options: FunctionalOptions = {}): ProductResult<Out<I>> {
+export function vjp<I extends Inputs>(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: I,
+  v?: Tensor | null,
+  options: FunctionalOptions = {},
+): ProductResult<Out<I>> {
   const xs = asList('vjp', 'inputs', inputs);
   // tidy frees fn's temporaries; the product's own graph (createGraph) keeps what it reads.
   return tidy(() => {
@@ -112,7 +117,12 @@ export function vjp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I
  * @example
  * const { product } = t.jvp((x) => x.sin(), x, t.onesLike(x)); // cos(x)
  */
-export function jvp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I, v: Inputs, options: FunctionalOptions = {}): ProductResult<Tensor> {
+export function jvp<I extends Inputs>(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: I,
+  v: Inputs,
+  options: FunctionalOptions = {},
+): ProductResult<Tensor> {
   const xs = asList('jvp', 'inputs', inputs);
   const vs = asList('jvp', 'v', v);
   checkLike('jvp', 'v', vs, xs, 'inputs');
@@ -126,7 +136,7 @@ export function jvp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I
       product = enableGrad(() => {
         const uj = output.requiresGrad ? gradients(output, leaves, { gradOutput: u, createGraph: true }) : [];
         const d = uj.length ? dot(uj, vs) : null;
-        return d && d.requiresGrad ? gradients(d, [u], { createGraph: options.createGraph ?? connected })[0] : output.zerosLike();
+        return d?.requiresGrad ? gradients(d, [u], { createGraph: options.createGraph ?? connected })[0] : output.zerosLike();
       });
     } finally {
       u.dispose();
@@ -143,7 +153,12 @@ export function jvp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I
  * @example
  * const { product } = t.hvp((x) => x.pow(3).sum(), x, v); // 6·x·v
  */
-export function hvp<I extends Inputs>(fn: (...xs: Tensor[]) => Tensor, inputs: I, v: Inputs, options: FunctionalOptions = {}): ProductResult<Out<I>> {
+export function hvp<I extends Inputs>(
+  fn: (...xs: Tensor[]) => Tensor,
+  inputs: I,
+  v: Inputs,
+  options: FunctionalOptions = {},
+): ProductResult<Out<I>> {
   const xs = asList('hvp', 'inputs', inputs);
   const vs = asList('hvp', 'v', v);
   checkLike('hvp', 'v', vs, xs, 'inputs');

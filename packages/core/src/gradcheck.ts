@@ -5,7 +5,7 @@ import { ArgumentError } from './errors.js';
 import { fromData } from './ops/creation.js';
 import { Rng } from './rng.js';
 import { tidy } from './scope.js';
-import { Tensor } from './tensor.js';
+import type { Tensor } from './tensor.js';
 
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6 in float64, 1e-2 in float32). */
@@ -45,7 +45,11 @@ export interface GradcheckResult {
  * const r = await gradcheck((x) => x.tanh(), [t.randn([3, 4])]);
  * if (!r.ok) throw new Error(r.worst);
  */
-export async function gradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
+export async function gradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): Promise<GradcheckResult> {
   if (inputs.length === 0) throw new ArgumentError('gradcheck: needs at least one input');
   const backend = inputs[0].backend;
   const dtype = options.dtype ?? (backend.dtypes.includes('float64') ? 'float64' : 'float32');
@@ -187,7 +191,11 @@ async function fastCheck(
  * @example
  * const r = await gradgradcheck((x) => x.tanh(), [t.randn([3])]);
  */
-export async function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs: readonly Tensor[], options: GradcheckOptions = {}): Promise<GradcheckResult> {
+export async function gradgradcheck(
+  fn: (...inputs: Tensor[]) => Tensor,
+  inputs: readonly Tensor[],
+  options: GradcheckOptions = {},
+): Promise<GradcheckResult> {
   if (inputs.length === 0) throw new ArgumentError('gradgradcheck: needs at least one input');
   const checked = inputs.flatMap((x, i) => (isFloat(x.dtype) && (options.checkInputs?.[i] ?? true) ? [i] : []));
   if (checked.length === 0) throw new ArgumentError('gradgradcheck: no floating-point input to check');
@@ -210,9 +218,7 @@ export async function gradgradcheck(fn: (...inputs: Tensor[]) => Tensor, inputs:
       const out = fn(...args);
       return out.mul(cotangent.cast(out.dtype)).sum();
     })(...checked.map((k) => xs[k]));
-    return gs
-      .map((g, j) => g.mul(fromData(vs[checked[j]], g.shape, 'float32').cast(g.dtype)).sum())
-      .reduce((a, b) => a.add(b));
+    return gs.map((g, j) => g.mul(fromData(vs[checked[j]], g.shape, 'float32').cast(g.dtype)).sum()).reduce((a, b) => a.add(b));
   };
   const checkInputs = [...inputs.map((_, i) => checked.includes(i)), true];
   try {

@@ -34,9 +34,21 @@ describe('gradients of gradients', () => {
   });
 
   it('nests grad inside grad (JAX style): d²/dx² of x³ and of sin', async () => {
-    const d2 = t.grad((x) => t.grad((y) => y.pow(3).sum())(x)[0].sum());
+    const d2 = t.grad((x) =>
+      t
+        .grad((y) => y.pow(3).sum())(x)[0]
+        .sum(),
+    );
     expect(await arr(d2(t.tensor([1, -2]))[0])).toEqual([6, -12]);
-    const third = t.grad((x) => t.grad((y) => t.grad((z) => z.sin().sum())(y)[0].sum())(x)[0].sum());
+    const third = t.grad((x) =>
+      t
+        .grad((y) =>
+          t
+            .grad((z) => z.sin().sum())(y)[0]
+            .sum(),
+        )(x)[0]
+        .sum(),
+    );
     const [g3] = third(f64([0.3, 1.1]));
     const v = await g3.data<Float64Array>();
     expect(v[0]).toBeCloseTo(-Math.cos(0.3), 12);
@@ -105,7 +117,16 @@ describe('gradients of gradients', () => {
     const x = f64([0.5, -1, 2]);
     const v = f64([1, 2, 3]);
     // f = Σ x³ + x0·x1: H = diag(6x) + offdiag(1, 1).
-    const f = (a: t.Tensor) => a.pow(3).sum().add(a.narrow(0, 0, 1).mul(a.narrow(0, 1, 1)).sum());
+    const f = (a: t.Tensor) =>
+      a
+        .pow(3)
+        .sum()
+        .add(
+          a
+            .narrow(0, 0, 1)
+            .mul(a.narrow(0, 1, 1))
+            .sum(),
+        );
     const { output, product } = t.hvp(f, x, v);
     expect(await output.item()).toBeCloseTo(0.125 - 1 + 8 - 0.5, 12);
     expect(Array.from(await product.data<Float64Array>())).toEqual([3 * 1 + 2, -6 * 2 + 1, 12 * 3]);

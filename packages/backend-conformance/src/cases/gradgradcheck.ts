@@ -36,15 +36,15 @@ const critic = (x: t.Tensor, w1: t.Tensor, b1: t.Tensor, w2: t.Tensor, b2: t.Ten
  * software GPU (SwiftShader) is seconds per hundred entries.
  */
 const SMALLER: Record<string, Ref[]> = {
-  'matmul': [randomRef([2, 2], 22), randomRef([2, 3], 23)],
+  matmul: [randomRef([2, 2], 22), randomRef([2, 3], 23)],
   'matmul transA transB': [randomRef([2, 2], 24), randomRef([2, 2], 25)],
   'matmul batched broadcast': [randomRef([2, 1, 1, 2], 26), randomRef([2, 2, 1], 27)],
   'matmul shared weight': [randomRef([2, 1, 2], 28), randomRef([2, 2], 29)],
-  'linear': [randomRef([2, 2], 32), randomRef([2, 2], 33), randomRef([2], 34)],
+  linear: [randomRef([2, 2], 32), randomRef([2, 2], 33), randomRef([2], 34)],
   'conv2d (stride 2, pad 1)': [randomRef([1, 1, 3, 3], 51), randomRef([2, 1, 2, 2], 52), randomRef([2], 53)],
   'conv2d (same, dilation 2, groups 2)': [randomRef([1, 2, 3, 3], 54), randomRef([2, 1, 2, 2], 55)],
   'conv2d (unbatched)': [randomRef([1, 3, 3], 61), randomRef([2, 1, 2, 2], 62), randomRef([2], 63)],
-  'unfold': [randomRef([1, 1, 3, 3], 56)],
+  unfold: [randomRef([1, 1, 3, 3], 56)],
   'avgPool2d (pad, exclude pad)': [randomRef([1, 1, 4, 3], 57)],
 };
 
@@ -73,7 +73,8 @@ export const nestedGradCases: GradCase[] = [
   },
   {
     name: 'hvp of sum(tanh(x·w)) along v, w.r.t. x and w',
-    fn: (x, w) => t.hvp((a) => a.matmul(w).tanh().sum(), x, t.tensor(Float64Array.of(0.5, -1, 0.25, 2), { shape: [2, 2], dtype: x.dtype })).product,
+    fn: (x, w) =>
+      t.hvp((a) => a.matmul(w).tanh().sum(), x, t.tensor(Float64Array.of(0.5, -1, 0.25, 2), { shape: [2, 2], dtype: x.dtype })).product,
     inputs: [randomRef([2, 2], 83), randomRef([2, 2], 84)],
   },
   {
