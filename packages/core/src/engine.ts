@@ -103,8 +103,8 @@ export async function setBackend(backend: Backend | Promise<Backend> | string): 
   return b;
 }
 
-/** A backend from a name (through the registry), an object or a promise, checked against the contract. */
-async function resolveBackend(op: string, given: Backend | Promise<Backend> | string): Promise<Backend> {
+/** A backend from a name (through the registry), an object or a promise, checked against the contract; `op` names the caller in errors. */
+export async function resolveBackend(op: string, given: Backend | Promise<Backend> | string): Promise<Backend> {
   if (typeof given === 'string') {
     if (!registry.has('backend', given)) {
       const known = registry.list('backend');

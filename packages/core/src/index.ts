@@ -10,7 +10,7 @@ installTensorMethods();
 export type * from './backend/backend.js';
 export { Tensor, isTensor } from './tensor.js';
 export { TensileError, ShapeError, DTypeError, ArgumentError, OutOfMemoryError, BackendError } from './errors.js';
-export { setBackend, getBackend, withBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
+export { setBackend, getBackend, withBackend, resolveBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
 export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';
 export { tidy, keep, dispose } from './scope.js';
 export { assign } from './assign.js';

@@ -1,5 +1,5 @@
 import type { Backend, DataArray, DataFor, DType, Handle } from './backend/backend.js';
-import { engine } from './engine.js';
+import { engine, resolveBackend } from './engine.js';
 import { traceReadOut } from './flow.js';
 import { isFloat } from './dtype.js';
 import { ArgumentError, DTypeError, fmtShape } from './errors.js';
@@ -176,6 +176,46 @@ export class Tensor<D extends DType = DType> {
     this.dispose();
   }
 
+  /**
+   * This tensor on another backend (an object or a registered name), like
+   * PyTorch's `.to(device)`: the values are read back and uploaded. Returns
+   * this tensor itself when it already lives there (as PyTorch does), else a
+   * new leaf with the same shape, dtype and requiresGrad (no gradient flows
+   * across backends). Throws before reading when this tensor was disposed.
+   *
+   * @example
+   * const g = await x.to('webgpu');
+   */
+  async to(backend: Backend | Promise<Backend> | string): Promise<Tensor<D>> {
+    this.assertUsable('to');
+    const b = await resolveBackend('to', backend);
+    if (b === this.backend) return this;
+    const y = new Tensor(await uploadTo(b, this), this.shape, this.dtype);
+    y._requiresGrad = this._requiresGrad;
+    y.name = this.name;
+    return y;
+  }
+
+  /**
+   * @internal Moves the values (and the gradient) to `backend` in place,
+   * keeping this object, so that holders of it (optimizers) see the move.
+   * Used by Module.to(backend). Only for leaves: a graph recorded on the old
+   * backend would mix backends in backward.
+   */
+  async _moveTo(backend: Backend): Promise<void> {
+    this.assertUsable('to');
+    if (backend === this.backend) return;
+    const storage = await uploadTo(backend, this);
+    const grad = this._grad ? await this._grad.to(backend) : null;
+    const old = this._storage;
+    this._storage = storage;
+    old.release();
+    if (this._grad && grad !== this._grad) {
+      this._grad.dispose();
+      this._grad = grad;
+    }
+  }
+
   /** Drops the accumulated gradient. */
   zeroGrad(): void {
     this.grad?.dispose();
@@ -289,6 +329,12 @@ export interface Tensor<D extends DType = DType> {
 /** Whether value is a tensor of any copy of @tensile/core. */
 export function isTensor(value: unknown): value is Tensor {
   return hasBrand(value, TENSOR_BRAND);
+}
+
+/** x's values in fresh storage on backend b (read back, then uploaded). */
+async function uploadTo(b: Backend, x: Tensor): Promise<Storage> {
+  const values = await x.backend.read(x._storage.handle, x.dtype, x.size);
+  return new Storage(b, b.upload(values, x.dtype), x.dtype, x.size);
 }
 
 /** @internal Wraps a fresh backend handle as a tensor. */

@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { ones_, zeros_ } from './init.js';
 import { checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface BatchNormOptions {
   eps?: number;
@@ -24,6 +24,15 @@ abstract class BatchNorm extends Module {
   readonly momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
+  /** [C], ones at first; null without affine. */
+  declare readonly weight: Parameter | null;
+  /** [C], zeros at first; null without affine. */
+  declare readonly bias: Parameter | null;
+  /** [C] buffers; null without trackRunningStats. */
+  declare readonly runningMean: t.Tensor | null;
+  declare readonly runningVar: t.Tensor | null;
+  /** An int32 scalar buffer; null without trackRunningStats. */
+  declare readonly numBatchesTracked: t.Tensor | null;
   protected abstract readonly ranks: readonly number[];
   protected abstract readonly layout: string;
 
@@ -37,15 +46,19 @@ abstract class BatchNorm extends Module {
     this.momentum = options.momentum === undefined ? 0.1 : options.momentum;
     this.affine = options.affine ?? true;
     this.trackRunningStats = options.trackRunningStats ?? true;
-    if (this.affine) {
+    // Absent ones are registered as null (as PyTorch's register_parameter(name, None)), so the properties read null.
+    const affine = this.affine;
+    const track = this.trackRunningStats;
+    if (affine) {
       ones_(this.addParameter('weight', t.zeros([numFeatures]))!);
       zeros_(this.addParameter('bias', t.zeros([numFeatures]))!);
+    } else {
+      this.addParameter('weight', null);
+      this.addParameter('bias', null);
     }
-    if (this.trackRunningStats) {
-      this.addBuffer('running_mean', t.zeros([numFeatures]));
-      this.addBuffer('running_var', t.ones([numFeatures]));
-      this.addBuffer('num_batches_tracked', t.zeros([], { dtype: 'int32' }));
-    }
+    this.addBuffer('running_mean', track ? t.zeros([numFeatures]) : null);
+    this.addBuffer('running_var', track ? t.ones([numFeatures]) : null);
+    this.addBuffer('num_batches_tracked', track ? t.zeros([], { dtype: 'int32' }) : null);
   }
 
   get config() {

@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { linearDefault_ } from './init.js';
 import { checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface Conv2dOptions {
   stride?: t.Pair;
@@ -29,7 +29,10 @@ export class Conv2d extends Module {
   readonly padding: [number, number] | 'valid' | 'same';
   readonly dilation: [number, number];
   readonly groups: number;
-  readonly bias: boolean;
+  /** [out, in/groups, kh, kw]. */
+  declare readonly weight: Parameter;
+  /** [out], or null when built with `bias: false`. */
+  declare readonly bias: Parameter | null;
 
   constructor(
     readonly inChannels: number,
@@ -46,7 +49,6 @@ export class Conv2d extends Module {
     this.padding = p === 'same' || p === 'valid' ? p : asPair(p);
     this.dilation = asPair(options.dilation ?? 1);
     this.groups = options.groups ?? 1;
-    this.bias = options.bias ?? true;
     this.kernelSize.forEach((k) => checkSize('Conv2d', 'kernelSize', k));
     checkSize('Conv2d', 'groups', this.groups);
     if (inChannels % this.groups !== 0 || outChannels % this.groups !== 0) {
@@ -56,7 +58,7 @@ export class Conv2d extends Module {
       throw new t.ArgumentError(`Conv2d: padding 'same' needs stride 1, got [${this.stride.join(',')}]`);
     }
     const w = this.addParameter('weight', t.zeros([outChannels, inChannels / this.groups, ...this.kernelSize]))!;
-    const b = this.addParameter('bias', this.bias ? t.zeros([outChannels]) : null);
+    const b = this.addParameter('bias', (options.bias ?? true) ? t.zeros([outChannels]) : null);
     linearDefault_(w, b, options);
   }
 
@@ -69,7 +71,7 @@ export class Conv2d extends Module {
       padding: this.padding,
       dilation: this.dilation,
       groups: this.groups,
-      bias: this.bias,
+      bias: this.bias !== null,
     };
   }
 
@@ -81,7 +83,7 @@ export class Conv2d extends Module {
           `expected input [N, ${this.inChannels}, H, W] or [${this.inChannels}, H, W], got [${x.shape.join(',')}]`,
       );
     }
-    return t.conv2d(x, this.param('weight'), this.optionalParam('bias'), {
+    return t.conv2d(x, this.weight, this.bias, {
       stride: this.stride,
       padding: this.padding,
       dilation: this.dilation,

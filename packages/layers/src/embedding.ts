@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { normal_ } from './init.js';
 import { checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface EmbeddingOptions {
   /** A row that stays out of training: its gradient is zero (and it starts at zero). */
@@ -19,6 +19,8 @@ export interface EmbeddingOptions {
 export class Embedding extends Module {
   readonly typeName = 'Embedding';
   readonly paddingIdx: number | null;
+  /** [numEmbeddings, embeddingDim]. */
+  declare readonly weight: Parameter;
 
   constructor(
     readonly numEmbeddings: number,

@@ -9,6 +9,8 @@ export type { Parameter, JsonValue, LayerConfig, LoadStateDictOptions, LoadState
 export { moduleToSpec, moduleFromSpec, registerLayer, specStateShapes } from './spec.js';
 export type { LayerEntry, ModuleSpec, StateShape } from './spec.js';
 export { registerLayers, builtinLayers } from './register.js';
+export { ConfigModule, registerModule } from './config-module.js';
+export type { ConfigModuleClass } from './config-module.js';
 export * as init from './init.js';
 export type { InitOptions, KaimingOptions, Nonlinearity, FanMode } from './init.js';
 
@@ -41,6 +43,7 @@ export type { MultiheadAttentionOptions, AttentionCallOptions } from './multihea
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
 export { Sequential } from './sequential.js';
+export { ModuleList, ModuleDict } from './module-list.js';
 export { ReLU } from './activation/relu.js';
 export { LeakyReLU } from './activation/leaky-relu.js';
 export { ELU } from './activation/elu.js';

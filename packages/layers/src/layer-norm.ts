@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { ones_, zeros_ } from './init.js';
 import { checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface LayerNormOptions {
   eps?: number;
@@ -23,7 +23,11 @@ export class LayerNorm extends Module {
   readonly normalizedShape: number[];
   readonly eps: number;
   readonly elementwiseAffine: boolean;
-  readonly bias: boolean;
+  /** normalizedShape, ones at first; null without elementwiseAffine. */
+  declare readonly weight: Parameter | null;
+  /** normalizedShape, zeros at first; null without elementwiseAffine or with `bias: false`. */
+  declare readonly bias: Parameter | null;
+  private readonly hasBias: boolean;
 
   constructor(normalizedShape: number | readonly number[], options: LayerNormOptions = {}) {
     super();
@@ -31,15 +35,16 @@ export class LayerNorm extends Module {
     this.normalizedShape.forEach((d) => checkSize('LayerNorm', 'normalizedShape', d));
     this.eps = options.eps ?? 1e-5;
     this.elementwiseAffine = options.elementwiseAffine ?? true;
-    this.bias = options.bias ?? true;
-    if (this.elementwiseAffine) {
-      ones_(this.addParameter('weight', t.zeros(this.normalizedShape))!);
-      if (this.bias) zeros_(this.addParameter('bias', t.zeros(this.normalizedShape))!);
-    }
+    this.hasBias = options.bias ?? true;
+    // Absent ones are registered as null (as PyTorch's register_parameter(name, None)), so the properties read null.
+    const weight = this.addParameter('weight', this.elementwiseAffine ? t.zeros(this.normalizedShape) : null);
+    const bias = this.addParameter('bias', this.elementwiseAffine && this.hasBias ? t.zeros(this.normalizedShape) : null);
+    if (weight) ones_(weight);
+    if (bias) zeros_(bias);
   }
 
   get config() {
-    return { normalizedShape: this.normalizedShape, eps: this.eps, elementwiseAffine: this.elementwiseAffine, bias: this.bias };
+    return { normalizedShape: this.normalizedShape, eps: this.eps, elementwiseAffine: this.elementwiseAffine, bias: this.hasBias };
   }
 
   forward(x: t.Tensor): t.Tensor {
@@ -53,11 +58,8 @@ export class LayerNorm extends Module {
     const mean = x.mean(axes, true);
     const centered = x.sub(mean);
     let y = centered.mul(centered.square().mean(axes, true).add(this.eps).rsqrt());
-    if (this.elementwiseAffine) {
-      y = y.mul(this.param('weight'));
-      const b = this.optionalParam('bias');
-      if (b) y = y.add(b);
-    }
+    if (this.weight) y = y.mul(this.weight);
+    if (this.bias) y = y.add(this.bias);
     return y;
   }
 }

@@ -1,6 +1,6 @@
 import * as t from '@tensile/core';
 import { linearDefault_ } from './init.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface LinearOptions {
   /** Add a learned bias (default true). */
@@ -18,7 +18,10 @@ export interface LinearOptions {
  */
 export class Linear extends Module {
   readonly typeName = 'Linear';
-  readonly bias: boolean;
+  /** [out, in]. */
+  declare readonly weight: Parameter;
+  /** [out], or null when built with `bias: false`. */
+  declare readonly bias: Parameter | null;
 
   constructor(
     readonly inFeatures: number,
@@ -28,18 +31,17 @@ export class Linear extends Module {
     super();
     checkSize('Linear', 'inFeatures', inFeatures);
     checkSize('Linear', 'outFeatures', outFeatures);
-    this.bias = options.bias ?? true;
     const w = this.addParameter('weight', t.zeros([outFeatures, inFeatures]))!;
-    const b = this.addParameter('bias', this.bias ? t.zeros([outFeatures]) : null);
+    const b = this.addParameter('bias', (options.bias ?? true) ? t.zeros([outFeatures]) : null);
     linearDefault_(w, b, options);
   }
 
   get config() {
-    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias };
+    return { inFeatures: this.inFeatures, outFeatures: this.outFeatures, bias: this.bias !== null };
   }
 
   forward(x: t.Tensor): t.Tensor {
-    return t.linear(x, this.param('weight'), this.optionalParam('bias'));
+    return t.linear(x, this.weight, this.bias);
   }
 }
 

@@ -32,6 +32,18 @@ const annotated = new WeakSet<object>();
  * `forward`; callers use `call`, which names the module in errors and in
  * anomaly mode (`model.3 (Linear)`).
  *
+ * Everything registered is also a property, named as PyTorch's attribute in
+ * camelCase: `addParameter('weight', …)` gives `this.weight`,
+ * `addBuffer('running_mean', …)` gives `this.runningMean`, `addModule('0', …)`
+ * gives `this[0]`. The property reads the registration, so it follows
+ * `to(dtype)` and functionalCall; a subclass types it with `declare readonly
+ * weight: Parameter` (a name the class already has, or a Module member, is
+ * left alone).
+ *
+ * A custom module that takes one JSON config object can extend ConfigModule
+ * instead: it writes only its constructor and forward, and
+ * registerModule(Class) derives the registry entry (see config-module.ts).
+ *
  * The type parameters are forward's arguments and result, so a model can be
  * typed by what it computes: `Module<[t.Tensor], t.Tensor>` is any module
  * that maps a tensor to a tensor (a plain `Module` takes anything and gives
@@ -40,9 +52,10 @@ const annotated = new WeakSet<object>();
  * @example
  * class Scale extends Module<[t.Tensor], t.Tensor> {
  *   readonly typeName = 'Scale';
+ *   declare readonly weight: Parameter;
  *   constructor(readonly n: number) { super(); this.addParameter('weight', t.ones([n])); }
  *   get config() { return { n: this.n }; }
- *   forward(x: t.Tensor) { return x.mul(this.param('weight')); }
+ *   forward(x: t.Tensor) { return x.mul(this.weight); }
  * }
  * const model: Module<[t.Tensor], t.Tensor> = new Sequential(new Linear(4, 2), new Scale(2));
  * const y: t.Tensor = model.call(x);
@@ -122,6 +135,7 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
       t.keep(x);
     }
     this._parameters.set(name, x);
+    this.defineProperty(name, () => this._parameters.get(name) ?? null);
     return x;
   }
 
@@ -134,6 +148,7 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
     }
     this._buffers.set(name, x);
     if (options.persistent === false) this._nonPersistent.add(name);
+    this.defineProperty(name, () => this._buffers.get(name) ?? null);
     return x;
   }
 
@@ -142,7 +157,20 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
     this.checkName('addModule', name);
     if (!(module instanceof Module)) throw new TypeError(`${this.typeName}.addModule: '${name}' is not a Module`);
     this._modules.set(name, module);
+    this.defineProperty(name, () => this._modules.get(name));
     return module;
+  }
+
+  /**
+   * Exposes a registration as the property PyTorch's attribute name would
+   * be, in camelCase (running_mean → runningMean, '0' → this[0]). A name the
+   * object already has (a field of the subclass, a Module method) is left
+   * alone: the registration is always reachable through param/buffer/namedChildren.
+   */
+  private defineProperty(name: string, get: () => unknown): void {
+    const key = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    if (key in this) return;
+    Object.defineProperty(this, key, { get, enumerable: true, configurable: true });
   }
 
   private checkName(op: string, name: string): void {
@@ -253,11 +281,24 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   }
 
   /**
-   * Converts every float parameter and buffer to `dtype` (like PyTorch's
-   * `.double()`). Parameters become new tensor objects: do this before
-   * handing parameters to an optimizer.
+   * `to('float64')`: converts every float parameter and buffer to that dtype
+   * (like PyTorch's `.double()`). Parameters become new tensor objects: do
+   * this before handing parameters to an optimizer.
+   *
+   * `await to(backend)` (a Backend or a registered name such as 'webgpu'):
+   * moves every parameter, buffer and gradient to that backend in place, like
+   * PyTorch's `model.to(device)`. The tensor objects stay the same, so an
+   * optimizer built before the move keeps working (its own state, such as
+   * Adam's moments, is created on first use, on the parameters' backend).
    */
-  to(dtype: 'float32' | 'float64'): this {
+  to(dtype: 'float32' | 'float64'): this;
+  to(backend: t.Backend | Promise<t.Backend> | string): Promise<this>;
+  to(target: t.Backend | Promise<t.Backend> | string): this | Promise<this> {
+    if (target === 'float32' || target === 'float64') return this.toDType(target);
+    return this.toBackend(target);
+  }
+
+  private toDType(dtype: 'float32' | 'float64'): this {
     for (const m of this.modules()) {
       for (const table of [m._parameters, m._buffers]) {
         for (const [name, x] of table) {
@@ -270,6 +311,15 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
         }
       }
     }
+    return this;
+  }
+
+  private async toBackend(target: t.Backend | Promise<t.Backend> | string): Promise<this> {
+    // Resolved once: a name makes a backend object, and every tensor must land on the same one.
+    const backend = await t.resolveBackend('Module.to', target);
+    const tensors = new Set<t.Tensor>();
+    for (const m of this.modules()) for (const table of [m._parameters, m._buffers]) for (const x of table.values()) if (x) tensors.add(x);
+    for (const x of tensors) await x._moveTo(backend);
     return this;
   }
 

@@ -2,7 +2,7 @@ import * as t from '@tensile/core';
 import { dropout } from './dropout.js';
 import { constant_, xavierUniform_ } from './init.js';
 import { Linear, checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface MultiheadAttentionOptions {
   /** Learn in_proj_bias and out_proj.bias (default true). */
@@ -47,6 +47,10 @@ export class MultiheadAttention extends Module {
   /** The generator of dropout masks; null uses core's default. */
   rng: t.Rng | null;
   readonly outProj: Linear;
+  /** [3E, E]: the query, key and value projections stacked. */
+  declare readonly inProjWeight: Parameter;
+  /** [3E], or null when built with `bias: false`. */
+  declare readonly inProjBias: Parameter | null;
 
   constructor(
     readonly embedDim: number,

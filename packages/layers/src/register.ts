@@ -22,6 +22,7 @@ import { Linear } from './linear.js';
 import { LSTM } from './lstm.js';
 import { MaxPool2d } from './max-pool2d.js';
 import type { LayerConfig, Module } from './module.js';
+import { ModuleDict, ModuleList } from './module-list.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { RNN } from './rnn.js';
 import { Sequential } from './sequential.js';
@@ -69,6 +70,8 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   Flatten: /* @__PURE__ */ entry((c) => new Flatten(c.startDim, c.endDim)),
   Identity: /* @__PURE__ */ entry(() => new Identity()),
   Sequential: /* @__PURE__ */ entry((_c, children) => new Sequential(children ?? {})),
+  ModuleList: /* @__PURE__ */ entry((_c, children) => new ModuleList(listOf('ModuleList', children))),
+  ModuleDict: /* @__PURE__ */ entry((_c, children) => new ModuleDict(children ?? {})),
   ReLU: /* @__PURE__ */ entry(() => new ReLU()),
   LeakyReLU: /* @__PURE__ */ entry((c) => new LeakyReLU(c.negativeSlope)),
   ELU: /* @__PURE__ */ entry((c) => new ELU(c.alpha)),
@@ -79,6 +82,15 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   Softmax: /* @__PURE__ */ entry((c) => new Softmax(c.dim)),
   LogSoftmax: /* @__PURE__ */ entry((c) => new LogSoftmax(c.dim)),
 });
+
+/** A saved ModuleList's children '0', '1', … in order (any other key is refused). */
+function listOf(layer: string, children: Record<string, Module> = {}): Module[] {
+  const keys = Object.keys(children);
+  keys.forEach((k, i) => {
+    if (k !== String(i)) throw new t.ArgumentError(`${layer}: children must be named '0', '1', … in order, got '${k}' at ${i}`);
+  });
+  return keys.map((k) => children[k]);
+}
 
 /** Adds to each entry what state it has, from its config alone (see state-shapes.ts). */
 function withStateShapes(entries: Record<string, LayerEntry>): Record<string, LayerEntry> {

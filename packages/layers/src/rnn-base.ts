@@ -2,7 +2,7 @@ import * as t from '@tensile/core';
 import { dropout } from './dropout.js';
 import { uniform_ } from './init.js';
 import { checkSize } from './linear.js';
-import { Module } from './module.js';
+import { Module, type Parameter } from './module.js';
 
 export interface RNNBaseOptions {
   /** Stacked layers (default 1); layer k > 0 reads layer k-1's output. */
@@ -34,6 +34,11 @@ export abstract class RNNBase extends Module {
   readonly batchFirst: boolean;
   readonly dropout: number;
   readonly bidirectional: boolean;
+  /** Layer 0's weights, as PyTorch's attributes (deeper layers: weightIhL1, …, and …Reverse; untyped). */
+  declare readonly weightIhL0: Parameter;
+  declare readonly weightHhL0: Parameter;
+  declare readonly biasIhL0: Parameter | null;
+  declare readonly biasHhL0: Parameter | null;
   /** The generator of dropout masks; null uses core's default. */
   rng: t.Rng | null;
 

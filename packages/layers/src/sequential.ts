@@ -4,13 +4,17 @@ import { Module } from './module.js';
 /**
  * Runs its children in order, each on the previous one's output. Children
  * are numbered '0', '1', … (parameters `0.weight`, as PyTorch), or named when
- * given as an object (`{ conv: …, act: … }` → `conv.weight`).
+ * given as an object (`{ conv: …, act: … }` → `conv.weight`). `model[2]`
+ * and `model.at(-1)` give a child; Sequential holds any modules, so these are
+ * typed Module: a list of one kind of block is a ModuleList<Block>.
  *
  * @example
  * const model = new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 10));
  */
 export class Sequential extends Module {
   readonly typeName = 'Sequential';
+  /** The children by position, as PyTorch's `model[2]` (also named children: `model.conv`, untyped). */
+  readonly [index: number]: Module;
 
   constructor(...layers: Module[] | [Record<string, Module>]) {
     super();

@@ -101,6 +101,8 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   Flatten: none,
   Identity: none,
   Sequential: none,
+  ModuleList: none,
+  ModuleDict: none,
   ReLU: none,
   LeakyReLU: none,
   ELU: none,
