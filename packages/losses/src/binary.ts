@@ -8,7 +8,7 @@ export interface BCEOptions extends ReductionOptions {
   weight?: t.Tensor | null;
 }
 
-function checkBroadcast(loss: string, input: t.Tensor, w: t.Tensor, name: string): void {
+export function checkBroadcast(loss: string, input: t.Tensor, w: t.Tensor, name: string): void {
   let shape: number[] | null = null;
   try {
     shape = t.broadcastShapes(loss, input.shape, w.shape);

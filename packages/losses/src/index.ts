@@ -11,6 +11,14 @@ export { crossEntropy, nllLoss } from './cross-entropy.js';
 export type { CrossEntropyOptions, NLLOptions } from './cross-entropy.js';
 export { klDivLoss } from './kl-div.js';
 export type { KLDivOptions } from './kl-div.js';
+export { poissonNllLoss, gaussianNllLoss } from './poisson-gaussian.js';
+export type { PoissonNLLOptions, GaussianNLLOptions } from './poisson-gaussian.js';
+export { marginRankingLoss, hingeEmbeddingLoss, softMarginLoss, cosineEmbeddingLoss, tripletMarginLoss } from './margin.js';
+export type { MarginOptions, TripletMarginOptions } from './margin.js';
+export { multiLabelMarginLoss, multiLabelSoftMarginLoss, multiMarginLoss } from './multi-label.js';
+export type { MultiLabelSoftMarginOptions, MultiMarginOptions } from './multi-label.js';
+export { ctcLoss } from './ctc.js';
+export type { CTCOptions, Lengths } from './ctc.js';
 export type { Reduction } from './reduction.js';
 export {
   Loss,
@@ -23,6 +31,17 @@ export {
   CrossEntropyLoss,
   NLLLoss,
   KLDivLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  TripletMarginLoss,
+  MultiLabelMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  SoftMarginLoss,
+  CTCLoss,
 } from './modules.js';
 export { registerLosses, LOSSES } from './registry.js';
 export type { LossEntry } from './registry.js';

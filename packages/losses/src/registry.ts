@@ -2,24 +2,38 @@ import * as t from '@tensile/core';
 import {
   BCELoss,
   BCEWithLogitsLoss,
+  CTCLoss,
+  CosineEmbeddingLoss,
   CrossEntropyLoss,
+  GaussianNLLLoss,
+  HingeEmbeddingLoss,
   HuberLoss,
   KLDivLoss,
   L1Loss,
   type Loss,
   MSELoss,
+  MarginRankingLoss,
+  MultiLabelMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
   NLLLoss,
+  PoissonNLLLoss,
   SmoothL1Loss,
+  SoftMarginLoss,
+  TripletMarginLoss,
 } from './modules.js';
 
 /**
  * A registered loss: a class constructed with its options object, e.g.
  * `new (t.registry.get('loss', 'HuberLoss'))({ delta: 0.5 })`. A registry
  * name is a runtime string, so the options cannot be typed by name; each
- * loss checks its options when constructed.
+ * loss checks its options when constructed. Most losses' forward takes
+ * (input, target); GaussianNLLLoss, MarginRankingLoss, CosineEmbeddingLoss,
+ * TripletMarginLoss and CTCLoss take PyTorch's other arguments and name the
+ * one missing when called with two.
  */
-// biome-ignore lint/suspicious/noExplicitAny: see above: any loss's options fit (unknown would refuse each class's own options type)
-export type LossEntry = new (options?: any) => Loss;
+// biome-ignore lint/suspicious/noExplicitAny: see above: any loss's options and forward arguments fit (unknown would refuse each class's own)
+export type LossEntry = new (options?: any) => Loss<object, any>;
 
 declare module '@tensile/core' {
   interface RegistryKinds {
@@ -38,6 +52,17 @@ export const LOSSES: Readonly<Record<string, LossEntry>> = {
   CrossEntropyLoss,
   NLLLoss,
   KLDivLoss,
+  PoissonNLLLoss,
+  GaussianNLLLoss,
+  MarginRankingLoss,
+  HingeEmbeddingLoss,
+  CosineEmbeddingLoss,
+  TripletMarginLoss,
+  MultiLabelMarginLoss,
+  MultiLabelSoftMarginLoss,
+  MultiMarginLoss,
+  SoftMarginLoss,
+  CTCLoss,
 };
 
 /**
