@@ -106,18 +106,28 @@ export function ctcLoss(
   if (concatenated && !unbatched && total !== undefined && total !== targets.size) {
     throw new t.ShapeError(`${NAME}: concatenated targets ${fmtShape(targets.shape)} must hold Σ targetLengths = ${total} labels`);
   }
-  if (targets.backend.readSync) {
+  if (targets.backend.readSync && (concatenated || tgLen.host)) {
+    // Only labels within each target length count: a padded row's tail may hold anything, as in PyTorch.
     const labels = targets.dataSync<Int32Array>();
-    const i = labels.findIndex((v) => v < 0 || v >= C || v === blank);
-    if (i >= 0) throw new t.ArgumentError(`${NAME}: targets[${i}] = ${labels[i]} must be a class in [0, ${C}) other than blank ${blank}`);
+    const width = concatenated ? 0 : targets.shape[1];
+    for (let i = 0; i < labels.length; i++) {
+      const v = labels[i];
+      if (!concatenated && i % width >= (tgLen.host as Int32Array)[Math.floor(i / width)]) continue;
+      if (v < 0 || v >= C || v === blank) {
+        throw new t.ArgumentError(`${NAME}: targets[${i}] = ${v} must be a class in [0, ${C}) other than blank ${blank}`);
+      }
+    }
   }
+
   // The padded width: the longest target where lengths are known, else every label (an upper bound).
   const S = concatenated ? (tgLen.host ? Math.max(0, ...tgLen.host) : targets.size) : targets.shape[1];
 
   return t.tidy(() => {
     const dtype = logProbs.dtype;
     const targetLen = tgLen.tensor();
-    const padded = concatenated ? padTargets(targets, targetLen, N, S) : targets;
+    // Past its length a row holds blanks (a padded tail may hold anything, even out-of-range values).
+    const inTarget = t.arange(0, S, 1, { dtype: 'int32' }).unsqueeze(0).lt(targetLen.unsqueeze(1));
+    const padded = t.where(inTarget, concatenated ? padTargets(targets, targetLen, N, S) : targets, blank);
     // The extended sequence blank, l1, blank, l2, ..., blank: [N, 2S + 1].
     const blanks = t.full([N, S], blank, { dtype: 'int32' });
     const ext = t.concat([t.stack([blanks, padded], 2).reshape([N, 2 * S]), t.full([N, 1], blank, { dtype: 'int32' })], 1);

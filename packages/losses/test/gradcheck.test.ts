@@ -1,6 +1,27 @@
 import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { bceLoss, bceWithLogitsLoss, crossEntropy, huberLoss, klDivLoss, l1Loss, mseLoss, nllLoss, smoothL1Loss } from '@tensile/losses';
+import {
+  bceLoss,
+  bceWithLogitsLoss,
+  cosineEmbeddingLoss,
+  crossEntropy,
+  ctcLoss,
+  gaussianNllLoss,
+  hingeEmbeddingLoss,
+  huberLoss,
+  klDivLoss,
+  l1Loss,
+  marginRankingLoss,
+  mseLoss,
+  multiLabelMarginLoss,
+  multiLabelSoftMarginLoss,
+  multiMarginLoss,
+  nllLoss,
+  poissonNllLoss,
+  smoothL1Loss,
+  softMarginLoss,
+  tripletMarginLoss,
+} from '@tensile/losses';
 import { useCpu } from './helpers.js';
 
 const f64 = (data: number[], shape: number[]) => t.tensor(Float64Array.from(data), { shape, dtype: 'float64' });
@@ -61,6 +82,89 @@ describe('gradcheck (float64, central differences) of every loss', () => {
         logits(),
         logits(),
       ]);
+    });
+  }
+});
+
+const i32 = (data: number[], shape: number[]) => t.tensor(Int32Array.from(data), { shape, dtype: 'int32' });
+const signs = () => f64([1, -1, -1, 1, 1, -1], [2, 3]);
+
+describe('gradcheck of the losses added for PyTorch parity (issue 14)', () => {
+  beforeAll(useCpu);
+  for (const reduction of ['mean', 'sum', 'none'] as const) {
+    it(`Poisson and Gaussian NLL, reduction ${reduction}`, async () => {
+      // Targets on both sides of full's Stirling cut at 1.
+      const counts = () => f64([0.5, 2.3, 3.1, 0.2, 1.7, 4], [2, 3]);
+      await check('poissonNllLoss', (a, b) => poissonNllLoss(a, b, { reduction }), [x(), counts()]);
+      await check('poissonNllLoss (full)', (a, b) => poissonNllLoss(a, b, { reduction, full: true }), [x(), counts()]);
+      await check('poissonNllLoss (rate)', (a, b) => poissonNllLoss(a, b, { reduction, logInput: false, full: true }), [p(), counts()]);
+      await check('gaussianNllLoss', (a, b, v) => gaussianNllLoss(a, b, v, { reduction, full: true }), [x(), y(), p()]);
+      await check('gaussianNllLoss (one var per row)', (a, b, v) => gaussianNllLoss(a, b, v, { reduction }), [
+        x(),
+        y(),
+        f64([0.4, 1.3], [2]),
+      ]);
+      await check('gaussianNllLoss (shared var)', (a, b, v) => gaussianNllLoss(a, b, v, { reduction }), [
+        x(),
+        y(),
+        f64([0.4, 1.3], [2, 1]),
+      ]);
+    });
+    it(`margin losses, reduction ${reduction}`, async () => {
+      await check(
+        'marginRankingLoss',
+        (a, b, c) => marginRankingLoss(a, b, c, { reduction, margin: 0.1 }),
+        [x(), y(), signs()],
+        [true, true, false],
+      );
+      await check('hingeEmbeddingLoss', (a, b) => hingeEmbeddingLoss(a, b, { reduction }), [p(), signs()], [true, false]);
+      await check('softMarginLoss', (a, b) => softMarginLoss(a, b, { reduction }), [x(), signs()], [true, false]);
+      await check(
+        'cosineEmbeddingLoss',
+        (a, b, c) => cosineEmbeddingLoss(a, b, c, { reduction, margin: -0.5 }),
+        [x(), y(), f64([1, -1], [2])],
+        [true, true, false],
+      );
+      for (const o of [{}, { p: 1, margin: 2 }, { p: 3, swap: true }]) {
+        await check(`tripletMarginLoss ${JSON.stringify(o)}`, (a, b, c) => tripletMarginLoss(a, b, c, { reduction, ...o }), [
+          x(),
+          y(),
+          p(),
+        ]);
+      }
+    });
+    it(`multi-label and multi-class margin losses, reduction ${reduction}`, async () => {
+      const lists = i32([2, 0, -1, 1, 3, -1, 0, 0, 1, 2, 3, 0], [3, 4]);
+      const classes = i32([2, 1, 0], [3]);
+      const w = f64([0.3, 1.5, 0.8, 1.2], [4]);
+      await check('multiLabelMarginLoss', (a) => multiLabelMarginLoss(a, lists, { reduction }), [logits()]);
+      await check('multiLabelSoftMarginLoss', (a, b) => multiLabelSoftMarginLoss(a, b.sigmoid(), { reduction, weight: w }), [
+        logits(),
+        logits(),
+      ]);
+      await check('multiMarginLoss', (a) => multiMarginLoss(a, classes, { reduction, weight: w }), [logits()]);
+      await check('multiMarginLoss (p 2)', (a) => multiMarginLoss(a, classes, { reduction, p: 2, margin: 0.7 }), [logits()]);
+      t.dispose([lists, classes, w]);
+    });
+    it(`ctcLoss, reduction ${reduction}`, async () => {
+      // T = 4 frames, N = 2, C = 3; sample 1 uses 3 frames; a repeated label needs the blank between.
+      const frames = () =>
+        f64(
+          Array.from({ length: 24 }, (_, i) => Math.sin(1.7 * i + 0.3) * 1.5),
+          [4, 2, 3],
+        );
+      const padded = i32([1, 1, 2, 0], [2, 2]);
+      await check('ctcLoss (padded)', (a) => ctcLoss(a.logSoftmax(-1), padded, [4, 3], [2, 1], { reduction }), [frames()]);
+      const concatenated = i32([1, 2, 2], [3]);
+      await check('ctcLoss (concatenated, blank 0)', (a) => ctcLoss(a.logSoftmax(-1), concatenated, [4, 4], [2, 1], { reduction }), [
+        frames(),
+      ]);
+      await check(
+        'ctcLoss (blank 2)',
+        (a) => ctcLoss(a.logSoftmax(-1), i32([0, 1, 1, 0], [2, 2]), [4, 2], [2, 0], { reduction, blank: 2 }),
+        [frames()],
+      );
+      t.dispose([padded, concatenated]);
     });
   }
 });
