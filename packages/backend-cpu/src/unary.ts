@@ -1,5 +1,5 @@
 import { DTypeError } from '@tensile/core';
-import type { DataArray, DType, UnaryOp } from '@tensile/core';
+import type { DataArray, DType, UnaryOp, UnaryOpOf } from '@tensile/core';
 import { allocArray, allocLike } from './arrays.js';
 import { erf } from './erf.js';
 
@@ -15,7 +15,8 @@ function roundHalfEven(v: number): number {
  */
 type Loop = (x: DataArray, out: DataArray) => void;
 
-const floatLoops: Partial<Record<UnaryOp, Loop>> = {
+/** Every op but `not` has a float loop; a table op without one does not compile. */
+const floatLoops: { [K in Exclude<UnaryOp, 'not'>]: Loop } = {
   neg(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = -x[i];
   },
@@ -96,7 +97,7 @@ const floatLoops: Partial<Record<UnaryOp, Loop>> = {
 const copy: Loop = (x, out) => out.set(x);
 
 /** int32: the numeric ops, wrapping like C (abs(-2³¹) stays -2³¹). */
-const intLoops: Partial<Record<UnaryOp, Loop>> = {
+const intLoops: { [K in UnaryOpOf<'numeric' | 'predicate'>]: Loop } = {
   neg(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = -x[i] | 0;
   },
@@ -119,7 +120,7 @@ const intLoops: Partial<Record<UnaryOp, Loop>> = {
   },
 };
 
-const boolLoops: Partial<Record<UnaryOp, Loop>> = {
+const boolLoops: { [K in UnaryOpOf<'bool'>]: Loop } = {
   not(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i] === 0 ? 1 : 0;
   },
@@ -132,7 +133,7 @@ export function unaryResultDType(op: UnaryOp, dtype: DType): DType {
 
 /** Elementwise op(x); throws for an op the dtype does not support. */
 export function unary(op: UnaryOp, x: DataArray, dtype: DType): DataArray {
-  const table = dtype === 'int32' ? intLoops : dtype === 'bool' ? boolLoops : floatLoops;
+  const table: Partial<Record<UnaryOp, Loop>> = dtype === 'int32' ? intLoops : dtype === 'bool' ? boolLoops : floatLoops;
   const loop = table[op];
   if (loop === undefined) {
     throw new DTypeError(`cpu backend: unary '${op}' is not defined for dtype ${dtype}`);

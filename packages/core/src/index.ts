@@ -43,6 +43,9 @@ export {
   floor, ceil, round, logicalNot, isNaN, isInf, clamp, add, sub, mul, div, floorDivide, pow, maximum, minimum, mod,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, where,
 } from './ops/elementwise.js';
+export { unaryFunctions } from './ops/elementwise.js';
+export { UNARY_OPS, UNARY_OP_NAMES, unaryMethodName } from './ops/unary-table.js';
+export type { UnaryDecl, UnaryDTypeRule, UnaryGrad, UnaryMethodName, UnaryMethods, UnaryOpOf, UnaryResult } from './ops/unary-table.js';
 export type { TensorLike } from './ops/util.js';
 export { cast } from './ops/cast.js';
 export { sum, mean, max, min, prod, argmax, argmin, variance as var, variance, std, logsumexp } from './ops/reduce.js';

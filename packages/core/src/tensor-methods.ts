@@ -72,75 +72,6 @@ const methods: Record<string, Method> = {
   logicalXor(b: Tensor) {
     return ew.logicalXor(this, b);
   },
-  logicalNot() {
-    return ew.logicalNot(this);
-  },
-  neg() {
-    return ew.neg(this);
-  },
-  abs() {
-    return ew.abs(this);
-  },
-  sign() {
-    return ew.sign(this);
-  },
-  square() {
-    return ew.square(this);
-  },
-  exp() {
-    return ew.exp(this);
-  },
-  log() {
-    return ew.log(this);
-  },
-  log1p() {
-    return ew.log1p(this);
-  },
-  expm1() {
-    return ew.expm1(this);
-  },
-  sqrt() {
-    return ew.sqrt(this);
-  },
-  rsqrt() {
-    return ew.rsqrt(this);
-  },
-  reciprocal() {
-    return ew.reciprocal(this);
-  },
-  sin() {
-    return ew.sin(this);
-  },
-  cos() {
-    return ew.cos(this);
-  },
-  tanh() {
-    return ew.tanh(this);
-  },
-  sigmoid() {
-    return ew.sigmoid(this);
-  },
-  erf() {
-    return ew.erf(this);
-  },
-  relu() {
-    return ew.relu(this);
-  },
-  floor() {
-    return ew.floor(this);
-  },
-  ceil() {
-    return ew.ceil(this);
-  },
-  round() {
-    return ew.round(this);
-  },
-  isNaN() {
-    return ew.isNaN(this);
-  },
-  isInf() {
-    return ew.isInf(this);
-  },
   clamp(min?: number | null, max?: number | null) {
     return ew.clamp(this, min, max);
   },
@@ -266,6 +197,12 @@ const methods: Record<string, Method> = {
  * "sideEffects": false cannot drop it.
  */
 export function installTensorMethods(): void {
+  // One method per unary table op, so a new op in the table is a method at once.
+  for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor) => Tensor][]) {
+    methods[name] = function (this: Tensor) {
+      return fn(this);
+    };
+  }
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });
   }

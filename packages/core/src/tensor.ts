@@ -10,6 +10,7 @@ import type { MatmulOptions } from './ops/matmul.js';
 import type { Axes, VarOptions } from './ops/reduce.js';
 import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
+import type { UnaryMethods } from './ops/unary-table.js';
 import { sizeOf } from './shape.js';
 import { Storage } from './storage.js';
 
@@ -238,7 +239,8 @@ export class Tensor<D extends DType = DType> {
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> {
+/** The unary methods (neg, exp, tanh, isNaN, …) come from core's op table (ops/unary-table.ts). */
+export interface Tensor<D extends DType = DType> extends UnaryMethods {
   add(b: TensorLike): Tensor;
   sub(b: TensorLike): Tensor;
   mul(b: TensorLike): Tensor;
@@ -258,29 +260,6 @@ export interface Tensor<D extends DType = DType> {
   logicalAnd(b: Tensor): Tensor<'bool'>;
   logicalOr(b: Tensor): Tensor<'bool'>;
   logicalXor(b: Tensor): Tensor<'bool'>;
-  logicalNot(): Tensor<'bool'>;
-  neg(): Tensor;
-  abs(): Tensor;
-  sign(): Tensor;
-  square(): Tensor;
-  exp(): Tensor;
-  log(): Tensor;
-  log1p(): Tensor;
-  expm1(): Tensor;
-  sqrt(): Tensor;
-  rsqrt(): Tensor;
-  reciprocal(): Tensor;
-  sin(): Tensor;
-  cos(): Tensor;
-  tanh(): Tensor;
-  sigmoid(): Tensor;
-  erf(): Tensor;
-  relu(): Tensor;
-  floor(): Tensor;
-  ceil(): Tensor;
-  round(): Tensor;
-  isNaN(): Tensor<'bool'>;
-  isInf(): Tensor<'bool'>;
   clamp(min?: number | null, max?: number | null): Tensor;
   sum(axis?: Axes, keepdims?: boolean): Tensor;
   mean(axis?: Axes, keepdims?: boolean): Tensor;

@@ -20,14 +20,14 @@ const distinct = (shape: number[]): Ref => {
 
 /** Every differentiable op of core, with inputs kept away from its kinks. */
 export const gradCases: GradCase[] = [
-  ...(['neg', 'square', 'exp', 'sin', 'cos', 'tanh', 'sigmoid', 'erf', 'expm1'] as const).map((op) => ({
-    name: op,
-    fn: (x: t.Tensor) => x[op](),
-    inputs: [randomRef([2, 3], 1, -1.5, 1.5)],
-  })),
-  ...(['log', 'sqrt', 'rsqrt', 'reciprocal', 'log1p'] as const).map((op) => ({ name: op, fn: (x: t.Tensor) => x[op](), inputs: [pos([2, 3], 2)] })),
-  { name: 'abs', fn: (x) => x.abs(), inputs: [away([2, 3], 3)] },
-  { name: 'relu', fn: (x) => x.relu(), inputs: [away([2, 3], 4)] },
+  // Every differentiable op of core's unary table: inputs in its domain, away from 0 where it has a kink there.
+  ...t.UNARY_OP_NAMES.flatMap((op): GradCase[] => {
+    const decl: t.UnaryDecl = t.UNARY_OPS[op];
+    if (typeof decl.grad !== 'function') return [];
+    const fn = t.unaryFunctions[t.unaryMethodName(op)] as (x: t.Tensor) => t.Tensor;
+    const inputs = [decl.kink ? away([2, 3], 3) : decl.domain[0] > -1 ? pos([2, 3], 2) : randomRef([2, 3], 1, -1.5, 1.5)];
+    return [{ name: op, fn, inputs }];
+  }),
   {
     name: 'clamp',
     fn: (x) => x.clamp(-0.5, 0.6),

@@ -1,4 +1,4 @@
-import type { DType, UnaryOp } from '@tensile/core';
+import type { DType, UnaryOp, UnaryOpOf } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
 import { Params, paramStruct } from '../runtime/params.js';
@@ -32,50 +32,63 @@ export function fill(rt: GpuRuntime, size: number, value: number, dtype: DType):
   return out;
 }
 
+/** f32 expressions of every float and numeric op; a table op without one does not compile. */
+const F32_EXPR: { [K in UnaryOpOf<'float' | 'numeric'>]: string } = {
+  neg: '-x',
+  abs: 'abs(x)',
+  sign: 'sign_f(x)',
+  square: 'x * x',
+  exp: 'exp_f(x)',
+  log: 'log_f(x)',
+  log1p: 'log1p_f(x)',
+  expm1: 'expm1_f(x)',
+  sqrt: 'sqrt_f(x)',
+  rsqrt: '1.0 / sqrt_f(x)',
+  reciprocal: '1.0 / x',
+  sin: 'sin_cos_f(x, false)',
+  cos: 'sin_cos_f(x, true)',
+  tanh: 'tanh_f(x)',
+  sigmoid: 'sigmoid_f(x)',
+  erf: 'erf_f(x)',
+  relu: 'select(x, 0.0, x < 0.0)',
+  floor: 'floor(x)',
+  ceil: 'ceil(x)',
+  round: 'round(x)', // WGSL round() is round-half-to-even
+};
+
+/** f32 -> bool (u32) predicates. */
+const F32_PREDICATE: { [K in UnaryOpOf<'predicate'>]: string } = {
+  isnan: 'select(0u, 1u, is_nan(x))',
+  isinf: 'select(0u, 1u, is_inf(x))',
+};
+
+/** i32 expressions of the numeric ops (int32 predicates are all false and never reach a kernel: core answers them). */
+const I32_EXPR: { [K in UnaryOpOf<'numeric'>]: string } = {
+  neg: '-x',
+  abs: 'abs(x)',
+  sign: 'sign(x)',
+  square: 'x * x',
+  relu: 'max(x, 0)',
+  // An integer is already whole (the contract, and PyTorch: floor of int32 is a copy).
+  floor: 'x',
+  ceil: 'x',
+  round: 'x',
+};
+
+const BOOL_EXPR: { [K in UnaryOpOf<'bool'>]: string } = { not: '1u - x' };
+
+const lookup = (table: Partial<Record<UnaryOp, string>>, op: UnaryOp) => table[op];
+
 /** The expression of a unary op on `x`, and the result's WGSL type. */
 function unaryExpr(op: UnaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] | null {
   if (type === 'f32') {
-    const f: Partial<Record<UnaryOp, string>> = {
-      neg: '-x',
-      abs: 'abs(x)',
-      sign: 'sign_f(x)',
-      square: 'x * x',
-      exp: 'exp_f(x)',
-      log: 'log_f(x)',
-      log1p: 'log1p_f(x)',
-      expm1: 'expm1_f(x)',
-      sqrt: 'sqrt_f(x)',
-      rsqrt: '1.0 / sqrt_f(x)',
-      reciprocal: '1.0 / x',
-      sin: 'sin_cos_f(x, false)',
-      cos: 'sin_cos_f(x, true)',
-      tanh: 'tanh_f(x)',
-      sigmoid: 'sigmoid_f(x)',
-      erf: 'erf_f(x)',
-      relu: 'select(x, 0.0, x < 0.0)',
-      floor: 'floor(x)',
-      ceil: 'ceil(x)',
-      round: 'round(x)', // WGSL round() is round-half-to-even
-    };
-    if (op === 'isnan') return ['select(0u, 1u, is_nan(x))', 'u32'];
-    if (op === 'isinf') return ['select(0u, 1u, is_inf(x))', 'u32'];
-    return f[op] ? [f[op], 'f32'] : null;
+    const f = lookup(F32_EXPR, op);
+    if (f) return [f, 'f32'];
+    const p = lookup(F32_PREDICATE, op);
+    return p ? [p, 'u32'] : null;
   }
-  if (type === 'i32') {
-    const i: Partial<Record<UnaryOp, string>> = {
-      neg: '-x',
-      abs: 'abs(x)',
-      sign: 'sign(x)',
-      square: 'x * x',
-      relu: 'max(x, 0)',
-      // An integer is already whole (the contract, and PyTorch: floor of int32 is a copy).
-      floor: 'x',
-      ceil: 'x',
-      round: 'x',
-    };
-    return i[op] ? [i[op], 'i32'] : null;
-  }
-  return op === 'not' ? ['1u - x', 'u32'] : null;
+  const e = lookup(type === 'i32' ? I32_EXPR : BOOL_EXPR, op);
+  return e ? [e, type] : null;
 }
 
 export function unary(rt: GpuRuntime, op: UnaryOp, x: GpuHandle, dtype: DType, size: number): GpuHandle {

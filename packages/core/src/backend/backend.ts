@@ -48,47 +48,10 @@ export interface Handle {
 
 export type Shape = readonly number[];
 
-/**
- * Elementwise unary ops. The rules per op (in JSDoc, not `//` comments, so
- * that they reach the published .d.ts):
- *
- * - `neg`, `abs`, `square`: any numeric dtype, result in the input dtype.
- * - `sign`: any numeric dtype; sign(±0) = 0, sign(NaN) = 0 (PyTorch).
- * - `relu`: any numeric dtype; relu(NaN) = NaN.
- * - `floor`, `ceil`: any numeric dtype (int32 is returned unchanged).
- * - `round`: any numeric dtype; halves round to even, as PyTorch and NumPy
- *   (round(0.5) = 0, round(1.5) = 2, round(2.5) = 2, round(-0.5) = -0).
- * - `exp`, `log`, `log1p`, `expm1`, `sqrt`, `rsqrt`, `reciprocal`, `sin`,
- *   `cos`, `tanh`, `sigmoid`, `erf`: float dtypes only (core casts int and
- *   bool inputs to float32 first); IEEE results for NaN, ±Inf and domain
- *   errors (log(-1) = NaN, log(0) = -Inf, rsqrt(0) = Inf).
- * - `not`: bool -> bool.
- * - `isnan`, `isinf`: numeric -> bool (all false for int32).
- */
-export type UnaryOp =
-  | 'neg'
-  | 'abs'
-  | 'sign'
-  | 'square'
-  | 'exp'
-  | 'log'
-  | 'log1p'
-  | 'expm1'
-  | 'sqrt'
-  | 'rsqrt'
-  | 'reciprocal'
-  | 'sin'
-  | 'cos'
-  | 'tanh'
-  | 'sigmoid'
-  | 'erf'
-  | 'relu'
-  | 'floor'
-  | 'ceil'
-  | 'round'
-  | 'not'
-  | 'isnan'
-  | 'isinf';
+// Elementwise unary ops are declared in core's op table, with their per-op rules.
+import type { UnaryOp } from '../ops/unary-table.js';
+
+export type { UnaryOp };
 
 /**
  * Elementwise binary ops with NumPy broadcasting. Both inputs share one

@@ -7,12 +7,8 @@ import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
+import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type UnaryResult, unaryMethodName } from './unary-table.js';
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
-
-/** Unary ops whose result is float: int and bool inputs are computed in float32. */
-const FLOAT_ONLY = new Set<UnaryOp>([
-  'exp', 'log', 'log1p', 'expm1', 'sqrt', 'rsqrt', 'reciprocal', 'sin', 'cos', 'tanh', 'sigmoid', 'erf',
-]);
 
 /** Issues a unary kernel without recording it. */
 function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
@@ -20,56 +16,43 @@ function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor 
   return fromHandle(b, b.unary(op, x.handle(op), x.dtype, x.size), x.shape, outDType);
 }
 
-function unary(op: UnaryOp, x: Tensor, backward: ((g: Tensor, x: Tensor, out: Tensor) => Tensor) | null): Tensor {
-  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: 'input' must be a tensor, got ${describe(x)}`);
-  if (FLOAT_ONLY.has(op) && !isFloat(x.dtype)) return tidy(() => unary(op, cast(x, 'float32'), backward));
-  if (x.dtype === 'bool' && op !== 'not') {
-    throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
+/** Applies a table op: its dtype rule first, then the kernel, recorded with the table's gradient. */
+export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+  const decl: UnaryDecl = UNARY_OPS[op];
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${unaryMethodName(op)}: 'input' must be a tensor, got ${describe(x)}`);
+  switch (decl.dtype) {
+    case 'bool':
+      // Other dtypes compare with 0 first.
+      if (x.dtype !== 'bool') return tidy(() => unaryOp(op, x.ne(0)));
+      return record(op, [x], unaryKernel(op, x, 'bool'), null);
+    case 'predicate':
+      if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
+      return record(op, [x], unaryKernel(op, x, 'bool'), null);
+    case 'float':
+      if (!isFloat(x.dtype)) return tidy(() => unaryOp(op, cast(x, 'float32')));
+      break;
+    case 'numeric':
+      if (x.dtype === 'bool') throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
   }
+  const grad = decl.grad;
   const out = unaryKernel(op, x);
-  return record(op, [x], out, backward && ((g, o) => [backward(g, x, o)]));
+  if (grad === null) return record(op, [x], out, null);
+  return record(op, [x], out, (g, o) => [grad === 'zero' ? g.zerosLike() : grad(g, x, o)]);
 }
 
-const zeroGrad = (g: Tensor) => g.zerosLike();
+type UnaryFunctions = { [K in UnaryOp as UnaryMethodName<K>]: (x: Tensor) => UnaryResult<K> };
 
-export const neg = (x: Tensor): Tensor => unary('neg', x, (g) => neg(g));
-export const abs = (x: Tensor): Tensor => unary('abs', x, (g, x) => g.mul(sign(x)));
-export const sign = (x: Tensor): Tensor => unary('sign', x, zeroGrad);
-export const square = (x: Tensor): Tensor => unary('square', x, (g, x) => g.mul(x).mul(2));
-export const exp = (x: Tensor): Tensor => unary('exp', x, (g, _x, out) => g.mul(out));
-export const log = (x: Tensor): Tensor => unary('log', x, (g, x) => g.div(x));
-export const log1p = (x: Tensor): Tensor => unary('log1p', x, (g, x) => g.div(x.add(1)));
-export const expm1 = (x: Tensor): Tensor => unary('expm1', x, (g, _x, out) => g.mul(out.add(1)));
-export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (g, _x, out) => g.div(out.mul(2)));
-// -½·x^(-3/2) written as -½·out³, as PyTorch: at x = -0 it is +inf (out/x would give -inf).
-export const rsqrt = (x: Tensor): Tensor => unary('rsqrt', x, (g, _x, out) => g.mul(out.square().mul(out)).mul(-0.5));
-export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, (g, _x, out) => g.mul(square(out)).neg());
-export const sin = (x: Tensor): Tensor => unary('sin', x, (g, x) => g.mul(cos(x)));
-export const cos = (x: Tensor): Tensor => unary('cos', x, (g, x) => g.mul(sin(x)).neg());
-export const tanh = (x: Tensor): Tensor => unary('tanh', x, (g, _x, out) => g.mul(square(out).neg().add(1)));
-export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (g, _x, out) => g.mul(out).mul(out.neg().add(1)));
-export const erf = (x: Tensor): Tensor => unary('erf', x, (g, x) => g.mul(exp(square(x).neg())).mul(2 / Math.sqrt(Math.PI)));
-// PyTorch's threshold rule: the gradient is cut where out ≤ 0 only, so it passes at NaN.
-export const relu = (x: Tensor): Tensor => unary('relu', x, (g, _x, out) => where(out.le(0), 0, g));
-export const floor = (x: Tensor): Tensor => unary('floor', x, zeroGrad);
-export const ceil = (x: Tensor): Tensor => unary('ceil', x, zeroGrad);
-export const round = (x: Tensor): Tensor => unary('round', x, zeroGrad);
+/** One function per table op, under its method name. */
+export const unaryFunctions = Object.fromEntries(
+  UNARY_OP_NAMES.map((op) => [unaryMethodName(op), (x: Tensor) => unaryOp(op, x)]),
+) as UnaryFunctions;
 
-/** Elementwise logical not of a bool tensor (other dtypes compare with 0 first). */
-export function logicalNot(x: Tensor): Tensor<'bool'> {
-  if (x.dtype !== 'bool') return tidy(() => logicalNot(x.ne(0)));
-  return record('not', [x], unaryKernel('not', x), null) as Tensor<'bool'>;
-}
-
-export function isNaN(x: Tensor): Tensor<'bool'> {
-  if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
-  return record('isnan', [x], unaryKernel('isnan', x, 'bool'), null) as Tensor<'bool'>;
-}
-
-export function isInf(x: Tensor): Tensor<'bool'> {
-  if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
-  return record('isinf', [x], unaryKernel('isinf', x, 'bool'), null) as Tensor<'bool'>;
-}
+// Named exports for the public API and tree shaking; `unaryFunctions` is what a
+// new table op gets without touching this list (a test checks the two agree).
+export const {
+  neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
+  floor, ceil, round, logicalNot, isNaN, isInf,
+} = unaryFunctions;
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
 export function clamp(x: Tensor, min?: number | null, max?: number | null): Tensor {
