@@ -387,6 +387,139 @@ for _alpha in (1.0, 0.5):
         lambda inp, _alpha=_alpha: (nn.ELU(_alpha), lambda i: single(i.exact([0.0, -1.0, 1.0, -0.0, 0.0, 2.5]))))
 
 
+# ---- issue 14: more norms, cells, activations ----
+
+def in_config(n, affine=False, track=False):
+    return {'numFeatures': n, 'eps': 1e-5, 'momentum': 0.1, 'affine': affine, 'trackRunningStats': track}
+
+
+@case('group_norm', {'type': 'GroupNorm', 'config': {'numGroups': 2, 'numChannels': 6, 'eps': 1e-5, 'affine': True}})
+def _(inp):
+    m = randomize(nn.GroupNorm(2, 6), inp, weight=(0.5, 1.5), bias=(-0.5, 0.5))
+    return m, lambda i: single(i.randn(2, 6, 3, 2))
+
+
+@case('group_norm_3d_no_affine', {'type': 'GroupNorm', 'config': {'numGroups': 3, 'numChannels': 3, 'eps': 1e-3, 'affine': False}})
+def _(inp):
+    return nn.GroupNorm(3, 3, eps=1e-3, affine=False), lambda i: single(i.randn(2, 3, 4))
+
+
+@case('instance_norm1d', {'type': 'InstanceNorm1d', 'config': in_config(3)})
+def _(inp):
+    return nn.InstanceNorm1d(3), lambda i: single(i.randn(2, 3, 5))
+
+
+@case('instance_norm1d_unbatched_affine', {'type': 'InstanceNorm1d', 'config': in_config(2, affine=True)})
+def _(inp):
+    m = randomize(nn.InstanceNorm1d(2, affine=True), inp, weight=(0.5, 1.5), bias=(-0.5, 0.5))
+    return m, lambda i: single(i.randn(2, 5))
+
+
+@case('instance_norm2d_affine_track_train', {'type': 'InstanceNorm2d', 'config': in_config(2, True, True)})
+def _(inp):
+    m = randomize(nn.InstanceNorm2d(2, affine=True, track_running_stats=True), inp,
+                  weight=(0.5, 1.5), bias=(-0.5, 0.5), running_mean=(-0.5, 0.5), running_var=(0.5, 1.5))
+    return m, lambda i: single(i.randn(3, 2, 3, 4))
+
+
+@case('instance_norm2d_track_eval', {'type': 'InstanceNorm2d', 'config': in_config(3, False, True)})
+def _(inp):
+    m = randomize(nn.InstanceNorm2d(3, track_running_stats=True), inp, running_mean=(-0.5, 0.5), running_var=(0.5, 1.5))
+    return m.eval(), lambda i: single(i.randn(2, 3, 2, 2))
+
+
+class TorchRMSNorm(nn.Module):
+    """torch.nn.RMSNorm of PyTorch 2.4, which 1.13 lacks: x / sqrt(mean(x^2) + eps) * weight; eps None is finfo(dtype).eps."""
+
+    def __init__(self, shape, eps=None):
+        super().__init__()
+        self.shape, self.eps = tuple(shape), eps
+        self.weight = nn.Parameter(torch.ones(self.shape))
+
+    def forward(self, x):
+        dims = tuple(range(-len(self.shape), 0))
+        eps = torch.finfo(x.dtype).eps if self.eps is None else self.eps
+        return x * torch.rsqrt(x.pow(2).mean(dims, keepdim=True) + eps) * self.weight
+
+
+@case('rms_norm', {'type': 'RMSNorm', 'config': {'normalizedShape': [3, 4], 'eps': None, 'elementwiseAffine': True}})
+def _(inp):
+    return randomize(TorchRMSNorm([3, 4]), inp, weight=(0.5, 1.5)), lambda i: single(i.randn(2, 3, 4))
+
+
+@case('rms_norm_eps', {'type': 'RMSNorm', 'config': {'normalizedShape': [5], 'eps': 0.1, 'elementwiseAffine': True}})
+def _(inp):
+    return randomize(TorchRMSNorm([5], eps=0.1), inp, weight=(0.5, 1.5)), lambda i: single(i.randn(3, 5))
+
+
+@case('unflatten', {'type': 'Unflatten', 'config': {'dim': 1, 'unflattenedSize': [2, 3]}})
+def _(inp):
+    return nn.Unflatten(1, (2, 3)), lambda i: single(i.randn(2, 6, 2))
+
+
+def cell_config(i, h, bias=True, **extra):
+    return dict({'inputSize': i, 'hiddenSize': h, 'bias': bias}, **extra)
+
+
+@case('rnn_cell_tanh_state', {'type': 'RNNCell', 'config': cell_config(3, 4, nonlinearity='tanh')})
+def _(inp):
+    def args(i):
+        x, h = i.randn(2, 3), i.randn(2, 4)
+        return (lambda m: m(x, h)), [x, h]
+    return nn.RNNCell(3, 4), args
+
+
+@case('rnn_cell_relu_nobias', {'type': 'RNNCell', 'config': cell_config(3, 2, bias=False, nonlinearity='relu')})
+def _(inp):
+    return nn.RNNCell(3, 2, bias=False, nonlinearity='relu'), lambda i: single(i.randn(4, 3))
+
+
+@case('lstm_cell_state', {'type': 'LSTMCell', 'config': cell_config(3, 4)})
+def _(inp):
+    def args(i):
+        x, h, c = i.randn(2, 3), i.randn(2, 4), i.randn(2, 4)
+        return (lambda m: m(x, (h, c))), [x, [h, c]]
+    return nn.LSTMCell(3, 4), args
+
+
+@case('lstm_cell_unbatched', {'type': 'LSTMCell', 'config': cell_config(2, 3)})
+def _(inp):
+    return nn.LSTMCell(2, 3), lambda i: single(i.randn(2))
+
+
+@case('gru_cell_state', {'type': 'GRUCell', 'config': cell_config(3, 4)})
+def _(inp):
+    def args(i):
+        x, h = i.randn(2, 3), i.randn(2, 4)
+        return (lambda m: m(x, h)), [x, h]
+    return nn.GRUCell(3, 4), args
+
+
+@case('prelu_channels', {'type': 'PReLU', 'config': {'numParameters': 3, 'init': 0.25}})
+def _(inp):
+    return randomize(nn.PReLU(3), inp, weight=(-0.5, 0.5)), lambda i: single(i.randn(2, 3, 4))
+
+
+@case('prelu_shared', {'type': 'PReLU', 'config': {'numParameters': 1, 'init': 0.1}})
+def _(inp):
+    return nn.PReLU(1, init=0.1), lambda i: single(i.randn(3, 5))
+
+
+# Values at the joints (±3, 0, 6, the bounds), where PyTorch's gradient picks a side, and far out.
+JOINTS = [-4.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, 6.0, 7.0, 25.0, -25.0]
+
+for _name, _spec, _torch in [
+    ('relu6', {'type': 'ReLU6', 'config': {}}, lambda: nn.ReLU6()),
+    ('hardtanh', {'type': 'Hardtanh', 'config': {'minVal': -0.5, 'maxVal': 1.5}}, lambda: nn.Hardtanh(-0.5, 1.5)),
+    ('softplus', {'type': 'Softplus', 'config': {'beta': 2, 'threshold': 3}}, lambda: nn.Softplus(beta=2, threshold=3)),
+    ('mish', {'type': 'Mish', 'config': {}}, lambda: nn.Mish()),
+    ('hardswish', {'type': 'Hardswish', 'config': {}}, lambda: nn.Hardswish()),
+    ('selu', {'type': 'SELU', 'config': {}}, lambda: nn.SELU()),
+]:
+    case(_name, _spec)(lambda inp, _torch=_torch: (_torch(), lambda i: single(i.randn(3, 4, 2))))
+    case(f'{_name}_joints', _spec)(lambda inp, _torch=_torch: (_torch(), lambda i: single(i.exact(JOINTS))))
+
+
 # ---- writing and checking ----
 
 def generate(out_dir):

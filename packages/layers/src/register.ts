@@ -15,6 +15,18 @@ import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
+import { AlphaDropout } from './alpha-dropout.js';
+import { Hardswish } from './activation/hardswish.js';
+import { Hardtanh, ReLU6 } from './activation/hardtanh.js';
+import { PReLU } from './activation/prelu.js';
+import { SELU } from './activation/selu.js';
+import { Mish, Softplus } from './activation/softplus.js';
+import { Dropout1d, Dropout2d } from './dropout-channel.js';
+import { GroupNorm } from './group-norm.js';
+import { InstanceNorm1d, InstanceNorm2d } from './instance-norm.js';
+import { RMSNorm } from './rms-norm.js';
+import { GRUCell, LSTMCell, RNNCell } from './rnn-cell.js';
+import { Unflatten } from './unflatten.js';
 import { GRU } from './gru.js';
 import { Identity } from './identity.js';
 import { LayerNorm } from './layer-norm.js';
@@ -81,6 +93,24 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   Tanh: /* @__PURE__ */ entry(() => new Tanh()),
   Softmax: /* @__PURE__ */ entry((c) => new Softmax(c.dim)),
   LogSoftmax: /* @__PURE__ */ entry((c) => new LogSoftmax(c.dim)),
+  GroupNorm: /* @__PURE__ */ entry((c) => new GroupNorm(c.numGroups, c.numChannels, c)),
+  InstanceNorm1d: /* @__PURE__ */ entry((c) => new InstanceNorm1d(c.numFeatures, c)),
+  InstanceNorm2d: /* @__PURE__ */ entry((c) => new InstanceNorm2d(c.numFeatures, c)),
+  RMSNorm: /* @__PURE__ */ entry((c) => new RMSNorm(c.normalizedShape, c)),
+  Unflatten: /* @__PURE__ */ entry((c) => new Unflatten(c.dim, c.unflattenedSize)),
+  RNNCell: /* @__PURE__ */ entry((c) => new RNNCell(c.inputSize, c.hiddenSize, c)),
+  LSTMCell: /* @__PURE__ */ entry((c) => new LSTMCell(c.inputSize, c.hiddenSize, c)),
+  GRUCell: /* @__PURE__ */ entry((c) => new GRUCell(c.inputSize, c.hiddenSize, c)),
+  PReLU: /* @__PURE__ */ entry((c) => new PReLU(c.numParameters, c)),
+  ReLU6: /* @__PURE__ */ entry(() => new ReLU6()),
+  Hardtanh: /* @__PURE__ */ entry((c) => new Hardtanh(c.minVal, c.maxVal)),
+  Softplus: /* @__PURE__ */ entry((c) => new Softplus(c.beta, c.threshold)),
+  Mish: /* @__PURE__ */ entry(() => new Mish()),
+  Hardswish: /* @__PURE__ */ entry(() => new Hardswish()),
+  SELU: /* @__PURE__ */ entry(() => new SELU()),
+  Dropout1d: /* @__PURE__ */ entry((c) => new Dropout1d(c.p)),
+  Dropout2d: /* @__PURE__ */ entry((c) => new Dropout2d(c.p)),
+  AlphaDropout: /* @__PURE__ */ entry((c) => new AlphaDropout(c.p)),
 });
 
 /** A saved ModuleList's children '0', '1', … in order (any other key is refused). */

@@ -74,6 +74,26 @@ function recurrent(gates: number) {
   };
 }
 
+/** RNNCell, LSTMCell and GRUCell (rnn-cell.ts). */
+function cell(gates: number) {
+  return (c: Config): Shapes => {
+    const g = gates * c.hiddenSize;
+    const out: Shapes = { weight_ih: f32(g, c.inputSize), weight_hh: f32(g, c.hiddenSize) };
+    if (c.bias ?? true) Object.assign(out, { bias_ih: f32(g), bias_hh: f32(g) });
+    return out;
+  };
+}
+
+function instanceNorm(c: Config): Shapes {
+  const n = c.numFeatures;
+  const out: Shapes = {};
+  if (c.affine ?? false) Object.assign(out, { weight: f32(n), bias: f32(n) });
+  if (c.trackRunningStats ?? false) {
+    Object.assign(out, { running_mean: f32(n), running_var: f32(n), num_batches_tracked: { shape: [], dtype: 'int32' } });
+  }
+  return out;
+}
+
 function multiheadAttention(c: Config): Shapes {
   const e = c.embedDim;
   const bias = c.bias ?? true;
@@ -112,4 +132,25 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   Tanh: none,
   Softmax: none,
   LogSoftmax: none,
+  GroupNorm: (c): Shapes => ((c.affine ?? true) ? { weight: f32(c.numChannels), bias: f32(c.numChannels) } : {}),
+  InstanceNorm1d: instanceNorm,
+  InstanceNorm2d: instanceNorm,
+  RMSNorm: (c): Shapes =>
+    (c.elementwiseAffine ?? true)
+      ? { weight: f32(...(typeof c.normalizedShape === 'number' ? [c.normalizedShape] : c.normalizedShape)) }
+      : {},
+  Unflatten: none,
+  RNNCell: /* @__PURE__ */ cell(1),
+  LSTMCell: /* @__PURE__ */ cell(4),
+  GRUCell: /* @__PURE__ */ cell(3),
+  PReLU: (c) => ({ weight: f32(c.numParameters ?? 1) }),
+  ReLU6: none,
+  Hardtanh: none,
+  Softplus: none,
+  Mish: none,
+  Hardswish: none,
+  SELU: none,
+  Dropout1d: none,
+  Dropout2d: none,
+  AlphaDropout: none,
 };
