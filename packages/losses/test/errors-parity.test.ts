@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { cpu } from '@tensile/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   CTCLoss,
@@ -143,5 +144,24 @@ describe('edge semantics', () => {
     expect(await loss.item()).toBeCloseTo(0.5 * Math.log(1e-6), 12);
     loss.backward();
     expect(await v.grad!.item()).toBeCloseTo(0.5 / 1e-6, 6);
+  });
+
+  it('on a backend that reads only asynchronously (as webgpu), CTC and the margin losses compute on the device alone', async () => {
+    const run = async () => {
+      const lp = t.randn([6, 2, 4], { rng: new t.Rng(5), dtype: 'float64' }).logSoftmax(-1);
+      const ctc = ctcLoss(lp, i32([1, 2, 3, 3]), i32([6, 5]), i32([3, 1]), { reduction: 'none' });
+      const padded = ctcLoss(lp, i32([1, 2, 3, 3, 99, -7], [2, 3]), i32([6, 5]), i32([3, 1]), { reduction: 'none' });
+      const x = t.randn([3, 4], { rng: new t.Rng(6), dtype: 'float64' });
+      const margin = multiLabelMarginLoss(x, i32([1, -1, 0, 0, 2, 3, -1, 1, 0, 1, 2, 3], [3, 4]), { reduction: 'none' });
+      const multi = multiMarginLoss(x, i32([3, 0, 1]), { reduction: 'none' });
+      return [...(await ctc.data()), ...(await padded.data()), ...(await margin.data()), ...(await multi.data())];
+    };
+    const synchronous = await run();
+    await t.setBackend({ ...cpu(), readSync: undefined });
+    try {
+      expect(await run()).toEqual(synchronous);
+    } finally {
+      await useCpu();
+    }
   });
 });
