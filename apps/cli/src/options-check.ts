@@ -13,6 +13,17 @@ const LOSS_OPTIONS: Readonly<Record<string, readonly string[]>> = {
   CrossEntropyLoss: ['reduction', 'weight', 'ignoreIndex', 'labelSmoothing'],
   NLLLoss: ['reduction', 'weight', 'ignoreIndex'],
   KLDivLoss: ['reduction', 'logTarget'],
+  PoissonNLLLoss: ['reduction', 'logInput', 'full', 'eps'],
+  GaussianNLLLoss: ['reduction', 'full', 'eps'],
+  MarginRankingLoss: ['reduction', 'margin'],
+  HingeEmbeddingLoss: ['reduction', 'margin'],
+  CosineEmbeddingLoss: ['reduction', 'margin'],
+  TripletMarginLoss: ['reduction', 'margin', 'p', 'eps', 'swap'],
+  MultiLabelMarginLoss: ['reduction'],
+  MultiLabelSoftMarginLoss: ['reduction', 'weight'],
+  MultiMarginLoss: ['reduction', 'p', 'margin', 'weight'],
+  SoftMarginLoss: ['reduction'],
+  CTCLoss: ['reduction', 'blank', 'zeroInfinity'],
 };
 
 function refuse(section: string, named: Named, known: readonly string[], where: string): void {
