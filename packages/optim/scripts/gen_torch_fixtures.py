@@ -47,6 +47,16 @@ STEPS = 20
 SCHEDULER_STEPS = 25
 
 RENAME = {'tMax': 'T_max'}
+# CosineAnnealingWarmRestarts's T_0/T_mult (ASGD's t0 keeps its name).
+SCHEDULER_RENAME = {'t0': 'T_0', 'tMult': 'T_mult'}
+
+# LambdaLR/MultiplicativeLR functions by name; test/helpers.ts has the same table.
+LAMBDAS = {
+    'warmup5': lambda e: min(1.0, (e + 1) / 5),
+    'inverseSqrt': lambda e: 1 / math.sqrt(e + 1),
+    'exp95': lambda e: 0.95 ** e,
+    'halveEvery4': lambda e: 0.5 if e % 4 == 0 else 1.0,
+}
 
 
 def torch_kwargs(options):
@@ -84,7 +94,15 @@ def make_scheduler(spec, opt):
         return lr.SequentialLR(opt, [make_scheduler(s, opt) for s in spec['schedulers']], spec['milestones'])
     if spec['type'] == 'ChainedScheduler':
         return lr.ChainedScheduler([make_scheduler(s, opt) for s in spec['schedulers']])
-    return getattr(lr, spec['type'])(opt, **torch_kwargs(spec['options']))
+    options = dict(spec['options'])
+    if 'lrLambda' in options:
+        fn = options['lrLambda']
+        options['lrLambda'] = [LAMBDAS[f] for f in fn] if isinstance(fn, list) else LAMBDAS[fn]
+    kwargs = torch_kwargs(options)
+    if spec['type'] == 'CosineAnnealingWarmRestarts':
+        kwargs = {SCHEDULER_RENAME.get(k, k): v for k, v in torch_kwargs({k: v for k, v in options.items() if k not in SCHEDULER_RENAME}).items()}
+        kwargs.update({SCHEDULER_RENAME[k]: v for k, v in options.items() if k in SCHEDULER_RENAME})
+    return getattr(lr, spec['type'])(opt, **kwargs)
 
 
 def momentum_of(opt):
@@ -116,6 +134,36 @@ OPTIMIZER_CASES = [
                             'groups': [{'params': ['W']}, {'params': ['b'], 'lr': 0.02, 'weightDecay': 0}]}),
     ('adam-groups', {'type': 'Adam', 'options': {'lr': 0.02},
                      'groups': [{'params': ['W'], 'betas': [0.5, 0.9]}, {'params': ['b'], 'lr': 0.1, 'amsgrad': True}]}),
+    ('nadam', {'type': 'NAdam', 'options': {'lr': 0.05}}),
+    ('nadam-decay', {'type': 'NAdam', 'options': {'lr': 0.05, 'betas': [0.8, 0.99], 'weightDecay': 0.1, 'momentumDecay': 0.01, 'eps': 1e-6}}),
+    ('radam', {'type': 'RAdam', 'options': {'lr': 0.05}}),
+    ('radam-decay', {'type': 'RAdam', 'options': {'lr': 0.05, 'betas': [0.8, 0.9], 'weightDecay': 0.1}}),
+    ('adamax', {'type': 'Adamax', 'options': {'lr': 0.05}}),
+    ('adamax-decay', {'type': 'Adamax', 'options': {'lr': 0.05, 'betas': [0.8, 0.95], 'weightDecay': 0.1, 'eps': 1e-4}}),
+    ('adamax-maximize', {'type': 'Adamax', 'options': {'lr': 0.01, 'maximize': True}}),
+    ('adadelta', {'type': 'Adadelta', 'options': {}}),
+    ('adadelta-decay', {'type': 'Adadelta', 'options': {'lr': 0.5, 'rho': 0.8, 'weightDecay': 0.1, 'eps': 1e-4}}),
+    ('adadelta-maximize', {'type': 'Adadelta', 'options': {'lr': 0.1, 'maximize': True}}),
+    ('rprop', {'type': 'Rprop', 'options': {}}),
+    ('rprop-etas-bounds', {'type': 'Rprop', 'options': {'lr': 0.05, 'etas': [0.3, 1.5], 'stepSizes': [1e-3, 0.2]}}),
+    ('rprop-maximize', {'type': 'Rprop', 'options': {'lr': 0.001, 'maximize': True}}),
+    ('asgd', {'type': 'ASGD', 'options': {'lr': 0.01}}),
+    ('asgd-averaging-decay', {'type': 'ASGD', 'options': {'lr': 0.01, 'lambd': 0.01, 'alpha': 0.5, 't0': 5, 'weightDecay': 0.1}}),
+    ('asgd-maximize', {'type': 'ASGD', 'options': {'lr': 0.001, 't0': 2, 'maximize': True}}),
+    ('nadam-groups', {'type': 'NAdam', 'options': {'lr': 0.02},
+                      'groups': [{'params': ['W'], 'betas': [0.5, 0.9]}, {'params': ['b'], 'lr': 0.1, 'weightDecay': 0.2}]}),
+    ('rprop-groups', {'type': 'Rprop', 'options': {'lr': 0.02},
+                      'groups': [{'params': ['W']}, {'params': ['b'], 'lr': 0.1, 'etas': [0.4, 1.1]}]}),
+]
+
+# L-BFGS: step(closure) runs up to maxIter iterations; loss is the closure's first value each step.
+LBFGS_CASES = [
+    ('lbfgs', {'type': 'LBFGS', 'options': {'lr': 1, 'maxIter': 2, 'historySize': 4}}),
+    ('lbfgs-lr', {'type': 'LBFGS', 'options': {'lr': 0.1, 'maxIter': 3, 'historySize': 5}}),
+    ('lbfgs-strong-wolfe', {'type': 'LBFGS', 'options': {'lr': 1, 'maxIter': 2, 'historySize': 3, 'lineSearchFn': 'strong_wolfe'}}),
+    # Overshooting (bracket, then zoom) and too short (extrapolate) first steps.
+    ('lbfgs-strong-wolfe-overshoot', {'type': 'LBFGS', 'options': {'lr': 4, 'maxIter': 3, 'maxEval': 6, 'lineSearchFn': 'strong_wolfe'}}),
+    ('lbfgs-strong-wolfe-short', {'type': 'LBFGS', 'options': {'lr': 0.02, 'maxIter': 2, 'historySize': 2, 'lineSearchFn': 'strong_wolfe'}}),
 ]
 
 # Optimizer trajectories under a per-step scheduler (momentum cycled too).
@@ -124,6 +172,10 @@ SCHEDULED_CASES = [
      {'type': 'OneCycleLR', 'options': {'maxLr': 0.05, 'totalSteps': STEPS}}),
     ('adam-onecycle', {'type': 'Adam', 'options': {'lr': 0.01}},
      {'type': 'OneCycleLR', 'options': {'maxLr': 0.1, 'totalSteps': STEPS, 'annealStrategy': 'linear'}}),
+    ('sgd-cyclic', {'type': 'SGD', 'options': {'lr': 0.01, 'momentum': 0.9}},
+     {'type': 'CyclicLR', 'options': {'baseLr': 0.001, 'maxLr': 0.02, 'stepSizeUp': 4, 'stepSizeDown': 6, 'mode': 'triangular2'}}),
+    ('nadam-polynomial', {'type': 'NAdam', 'options': {'lr': 0.05}},
+     {'type': 'PolynomialLR', 'options': {'totalIters': 15, 'power': 2.0}}),
     ('sgd-warmup-cosine', {'type': 'SGD', 'options': {'lr': 0.02, 'momentum': 0.9}},
      {'type': 'SequentialLR', 'schedulers': [{'type': 'LinearLR', 'options': {'startFactor': 0.1, 'totalIters': 5}},
                                              {'type': 'CosineAnnealingLR', 'options': {'tMax': 15}}], 'milestones': [5]}),
@@ -149,11 +201,33 @@ def optimizer_trajectory(name, opt_spec, sched_spec=None):
         entry = {'W': flat(W), 'b': flat(b), 'lr': lr, 'loss': float(loss)}
         if sched and momentum is not None:
             entry['momentum'] = momentum
+        if opt_spec['type'] == 'ASGD':
+            entry['ax'] = {'W': flat(opt.state[W]['ax']), 'b': flat(opt.state[b]['ax'])}
         steps.append(entry)
     case = {'name': name, 'optimizer': opt_spec, 'steps': steps}
     if sched_spec:
         case['scheduler'] = sched_spec
     return case
+
+
+def lbfgs_trajectory(name, opt_spec):
+    W0, b0, x, y = problem()
+    W = W0.clone().requires_grad_(True)
+    b = b0.clone().requires_grad_(True)
+    opt = make_optimizer(opt_spec, {'W': W, 'b': b})
+
+    def closure():
+        opt.zero_grad()
+        loss = ((x @ W.t() + b - y) ** 2).sum() + (b ** 2).sum()
+        loss.backward()
+        return loss
+
+    steps = []
+    for _ in range(STEPS):
+        loss = opt.step(closure)
+        steps.append({'W': flat(W), 'b': flat(b), 'lr': opt.param_groups[0]['lr'], 'loss': float(loss),
+                      'funcEvals': opt.state[W]['func_evals']})
+    return {'name': name, 'optimizer': opt_spec, 'steps': steps}
 
 
 SCHEDULER_CASES = [
@@ -187,6 +261,26 @@ SCHEDULER_CASES = [
     ('chained-warmup-multistep', {'type': 'ChainedScheduler', 'schedulers': [
         {'type': 'LinearLR', 'options': {'startFactor': 0.5, 'totalIters': 4}},
         {'type': 'MultiStepLR', 'options': {'milestones': [6, 15], 'gamma': 0.3}}]}, None),
+    ('lambda-warmup', {'type': 'LambdaLR', 'options': {'lrLambda': 'warmup5'}}, None),
+    ('lambda-per-group', {'type': 'LambdaLR', 'options': {'lrLambda': ['inverseSqrt', 'exp95']}}, None),
+    ('multiplicative', {'type': 'MultiplicativeLR', 'options': {'lrLambda': 'exp95'}}, None),
+    ('multiplicative-per-group', {'type': 'MultiplicativeLR', 'options': {'lrLambda': ['halveEvery4', 'exp95']}}, None),
+    ('cyclic-triangular', {'type': 'CyclicLR', 'options': {'baseLr': 0.01, 'maxLr': 0.1, 'stepSizeUp': 4}}, None),
+    ('cyclic-triangular2-groups', {'type': 'CyclicLR', 'options': {'baseLr': [0.01, 0.02], 'maxLr': [0.1, 0.3], 'stepSizeUp': 3,
+                                                                   'stepSizeDown': 5, 'mode': 'triangular2',
+                                                                   'baseMomentum': [0.85, 0.8], 'maxMomentum': 0.95}}, None),
+    ('cyclic-exp-range-no-momentum', {'type': 'CyclicLR', 'options': {'baseLr': 0.001, 'maxLr': 0.05, 'stepSizeUp': 5, 'mode': 'exp_range',
+                                                                      'gamma': 0.9, 'cycleMomentum': False}}, None),
+    ('warm-restarts', {'type': 'CosineAnnealingWarmRestarts', 'options': {'t0': 5}}, None),
+    ('warm-restarts-mult', {'type': 'CosineAnnealingWarmRestarts', 'options': {'t0': 3, 'tMult': 2, 'etaMin': 0.001}}, None),
+    ('polynomial', {'type': 'PolynomialLR', 'options': {}}, None),
+    ('polynomial-power', {'type': 'PolynomialLR', 'options': {'totalIters': 12, 'power': 0.5}}, None),
+    ('sequential-warmup-restarts', {'type': 'SequentialLR', 'milestones': [4], 'schedulers': [
+        {'type': 'LinearLR', 'options': {'startFactor': 0.2, 'totalIters': 4}},
+        {'type': 'CosineAnnealingWarmRestarts', 'options': {'t0': 6, 'tMult': 2}}]}, None),
+    ('chained-lambda-polynomial', {'type': 'ChainedScheduler', 'schedulers': [
+        {'type': 'MultiplicativeLR', 'options': {'lrLambda': 'exp95'}},
+        {'type': 'PolynomialLR', 'options': {'totalIters': 20, 'power': 1.5}}]}, None),
 ]
 
 
@@ -211,7 +305,7 @@ def scheduler_trajectory(name, sched_spec, metrics):
     if metrics is not None:
         spec['metrics'] = metrics
     case = {'name': name, 'spec': spec, 'lrs': lrs}
-    if sched_spec['type'] == 'OneCycleLR':
+    if sched_spec['type'] in ('OneCycleLR', 'CyclicLR'):
         case['momenta'] = momenta
     return case
 
@@ -222,7 +316,8 @@ def generate(out_dir):
         'problem': {'W': {'shape': [3, 4], 'data': flat(W)}, 'b': {'shape': [3], 'data': flat(b)},
                     'x': {'shape': [5, 4], 'data': flat(x)}, 'y': {'shape': [5, 3], 'data': flat(y)}},
         'cases': [optimizer_trajectory(n, s) for n, s in OPTIMIZER_CASES] +
-                 [optimizer_trajectory(n, o, s) for n, o, s in SCHEDULED_CASES],
+                 [optimizer_trajectory(n, o, s) for n, o, s in SCHEDULED_CASES] +
+                 [lbfgs_trajectory(n, s) for n, s in LBFGS_CASES],
     }
     schedulers = {'steps': SCHEDULER_STEPS, 'cases': [scheduler_trajectory(*c) for c in SCHEDULER_CASES]}
     os.makedirs(out_dir, exist_ok=True)

@@ -16,10 +16,15 @@ export type ParamGroup<O> = O & {
   [extra: string]: unknown;
 };
 
-/** Per-parameter state: the step count and named state tensors (kept, owned by the optimizer). */
+/**
+ * Per-parameter state: the step count, named state tensors (kept, owned by
+ * the optimizer) and named numbers (PyTorch's 0-d state tensors, e.g.
+ * NAdam's mu_product, kept on the host so no step has to read the device).
+ */
 export interface ParamState {
   step: number;
   buffers: Record<string, t.Tensor>;
+  values?: Record<string, number>;
 }
 
 /**
@@ -35,6 +40,8 @@ export interface OptimizerStateDict {
     groups: Record<string, unknown>[];
     /** Step count per parameter index (absent: never stepped). */
     steps: Record<string, number>;
+    /** Per-parameter numbers by index, only for optimizers that keep some (NAdam, ASGD). */
+    values?: Record<string, Record<string, number>>;
   };
 }
 
@@ -46,6 +53,8 @@ export interface CheckedOptimizerState {
   steps: Map<number, number>;
   /** State tensors (the caller's; loadStateDict copies them). */
   buffers: { index: number; buffer: string; value: t.Tensor }[];
+  /** Per-parameter numbers. */
+  values: { index: number; name: string; value: number }[];
 }
 
 function isFiniteNumber(v: unknown): v is number {
@@ -94,6 +103,8 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
   protected readonly state = new Map<t.Tensor, ParamState>();
   /** The names of the per-parameter state tensors `update` keeps; loadStateDict refuses others. */
   protected readonly stateBuffers?: readonly string[];
+  /** The names of the per-parameter numbers `update` keeps (state.values); their state dicts carry meta.values. */
+  protected readonly stateValues?: readonly string[];
   private disposed = false;
 
   constructor(
@@ -213,11 +224,13 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     const params = this.allParams();
     const state: Record<string, t.Tensor> = {};
     const steps: Record<string, number> = {};
+    const values: Record<string, Record<string, number>> = {};
     params.forEach((p, i) => {
       const s = this.state.get(p);
       if (!s) return;
       steps[i] = s.step;
       for (const [name, buf] of Object.entries(s.buffers)) state[`${i}.${name}`] = t.keep(buf.clone());
+      if (s.values) values[i] = { ...s.values };
     });
     let offset = 0;
     const groups = this.paramGroups.map((g) => {
@@ -226,7 +239,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       offset += ps.length;
       return { ...hyper, params: indices };
     });
-    return { state, meta: { type: this.typeName, groups, steps } };
+    return { state, meta: { type: this.typeName, groups, steps, ...(this.stateValues ? { values } : {}) } };
   }
 
   /**
@@ -242,6 +255,10 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     for (const [index, step] of plan.steps) this.state.set(params[index], { step, buffers: {} });
     for (const { index, buffer, value } of plan.buffers) {
       this.state.get(params[index])!.buffers[buffer] = t.keep(t.noGrad(() => value.cast(params[index].dtype)));
+    }
+    for (const { index, name, value } of plan.values) {
+      const s = this.state.get(params[index])!;
+      (s.values ??= {})[name] = value;
     }
     plan.groups.forEach((hyper, i) => Object.assign(this.paramGroups[i], hyper));
   }
@@ -263,7 +280,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
     onlyKeys(d, ['state', 'meta'], 'the state dict', fail);
     const state = asRecord(d.state, 'state', fail);
     const meta = asRecord(d.meta, 'meta', fail);
-    onlyKeys(meta, ['type', 'groups', 'steps'], 'meta', fail);
+    onlyKeys(meta, this.stateValues ? ['type', 'groups', 'steps', 'values'] : ['type', 'groups', 'steps'], 'meta', fail);
     if (meta.type !== this.typeName)
       fail(`the state dict is from ${typeof meta.type === 'string' ? meta.type : describe(meta.type)}, this is ${this.typeName}`);
     const params = this.allParams();
@@ -308,6 +325,22 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
       steps.set(index!, step as number);
     }
 
+    const values: CheckedOptimizerState['values'] = [];
+    if (this.stateValues) {
+      for (const [key, saved] of Object.entries(asRecord(meta.values, 'meta.values', fail))) {
+        const index = paramIndex(key, params.length);
+        if (index === undefined) fail(`meta.values names parameter ${JSON.stringify(key)}; there are ${params.length}`);
+        if (!((steps.get(index!) ?? 0) > 0)) fail(`meta.values.${key} belongs to parameter ${index}, which meta.steps says never stepped`);
+        for (const [name, value] of Object.entries(asRecord(saved, `meta.values.${key}`, fail))) {
+          if (!this.stateValues.includes(name)) {
+            fail(`meta.values.${key}: ${this.typeName} keeps no value ${JSON.stringify(name)} (it keeps ${this.stateValues.join(', ')})`);
+          }
+          if (!isFiniteNumber(value)) fail(`meta.values.${key}.${name} must be a finite number, got ${describe(value)}`);
+          values.push({ index: index!, name, value: value as number });
+        }
+      }
+    }
+
     const buffers: CheckedOptimizerState['buffers'] = [];
     for (const [key, value] of Object.entries(state)) {
       const dot = key.indexOf('.');
@@ -331,7 +364,7 @@ export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
         fail(`state ${JSON.stringify(key)} belongs to parameter ${index}, which meta.steps says never stepped`);
       buffers.push({ index: index!, buffer, value: x });
     }
-    return { groups, steps, buffers };
+    return { groups, steps, buffers, values };
   }
 
   /** Frees the state tensors (parameters stay the caller's). Safe to call twice. */

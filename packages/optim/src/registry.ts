@@ -1,13 +1,24 @@
 import * as t from '@tensile/core';
+import { Adadelta } from './adadelta.js';
 import { Adagrad } from './adagrad.js';
 import { Adam, AdamW } from './adam.js';
+import { Adamax } from './adamax.js';
+import { ASGD } from './asgd.js';
+import { LBFGS } from './lbfgs.js';
+import { NAdam } from './nadam.js';
 import type { Optimizer, ParamGroupInput } from './optimizer.js';
+import { RAdam } from './radam.js';
 import { RMSprop } from './rmsprop.js';
+import { Rprop } from './rprop.js';
 import { SGD } from './sgd.js';
 import { ConstantLR, CosineAnnealingLR, ExponentialLR, LinearLR, MultiStepLR, StepLR } from './schedulers/basic.js';
 import { ChainedScheduler, SequentialLR } from './schedulers/compose.js';
+import { CyclicLR } from './schedulers/cyclic.js';
+import { LambdaLR, MultiplicativeLR } from './schedulers/lambda.js';
 import { OneCycleLR } from './schedulers/one-cycle.js';
 import { ReduceLROnPlateau } from './schedulers/plateau.js';
+import { PolynomialLR } from './schedulers/polynomial.js';
+import { CosineAnnealingWarmRestarts } from './schedulers/warm-restarts.js';
 
 /**
  * A registered optimizer: constructed as `new Entry(params, options)`, e.g.
@@ -37,7 +48,20 @@ declare module '@tensile/core' {
   }
 }
 
-export const OPTIMIZERS: Readonly<Record<string, OptimizerEntry>> = { SGD, Adam, AdamW, RMSprop, Adagrad };
+export const OPTIMIZERS: Readonly<Record<string, OptimizerEntry>> = {
+  SGD,
+  Adam,
+  AdamW,
+  RMSprop,
+  Adagrad,
+  NAdam,
+  RAdam,
+  Adamax,
+  Adadelta,
+  Rprop,
+  ASGD,
+  LBFGS,
+};
 
 export const SCHEDULERS: Readonly<Record<string, SchedulerEntry>> = {
   StepLR,
@@ -50,6 +74,11 @@ export const SCHEDULERS: Readonly<Record<string, SchedulerEntry>> = {
   OneCycleLR,
   SequentialLR,
   ChainedScheduler,
+  LambdaLR,
+  MultiplicativeLR,
+  CyclicLR,
+  CosineAnnealingWarmRestarts,
+  PolynomialLR,
 };
 
 /**

@@ -33,6 +33,21 @@ export function makeOptimizer(spec: OptimizerSpec, named: Record<string, t.Tenso
 
 export type AnyScheduler = { step(metric?: number): void; getLastLr(): number[] };
 
+/** LambdaLR/MultiplicativeLR functions by the names the fixtures use (gen_torch_fixtures.py's LAMBDAS). */
+export const LAMBDAS: Record<string, (epoch: number) => number> = {
+  warmup5: (e) => Math.min(1, (e + 1) / 5),
+  inverseSqrt: (e) => 1 / Math.sqrt(e + 1),
+  exp95: (e) => 0.95 ** e,
+  halveEvery4: (e) => (e % 4 === 0 ? 0.5 : 1),
+};
+
+/** A fixture's options with lrLambda names replaced by the functions. */
+function withLambdas(options: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const fn = options?.lrLambda;
+  if (fn === undefined) return options;
+  return { ...options, lrLambda: Array.isArray(fn) ? fn.map((name: string) => LAMBDAS[name]) : LAMBDAS[fn as string] };
+}
+
 export function makeScheduler(spec: SchedulerSpec, opt: Optimizer<{ lr: number }>): AnyScheduler {
   const Ctor = SCHEDULERS[spec.type] as unknown as new (...a: unknown[]) => AnyScheduler;
   if (spec.type === 'SequentialLR')
@@ -42,7 +57,7 @@ export function makeScheduler(spec: SchedulerSpec, opt: Optimizer<{ lr: number }
       spec.milestones,
     );
   if (spec.type === 'ChainedScheduler') return new Ctor(spec.schedulers!.map((s) => makeScheduler(s, opt) as LRScheduler));
-  return new Ctor(opt, spec.options);
+  return new Ctor(opt, withLambdas(spec.options));
 }
 
 /** |a - b| ≤ tol·(1 + |b|) for every entry, or a message naming the first that is not. */

@@ -39,9 +39,11 @@ export function plainFields(obj: object, skip: readonly string[]): Record<string
 
 /** Counters (integers at least this) among the scheduler fields. */
 const COUNTERS: Readonly<Record<string, number>> = { lastEpoch: -1, stepCount: 0, numBadEpochs: 0, cooldownCounter: 0 };
-/** String fields and the values they may take. */
+/** String fields and the values they may take (`<type>.<field>` where a field's choices differ by scheduler). */
 const CHOICES: Readonly<Record<string, readonly string[]>> = {
   mode: ['min', 'max'],
+  'CyclicLR.mode': ['triangular', 'triangular2', 'exp_range'],
+  'CyclicLR.scaleMode': ['cycle', 'iterations'],
   thresholdMode: ['rel', 'abs'],
   annealStrategy: ['cos', 'linear'],
 };
@@ -97,7 +99,8 @@ export function checkFields(obj: object, dict: unknown, typeName: string, where:
       if (key in COUNTERS && !(Number.isSafeInteger(value) && (value as number) >= COUNTERS[key])) bad(`an integer ≥ ${COUNTERS[key]}`);
     } else if (typeof current === 'string') {
       if (typeof value !== 'string') bad('a string');
-      if (key in CHOICES && !CHOICES[key].includes(value as string)) bad(`one of ${CHOICES[key].join(', ')}`);
+      const choices = CHOICES[`${typeName}.${key}`] ?? CHOICES[key];
+      if (choices && !choices.includes(value as string)) bad(`one of ${choices.join(', ')}`);
     } else if (typeof current === 'boolean') {
       if (typeof value !== 'boolean') bad('true or false');
     } else if (Array.isArray(current)) {
