@@ -25,8 +25,14 @@ export abstract class ConfigModule<C extends LayerConfig = LayerConfig, In exten
   In,
   Out
 > {
-  /** The class name (a bundler that renames classes must keep it, or the subclass sets typeName itself). */
-  readonly typeName: string = this.constructor.name;
+  /**
+   * The name the class was registered under (registerModule), else its class
+   * name. A bundle that minifies class names should register with an
+   * explicit name: `registerModule(Scale, { name: 'Scale' })`.
+   */
+  get typeName(): string {
+    return names.get(this.constructor) ?? this.constructor.name;
+  }
   /** The constructor's config, frozen: the module's saved architecture. */
   readonly config: Readonly<C>;
 
@@ -67,8 +73,11 @@ export function registerModule<C extends LayerConfig>(
     entries.set(cls, entry);
   }
   registerLayer(name, entry, { override: options.override });
+  names.set(cls, name);
   return entry;
 }
 
 /** One entry per class, so registering a class twice is the registry's no-op. */
 const entries = new WeakMap<object, LayerEntry>();
+/** The name each class was registered under: the typeName its modules save in specs. */
+const names = new WeakMap<object, string>();

@@ -127,6 +127,19 @@ describe('a custom module is a constructor and forward: config and registry entr
     expect(Array.from(await scale.weight.data())).toEqual([3, 3]);
   });
 
+  it('a class registered under another name (as after minification) saves that name', () => {
+    class Renamed extends ConfigModule<{ k: number }, [t.Tensor], t.Tensor> {
+      forward(x: t.Tensor) {
+        return x.mul(this.config.k);
+      }
+    }
+    expect(new Renamed({ k: 2 }).typeName).toBe('Renamed');
+    registerModule(Renamed, { name: 'Doubler' });
+    const spec = moduleToSpec(new Renamed({ k: 2 }));
+    expect(spec).toEqual({ type: 'Doubler', config: { k: 2 } });
+    expect(moduleFromSpec(spec)).toBeInstanceOf(Renamed);
+  });
+
   it('old-style registerLayer entries keep working', () => {
     registerLayer('OldScale', { create: (c) => new Linear(c.n as number, c.n as number) });
     expect(moduleFromSpec({ type: 'OldScale', config: { n: 3 } }).stateDict().weight.shape).toEqual([3, 3]);
