@@ -336,10 +336,9 @@ export class LBFGS extends Optimizer<Resolved> {
   }
 
   override loadStateDict(dict: OptimizerStateDict): void {
-    const { lbfgs } = this.checkStateDict(dict, 'LBFGS.loadStateDict');
-    const { lbfgs: _lbfgs, ...meta } = dict.meta as Record<string, unknown>;
-    const state = Object.fromEntries(Object.entries(dict.state).filter(([key]) => !key.startsWith('lbfgs.')));
-    super.loadStateDict({ state, meta } as OptimizerStateDict);
+    const { groups, lbfgs } = this.checkStateDict(dict, 'LBFGS.loadStateDict');
+    // The per-parameter state of the base class stays empty: LBFGS's state is flat.
+    groups.forEach((hyper, i) => Object.assign(this.paramGroups[i], hyper));
     this.disposeFlatState();
     const dtype = this.params[0].dtype;
     const copy = (x: t.Tensor) => compute(() => x.cast(dtype).clone());
