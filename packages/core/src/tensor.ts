@@ -181,8 +181,11 @@ export class Tensor<D extends DType = DType> {
    * This tensor on another backend (an object or a registered name), like
    * PyTorch's `.to(device)`: the values are read back and uploaded. Returns
    * this tensor itself when it already lives there (as PyTorch does), else a
-   * new leaf with the same shape, dtype and requiresGrad (no gradient flows
-   * across backends). Throws before reading when this tensor was disposed.
+   * new leaf with the same shape, dtype and requiresGrad. No gradient flows
+   * across backends (the read is asynchronous, backward is not), so a
+   * computed tensor that requires gradients is refused: move the leaves
+   * (parameters, inputs) or `detach()` first. Throws before reading when this
+   * tensor was disposed.
    *
    * @example
    * const g = await x.to('webgpu');
@@ -191,6 +194,12 @@ export class Tensor<D extends DType = DType> {
     this.assertUsable('to');
     const b = await resolveBackend('to', backend);
     if (b === this.backend) return this;
+    if (this._requiresGrad && this._node) {
+      throw new ArgumentError(
+        `to: tensor #${this.id} ${fmtShape(this.shape)} is computed and requires gradients, which do not flow across backends; ` +
+          'move the leaves (parameters, inputs) instead, or detach() it first',
+      );
+    }
     const y = new Tensor(await uploadTo(b, this), this.shape, this.dtype);
     y._requiresGrad = this._requiresGrad;
     y.name = this.name;
