@@ -43,7 +43,9 @@ export {
   floor, ceil, round, logicalNot, isNaN, isInf, clamp, add, sub, mul, div, floorDivide, pow, maximum, minimum, mod,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, where,
 } from './ops/elementwise.js';
-export { unaryFunctions } from './ops/elementwise.js';
+export { unaryFunctions, binaryFunctions } from './ops/elementwise.js';
+export { BINARY_OPS, BINARY_OP_NAMES, binaryMethodName } from './ops/binary-table.js';
+export type { BinaryDecl, BinaryGrad, BinaryKind, BinaryMethodName, BinaryMethods, BinaryOpOf, BinaryResult } from './ops/binary-table.js';
 export { UNARY_OPS, UNARY_OP_NAMES, unaryMethodName } from './ops/unary-table.js';
 export type { UnaryDecl, UnaryDTypeRule, UnaryGrad, UnaryMethodName, UnaryMethods, UnaryOpOf, UnaryResult } from './ops/unary-table.js';
 export type { TensorLike } from './ops/util.js';

@@ -18,56 +18,8 @@ import type { TensorLike } from './ops/util.js';
 
 type Method = (this: Tensor, ...args: never[]) => unknown;
 const methods: Record<string, Method> = {
-  add(b: TensorLike) {
-    return ew.add(this, b);
-  },
-  sub(b: TensorLike) {
-    return ew.sub(this, b);
-  },
-  mul(b: TensorLike) {
-    return ew.mul(this, b);
-  },
-  div(b: TensorLike) {
-    return ew.div(this, b);
-  },
   floorDivide(b: TensorLike) {
     return ew.floorDivide(this, b);
-  },
-  pow(b: TensorLike) {
-    return ew.pow(this, b);
-  },
-  maximum(b: TensorLike) {
-    return ew.maximum(this, b);
-  },
-  minimum(b: TensorLike) {
-    return ew.minimum(this, b);
-  },
-  mod(b: TensorLike) {
-    return ew.mod(this, b);
-  },
-  eq(b: TensorLike) {
-    return ew.eq(this, b);
-  },
-  ne(b: TensorLike) {
-    return ew.ne(this, b);
-  },
-  lt(b: TensorLike) {
-    return ew.lt(this, b);
-  },
-  le(b: TensorLike) {
-    return ew.le(this, b);
-  },
-  gt(b: TensorLike) {
-    return ew.gt(this, b);
-  },
-  ge(b: TensorLike) {
-    return ew.ge(this, b);
-  },
-  logicalAnd(b: Tensor) {
-    return ew.logicalAnd(this, b);
-  },
-  logicalOr(b: Tensor) {
-    return ew.logicalOr(this, b);
   },
   logicalXor(b: Tensor) {
     return ew.logicalXor(this, b);
@@ -197,10 +149,15 @@ const methods: Record<string, Method> = {
  * "sideEffects": false cannot drop it.
  */
 export function installTensorMethods(): void {
-  // One method per unary table op, so a new op in the table is a method at once.
+  // One method per table op, so a new op in a table is a method at once.
   for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor) => Tensor][]) {
     methods[name] = function (this: Tensor) {
       return fn(this);
+    };
+  }
+  for (const [name, fn] of Object.entries(ew.binaryFunctions) as [string, (a: Tensor, b: TensorLike) => Tensor][]) {
+    methods[name] = function (this: Tensor, b: TensorLike) {
+      return fn(this, b);
     };
   }
   for (const [name, fn] of Object.entries(methods)) {

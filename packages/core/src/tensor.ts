@@ -10,6 +10,7 @@ import type { MatmulOptions } from './ops/matmul.js';
 import type { Axes, VarOptions } from './ops/reduce.js';
 import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
+import type { BinaryMethods } from './ops/binary-table.js';
 import type { UnaryMethods } from './ops/unary-table.js';
 import { sizeOf } from './shape.js';
 import { Storage } from './storage.js';
@@ -247,27 +248,11 @@ export class Tensor<D extends DType = DType> {
 }
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
+// The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts).
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-/** The unary methods (neg, exp, tanh, isNaN, …) come from core's op table (ops/unary-table.ts). */
-export interface Tensor<D extends DType = DType> extends UnaryMethods {
-  add(b: TensorLike): Tensor;
-  sub(b: TensorLike): Tensor;
-  mul(b: TensorLike): Tensor;
-  div(b: TensorLike): Tensor;
+export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
-  pow(b: TensorLike): Tensor;
-  maximum(b: TensorLike): Tensor;
-  minimum(b: TensorLike): Tensor;
-  mod(b: TensorLike): Tensor;
-  eq(b: TensorLike): Tensor<'bool'>;
-  ne(b: TensorLike): Tensor<'bool'>;
-  lt(b: TensorLike): Tensor<'bool'>;
-  le(b: TensorLike): Tensor<'bool'>;
-  gt(b: TensorLike): Tensor<'bool'>;
-  ge(b: TensorLike): Tensor<'bool'>;
-  logicalAnd(b: Tensor): Tensor<'bool'>;
-  logicalOr(b: Tensor): Tensor<'bool'>;
   logicalXor(b: Tensor): Tensor<'bool'>;
   clamp(min?: number | null, max?: number | null): Tensor;
   sum(axis?: Axes, keepdims?: boolean): Tensor;

@@ -33,3 +33,35 @@ describe('the unary op table', () => {
     expect(b.dtype).toBe('bool');
   });
 });
+
+describe('the binary op table', () => {
+  it('gives every op a named export, the same function as binaryFunctions', () => {
+    const exports = t as unknown as Record<string, unknown>;
+    for (const op of t.BINARY_OP_NAMES) {
+      const name = t.binaryMethodName(op);
+      expect(exports[name], name).toBe(t.binaryFunctions[name]);
+    }
+  });
+
+  it('gives every op a Tensor method that matches its reference, with a number operand', async () => {
+    const x = t.tensor([0.25, 1.5, 2]);
+    for (const op of t.BINARY_OP_NAMES) {
+      const decl: t.BinaryDecl = t.BINARY_OPS[op];
+      const method = (x as unknown as Record<string, (b: t.TensorLike) => t.Tensor>)[t.binaryMethodName(op)];
+      expect(typeof method, op).toBe('function');
+      const other = decl.kind === 'logical' ? t.tensor([0, 1, 1]) : 1.5;
+      const got = Array.from(await method!.call(x, other).data<t.DataArray>());
+      const y = [0, 1, 1];
+      const want = [0.25, 1.5, 2].map((v, i) => decl.ref(v, typeof other === 'number' ? other : y[i]!));
+      for (let i = 0; i < 3; i++) expect(got[i], `${op}[${i}]`).toBeCloseTo(want[i]!, 5);
+    }
+  });
+
+  it('applies the bool rules of the table: add of bools is or, sub refuses a bool operand', async () => {
+    const a = t.tensor([1, 0, 1]).cast('bool');
+    const b = t.tensor([0, 0, 1]).cast('bool');
+    expect(Array.from(await a.add(b).data<Uint8Array>())).toEqual([1, 0, 1]);
+    expect(Array.from(await a.mul(b).data<Uint8Array>())).toEqual([0, 0, 1]);
+    expect(() => a.sub(1)).toThrow(t.DTypeError);
+  });
+});

@@ -34,13 +34,14 @@ export const gradCases: GradCase[] = [
     // Every entry at least 0.2 from a bound, so float32 finite differences (step 1e-2) never straddle a kink.
     inputs: [{ shape: [3, 3], data: Float64Array.of(-1.1, -0.8, -0.3, -0.1, 0.2, 0.4, 0.8, 1.0, 1.3) }],
   },
-  { name: 'add (broadcast)', fn: (a, b) => a.add(b), inputs: [randomRef([2, 3], 1), randomRef([3], 2)] },
-  { name: 'sub (broadcast)', fn: (a, b) => a.sub(b), inputs: [randomRef([2, 1], 1), randomRef([1, 3], 2)] },
-  { name: 'mul (broadcast)', fn: (a, b) => a.mul(b), inputs: [randomRef([2, 3], 3), randomRef([2, 1], 4)] },
-  { name: 'div (broadcast)', fn: (a, b) => a.div(b), inputs: [randomRef([2, 3], 5), pos([3], 6)] },
-  { name: 'pow', fn: (a, b) => a.pow(b), inputs: [pos([2, 3], 7), randomRef([2, 3], 8)] },
-  { name: 'maximum', fn: (a, b) => a.maximum(b), inputs: [randomRef([2, 3], 9), randomRef([2, 3], 10)] },
-  { name: 'minimum', fn: (a, b) => a.minimum(b), inputs: [randomRef([2, 3], 11), randomRef([2, 3], 12)] },
+  // Every differentiable op of core's binary table, a broadcasting against b, inputs in its domain.
+  ...t.BINARY_OP_NAMES.flatMap((op): GradCase[] => {
+    const decl: t.BinaryDecl = t.BINARY_OPS[op];
+    if (decl.grad === null) return [];
+    const [[alo, ahi], [blo, bhi]] = decl.domain;
+    const fn = t.binaryFunctions[t.binaryMethodName(op)] as (a: t.Tensor, b: t.Tensor) => t.Tensor;
+    return [{ name: `${op} (broadcast)`, fn, inputs: [randomRef([2, 3], 5, alo, ahi), randomRef([3], 6, blo, bhi)] }];
+  }),
   { name: 'where', fn: (a, b) => t.where(a.gt(0), a, b), inputs: [away([2, 3], 13), randomRef([3], 14)] },
   { name: 'sum (axes, keepdims)', fn: (x) => x.sum([0, 2], true), inputs: [randomRef([2, 3, 2], 15)] },
   { name: 'mean', fn: (x) => x.mean(1), inputs: [randomRef([2, 3], 16)] },

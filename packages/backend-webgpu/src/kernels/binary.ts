@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, Shape } from '@tensile/core';
+import type { BinaryOp, BinaryOpOf, DType, Shape } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
 import { paramStruct } from '../runtime/params.js';
@@ -7,30 +7,50 @@ import { broadcastStrides, collapse, indexCode, layoutFields, layoutValues } fro
 import { MATH_HELPERS } from './math.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
 
-const COMPARE: Partial<Record<BinaryOp, string>> = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+/** Every comparison's WGSL operator; a table op without one does not compile. */
+const COMPARE: { [K in BinaryOpOf<'comparison'>]: string } = { eq: '==', ne: '!=', lt: '<', le: '<=', gt: '>', ge: '>=' };
+
+/** Arithmetic per WGSL type, logic on bools (u32 0/1); exhaustive over the table's ops of each kind. */
+const F32_EXPR: { [K in BinaryOpOf<'arithmetic'>]: string } = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'a / b',
+  pow: 'pow_f(a, b)',
+  maximum: 'max_f(a, b)',
+  minimum: 'min_f(a, b)',
+  mod: 'mod_f(a, b)',
+};
+const I32_EXPR: { [K in BinaryOpOf<'arithmetic'>]: string } = {
+  add: 'a + b',
+  sub: 'a - b',
+  mul: 'a * b',
+  div: 'div_i(a, b)',
+  pow: 'pow_i(a, b)',
+  maximum: 'max(a, b)',
+  minimum: 'min(a, b)',
+  mod: 'mod_i(a, b)',
+};
+const BOOL_EXPR: { [K in BinaryOpOf<'logical'>]: string } & Partial<Record<BinaryOp, string>> = {
+  and: 'a & b',
+  or: 'a | b',
+  maximum: 'max(a, b)',
+  minimum: 'min(a, b)',
+};
+
+const lookup = (table: Partial<Record<BinaryOp, string>>, op: BinaryOp) => table[op];
 
 /** The expression of `op` on `a`, `b` and the result's WGSL type. */
 function binaryExpr(op: BinaryOp, type: 'f32' | 'i32' | 'u32'): [string, string] | null {
-  const cmp = COMPARE[op];
+  const cmp = lookup(COMPARE, op);
   if (cmp) {
     // Comparisons with NaN are false (true for ne), spelled out because WGSL
     // may assume NaN never occurs.
     if (type !== 'f32') return [`select(0u, 1u, a ${cmp} b)`, 'u32'];
     const nan = 'is_nan(a) || is_nan(b)';
-    return op === 'ne'
-      ? [`select(0u, 1u, ${nan} || a != b)`, 'u32']
-      : [`select(0u, 1u, !(${nan}) && a ${cmp} b)`, 'u32'];
+    return op === 'ne' ? [`select(0u, 1u, ${nan} || a != b)`, 'u32'] : [`select(0u, 1u, !(${nan}) && a ${cmp} b)`, 'u32'];
   }
-  if (type === 'u32') {
-    const b: Partial<Record<BinaryOp, string>> = { and: 'a & b', or: 'a | b', maximum: 'max(a, b)', minimum: 'min(a, b)' };
-    return b[op] ? [b[op], 'u32'] : null;
-  }
-  const common: Partial<Record<BinaryOp, string>> = { add: 'a + b', sub: 'a - b', mul: 'a * b' };
-  const specific: Partial<Record<BinaryOp, string>> =
-    type === 'f32'
-      ? { div: 'a / b', pow: 'pow_f(a, b)', maximum: 'max_f(a, b)', minimum: 'min_f(a, b)', mod: 'mod_f(a, b)' }
-      : { div: 'div_i(a, b)', pow: 'pow_i(a, b)', maximum: 'max(a, b)', minimum: 'min(a, b)', mod: 'mod_i(a, b)' };
-  const expr = common[op] ?? specific[op];
+  const expr = lookup(type === 'f32' ? F32_EXPR : type === 'i32' ? I32_EXPR : BOOL_EXPR, op);
   return expr ? [expr, type] : null;
 }
 
@@ -55,7 +75,14 @@ export function binary(
   const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 2) });
   const params = struct.write({ count: size, ...layoutValues(c) });
   const source = () => `
-${declare([{ name: 'A', type }, { name: 'B', type }, { name: 'out', type: expr[1], write: true }], struct)}
+${declare(
+  [
+    { name: 'A', type },
+    { name: 'B', type },
+    { name: 'out', type: expr[1], write: true },
+  ],
+  struct,
+)}
 ${FLOAT_HELPERS}
 ${MATH_HELPERS}
 ${kernel1D(`${indexCode(rank, 2)}
@@ -89,7 +116,15 @@ export function where(
   const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 3) });
   const params = struct.write({ count: size, ...layoutValues(c) });
   const source = () => `
-${declare([{ name: 'C', type: 'u32' }, { name: 'A', type }, { name: 'B', type }, { name: 'out', type, write: true }], struct)}
+${declare(
+  [
+    { name: 'C', type: 'u32' },
+    { name: 'A', type },
+    { name: 'B', type },
+    { name: 'out', type, write: true },
+  ],
+  struct,
+)}
 ${FLOAT_HELPERS}
 ${kernel1D(`${indexCode(rank, 3)}
   out[gi] = select(B[idx2], A[idx1], C[idx0] != 0u);`)}`;

@@ -53,44 +53,10 @@ import type { UnaryOp } from '../ops/unary-table.js';
 
 export type { UnaryOp };
 
-/**
- * Elementwise binary ops with NumPy broadcasting. Both inputs share one
- * dtype (core promotes first); `dtype` passed to the kernel is that input
- * dtype, not the output's. The rules per op (in JSDoc, not `//` comments, so
- * that they reach the published .d.ts):
- *
- * - `add`, `sub`, `mul`, `pow`: the input dtype; int32 wraps around on
- *   overflow, as C. Float `pow` is C's: pow(1, y) = 1 and pow(-1, ±Inf) = 1
- *   (Math.pow gives NaN there).
- * - `div`: floats: IEEE division (x/0 = ±Inf, 0/0 = NaN); int32: truncating
- *   division toward zero, as C (-7 / 2 = -3), and x / 0 = 0 (C leaves it
- *   undefined). Core's `div` casts int32 to float32 first (PyTorch's true
- *   division); it uses the truncating kernel only inside `floorDivide`.
- * - `mod`: the result has the sign of the divisor, as Python's % and
- *   PyTorch's remainder (-7 mod 2 = 1, 7 mod -2 = -1); int32 x mod 0 = 0.
- * - `maximum`, `minimum`: NaN propagates (either input NaN gives NaN), as
- *   PyTorch's maximum/minimum.
- * - `eq`, `ne`, `lt`, `le`, `gt`, `ge`: -> bool; any NaN compares false
- *   (and `ne` true).
- * - `and`, `or`: bool, bool -> bool.
- */
-export type BinaryOp =
-  | 'add'
-  | 'sub'
-  | 'mul'
-  | 'div'
-  | 'pow'
-  | 'maximum'
-  | 'minimum'
-  | 'mod'
-  | 'eq'
-  | 'ne'
-  | 'lt'
-  | 'le'
-  | 'gt'
-  | 'ge'
-  | 'and'
-  | 'or';
+// Elementwise binary ops are declared in core's op table, with their per-op rules.
+import type { BinaryOp } from '../ops/binary-table.js';
+
+export type { BinaryOp };
 
 /**
  * Reductions over the middle axis of a tensor viewed as [outer, size, inner].

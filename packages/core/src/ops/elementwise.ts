@@ -7,6 +7,7 @@ import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
+import { BINARY_OPS, BINARY_OP_NAMES, type BinaryDecl, type BinaryMethodName, type BinaryResult, binaryMethodName } from './binary-table.js';
 import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type UnaryResult, unaryMethodName } from './unary-table.js';
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
 
@@ -91,78 +92,47 @@ function bothBool(a: TensorLike, b: TensorLike): boolean {
   return a instanceof Tensor && b instanceof Tensor && a.dtype === 'bool' && b.dtype === 'bool';
 }
 
-type BinaryBackward = (g: Tensor, a: Tensor, b: Tensor, out: Tensor, needs: readonly boolean[]) => [Tensor | null, Tensor | null];
-
-function arithmetic(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult = false): Tensor {
+/** Applies a binary table op: its dtype rule, the broadcasting kernel, recorded with the table's gradient. */
+export function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+  const decl: BinaryDecl = BINARY_OPS[op];
+  const isBool = (v: TensorLike) => v instanceof Tensor && v.dtype === 'bool';
+  if (decl.bools === 'refuse' && (isBool(x) || isBool(y))) {
+    throw new DTypeError(`${op}: a bool operand is not supported, as in PyTorch; use logicalNot/logicalXor, or cast it first`);
+  }
+  if (decl.bools !== undefined && decl.bools !== 'refuse' && bothBool(x, y)) return binaryOp(decl.bools, x, y);
   // tidy frees the scalar and cast temporaries; the graph keeps what backward reads.
-  return tidy(() => arithmeticOp(op, x, y, backward, floatResult));
-}
-
-function arithmeticOp(op: BinaryOp, x: TensorLike, y: TensorLike, backward: BinaryBackward, floatResult: boolean): Tensor {
-  const [xt, yt] = tensorOperands(op, x, y);
-  const [a, b] = promote(xt, yt, floatResult);
-  if (a.dtype === 'bool') throw new DTypeError(`${op}: takes numeric tensors, got bool; cast first`);
-  const out = binaryKernel(op, a, b, a.dtype);
-  return record(op, [a, b], out, (g, o, needs) => {
-    const [ga, gb] = backward(g, a, b, o, needs);
-    return [ga && unbroadcast(ga, a.shape), gb && unbroadcast(gb, b.shape)];
+  return tidy(() => {
+    if (decl.kind === 'logical') {
+      const [xt, yt] = tensorOperands(op, x, y);
+      const a = xt.dtype === 'bool' ? xt : xt.ne(0);
+      const b = yt.dtype === 'bool' ? yt : yt.ne(0);
+      return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+    }
+    const [a, b] = promote(...tensorOperands(op, x, y), decl.floatResult === true);
+    if (decl.kind === 'comparison') return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
+    if (a.dtype === 'bool') throw new DTypeError(`${op}: takes numeric tensors, got bool; cast first`);
+    const grad = decl.grad;
+    const out = binaryKernel(op, a, b, a.dtype);
+    if (grad === null) return record(op, [a, b], out, null);
+    return record(op, [a, b], out, (g, o, needs) => {
+      const [ga, gb] = grad(g, a, b, o, needs);
+      return [ga && unbroadcast(ga, a.shape), gb && unbroadcast(gb, b.shape)];
+    });
   });
 }
 
-/** a + b; of two bools: or, as PyTorch. */
-export const add = (a: TensorLike, b: TensorLike): Tensor => (bothBool(a, b) ? logicalOr(a as Tensor, b as Tensor) : arithmetic('add', a, b, (g) => [g, g]));
-/** a - b. A bool operand is refused, as PyTorch does (to invert a mask, logicalNot it). */
-export function sub(a: TensorLike, b: TensorLike): Tensor {
-  if ((a instanceof Tensor && a.dtype === 'bool') || (b instanceof Tensor && b.dtype === 'bool')) {
-    throw new DTypeError('sub: subtraction with a bool tensor is not supported, as in PyTorch; use logicalNot/logicalXor, or cast it first');
-  }
-  return arithmetic('sub', a, b, (g, _a, _b, _o, n) => [g, n[1] ? neg(g) : null]);
-}
-/** a · b; of two bools: and, as PyTorch. */
-export const mul = (a: TensorLike, b: TensorLike): Tensor =>
-  bothBool(a, b) ? logicalAnd(a as Tensor, b as Tensor) : arithmetic('mul', a, b, (g, a, b, _o, n) => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null]);
-/** True division, as PyTorch's `/`: int and bool operands give float32 (`[1, -1, 7] / 2` → `[0.5, -0.5, 3.5]`). */
-export const div = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('div', a, b, (g, _a, b, out, n) => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null], true);
+type BinaryFunctions = {
+  [K in BinaryOp as BinaryMethodName<K>]: (a: BinaryOperand<K>, b: BinaryOperand<K>) => BinaryResult<K>;
+};
+type BinaryOperand<K extends BinaryOp> = (typeof BINARY_OPS)[K]['kind'] extends 'logical' ? Tensor : TensorLike;
 
-/**
- * a ** b, with PyTorch's gradients: b·a^(b-1), which is 0 where b = 0 (not
- * 0·inf at a = 0); out·log(a), which is 0 where a = 0 and b ≥ 0. The
- * masked entries are computed from safe stand-ins (exponent 1, base 1), so
- * no 0·inf NaN is made even where it would be masked (anomaly mode,
- * second-order gradients).
- */
-export const pow = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('pow', a, b, (g, a, b, out, n) => [
-    n[0] ? g.mul(where(b.eq(0), 0, b.mul(pow(a, where(b.eq(0), 1, b).sub(1))))) : null,
-    n[1] ? powExponentGrad(g, a, b, out) : null,
-  ]);
+/** One function per table op, under its method name. */
+export const binaryFunctions = Object.fromEntries(
+  BINARY_OP_NAMES.map((op) => [binaryMethodName(op), (a: TensorLike, b: TensorLike) => binaryOp(op, a, b)]),
+) as BinaryFunctions;
 
-function powExponentGrad(g: Tensor, a: Tensor, b: Tensor, out: Tensor): Tensor {
-  const zeroBase = a.eq(0).logicalAnd(b.ge(0));
-  return g.mul(where(zeroBase, 0, out.mul(log(where(zeroBase, 1, a)))));
-}
-
-/**
- * PyTorch's rule for maximum/minimum: on ties each side gets half the
- * gradient; the side that lost gets none; with a NaN neither lost, so both get all of it.
- */
-function extremumGrad(g: Tensor, a: Tensor, b: Tensor, aLost: Tensor, bLost: Tensor): [Tensor, Tensor] {
-  const shared = where(a.eq(b), g.div(2), g);
-  return [where(aLost, 0, shared), where(bLost, 0, shared)];
-}
-
-/** Elementwise maximum (NaN wins); on ties the gradient is split evenly, as PyTorch does. Of bools: or. */
-export const maximum = (a: TensorLike, b: TensorLike): Tensor =>
-  bothBool(a, b) ? logicalOr(a as Tensor, b as Tensor) : arithmetic('maximum', a, b, (g, a, b) => extremumGrad(g, a, b, a.lt(b), a.gt(b)));
-
-/** Elementwise minimum (NaN wins); of bools: and. */
-export const minimum = (a: TensorLike, b: TensorLike): Tensor =>
-  bothBool(a, b) ? logicalAnd(a as Tensor, b as Tensor) : arithmetic('minimum', a, b, (g, a, b) => extremumGrad(g, a, b, a.gt(b), a.lt(b)));
-
-/** Remainder with the sign of the divisor (Python's %, PyTorch's remainder): a = floorDivide(a, b)·b + mod(a, b). */
-export const mod = (a: TensorLike, b: TensorLike): Tensor =>
-  arithmetic('mod', a, b, (g, a, b, _o, n) => [g, n[1] ? g.mul(floorDivide(a, b)).neg() : null]);
+// Named exports for the public API; a test checks they are binaryFunctions' entries.
+export const { add, sub, mul, div, pow, maximum, minimum, mod, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr } = binaryFunctions;
 
 /**
  * Division rounded toward −∞ (PyTorch's floor_divide and `//`): int32
@@ -202,32 +172,8 @@ export function floorDivide(x: TensorLike, y: TensorLike): Tensor {
   );
 }
 
-function comparison(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor<'bool'> {
-  return tidy(() => {
-    const [a, b] = promote(...tensorOperands(op, x, y));
-    return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
-  }) as Tensor<'bool'>;
-}
-
-export const eq = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('eq', a, b);
-export const ne = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('ne', a, b);
-export const lt = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('lt', a, b);
-export const le = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('le', a, b);
-export const gt = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('gt', a, b);
-export const ge = (a: TensorLike, b: TensorLike): Tensor<'bool'> => comparison('ge', a, b);
-
-function logical(op: 'and' | 'or', x: Tensor, y: Tensor): Tensor<'bool'> {
-  return tidy(() => {
-    const a = x.dtype === 'bool' ? x : x.ne(0);
-    const b = y.dtype === 'bool' ? y : y.ne(0);
-    return record(op, [a, b], binaryKernel(op, a, b, 'bool'), null);
-  }) as Tensor<'bool'>;
-}
-
-export const logicalAnd = (a: Tensor, b: Tensor) => logical('and', a, b);
-export const logicalOr = (a: Tensor, b: Tensor) => logical('or', a, b);
 export const logicalXor = (a: Tensor, b: Tensor): Tensor<'bool'> =>
-  tidy(() => comparison('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0)));
+  tidy(() => binaryOp('ne', a.dtype === 'bool' ? a : a.ne(0), b.dtype === 'bool' ? b : b.ne(0))) as Tensor<'bool'>;
 
 /**
  * cond ? a : b elementwise, all three broadcast together. Gradients flow to
