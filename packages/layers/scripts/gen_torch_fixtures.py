@@ -274,6 +274,11 @@ def _(inp):
     return random_bn(nn.BatchNorm1d(4), inp).eval(), lambda i: single(i.randn(3, 4))
 
 
+@case('batch_norm3d_train', {'type': 'BatchNorm3d', 'config': bn_config(2)})
+def _(inp):
+    return random_bn(nn.BatchNorm3d(2), inp), lambda i: single(i.randn(2, 2, 2, 3, 2))
+
+
 @case('layer_norm', {'type': 'LayerNorm', 'config': {'normalizedShape': [3, 4], 'eps': 1e-5, 'elementwiseAffine': True, 'bias': True}})
 def _(inp):
     m = randomize(nn.LayerNorm([3, 4]), inp, weight=(0.5, 1.5), bias=(-0.5, 0.5))

@@ -132,6 +132,13 @@ export class BatchNorm1d extends BatchNorm {
   protected readonly layout = '[N, C] or [N, C, L]';
 }
 
+/** Batch normalisation of NCDHW input over N, D, H and W. */
+export class BatchNorm3d extends BatchNorm {
+  readonly typeName = 'BatchNorm3d';
+  protected readonly ranks = [5];
+  protected readonly layout = '[N, C, D, H, W]';
+}
+
 /** Batch normalisation of NCHW input over N, H and W. */
 export class BatchNorm2d extends BatchNorm {
   readonly typeName = 'BatchNorm2d';

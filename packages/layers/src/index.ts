@@ -24,7 +24,7 @@ export { AvgPool2d } from './avg-pool2d.js';
 export type { AvgPool2dOptions } from './avg-pool2d.js';
 export { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
 export type { AdaptiveSize } from './adaptive-avg-pool2d.js';
-export { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+export { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batch-norm.js';
 export type { BatchNormOptions } from './batch-norm.js';
 export { LayerNorm } from './layer-norm.js';
 export type { LayerNormOptions } from './layer-norm.js';

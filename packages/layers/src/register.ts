@@ -10,7 +10,7 @@ import { Softmax } from './activation/softmax.js';
 import { Tanh } from './activation/tanh.js';
 import { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
 import { AvgPool2d } from './avg-pool2d.js';
-import { BatchNorm1d, BatchNorm2d } from './batch-norm.js';
+import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batch-norm.js';
 import { Conv2d } from './conv2d.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
@@ -72,6 +72,7 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   AdaptiveAvgPool2d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
   BatchNorm1d: /* @__PURE__ */ entry((c) => new BatchNorm1d(c.numFeatures, c)),
   BatchNorm2d: /* @__PURE__ */ entry((c) => new BatchNorm2d(c.numFeatures, c)),
+  BatchNorm3d: /* @__PURE__ */ entry((c) => new BatchNorm3d(c.numFeatures, c)),
   LayerNorm: /* @__PURE__ */ entry((c) => new LayerNorm(c.normalizedShape, c)),
   Dropout: /* @__PURE__ */ entry((c) => new Dropout(c.p)),
   Embedding: /* @__PURE__ */ entry((c) => new Embedding(c.numEmbeddings, c.embeddingDim, { paddingIdx: c.paddingIdx })),

@@ -108,6 +108,7 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   Conv2d: conv2d,
   BatchNorm1d: batchNorm,
   BatchNorm2d: batchNorm,
+  BatchNorm3d: batchNorm,
   LayerNorm: layerNorm,
   Embedding: (c) => ({ weight: f32(c.numEmbeddings, c.embeddingDim) }),
   RNN: /* @__PURE__ */ recurrent(1),

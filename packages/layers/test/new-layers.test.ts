@@ -2,6 +2,7 @@ import * as t from '@tensile/core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AlphaDropout,
+  BatchNorm3d,
   Dropout1d,
   Dropout2d,
   GroupNorm,
@@ -27,6 +28,10 @@ beforeAll(useCpu);
 const rng = (seed: number) => ({ rng: new t.Rng(seed) });
 
 describe('gradcheck of the issue-14 layers (float64, cpu) w.r.t. inputs and parameters', () => {
+  it('BatchNorm3d in training', async () => {
+    await gradcheckModule(new BatchNorm3d(2), [randn([2, 2, 2, 1, 2], 14)]);
+  });
+
   it('GroupNorm, InstanceNorm (instance statistics) and RMSNorm', async () => {
     const gn = new GroupNorm(2, 4);
     await gradcheckModule(gn, [randn([2, 4, 3], 1)]);
