@@ -510,6 +510,22 @@ def _(inp):
     return nn.PReLU(1, init=0.1), lambda i: single(i.randn(3, 5))
 
 
+@case('bilinear', {'type': 'Bilinear', 'config': {'in1Features': 3, 'in2Features': 2, 'outFeatures': 4, 'bias': True}})
+def _(inp):
+    def args(i):
+        x1, x2 = i.randn(2, 5, 3), i.randn(2, 5, 2)
+        return (lambda m: m(x1, x2)), [x1, x2]
+    return nn.Bilinear(3, 2, 4), args
+
+
+@case('bilinear_nobias_unbatched', {'type': 'Bilinear', 'config': {'in1Features': 2, 'in2Features': 3, 'outFeatures': 2, 'bias': False}})
+def _(inp):
+    def args(i):
+        x1, x2 = i.randn(2), i.randn(3)
+        return (lambda m: m(x1, x2)), [x1, x2]
+    return nn.Bilinear(2, 3, 2, bias=False), args
+
+
 # Values at the joints (±3, 0, 6, the bounds), where PyTorch's gradient picks a side, and far out.
 JOINTS = [-4.0, -3.0, -1.0, -0.5, 0.0, 0.5, 1.0, 1.5, 3.0, 6.0, 7.0, 25.0, -25.0]
 

@@ -35,6 +35,8 @@ export type { InstanceNormOptions } from './instance-norm.js';
 export { RMSNorm } from './rms-norm.js';
 export type { RMSNormOptions } from './rms-norm.js';
 export { Unflatten } from './unflatten.js';
+export { Bilinear } from './bilinear.js';
+export type { BilinearOptions } from './bilinear.js';
 export { RNNCell, LSTMCell, GRUCell } from './rnn-cell.js';
 export type { RNNCellOptions } from './rnn-cell.js';
 export { Dropout1d, Dropout2d } from './dropout-channel.js';

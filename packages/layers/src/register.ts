@@ -16,6 +16,7 @@ import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { Flatten } from './flatten.js';
 import { AlphaDropout } from './alpha-dropout.js';
+import { Bilinear } from './bilinear.js';
 import { Hardswish } from './activation/hardswish.js';
 import { Hardtanh, ReLU6 } from './activation/hardtanh.js';
 import { PReLU } from './activation/prelu.js';
@@ -112,6 +113,7 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   Dropout1d: /* @__PURE__ */ entry((c) => new Dropout1d(c.p)),
   Dropout2d: /* @__PURE__ */ entry((c) => new Dropout2d(c.p)),
   AlphaDropout: /* @__PURE__ */ entry((c) => new AlphaDropout(c.p)),
+  Bilinear: /* @__PURE__ */ entry((c) => new Bilinear(c.in1Features, c.in2Features, c.outFeatures, { bias: c.bias })),
 });
 
 /** A saved ModuleList's children '0', '1', … in order (any other key is refused). */

@@ -154,4 +154,8 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   Dropout1d: none,
   Dropout2d: none,
   AlphaDropout: none,
+  Bilinear: (c): Shapes => ({
+    weight: f32(c.outFeatures, c.in1Features, c.in2Features),
+    ...((c.bias ?? true) ? { bias: f32(c.outFeatures) } : {}),
+  }),
 };

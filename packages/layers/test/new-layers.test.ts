@@ -3,6 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AlphaDropout,
   BatchNorm3d,
+  Bilinear,
   Dropout1d,
   Dropout2d,
   GroupNorm,
@@ -28,6 +29,10 @@ beforeAll(useCpu);
 const rng = (seed: number) => ({ rng: new t.Rng(seed) });
 
 describe('gradcheck of the issue-14 layers (float64, cpu) w.r.t. inputs and parameters', () => {
+  it('Bilinear over leading axes, w.r.t. both inputs', async () => {
+    await gradcheckModule(new Bilinear(3, 2, 2, rng(5)), [randn([2, 2, 3], 15), randn([2, 2, 2], 16)]);
+  });
+
   it('BatchNorm3d in training', async () => {
     await gradcheckModule(new BatchNorm3d(2), [randn([2, 2, 2, 1, 2], 14)]);
   });
@@ -78,6 +83,9 @@ describe('behaviour of the issue-14 layers', () => {
     );
     expect(() => new PReLU(3).call(t.zeros([2, 4]))).toThrow(/PReLU\(3\): expected 3 channels on axis 1/);
     expect(() => new Hardtanh(1, 1)).toThrow(t.ArgumentError);
+    expect(() => new Bilinear(2, 3, 1).call(t.zeros([4, 2]), t.zeros([5, 3]))).toThrow(
+      /Bilinear\(2, 3, 1\): expected x1 \[\*, 2\] and x2 \[\*, 3\] with the same leading axes/,
+    );
   });
 
   it('Unflatten takes one -1 and negative dims', () => {
