@@ -23,16 +23,9 @@ typedef enum { DT_F32 = 0, DT_F64 = 1, DT_I32 = 2, DT_BOOL = 3 } DType;
  * nonzero one into a BackendError naming the kernel and the codes). */
 enum { K_OK = 0, K_UNSUPPORTED = 1, K_BAD_OP = 2, K_BAD_DTYPE = 3 };
 
-/* Math the freestanding build lacks, imported from JS (Math.*). Used for
- * float64 (accuracy) and for rare float32 ops; hot float32 ops use SIMD. */
-__attribute__((import_module("env"), import_name("exp"))) f64 js_exp(f64);
-__attribute__((import_module("env"), import_name("log"))) f64 js_log(f64);
-__attribute__((import_module("env"), import_name("log1p"))) f64 js_log1p(f64);
-__attribute__((import_module("env"), import_name("expm1"))) f64 js_expm1(f64);
-__attribute__((import_module("env"), import_name("sin"))) f64 js_sin(f64);
-__attribute__((import_module("env"), import_name("cos"))) f64 js_cos(f64);
-__attribute__((import_module("env"), import_name("tanh"))) f64 js_tanh(f64);
-__attribute__((import_module("env"), import_name("pow"))) f64 js_pow(f64, f64);
+/* Op codes and the math imported from JS (Math.*, for float64 accuracy and
+ * rare float32 ops; hot float32 ops use SIMD), generated from src/op-codes.ts. */
+#include "op_codes.h"
 
 void *memcpy(void *dst, const void *src, size_t n);
 void *memset(void *dst, int c, size_t n);

@@ -6,12 +6,7 @@
 #include "common.h"
 #include "vmath.h"
 
-typedef enum { U_NEG, U_ABS, U_SIGN, U_SQUARE, U_EXP, U_LOG, U_LOG1P, U_EXPM1, U_SQRT, U_RSQRT, U_RECIPROCAL, U_SIN,
-       U_COS, U_TANH, U_SIGMOID, U_ERF, U_RELU, U_FLOOR, U_CEIL, U_ROUND, U_NOT, U_ISNAN, U_ISINF } UnaryOp;
-
-typedef enum { B_ADD, B_SUB, B_MUL, B_DIV, B_POW, B_MAX, B_MIN, B_MOD, B_EQ, B_NE, B_LT, B_LE, B_GT, B_GE, B_AND, B_OR } BinaryOp;
-
-__attribute__((import_module("env"), import_name("fmod"))) f64 js_fmod(f64, f64);
+/* UnaryOp, BinaryOp and js_fmod come from op_codes.h (via common.h). */
 
 /* ---------- unary ---------- */
 
@@ -216,8 +211,8 @@ INLINE i32 mod_i32(i32 x, i32 y) {
       case B_MUL: ROW(x * y)                           \
       case B_DIV: ROW(x / y)                           \
       case B_POW: ROW((T)pow_f64(x, y))                \
-      case B_MAX: ROW(NANMAX(x, y))                    \
-      case B_MIN: ROW(NANMIN(x, y))                    \
+      case B_MAXIMUM: ROW(NANMAX(x, y))                    \
+      case B_MINIMUM: ROW(NANMIN(x, y))                    \
       case B_MOD: ROW((T)fmod_floor(x, y))             \
       case B_EQ: case B_NE: case B_LT: case B_LE:      \
       case B_GT: case B_GE: case B_AND: case B_OR:     \
@@ -237,8 +232,8 @@ static i32 arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o,
     case B_MUL: ROW(x * y)
     case B_DIV: ROW(div_i32(x, y))
     case B_POW: ROW(pow_i32(x, y))
-    case B_MAX: ROW(x > y ? x : y)
-    case B_MIN: ROW(x < y ? x : y)
+    case B_MAXIMUM: ROW(x > y ? x : y)
+    case B_MINIMUM: ROW(x < y ? x : y)
     case B_MOD: ROW(mod_i32(x, y))
     case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: case B_AND: case B_OR:
       return K_UNSUPPORTED;
@@ -251,8 +246,8 @@ static i32 arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i
   typedef u8 T;
   typedef u8 O;
   switch ((BinaryOp)op) {
-    case B_ADD: case B_MAX: case B_OR: ROW((x | y) != 0)
-    case B_MUL: case B_MIN: case B_AND: ROW((x & y) != 0)
+    case B_ADD: case B_MAXIMUM: case B_OR: ROW((x | y) != 0)
+    case B_MUL: case B_MINIMUM: case B_AND: ROW((x & y) != 0)
     case B_SUB: ROW((x ^ y) != 0)
     case B_DIV: case B_POW: case B_MOD: case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
       return K_UNSUPPORTED;
@@ -272,7 +267,7 @@ static i32 arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i
       case B_GT: ROW(x > y)                            \
       case B_GE: ROW(x >= y)                           \
       case B_ADD: case B_SUB: case B_MUL: case B_DIV:  \
-      case B_POW: case B_MAX: case B_MIN: case B_MOD:  \
+      case B_POW: case B_MAXIMUM: case B_MINIMUM: case B_MOD:  \
       case B_AND: case B_OR:                           \
         return K_UNSUPPORTED;                          \
       default: return K_BAD_OP;                        \
@@ -305,8 +300,8 @@ EXPORT i32 binary(i32 op, i32 dtype, const void *a, const void *b, void *out, co
   if ((uint32_t)dtype > DT_BOOL) return K_BAD_DTYPE;
   i32 es = ELSIZE[dtype];
   i32 cmp = op >= B_EQ && op <= B_GE;
-  if (dtype == DT_BOOL && !cmp && op != B_AND && op != B_OR && op != B_ADD && op != B_MUL && op != B_MAX &&
-      op != B_MIN && op != B_SUB)
+  if (dtype == DT_BOOL && !cmp && op != B_AND && op != B_OR && op != B_ADD && op != B_MUL && op != B_MAXIMUM &&
+      op != B_MINIMUM && op != B_SUB)
     return K_UNSUPPORTED;
   if (dtype != DT_BOOL && (op == B_AND || op == B_OR)) return K_UNSUPPORTED;
   i32 offs[2];

@@ -14,6 +14,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # The tasks' argument structs (csrc/kernel_args.h) come from src/kernel-args.ts.
 node scripts/gen-kernel-args.mjs
+# The op-code enums and JS math imports (csrc/op_codes.h) come from src/op-codes.ts and core's op tables.
+node scripts/gen-op-codes.mjs
 
 CFLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -mnontrapping-fptoint -mmutable-globals -mmultivalue \
   -ffreestanding -nostdlib -fwrapv -fno-builtin-memcpy -fno-builtin-memset -fno-unroll-loops -std=c11 -Wall -Wswitch-enum -Werror \

@@ -1,4 +1,4 @@
-import { BackendError, DTypeError } from '@tensile/core';
+import { BINARY_OP_NAMES, BackendError, DTypeError, UNARY_OP_NAMES } from '@tensile/core';
 import type {
   Backend,
   BackendMemory,
@@ -18,16 +18,9 @@ import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout
 import { K_OK, K_UNSUPPORTED, statusText, type KernelExports, type TaskName } from './module.js';
 import type { ThreadPool } from './pool.js';
 
-const UNARY_CODE: Record<UnaryOp, number> = {
-  neg: 0, abs: 1, sign: 2, square: 3, exp: 4, log: 5, log1p: 6, expm1: 7, sqrt: 8, rsqrt: 9,
-  reciprocal: 10, sin: 11, cos: 12, tanh: 13, sigmoid: 14, erf: 15, relu: 16, floor: 17, ceil: 18,
-  round: 19, not: 20, isnan: 21, isinf: 22,
-};
-
-const BINARY_CODE: Record<BinaryOp, number> = {
-  add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, mod: 7,
-  eq: 8, ne: 9, lt: 10, le: 11, gt: 12, ge: 13, and: 14, or: 15,
-};
+/** Op codes are the index in core's tables, as the generated C enums (csrc/op_codes.h) number them. */
+const UNARY_CODE = Object.fromEntries(UNARY_OP_NAMES.map((op, i) => [op, i])) as Record<UnaryOp, number>;
+const BINARY_CODE = Object.fromEntries(BINARY_OP_NAMES.map((op, i) => [op, i])) as Record<BinaryOp, number>;
 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 

@@ -1,4 +1,5 @@
 import { BackendError } from '@tensile/core';
+import { mathImports } from './op-codes.js';
 
 /**
  * The C kernels' exports (see csrc/); pointers are byte offsets into memory.
@@ -112,24 +113,7 @@ export function relaxedSimdSupported(): boolean {
   return WebAssembly.validate(RELAXED_PROBE);
 }
 
-/**
- * The JS functions the kernels import: Math for float64 (and rare float32)
- * transcendentals, `%` for fmod. Also built inside workers from the same text
- * (see worker-source.ts), so keep this list in sync with it.
- */
+/** The JS functions the kernels import (one list, src/op-codes.ts, which the worker and the C header share). */
 export function kernelImports(memory: WebAssembly.Memory): WebAssembly.Imports {
-  return {
-    env: {
-      memory,
-      exp: Math.exp,
-      log: Math.log,
-      log1p: Math.log1p,
-      expm1: Math.expm1,
-      sin: Math.sin,
-      cos: Math.cos,
-      tanh: Math.tanh,
-      pow: Math.pow,
-      fmod: (a: number, b: number) => a % b,
-    },
-  };
+  return { env: { memory, ...mathImports() } };
 }

@@ -1,3 +1,5 @@
+import { mathImportsSource } from './op-codes.js';
+
 /**
  * The worker program, as source text so that it runs unchanged as a Node
  * worker_threads worker (`eval: true`) and as a browser Web Worker (from a
@@ -20,10 +22,7 @@ function start(msg) {
   const { module, memory, tid, stackTop, ctrlPtr, ctrlWords, slots, tasks } = msg;
   const GEN = 0, TASK = 1, ARGS = 2, NT = 3, WAKE = 4, SHUTDOWN = 5, ERROR = 6, HOLD = 7;
   const w = tid - 1;
-  const imports = { env: {
-    memory, exp: Math.exp, log: Math.log, log1p: Math.log1p, expm1: Math.expm1,
-    sin: Math.sin, cos: Math.cos, tanh: Math.tanh, pow: Math.pow, fmod: (a, b) => a % b,
-  } };
+  const imports = { env: { memory, ${mathImportsSource()} } };
   const exports = new WebAssembly.Instance(module, imports).exports;
   exports.__stack_pointer.value = stackTop;
   const fns = tasks.map((name) => exports[name]);
