@@ -3,3 +3,4 @@ export type { CaseGroup, ConformanceOptions, Skip, Tolerance } from './options.j
 export { gradCases } from './cases/gradcheck.js';
 export { forwardCases } from './cases/forward.js';
 export * from './torch/index.js';
+export { requiredOnly } from './required-only.js';

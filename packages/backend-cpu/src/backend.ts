@@ -80,6 +80,8 @@ export function cpu(): Backend {
     },
 
     unary: (op, x, dtype) => wrap(unary(op, get(x, `unary '${op}'`), dtype)),
+    // The same loops compute the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
+    fusedUnary: (op, x, dtype) => wrap(unary(op, get(x, `unary '${op}'`), dtype)),
     binary: (op, a, aShape, b, bShape, outShape, dtype) =>
       wrap(binary(op, get(a, `binary '${op}'`), aShape, get(b, `binary '${op}'`), bShape, outShape, dtype)),
     where: (cond, condShape, a, aShape, b, bShape, outShape) =>

@@ -274,6 +274,26 @@ export function createWasmBackend(
     });
   }
 
+  function unaryKernel(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle {
+    const outDtype = op === 'isnan' || op === 'isinf' ? 'bool' : dtype;
+    const out = alloc(size, outDtype);
+    if (size === 0) return out;
+    // An op name this table lacks reaches C as -1, which every kernel refuses.
+    const code = UNARY_CODE[op] ?? -1;
+    const codes = `op code ${code}, dtype ${dtype}`;
+    if (size >= THREAD_MIN_WORK * 4 && threads() > 1) {
+      // Validate op/dtype on zero elements before any threading.
+      check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0), out, 'unary', `'${op}'`, codes);
+      const args = frame('unary').struct('UnaryArgs', {
+        op: code, dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, n: size, outElsize: ELEMENT_SIZE[outDtype],
+      });
+      run('task_unary', args, size);
+    } else {
+      check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size), out, 'unary', `'${op}'`, codes);
+    }
+    return out;
+  }
+
   const backend: WasmBackendInstance = {
     name: 'wasm',
     dtypes: DTYPES,
@@ -316,25 +336,9 @@ export function createWasmBackend(
 
     // ---------- elementwise ----------
 
-    unary(op, x, dtype, size) {
-      const outDtype = op === 'isnan' || op === 'isinf' ? 'bool' : dtype;
-      const out = alloc(size, outDtype);
-      if (size === 0) return out;
-      // An op name this table lacks reaches C as -1, which every kernel refuses.
-      const code = UNARY_CODE[op] ?? -1;
-      const codes = `op code ${code}, dtype ${dtype}`;
-      if (size >= THREAD_MIN_WORK * 4 && threads() > 1) {
-        // Validate op/dtype on zero elements before any threading.
-        check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0), out, 'unary', `'${op}'`, codes);
-        const args = frame('unary').struct('UnaryArgs', {
-          op: code, dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, n: size, outElsize: ELEMENT_SIZE[outDtype],
-        });
-        run('task_unary', args, size);
-      } else {
-        check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, size), out, 'unary', `'${op}'`, codes);
-      }
-      return out;
-    },
+    unary: unaryKernel,
+    // The same kernel computes the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
+    fusedUnary: unaryKernel,
 
     binary(op, a, aShape, b, bShape, outShape, dtype) {
       const outDtype: DType = COMPARISONS.has(op) || op === 'and' || op === 'or' ? 'bool' : dtype;

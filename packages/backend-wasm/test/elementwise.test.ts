@@ -224,9 +224,9 @@ describe('where, clamp, cast', () => {
 
   test('clamp keeps NaN', () => {
     for (const { backend: b } of setups) {
-      const got = down(b, b.clamp(up(b, [-5, 0.5, 5, NaN], 'float32'), 'float32', 4, -1, 1), 'float32', 4);
+      const got = down(b, b.clamp!(up(b, [-5, 0.5, 5, NaN], 'float32'), 'float32', 4, -1, 1), 'float32', 4);
       expect(got).toEqual([-1, 0.5, 1, NaN]);
-      expect(down(b, b.clamp(up(b, [-5, 0, 5], 'int32'), 'int32', 3, -1, 2), 'int32', 3)).toEqual([-1, 0, 2]);
+      expect(down(b, b.clamp!(up(b, [-5, 0, 5], 'int32'), 'int32', 3, -1, 2), 'int32', 3)).toEqual([-1, 0, 2]);
     }
   });
 

@@ -52,6 +52,8 @@ export function createWebGPUBackend(rt: GpuRuntime): Backend & { readonly runtim
     free: (x) => rt.free(h(x)),
 
     unary: (op, x, dtype, size) => unary(rt, op, h(x), dtype, size),
+    // The same shaders compute the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
+    fusedUnary: (op, x, dtype, size) => unary(rt, op, h(x), dtype, size),
     binary: (op, a, aShape, b, bShape, outShape, dtype) => binary(rt, op, h(a), aShape, h(b), bShape, outShape, dtype),
     where: (c, cShape, a, aShape, b, bShape, outShape, dtype) =>
       where(rt, h(c), cShape, h(a), aShape, h(b), bShape, outShape, dtype),

@@ -49,9 +49,9 @@ export interface Handle {
 export type Shape = readonly number[];
 
 // Elementwise unary ops are declared in core's op table, with their per-op rules.
-import type { UnaryOp } from '../ops/unary-table.js';
+import type { FusedUnaryOp, RequiredUnaryOp, UnaryOp } from '../ops/unary-table.js';
 
-export type { UnaryOp };
+export type { FusedUnaryOp, RequiredUnaryOp, UnaryOp };
 
 // Elementwise binary ops are declared in core's op table, with their per-op rules.
 import type { BinaryOp } from '../ops/binary-table.js';
@@ -128,12 +128,14 @@ export interface RequiredKernels {
   read(x: Handle, dtype: DType, size: number): Promise<DataArray>;
   free(x: Handle): void;
 
+  /**
+   * Core calls it only with a RequiredUnaryOp (the ops without a composite in
+   * its table); a backend may type its parameter so, and leave the others out.
+   */
   unary(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle;
   binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
   /** Elementwise cond ? a : b, cond bool, with broadcasting of all three to outShape. */
   where(cond: Handle, condShape: Shape, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
-  /** min(max(x, lo), hi), so lo > hi gives hi everywhere (PyTorch); NaN stays NaN. int32 gets integer bounds. */
-  clamp(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle;
   cast(x: Handle, from: DType, to: DType, size: number): Handle;
 
   reduce(op: ReduceOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
@@ -163,6 +165,14 @@ export interface RequiredKernels {
 
 /** Fast paths a backend may provide; each must equal its composition. */
 export interface FusedKernels {
+  /**
+   * A unary op core can compose (sigmoid, tanh, relu, square, rsqrt, expm1,
+   * log1p: those with a `composite` in the table), in one kernel; null where
+   * this backend does not fuse that op for that dtype, and core composes it.
+   */
+  fusedUnary?(op: FusedUnaryOp, x: Handle, dtype: DType, size: number): Handle | null;
+  /** min(max(x, lo), hi), so lo > hi gives hi everywhere (PyTorch); NaN stays NaN. int32 gets integer bounds. */
+  clamp?(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle;
   /** out = act(a·b + bias), bias of length n broadcast over rows. */
   matmulBias?(a: Handle, b: Handle, bias: Handle, dtype: DType, p: MatmulParams, activation: 'none' | 'relu'): Handle;
   /** Softmax over the last axis of x viewed as [rows, cols]. */

@@ -8,7 +8,7 @@ import type { Backend, DType, RequiredKernels } from './backend.js';
  */
 const REQUIRED: { readonly [K in keyof RequiredKernels]-?: true } = {
   upload: true, fill: true, read: true, free: true,
-  unary: true, binary: true, where: true, clamp: true, cast: true,
+  unary: true, binary: true, where: true, cast: true,
   reduce: true, matmul: true,
   strided: true, concat: true, pad: true,
   gather: true, scatterAdd: true,

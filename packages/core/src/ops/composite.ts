@@ -5,6 +5,7 @@ import { normalizeAxis, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
+import { where } from './elementwise.js';
 import { backendOf } from './util.js';
 
 /** Moves `axis` last so row-wise kernels apply; returns the inverse too. */
@@ -52,13 +53,21 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   );
 }
 
-/** log(softmax(x)), computed stably as x - logsumexp(x). */
+/**
+ * log(softmax(x)), computed stably as s - log Σ exp(s), s = x - max: shifting
+ * first keeps float32 precision for rows with a large offset (x - logsumexp(x)
+ * rounds the offset twice). An infinite max is not subtracted (-inf - -inf is NaN).
+ */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return rowwise(
     'logSoftmax',
     x,
     axis,
-    (e, a) => e.sub(e.logsumexp(a, true)),
+    (e, a) => {
+      const m = e.max(a, true);
+      const s = e.sub(where(m.isInf(), 0, m));
+      return s.sub(s.exp().sum(a, true).log());
+    },
     (g, y, a) => g.sub(y.exp().mul(g.sum(a, true))),
   );
 }

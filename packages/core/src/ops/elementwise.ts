@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, UnaryOp } from '../backend/backend.js';
+import type { BinaryOp, DType, FusedUnaryOp, RequiredUnaryOp, UnaryOp } from '../backend/backend.js';
 import { noGrad, record } from '../autograd.js';
 import { isFloat, promoteTypes } from '../dtype.js';
 import { ArgumentError, DTypeError } from '../errors.js';
@@ -12,9 +12,17 @@ import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type U
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
 
 /** Issues a unary kernel without recording it. */
-function unaryKernel(op: UnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
+function unaryKernel(op: RequiredUnaryOp, x: Tensor, outDType: DType = x.dtype): Tensor {
   const b = backendOf(op, x);
   return fromHandle(b, b.unary(op, x.handle(op), x.dtype, x.size), x.shape, outDType);
+}
+
+/** A composable op: the backend's fused kernel where it has one, else the table's composition (not recorded). */
+function composedOrFused(op: FusedUnaryOp, x: Tensor, composite: (x: Tensor) => Tensor): Tensor {
+  const b = backendOf(op, x);
+  const h = b.fusedUnary?.(op, x.handle(op), x.dtype, x.size) ?? null;
+  if (h !== null) return fromHandle(b, h, x.shape, x.dtype);
+  return tidy(() => noGrad(() => composite(x)));
 }
 
 /** Applies a table op: its dtype rule first, then the kernel, recorded with the table's gradient. */
@@ -25,10 +33,10 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
     case 'bool':
       // Other dtypes compare with 0 first.
       if (x.dtype !== 'bool') return tidy(() => unaryOp(op, x.ne(0)));
-      return record(op, [x], unaryKernel(op, x, 'bool'), null);
+      return record(op, [x], unaryKernel(op as RequiredUnaryOp, x, 'bool'), null);
     case 'predicate':
       if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
-      return record(op, [x], unaryKernel(op, x, 'bool'), null);
+      return record(op, [x], unaryKernel(op as RequiredUnaryOp, x, 'bool'), null);
     case 'float':
       if (!isFloat(x.dtype)) return tidy(() => unaryOp(op, cast(x, 'float32')));
       break;
@@ -36,7 +44,7 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
       if (x.dtype === 'bool') throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
   }
   const grad = decl.grad;
-  const out = unaryKernel(op, x);
+  const out = decl.composite ? composedOrFused(op as FusedUnaryOp, x, decl.composite) : unaryKernel(op as RequiredUnaryOp, x);
   if (grad === null) return record(op, [x], out, null);
   return record(op, [x], out, (g, o) => [grad === 'zero' ? g.zerosLike() : grad(g, x, o)]);
 }
@@ -65,8 +73,17 @@ export function clamp(x: Tensor, min?: number | null, max?: number | null): Tens
   const fractional = (v: number) => Number.isFinite(v) && !Number.isInteger(v);
   if (x.dtype === 'int32' && (fractional(lo) || fractional(hi))) return tidy(() => clamp(cast(x, 'float32'), min, max));
   const b = backendOf('clamp', x);
-  const out = fromHandle(b, b.clamp(x.handle('clamp'), x.dtype, x.size, lo, hi), x.shape, x.dtype);
+  const out = b.clamp
+    ? fromHandle(b, b.clamp(x.handle('clamp'), x.dtype, x.size, lo, hi), x.shape, x.dtype)
+    : tidy(() => noGrad(() => clampComposite(x, lo, hi)));
   return record('clamp', [x], out, (g) => [g.mul(cast(x.ge(lo).logicalAnd(x.le(hi)), g.dtype))]);
+}
+
+/** clamp from maximum and minimum (NaN propagates through both); int32 bounds are whole or infinite here. */
+function clampComposite(x: Tensor, lo: number, hi: number): Tensor {
+  // min(max(x, lo), hi) gives hi everywhere when lo > hi, as PyTorch.
+  const low = lo === -Infinity ? x : maximum(x, lo);
+  return hi === Infinity ? (low === x ? x.clone() : low) : minimum(low, hi);
 }
 
 /** Issues a broadcasting binary kernel on operands of one dtype, without recording. */

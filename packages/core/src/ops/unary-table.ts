@@ -30,6 +30,12 @@ export interface UnaryDecl {
   readonly kink?: true;
   /** `zero` for step functions; null for ops with a bool result. */
   readonly grad: UnaryGrad | 'zero' | null;
+  /**
+   * The op composed of other ops (forward only: the gradient is still `grad`).
+   * An op with one is optional for a backend: core composes it unless the
+   * backend lists it in `fusedUnary`.
+   */
+  readonly composite?: (x: Tensor) => Tensor;
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -41,22 +47,26 @@ export const UNARY_OPS = {
   abs:        { dtype: 'numeric', ref: Math.abs, domain: [-3, 3], kink: true, grad: (g, x): Tensor => g.mul(x.sign()) },
   // PyTorch: sign(NaN) = 0 and sign(±0) = 0.
   sign:       { dtype: 'numeric', ref: (v) => (v > 0 ? 1 : v < 0 ? -1 : 0), domain: [-3, 3], grad: 'zero' },
-  square:     { dtype: 'numeric', ref: (v) => v * v, domain: [-3, 3], grad: (g, x): Tensor => g.mul(x).mul(2) },
+  square:     { dtype: 'numeric', ref: (v) => v * v, domain: [-3, 3], grad: (g, x): Tensor => g.mul(x).mul(2), composite: (x): Tensor => x.mul(x) },
   exp:        { dtype: 'float', ref: Math.exp, domain: [-5, 5], grad: (g, _x, out): Tensor => g.mul(out) },
   log:        { dtype: 'float', ref: Math.log, domain: [0.01, 10], grad: (g, x): Tensor => g.div(x) },
-  log1p:      { dtype: 'float', ref: Math.log1p, domain: [-0.9, 10], grad: (g, x): Tensor => g.div(x.add(1)) },
-  expm1:      { dtype: 'float', ref: Math.expm1, domain: [-3, 3], grad: (g, _x, out): Tensor => g.mul(out.add(1)) },
+  // Composed with Goldberg's correction: log(u)·x/(u-1), u = 1 + x, exact to rounding near 0.
+  log1p:      { dtype: 'float', ref: Math.log1p, domain: [-0.9, 10], grad: (g, x): Tensor => g.div(x.add(1)), composite: (x): Tensor => viaU(x, x.add(1), (u) => u.log().mul(x).div(u.sub(1))) },
+  // Composed with Kahan's correction: (u-1)·x/log(u), u = exp(x); u = 0 gives -1.
+  expm1:      { dtype: 'float', ref: Math.expm1, domain: [-3, 3], grad: (g, _x, out): Tensor => g.mul(out.add(1)), composite: (x): Tensor => viaU(x, x.exp(), (u) => where(u.eq(0), -1, u.sub(1).mul(x).div(u.log()))) },
   sqrt:       { dtype: 'float', ref: Math.sqrt, domain: [0, 10], grad: (g, _x, out): Tensor => g.div(out.mul(2)) },
   // -½·x^(-3/2) written as -½·out³, as PyTorch: at x = -0 it is +inf (out/x would give -inf).
-  rsqrt:      { dtype: 'float', ref: (v) => 1 / Math.sqrt(v), domain: [0.1, 10], grad: (g, _x, out): Tensor => g.mul(out.square().mul(out)).mul(-0.5) },
+  rsqrt:      { dtype: 'float', ref: (v) => 1 / Math.sqrt(v), domain: [0.1, 10], grad: (g, _x, out): Tensor => g.mul(out.square().mul(out)).mul(-0.5), composite: (x): Tensor => x.sqrt().reciprocal() },
   reciprocal: { dtype: 'float', ref: (v) => 1 / v, domain: [0.1, 10], grad: (g, _x, out): Tensor => g.mul(out.square()).neg() },
   sin:        { dtype: 'float', ref: Math.sin, domain: [-6, 6], grad: (g, x): Tensor => g.mul(x.cos()) },
   cos:        { dtype: 'float', ref: Math.cos, domain: [-6, 6], grad: (g, x): Tensor => g.mul(x.sin()).neg() },
-  tanh:       { dtype: 'float', ref: Math.tanh, domain: [-5, 5], grad: (g, _x, out): Tensor => g.mul(out.square().neg().add(1)) },
-  sigmoid:    { dtype: 'float', ref: (v) => 1 / (1 + Math.exp(-v)), domain: [-8, 8], grad: (g, _x, out): Tensor => g.mul(out).mul(out.neg().add(1)) },
+  // tanh(x) = sign(x)·(1 - e)/(1 + e), e = exp(-2|x|): no overflow, and exact near 0 through expm1.
+  tanh:       { dtype: 'float', ref: Math.tanh, domain: [-5, 5], grad: (g, _x, out): Tensor => g.mul(out.square().neg().add(1)), composite: (x): Tensor => { const e = x.abs().mul(-2).expm1(); return e.neg().div(e.add(2)).mul(x.sign()); } },
+  // e/(1+e) below 0, e = exp(-|x|): keeps the tiny values of very negative x that 1/(1+exp(-x)) rounds to 0.
+  sigmoid:    { dtype: 'float', ref: (v) => 1 / (1 + Math.exp(-v)), domain: [-8, 8], grad: (g, _x, out): Tensor => g.mul(out).mul(out.neg().add(1)), composite: (x): Tensor => { const e = x.abs().neg().exp(); const r = e.add(1).reciprocal(); return where(x.lt(0), e.mul(r), r); } },
   erf:        { dtype: 'float', ref: erfRef, domain: [-3, 3], grad: (g, x): Tensor => g.mul(x.square().neg().exp()).mul(2 / SQRT_PI) },
   // PyTorch's threshold rule: the gradient is cut where out ≤ 0 only, so it passes at NaN.
-  relu:       { dtype: 'numeric', ref: (v) => (v < 0 ? 0 : v), domain: [-3, 3], kink: true, grad: (g, _x, out): Tensor => where(out.le(0), 0, g) },
+  relu:       { dtype: 'numeric', ref: (v) => (v < 0 ? 0 : v), domain: [-3, 3], kink: true, grad: (g, _x, out): Tensor => where(out.le(0), 0, g), composite: (x): Tensor => where(x.lt(0), 0, x) },
   floor:      { dtype: 'numeric', ref: Math.floor, domain: [-3, 3], grad: 'zero' },
   ceil:       { dtype: 'numeric', ref: Math.ceil, domain: [-3, 3], grad: 'zero' },
   // Halves round to even, as PyTorch and NumPy.
@@ -90,6 +100,11 @@ export type UnaryMethods = { [K in UnaryOp as UnaryMethodName<K>]: () => UnaryRe
 /** The tensor type op K returns: bool-valued ops give Tensor<'bool'>. */
 export type UnaryResult<K extends UnaryOp> = Table[K]['dtype'] extends 'bool' | 'predicate' ? Tensor<'bool'> : Tensor;
 
+/** The ops every backend implements (no composite). */
+export type RequiredUnaryOp = { [K in UnaryOp]: Table[K] extends { composite: unknown } ? never : K }[UnaryOp];
+/** The ops a backend may fuse (compute in its `unary` kernel, listed in `fusedUnary`); core composes them otherwise. */
+export type FusedUnaryOp = Exclude<UnaryOp, RequiredUnaryOp>;
+
 /** The op names, in table order. */
 export const UNARY_OP_NAMES = Object.keys(UNARY_OPS) as UnaryOp[];
 
@@ -97,6 +112,14 @@ export const UNARY_OP_NAMES = Object.keys(UNARY_OPS) as UnaryOp[];
 export function unaryMethodName<K extends UnaryOp>(op: K): UnaryMethodName<K> {
   const decl: UnaryDecl = UNARY_OPS[op];
   return (decl.method ?? op) as UnaryMethodName<K>;
+}
+
+/**
+ * f(u) where it is finite and u carries information; x itself where u rounds
+ * to 1 (f would be 0/0), and u's own limit where u is infinite.
+ */
+function viaU(x: Tensor, u: Tensor, f: (u: Tensor) => Tensor): Tensor {
+  return where(u.eq(1), x, where(u.isInf(), u, f(u)));
 }
 
 /** Round half to even (Math.round rounds half up). */
