@@ -1,5 +1,5 @@
 import { DTypeError } from '@tensile/core';
-import type { DataArray, DType, UnaryOp, UnaryOpOf } from '@tensile/core';
+import type { DataArray, DType, FusedUnaryOp, RequiredUnaryOp, UnaryOp, UnaryOpOf } from '@tensile/core';
 import { allocArray, allocLike } from './arrays.js';
 import { erf } from './erf.js';
 
@@ -15,8 +15,8 @@ function roundHalfEven(v: number): number {
  */
 type Loop = (x: DataArray, out: DataArray) => void;
 
-/** Every op but `not` has a float loop; a table op without one does not compile. */
-const floatLoops: { [K in Exclude<UnaryOp, 'not'>]: Loop } = {
+/** Every required op but `not` has a float loop (a table op without one does not compile); the composable ones are fused. */
+const floatLoops: { [K in Exclude<RequiredUnaryOp, 'not'>]: Loop } & { [K in FusedUnaryOp]?: Loop } = {
   neg(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = -x[i];
   },
@@ -97,7 +97,7 @@ const floatLoops: { [K in Exclude<UnaryOp, 'not'>]: Loop } = {
 const copy: Loop = (x, out) => out.set(x);
 
 /** int32: the numeric ops, wrapping like C (abs(-2³¹) stays -2³¹). */
-const intLoops: { [K in UnaryOpOf<'numeric' | 'predicate'>]: Loop } = {
+const intLoops: { [K in UnaryOpOf<'numeric' | 'predicate'> & RequiredUnaryOp]: Loop } & { [K in FusedUnaryOp]?: Loop } = {
   neg(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = -x[i] | 0;
   },
@@ -120,7 +120,7 @@ const intLoops: { [K in UnaryOpOf<'numeric' | 'predicate'>]: Loop } = {
   },
 };
 
-const boolLoops: { [K in UnaryOpOf<'bool'>]: Loop } = {
+const boolLoops: { [K in UnaryOpOf<'bool'> & RequiredUnaryOp]: Loop } = {
   not(x, out) {
     for (let i = 0; i < x.length; i++) out[i] = x[i] === 0 ? 1 : 0;
   },

@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, UnaryOp } from '@tensile/core';
+import type { BinaryOp, DType, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
 import { backend, down, expectClose, makeRng, randomArray, sizeOf, stridesOf, unravel, up } from './helpers.js';
 
@@ -11,7 +11,7 @@ function floatInput(dtype: DType): Float32Array | Float64Array {
 }
 
 /** Plain float64 references (erf checked separately against known values). */
-const unaryRef: Partial<Record<UnaryOp, (x: number) => number>> = {
+const unaryRef: Partial<Record<KernelUnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // PyTorch: sign(NaN) = 0, sign(-0) = 0
@@ -42,7 +42,7 @@ const unaryRef: Partial<Record<UnaryOp, (x: number) => number>> = {
 
 describe('unary', () => {
   for (const dtype of ['float32', 'float64'] as DType[]) {
-    for (const [op, f] of Object.entries(unaryRef) as [UnaryOp, (x: number) => number][]) {
+    for (const [op, f] of Object.entries(unaryRef) as [KernelUnaryOp, (x: number) => number][]) {
       it(`${op} (${dtype}) matches Math, NaN/Inf included`, () => {
         const x = floatInput(dtype);
         const outDType = op === 'isnan' || op === 'isinf' ? 'bool' : dtype;
@@ -68,7 +68,7 @@ describe('unary', () => {
 
   it('int32: neg, abs, sign, square, relu; float-only ops throw', () => {
     const x = Int32Array.from([-3, 0, 4, -2147483648]);
-    const run = (op: UnaryOp) => Array.from(down(backend.unary(op, up(x, 'int32'), 'int32', 4), 'int32', 4));
+    const run = (op: KernelUnaryOp) => Array.from(down(backend.unary(op, up(x, 'int32'), 'int32', 4), 'int32', 4));
     expect(run('neg')).toEqual([3, 0, -4, -2147483648]);
     expect(run('abs')).toEqual([3, 0, 4, -2147483648]);
     expect(run('sign')).toEqual([-1, 0, 1, -1]);

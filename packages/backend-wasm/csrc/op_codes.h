@@ -1,5 +1,5 @@
 /* Generated from src/op-codes.ts and core's op tables by scripts/gen-op-codes.mjs; do not edit.
- * Op codes are the index of the op in core's UNARY_OP_NAMES / BINARY_OP_NAMES. */
+ * Op codes are the index of the op in core's UNARY_KERNEL_OP_NAMES / BINARY_OP_NAMES. */
 #pragma once
 
 typedef enum {

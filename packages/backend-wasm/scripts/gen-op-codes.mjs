@@ -5,14 +5,14 @@
 // Usage: node scripts/gen-op-codes.mjs [--check]
 import { readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BINARY_OP_NAMES, UNARY_OP_NAMES } from '@tensile/core';
+import { BINARY_OP_NAMES, UNARY_KERNEL_OP_NAMES } from '@tensile/core';
 import ts from 'typescript';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = readFileSync(`${root}src/op-codes.ts`, 'utf8');
 const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
 const { opCodesHeader } = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
-const header = opCodesHeader(UNARY_OP_NAMES, BINARY_OP_NAMES);
+const header = opCodesHeader(UNARY_KERNEL_OP_NAMES, BINARY_OP_NAMES);
 const path = `${root}csrc/op_codes.h`;
 
 if (process.argv.includes('--check')) {

@@ -1,4 +1,4 @@
-import { BINARY_OP_NAMES, BackendError, DTypeError, UNARY_OP_NAMES } from '@tensile/core';
+import { BINARY_OP_NAMES, BackendError, DTypeError, UNARY_KERNEL_OP_NAMES } from '@tensile/core';
 import type {
   Backend,
   BackendMemory,
@@ -7,6 +7,7 @@ import type {
   DataArray,
   DType,
   Handle,
+  KernelUnaryOp,
   MatmulParams,
   ReduceOp,
   UnaryOp,
@@ -19,7 +20,7 @@ import { K_OK, K_UNSUPPORTED, statusText, type KernelExports, type TaskName } fr
 import type { ThreadPool } from './pool.js';
 
 /** Op codes are the index in core's tables, as the generated C enums (csrc/op_codes.h) number them. */
-const UNARY_CODE = Object.fromEntries(UNARY_OP_NAMES.map((op, i) => [op, i])) as Record<UnaryOp, number>;
+const UNARY_CODE = Object.fromEntries(UNARY_KERNEL_OP_NAMES.map((op, i) => [op, i])) as Record<KernelUnaryOp, number>;
 const BINARY_CODE = Object.fromEntries(BINARY_OP_NAMES.map((op, i) => [op, i])) as Record<BinaryOp, number>;
 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
@@ -274,7 +275,7 @@ export function createWasmBackend(
     });
   }
 
-  function unaryKernel(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle {
+  function unaryKernel(op: KernelUnaryOp, x: Handle, dtype: DType, size: number): Handle {
     const outDtype = op === 'isnan' || op === 'isinf' ? 'bool' : dtype;
     const out = alloc(size, outDtype);
     if (size === 0) return out;

@@ -1,7 +1,7 @@
 /**
  * What the C kernels and JS must agree on besides argument structs: the op
  * codes of the unary and binary kernels (their index in core's op tables,
- * UNARY_OP_NAMES / BINARY_OP_NAMES) and the JS functions the kernels import.
+ * UNARY_KERNEL_OP_NAMES / BINARY_OP_NAMES) and the JS functions the kernels import.
  * csrc/op_codes.h is generated from this file and core's tables
  * (scripts/gen-op-codes.mjs, run by build-wasm.sh; check-wasm.sh and a test
  * fail when the committed header differs), so a new table op is a new C enum
@@ -43,12 +43,12 @@ export function mathImportsSource(): string {
 /** C enum member of an op: U_TANH, B_MAXIMUM. */
 export const cName = (prefix: 'U' | 'B', op: string): string => `${prefix}_${op.toUpperCase()}`;
 
-/** The header text for the given op name lists (core's UNARY_OP_NAMES, BINARY_OP_NAMES). */
+/** The header text for the given op name lists (core's UNARY_KERNEL_OP_NAMES, BINARY_OP_NAMES). */
 export function opCodesHeader(unary: readonly string[], binary: readonly string[]): string {
   const members = (prefix: 'U' | 'B', ops: readonly string[]) => ops.map((op, i) => `  ${cName(prefix, op)} = ${i},`);
   const lines = [
     "/* Generated from src/op-codes.ts and core's op tables by scripts/gen-op-codes.mjs; do not edit.",
-    " * Op codes are the index of the op in core's UNARY_OP_NAMES / BINARY_OP_NAMES. */",
+    " * Op codes are the index of the op in core's UNARY_KERNEL_OP_NAMES / BINARY_OP_NAMES. */",
     '#pragma once',
     '',
     'typedef enum {',

@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, UnaryOp } from '@tensile/core';
+import type { BinaryOp, DType, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
 import { down, expectClose, randoms, setups, up, useBackends } from './helpers.js';
 
@@ -23,7 +23,7 @@ function roundHalfEven(x: number): number {
   return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
 }
 
-const UNARY_REF: Partial<Record<UnaryOp, (x: number) => number>> = {
+const UNARY_REF: Partial<Record<KernelUnaryOp, (x: number) => number>> = {
   neg: (x) => -x,
   abs: Math.abs,
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0), // PyTorch: sign(NaN) = 0
@@ -48,7 +48,7 @@ const UNARY_REF: Partial<Record<UnaryOp, (x: number) => number>> = {
 
 describe('unary', () => {
   for (const dtype of ['float32', 'float64'] as DType[]) {
-    for (const [op, ref] of Object.entries(UNARY_REF) as [UnaryOp, (x: number) => number][]) {
+    for (const [op, ref] of Object.entries(UNARY_REF) as [KernelUnaryOp, (x: number) => number][]) {
       test(`${op} ${dtype}`, () => {
         for (const { backend: b } of setups) {
           const xs = dtype === 'float32' ? FLOATS.map(Math.fround) : FLOATS;
@@ -65,7 +65,7 @@ describe('unary', () => {
   test('int32 ops and bool not', () => {
     for (const { backend: b } of setups) {
       const xs = [0, 1, -1, 7, -7, 2147483647];
-      const run = (op: UnaryOp) => down(b, b.unary(op, up(b, xs, 'int32'), 'int32', xs.length), 'int32', xs.length);
+      const run = (op: KernelUnaryOp) => down(b, b.unary(op, up(b, xs, 'int32'), 'int32', xs.length), 'int32', xs.length);
       expect(run('neg')).toEqual([0, -1, 1, -7, 7, -2147483647]);
       expect(run('abs')).toEqual([0, 1, 1, 7, 7, 2147483647]);
       expect(run('sign')).toEqual([0, 1, -1, 1, -1, 1]);

@@ -1,4 +1,4 @@
-import { BackendError, type BinaryOp, type ReduceOp, type UnaryOp } from '@tensile/core';
+import { BackendError, type BinaryOp, type ReduceOp, type KernelUnaryOp } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { writeStruct } from '../src/kernel-args.js';
@@ -50,7 +50,7 @@ describe('kernel status codes', () => {
       const b = await wasm({ threads });
       const x = b.upload(Float32Array.of(1, 2, 3, 4), 'float32');
       const before = b.memory();
-      expect(() => b.unary('bogus' as UnaryOp, x, 'float32', 4)).toThrow(
+      expect(() => b.unary('bogus' as KernelUnaryOp, x, 'float32', 4)).toThrow(
         /wasm backend: kernel unary failed: unknown op code \('bogus'; op code -1, dtype float32\)/,
       );
       expect(() => b.binary('bogus' as BinaryOp, x, [4], x, [4], [4], 'float32')).toThrow(/kernel binary failed: unknown op code/);

@@ -1,4 +1,4 @@
-import type { BinaryOp, UnaryOp } from '@tensile/core';
+import type { BinaryOp, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
 import { close, createTestBackend, down, f32, randoms, up } from './gpu.js';
 
@@ -35,7 +35,7 @@ function roundHalfEven(x: number): number {
 
 const special = [0, -0, 1, -1, 0.5, -2.5, 3.5, Infinity, -Infinity, NaN];
 
-const unaryCases: [UnaryOp, (x: number) => number, number[], number, number][] = [
+const unaryCases: [KernelUnaryOp, (x: number) => number, number[], number, number][] = [
   // op, reference, inputs, rtol, atol
   ['neg', (x) => -x, special, 0, 0],
   ['abs', Math.abs, special, 0, 0],
@@ -79,7 +79,7 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
 
   it('unary ops on int32 and bool', async () => {
     const xs = [-3, 0, 5, -2147483647];
-    const run = async (op: UnaryOp) => down(b, b.unary(op, up(b, xs, 'int32'), 'int32', 4), 'int32', 4);
+    const run = async (op: KernelUnaryOp) => down(b, b.unary(op, up(b, xs, 'int32'), 'int32', 4), 'int32', 4);
     expect(await run('neg')).toEqual([3, 0, -5, 2147483647]);
     expect(await run('abs')).toEqual([3, 0, 5, 2147483647]);
     expect(await run('sign')).toEqual([-1, 0, 1, -1]);

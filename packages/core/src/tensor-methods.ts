@@ -150,9 +150,9 @@ const methods: Record<string, Method> = {
  */
 export function installTensorMethods(): void {
   // One method per table op, so a new op in a table is a method at once.
-  for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor) => Tensor][]) {
-    methods[name] = function (this: Tensor) {
-      return fn(this);
+  for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor, options?: object) => Tensor][]) {
+    methods[name] = function (this: Tensor, options?: object) {
+      return fn(this, options);
     };
   }
   for (const [name, fn] of Object.entries(ew.binaryFunctions) as [string, (a: Tensor, b: TensorLike) => Tensor][]) {

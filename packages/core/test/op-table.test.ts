@@ -65,3 +65,26 @@ describe('the binary op table', () => {
     expect(() => a.sub(1)).toThrow(t.DTypeError);
   });
 });
+
+describe('softplus, a composite declared in the table only', () => {
+  it("takes PyTorch's beta and threshold: log(1 + exp(βx))/β, and x where βx > threshold", async () => {
+    const x = t.tensor([-3, -0.5, 0, 1, 2, 40]);
+    const y = t.softplus(x, { beta: 2, threshold: 3 });
+    const want = [-3, -0.5, 0, 1, 2, 40].map((v) => (2 * v > 3 ? v : Math.log1p(Math.exp(2 * v)) / 2));
+    const got = Array.from(await y.data());
+    for (let i = 0; i < want.length; i++) expect(got[i], `softplus[${i}]`).toBeCloseTo(want[i]!, 5);
+    expect(Array.from(await x.softplus().data())[5]).toBe(40); // default threshold 20: no overflow
+  });
+
+  it('gives the PyTorch gradient, sigmoid(βx) below the threshold and 1 above', async () => {
+    const x = t.tensor([-1, 0.5, 2], { requiresGrad: true });
+    x.softplus({ beta: 2, threshold: 3 }).sum().backward();
+    const want = [-1, 0.5, 2].map((v) => (2 * v > 3 ? 1 : 1 / (1 + Math.exp(-2 * v))));
+    const got = Array.from(await x.grad!.data());
+    for (let i = 0; i < 3; i++) expect(got[i], `grad[${i}]`).toBeCloseTo(want[i]!, 5);
+  });
+
+  it('names an unknown option', () => {
+    expect(() => t.softplus(t.tensor([1]), { alpha: 1 } as never)).toThrow(/softplus: unknown option 'alpha'/);
+  });
+});

@@ -1,4 +1,4 @@
-import type { DType, UnaryOp, UnaryOpOf } from '@tensile/core';
+import type { DType, FusedUnaryOp, RequiredUnaryOp, UnaryOp, UnaryOpOf } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
 import { Params, paramStruct } from '../runtime/params.js';
@@ -32,8 +32,8 @@ export function fill(rt: GpuRuntime, size: number, value: number, dtype: DType):
   return out;
 }
 
-/** f32 expressions of every float and numeric op; a table op without one does not compile. */
-const F32_EXPR: { [K in UnaryOpOf<'float' | 'numeric'>]: string } = {
+/** f32 expressions of every required float and numeric op (a table op without one does not compile), and of the fused composable ones. */
+const F32_EXPR: { [K in UnaryOpOf<'float' | 'numeric'> & RequiredUnaryOp]: string } & { [K in FusedUnaryOp]?: string } = {
   neg: '-x',
   abs: 'abs(x)',
   sign: 'sign_f(x)',
@@ -63,7 +63,7 @@ const F32_PREDICATE: { [K in UnaryOpOf<'predicate'>]: string } = {
 };
 
 /** i32 expressions of the numeric ops (int32 predicates are all false and never reach a kernel: core answers them). */
-const I32_EXPR: { [K in UnaryOpOf<'numeric'>]: string } = {
+const I32_EXPR: { [K in UnaryOpOf<'numeric'> & RequiredUnaryOp]: string } & { [K in FusedUnaryOp]?: string } = {
   neg: '-x',
   abs: 'abs(x)',
   sign: 'sign(x)',

@@ -49,9 +49,9 @@ export interface Handle {
 export type Shape = readonly number[];
 
 // Elementwise unary ops are declared in core's op table, with their per-op rules.
-import type { FusedUnaryOp, RequiredUnaryOp, UnaryOp } from '../ops/unary-table.js';
+import type { FusedUnaryOp, KernelUnaryOp, RequiredUnaryOp, UnaryOp } from '../ops/unary-table.js';
 
-export type { FusedUnaryOp, RequiredUnaryOp, UnaryOp };
+export type { FusedUnaryOp, KernelUnaryOp, RequiredUnaryOp, UnaryOp };
 
 // Elementwise binary ops are declared in core's op table, with their per-op rules.
 import type { BinaryOp } from '../ops/binary-table.js';
@@ -132,7 +132,7 @@ export interface RequiredKernels {
    * Core calls it only with a RequiredUnaryOp (the ops without a composite in
    * its table); a backend may type its parameter so, and leave the others out.
    */
-  unary(op: UnaryOp, x: Handle, dtype: DType, size: number): Handle;
+  unary(op: KernelUnaryOp, x: Handle, dtype: DType, size: number): Handle;
   binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
   /** Elementwise cond ? a : b, cond bool, with broadcasting of all three to outShape. */
   where(cond: Handle, condShape: Shape, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;

@@ -8,7 +8,7 @@ import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
 import { BINARY_OPS, BINARY_OP_NAMES, type BinaryDecl, type BinaryMethodName, type BinaryResult, binaryMethodName } from './binary-table.js';
-import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type UnaryResult, unaryMethodName } from './unary-table.js';
+import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type UnaryOptions, type UnaryResult, unaryMethodName } from './unary-table.js';
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
 
 /** Issues a unary kernel without recording it. */
@@ -17,17 +17,32 @@ function unaryKernel(op: RequiredUnaryOp, x: Tensor, outDType: DType = x.dtype):
   return fromHandle(b, b.unary(op, x.handle(op), x.dtype, x.size), x.shape, outDType);
 }
 
-/** A composable op: the backend's fused kernel where it has one, else the table's composition (not recorded). */
-function composedOrFused(op: FusedUnaryOp, x: Tensor, composite: (x: Tensor) => Tensor): Tensor {
+const NO_PARAMS: Readonly<Record<string, number>> = {};
+
+/** An op's options over its defaults, each checked to be a number. */
+function withDefaults(op: string, defaults: Readonly<Record<string, number>>, options?: Readonly<Record<string, number | undefined>>) {
+  const p: Record<string, number> = { ...defaults };
+  for (const [name, value] of Object.entries(options ?? {})) {
+    if (!(name in defaults)) throw new ArgumentError(`${op}: unknown option '${name}' (takes ${Object.keys(defaults).join(', ')})`);
+    if (value === undefined) continue;
+    checkScalar(op, name, value);
+    p[name] = value;
+  }
+  return p;
+}
+
+/** A composable op: the backend's fused kernel where it has one (never for an op with options), else the table's composition (not recorded). */
+function composedOrFused(op: UnaryOp, x: Tensor, composite: (x: Tensor) => Tensor, hasOptions: boolean): Tensor {
   const b = backendOf(op, x);
-  const h = b.fusedUnary?.(op, x.handle(op), x.dtype, x.size) ?? null;
+  const h = hasOptions ? null : (b.fusedUnary?.(op as FusedUnaryOp, x.handle(op), x.dtype, x.size) ?? null);
   if (h !== null) return fromHandle(b, h, x.shape, x.dtype);
   return tidy(() => noGrad(() => composite(x)));
 }
 
 /** Applies a table op: its dtype rule first, then the kernel, recorded with the table's gradient. */
-export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
+export function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, number | undefined>>): Tensor {
   const decl: UnaryDecl = UNARY_OPS[op];
+  const p = decl.params && withDefaults(op, decl.params, options);
   if (!(x instanceof Tensor)) throw new ArgumentError(`${unaryMethodName(op)}: 'input' must be a tensor, got ${describe(x)}`);
   switch (decl.dtype) {
     case 'bool':
@@ -38,29 +53,32 @@ export function unaryOp(op: UnaryOp, x: Tensor): Tensor {
       if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
       return record(op, [x], unaryKernel(op as RequiredUnaryOp, x, 'bool'), null);
     case 'float':
-      if (!isFloat(x.dtype)) return tidy(() => unaryOp(op, cast(x, 'float32')));
+      if (!isFloat(x.dtype)) return tidy(() => unaryOp(op, cast(x, 'float32'), options));
       break;
     case 'numeric':
       if (x.dtype === 'bool') throw new DTypeError(`${op}: takes a numeric tensor, got bool ${JSON.stringify(x.shape)}; cast it first`);
   }
   const grad = decl.grad;
-  const out = decl.composite ? composedOrFused(op as FusedUnaryOp, x, decl.composite) : unaryKernel(op as RequiredUnaryOp, x);
+  const params = p ?? NO_PARAMS;
+  const out = decl.composite
+    ? composedOrFused(op, x, (x) => decl.composite!(x, params), p !== undefined)
+    : unaryKernel(op as RequiredUnaryOp, x);
   if (grad === null) return record(op, [x], out, null);
-  return record(op, [x], out, (g, o) => [grad === 'zero' ? g.zerosLike() : grad(g, x, o)]);
+  return record(op, [x], out, (g, o) => [grad === 'zero' ? g.zerosLike() : grad(g, x, o, params)]);
 }
 
-type UnaryFunctions = { [K in UnaryOp as UnaryMethodName<K>]: (x: Tensor) => UnaryResult<K> };
+type UnaryFunctions = { [K in UnaryOp as UnaryMethodName<K>]: (x: Tensor, options?: UnaryOptions<K>) => UnaryResult<K> };
 
 /** One function per table op, under its method name. */
 export const unaryFunctions = Object.fromEntries(
-  UNARY_OP_NAMES.map((op) => [unaryMethodName(op), (x: Tensor) => unaryOp(op, x)]),
+  UNARY_OP_NAMES.map((op) => [unaryMethodName(op), (x: Tensor, options?: Readonly<Record<string, number>>) => unaryOp(op, x, options)]),
 ) as UnaryFunctions;
 
 // Named exports for the public API and tree shaking; `unaryFunctions` is what a
 // new table op gets without touching this list (a test checks the two agree).
 export const {
   neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
-  floor, ceil, round, logicalNot, isNaN, isInf,
+  floor, ceil, round, logicalNot, isNaN, isInf, softplus,
 } = unaryFunctions;
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */

@@ -16,8 +16,11 @@ import { where } from './elementwise.js';
  */
 export type UnaryDTypeRule = 'float' | 'numeric' | 'bool' | 'predicate';
 
-/** The input's gradient from the output's (g), the input and the output, written with tensor ops. */
-export type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor) => Tensor;
+/** An op's numeric options (softplus's beta and threshold), defaults in the table. */
+export type UnaryParams = Readonly<Record<string, number>>;
+
+/** The input's gradient from the output's (g), the input, the output and the op's options, written with tensor ops. */
+export type UnaryGrad = (g: Tensor, x: Tensor, out: Tensor, p: UnaryParams) => Tensor;
 
 export interface UnaryDecl {
   readonly dtype: UnaryDTypeRule;
@@ -35,7 +38,13 @@ export interface UnaryDecl {
    * An op with one is optional for a backend: core composes it unless the
    * backend lists it in `fusedUnary`.
    */
-  readonly composite?: (x: Tensor) => Tensor;
+  readonly composite?: (x: Tensor, p: UnaryParams) => Tensor;
+  /**
+   * Numeric options with their defaults: the method and function take them as
+   * an options object. An op with options has a composite and never reaches
+   * a backend (no kernel, no op code).
+   */
+  readonly params?: UnaryParams;
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -67,6 +76,8 @@ export const UNARY_OPS = {
   erf:        { dtype: 'float', ref: erfRef, domain: [-3, 3], grad: (g, x): Tensor => g.mul(x.square().neg().exp()).mul(2 / SQRT_PI) },
   // PyTorch's threshold rule: the gradient is cut where out ≤ 0 only, so it passes at NaN.
   relu:       { dtype: 'numeric', ref: (v) => (v < 0 ? 0 : v), domain: [-3, 3], kink: true, grad: (g, _x, out): Tensor => where(out.le(0), 0, g), composite: (x): Tensor => where(x.lt(0), 0, x) },
+  // PyTorch's softplus: log(1 + exp(βx))/β, and x itself where βx > threshold (exp would overflow).
+  softplus:   { dtype: 'float', params: { beta: 1, threshold: 20 }, ref: (v) => (v > 20 ? v : Math.log1p(Math.exp(v))), domain: [-5, 5], grad: (g, x, _out, p): Tensor => { const bx = x.mul(p.beta); return g.mul(where(bx.gt(p.threshold), 1, bx.sigmoid())); }, composite: (x, p): Tensor => { const bx = x.mul(p.beta); return where(bx.gt(p.threshold), x, bx.exp().log1p().div(p.beta)); } },
   floor:      { dtype: 'numeric', ref: Math.floor, domain: [-3, 3], grad: 'zero' },
   ceil:       { dtype: 'numeric', ref: Math.ceil, domain: [-3, 3], grad: 'zero' },
   // Halves round to even, as PyTorch and NumPy.
@@ -92,21 +103,27 @@ type Table = typeof UNARY_OPS;
  */
 export type UnaryOp = keyof Table;
 /** The ops of one dtype rule (a backend's int32 table covers `UnaryOpOf<'numeric' | 'predicate'>`). */
-export type UnaryOpOf<R extends UnaryDTypeRule> = { [K in UnaryOp]: Table[K]['dtype'] extends R ? K : never }[UnaryOp];
+export type UnaryOpOf<R extends UnaryDTypeRule> = { [K in KernelUnaryOp]: Table[K]['dtype'] extends R ? K : never }[KernelUnaryOp];
 /** The Tensor method (and functional) name of op K. */
 export type UnaryMethodName<K extends UnaryOp> = K extends UnaryOp ? (Table[K] extends { method: infer M extends string } ? M : K) : never;
 /** The unary Tensor methods, typed from the table: bool-valued ops return Tensor<'bool'>. */
-export type UnaryMethods = { [K in UnaryOp as UnaryMethodName<K>]: () => UnaryResult<K> };
+export type UnaryMethods = { [K in UnaryOp as UnaryMethodName<K>]: (options?: UnaryOptions<K>) => UnaryResult<K> };
+/** The options object of op K (none for most ops). */
+export type UnaryOptions<K extends UnaryOp> = Table[K] extends { params: infer P } ? { [N in keyof P]?: number } : undefined;
 /** The tensor type op K returns: bool-valued ops give Tensor<'bool'>. */
 export type UnaryResult<K extends UnaryOp> = Table[K]['dtype'] extends 'bool' | 'predicate' ? Tensor<'bool'> : Tensor;
 
+/** The ops a backend's unary kernels can be asked for (all but those with options, which core always composes). */
+export type KernelUnaryOp = { [K in UnaryOp]: Table[K] extends { params: unknown } ? never : K }[UnaryOp];
 /** The ops every backend implements (no composite). */
 export type RequiredUnaryOp = { [K in UnaryOp]: Table[K] extends { composite: unknown } ? never : K }[UnaryOp];
-/** The ops a backend may fuse (compute in its `unary` kernel, listed in `fusedUnary`); core composes them otherwise. */
-export type FusedUnaryOp = Exclude<UnaryOp, RequiredUnaryOp>;
+/** The ops a backend may fuse (its `fusedUnary` kernel); core composes them otherwise. */
+export type FusedUnaryOp = Exclude<KernelUnaryOp, RequiredUnaryOp>;
 
 /** The op names, in table order. */
 export const UNARY_OP_NAMES = Object.keys(UNARY_OPS) as UnaryOp[];
+/** The ops that reach kernels, in table order (the wasm op codes are indices into this list). */
+export const UNARY_KERNEL_OP_NAMES = UNARY_OP_NAMES.filter((op) => (UNARY_OPS[op] as UnaryDecl).params === undefined) as KernelUnaryOp[];
 
 /** The method name of op `op`. */
 export function unaryMethodName<K extends UnaryOp>(op: K): UnaryMethodName<K> {
