@@ -78,6 +78,9 @@ const floatLoops: Record<BinaryOp, Loop> = {
   mod(out, o, len, a, ai, as, b, bi, bs) {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = floorMod(a[ai], b[bi]);
   },
+  atan2(out, o, len, a, ai, as, b, bi, bs) {
+    for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = Math.atan2(a[ai], b[bi]);
+  },
   eq(out, o, len, a, ai, as, b, bi, bs) {
     for (let j = 0; j < len; j++, ai += as, bi += bs) out[o + j] = a[ai] === b[bi] ? 1 : 0;
   },

@@ -121,6 +121,7 @@ const binaryRef: Record<BinaryOp, (x: number, y: number) => number> = {
   maximum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.max(x, y)),
   minimum: (x, y) => (Number.isNaN(x) || Number.isNaN(y) ? NaN : Math.min(x, y)),
   mod: floorMod,
+  atan2: Math.atan2,
   eq: (x, y) => +(x === y),
   ne: (x, y) => +(x !== y),
   lt: (x, y) => +(x < y),

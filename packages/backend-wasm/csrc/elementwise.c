@@ -214,6 +214,7 @@ INLINE i32 mod_i32(i32 x, i32 y) {
       case B_MAXIMUM: ROW(NANMAX(x, y))                    \
       case B_MINIMUM: ROW(NANMIN(x, y))                    \
       case B_MOD: ROW((T)fmod_floor(x, y))             \
+      case B_ATAN2: ROW((T)js_atan2(x, y))             \
       case B_EQ: case B_NE: case B_LT: case B_LE:      \
       case B_GT: case B_GE: case B_AND: case B_OR:     \
         return K_UNSUPPORTED;                          \
@@ -235,6 +236,7 @@ static i32 arith_i32(i32 op, const i32 *a, i32 sa, const i32 *b, i32 sb, i32 *o,
     case B_MAXIMUM: ROW(x > y ? x : y)
     case B_MINIMUM: ROW(x < y ? x : y)
     case B_MOD: ROW(mod_i32(x, y))
+    case B_ATAN2: /* core casts int operands to float first */
     case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE: case B_AND: case B_OR:
       return K_UNSUPPORTED;
     default: return K_BAD_OP;
@@ -249,7 +251,7 @@ static i32 arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i
     case B_ADD: case B_MAXIMUM: case B_OR: ROW((x | y) != 0)
     case B_MUL: case B_MINIMUM: case B_AND: ROW((x & y) != 0)
     case B_SUB: ROW((x ^ y) != 0)
-    case B_DIV: case B_POW: case B_MOD: case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
+    case B_DIV: case B_POW: case B_MOD: case B_ATAN2: case B_EQ: case B_NE: case B_LT: case B_LE: case B_GT: case B_GE:
       return K_UNSUPPORTED;
     default: return K_BAD_OP;
   }
@@ -268,6 +270,7 @@ static i32 arith_bool(i32 op, const u8 *a, i32 sa, const u8 *b, i32 sb, u8 *o, i
       case B_GE: ROW(x >= y)                           \
       case B_ADD: case B_SUB: case B_MUL: case B_DIV:  \
       case B_POW: case B_MAXIMUM: case B_MINIMUM: case B_MOD:  \
+      case B_ATAN2:                                    \
       case B_AND: case B_OR:                           \
         return K_UNSUPPORTED;                          \
       default: return K_BAD_OP;                        \

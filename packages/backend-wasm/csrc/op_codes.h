@@ -37,14 +37,15 @@ typedef enum {
   B_MAXIMUM = 5,
   B_MINIMUM = 6,
   B_MOD = 7,
-  B_EQ = 8,
-  B_NE = 9,
-  B_LT = 10,
-  B_LE = 11,
-  B_GT = 12,
-  B_GE = 13,
-  B_AND = 14,
-  B_OR = 15,
+  B_ATAN2 = 8,
+  B_EQ = 9,
+  B_NE = 10,
+  B_LT = 11,
+  B_LE = 12,
+  B_GT = 13,
+  B_GE = 14,
+  B_AND = 15,
+  B_OR = 16,
 } BinaryOp;
 
 /* Imported from JS (module.ts and the worker build the imports from the same list). */
@@ -56,4 +57,5 @@ __attribute__((import_module("env"), import_name("sin"))) double js_sin(double);
 __attribute__((import_module("env"), import_name("cos"))) double js_cos(double);
 __attribute__((import_module("env"), import_name("tanh"))) double js_tanh(double);
 __attribute__((import_module("env"), import_name("pow"))) double js_pow(double, double);
+__attribute__((import_module("env"), import_name("atan2"))) double js_atan2(double, double);
 __attribute__((import_module("env"), import_name("fmod"))) double js_fmod(double, double);

@@ -25,6 +25,7 @@ export const MATH_IMPORTS = {
   cos: { fn: Math.cos, src: 'Math.cos', arity: 1 },
   tanh: { fn: Math.tanh, src: 'Math.tanh', arity: 1 },
   pow: { fn: Math.pow, src: 'Math.pow', arity: 2 },
+  atan2: { fn: Math.atan2, src: 'Math.atan2', arity: 2 },
   fmod: { fn: (a: number, b: number) => a % b, src: '(a, b) => a % b', arity: 2 },
 } as const;
 

@@ -40,7 +40,7 @@ export { zerosLike, onesLike } from './tensor-methods.js';
 export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creation.js';
 export {
   neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
-  floor, ceil, round, logicalNot, isNaN, isInf, softplus, clamp, add, sub, mul, div, floorDivide, pow, maximum, minimum, mod,
+  floor, ceil, round, logicalNot, isNaN, isInf, softplus, clamp, add, sub, mul, div, floorDivide, pow, maximum, minimum, mod, atan2,
   eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, where,
 } from './ops/elementwise.js';
 export { unaryFunctions, binaryFunctions } from './ops/elementwise.js';

@@ -20,6 +20,7 @@ const F32_EXPR: { [K in BinaryOpOf<'arithmetic'>]: string } = {
   maximum: 'max_f(a, b)',
   minimum: 'min_f(a, b)',
   mod: 'mod_f(a, b)',
+  atan2: 'atan2(a, b)',
 };
 const I32_EXPR: { [K in BinaryOpOf<'arithmetic'>]: string } = {
   add: 'a + b',
@@ -30,6 +31,8 @@ const I32_EXPR: { [K in BinaryOpOf<'arithmetic'>]: string } = {
   maximum: 'max(a, b)',
   minimum: 'min(a, b)',
   mod: 'mod_i(a, b)',
+  // Not reached: core casts int operands of atan2 to float32.
+  atan2: 'i32(atan2(f32(a), f32(b)))',
 };
 const BOOL_EXPR: { [K in BinaryOpOf<'logical'>]: string } & Partial<Record<BinaryOp, string>> = {
   and: 'a & b',

@@ -56,6 +56,8 @@ export const BINARY_OPS = {
   minimum: { kind: 'arithmetic', bools: 'and', ref: (x, y) => (Number.isNaN(x) || x < y ? x : y), domain: [A, A], grad: (g, a, b): GradPair => extremumGrad(g, a, b, a.gt(b), a.lt(b)) },
   // Sign of the divisor (Python's %, PyTorch's remainder): a = floorDivide(a, b)·b + mod(a, b). The test domain keeps a/b off whole numbers.
   mod:     { kind: 'arithmetic', ref: (x, y) => x - Math.floor(x / y) * y, domain: [[0.1, 0.9], [1.1, 2]], grad: (g, a, b, _o, n): GradPair => [g, n[1] ? g.mul(floorDivide(a, b)).neg() : null] },
+  // The angle of (b, a), as PyTorch's atan2(input, other); int operands give float32. d/da = b/r², d/db = -a/r².
+  atan2:   { kind: 'arithmetic', floatResult: true, ref: Math.atan2, domain: [[0.5, 2], A], grad: (g, a, b, _o, n): GradPair => { const r2 = a.square().add(b.square()); return [n[0] ? g.mul(b).div(r2) : null, n[1] ? g.mul(a).div(r2).neg() : null]; } },
   eq:      { kind: 'comparison', ref: (x, y) => Number(x === y), domain: [A, B], grad: null },
   ne:      { kind: 'comparison', ref: (x, y) => Number(x !== y), domain: [A, B], grad: null },
   lt:      { kind: 'comparison', ref: (x, y) => Number(x < y), domain: [A, B], grad: null },

@@ -167,7 +167,7 @@ export const binaryFunctions = Object.fromEntries(
 ) as BinaryFunctions;
 
 // Named exports for the public API; a test checks they are binaryFunctions' entries.
-export const { add, sub, mul, div, pow, maximum, minimum, mod, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr } = binaryFunctions;
+export const { add, sub, mul, div, pow, maximum, minimum, mod, atan2, eq, ne, lt, le, gt, ge, logicalAnd, logicalOr } = binaryFunctions;
 
 /**
  * Division rounded toward −∞ (PyTorch's floor_divide and `//`): int32
