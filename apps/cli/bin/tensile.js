@@ -115,7 +115,10 @@ function onSignal(signal) {
     killTimer = setTimeout(() => {
       if (!acknowledged) killNow(signal, `the run did not respond to ${signal} within ${grace / 1000} s`);
       // It answered: the batch in progress and the checkpoint get longer, but not for ever.
-      killTimer = setTimeout(() => killNow(signal, `the run did not finish saving within ${(SAVE_GRACE * grace) / 1000} s of ${signal}`), (SAVE_GRACE - 1) * grace);
+      killTimer = setTimeout(
+        () => killNow(signal, `the run did not finish saving within ${(SAVE_GRACE * grace) / 1000} s of ${signal}`),
+        (SAVE_GRACE - 1) * grace,
+      );
     }, grace);
   }
 }

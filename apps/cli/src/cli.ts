@@ -35,7 +35,10 @@ async function run(action: () => Promise<number>): Promise<void> {
   try {
     process.exitCode = await action();
   } catch (err) {
-    const known = err instanceof ConfigError || err instanceof t.TensileError || (err instanceof Error && /Error$/.test(err.name) && err.name !== 'Error' && err.name !== 'TypeError');
+    const known =
+      err instanceof ConfigError ||
+      err instanceof t.TensileError ||
+      (err instanceof Error && /Error$/.test(err.name) && err.name !== 'Error' && err.name !== 'TypeError');
     const message = err instanceof Error ? err.message : String(err);
     process.stderr.write(`tensile: ${message}\n`);
     if (!known || process.env.TENSILE_DEBUG) process.stderr.write(`${(err as Error)?.stack ?? ''}\n`);
@@ -54,7 +57,10 @@ const program = new Command('tensile')
   .description('Train, evaluate, run and inspect Tensile models')
   .version(VERSION)
   // A usage error is one line (commander's, with its "did you mean"), then where the options are listed.
-  .configureOutput({ outputError: (text, write) => write(`tensile: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`) })
+  .configureOutput({
+    outputError: (text, write) =>
+      write(`tensile: ${text.replace(/^error: /, '').replace(/\n\(Did you mean (.*)\?\)/, ' (did you mean $1?)')}`),
+  })
   .showHelpAfterError('(tensile --help lists the commands; tensile <command> --help their options)');
 
 program
@@ -95,7 +101,10 @@ program
   .command('predict')
   .description('run a model file on inputs and print class probabilities')
   .argument('<model>', 'model or checkpoint file written by tensile train')
-  .option('--input <files...>', 'PNG or JPEG images, IDX image files (e.g. t10k-images-idx3-ubyte), or JSON arrays of samples; preprocessed like the training data')
+  .option(
+    '--input <files...>',
+    'PNG or JPEG images, IDX image files (e.g. t10k-images-idx3-ubyte), or JSON arrays of samples; preprocessed like the training data',
+  )
   .option('--samples <n>', 'without --input: the first N test samples, shown with their labels', integer(1))
   .option('--backend <name>', 'compute backend')
   .option('--json', 'print the results as JSON')

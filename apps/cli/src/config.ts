@@ -80,7 +80,22 @@ export async function readConfig(path: string | URL): Promise<TrainConfig> {
   return parseConfig(raw, where);
 }
 
-const KNOWN_KEYS = ['plugins', 'backend', 'seed', 'epochs', 'batchSize', 'out', 'data', 'model', 'loss', 'optimizer', 'schedule', 'metrics', 'checkpointEverySteps', 'gradStats'];
+const KNOWN_KEYS = [
+  'plugins',
+  'backend',
+  'seed',
+  'epochs',
+  'batchSize',
+  'out',
+  'data',
+  'model',
+  'loss',
+  'optimizer',
+  'schedule',
+  'metrics',
+  'checkpointEverySteps',
+  'gradStats',
+];
 
 /** The part of the training split held out for validation by default (as Keras's validation_split, from the end). */
 export const DEFAULT_VALIDATION = 0.1;
@@ -117,7 +132,8 @@ export function parseConfig(raw: unknown, where: string): TrainConfig {
   if (raw.schedule !== undefined && raw.schedule !== null) {
     const named = parseNamed(raw.schedule, `${where}: schedule`);
     const interval = named.config.interval ?? 'epoch';
-    if (interval !== 'epoch' && interval !== 'step') fail('schedule.interval', `must be 'epoch' or 'step', got ${JSON.stringify(interval)}`);
+    if (interval !== 'epoch' && interval !== 'step')
+      fail('schedule.interval', `must be 'epoch' or 'step', got ${JSON.stringify(interval)}`);
     delete named.config.interval;
     schedule = { ...named, interval: interval as 'epoch' | 'step' };
   }
@@ -144,7 +160,8 @@ function parseGradStats(raw: unknown, fail: (key: string, problem: string) => ne
   if (raw === undefined || raw === null || raw === false) return null;
   if (raw === true) return { everySteps: GRAD_STATS_EVERY };
   const every = isObject(raw) ? (raw.everySteps ?? GRAD_STATS_EVERY) : raw;
-  if (isObject(raw)) for (const key of Object.keys(raw)) if (key !== 'everySteps') fail(`gradStats.${key}`, 'unknown setting (known: everySteps)');
+  if (isObject(raw))
+    for (const key of Object.keys(raw)) if (key !== 'everySteps') fail(`gradStats.${key}`, 'unknown setting (known: everySteps)');
   if (typeof every !== 'number' || !Number.isInteger(every) || every < 1) {
     fail('gradStats', `must be true, a step interval ≥ 1 or { everySteps: N ≥ 1 }, got ${JSON.stringify(raw)}`);
   }
@@ -156,7 +173,8 @@ function parseData(raw: unknown, where: string): DataConfig {
     throw new ConfigError(`${where}: data.${key}: ${problem}`);
   };
   if (typeof raw === 'string') raw = { name: raw };
-  if (!isObject(raw)) throw new ConfigError(`${where}: data: expected { name, config?, train?, test?, limit?, target? }, got ${JSON.stringify(raw)}`);
+  if (!isObject(raw))
+    throw new ConfigError(`${where}: data: expected { name, config?, train?, test?, limit?, target? }, got ${JSON.stringify(raw)}`);
   const known = ['name', 'config', 'train', 'test', 'limit', 'testLimit', 'validation', 'target'];
   for (const key of Object.keys(raw)) if (!known.includes(key)) fail(key, `unknown setting (known: ${known.join(', ')})`);
   if (typeof raw.name !== 'string') fail('name', `must be a dataset name, got ${JSON.stringify(raw.name)}`);

@@ -10,7 +10,10 @@ export function buildDataset(data: DataConfig, split: 'train' | 'test'): Dataset
   const dataset = createDataset(data.name, { ...data.config, ...overrides } as JsonObject) as Dataset;
   const limit = split === 'train' ? data.limit : data.testLimit;
   if (limit === null || limit >= dataset.length) return dataset;
-  return new Subset(dataset, Array.from({ length: limit }, (_, i) => i));
+  return new Subset(
+    dataset,
+    Array.from({ length: limit }, (_, i) => i),
+  );
 }
 
 /**
@@ -33,7 +36,10 @@ export function splitValidation(dataset: Dataset, validation: number): { train: 
  * position.
  */
 export class ConfiguredLoader implements AsyncIterable<Batch> {
-  constructor(readonly loader: DataLoader, private readonly target: DataConfig['target']) {}
+  constructor(
+    readonly loader: DataLoader,
+    private readonly target: DataConfig['target'],
+  ) {}
 
   get length(): number {
     return this.loader.length;

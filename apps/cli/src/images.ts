@@ -43,7 +43,8 @@ export function decodeImage(bytes: Uint8Array, path: string): GrayImage {
     throw new ConfigError(`--input ${path}: cannot decode the image: ${(err as Error).message}`);
   }
   const { width, height, data } = rgba;
-  if (width * height > MAX_PIXELS) throw new ConfigError(`--input ${path}: ${width}×${height} is too large (at most ${MAX_PIXELS / 1e6} megapixels)`);
+  if (width * height > MAX_PIXELS)
+    throw new ConfigError(`--input ${path}: ${width}×${height} is too large (at most ${MAX_PIXELS / 1e6} megapixels)`);
   const pixels = new Float32Array(width * height);
   for (let i = 0; i < pixels.length; i++) {
     const [r, g, b, a] = [data[4 * i], data[4 * i + 1], data[4 * i + 2], data[4 * i + 3] / 255];
@@ -112,7 +113,13 @@ function borderMean({ width, height, pixels }: GrayImage): number {
  * mean of the input area it covers (partial pixels weighted by coverage), the
  * anti-aliased resize MNIST's digits went through, for shrinking and growing.
  */
-function resizeArea(pixels: Float32Array, stride: number, r: { x: number; y: number; w: number; h: number }, ow: number, oh: number): Float32Array {
+function resizeArea(
+  pixels: Float32Array,
+  stride: number,
+  r: { x: number; y: number; w: number; h: number },
+  ow: number,
+  oh: number,
+): Float32Array {
   const out = new Float32Array(ow * oh);
   const [fx, fy] = [r.w / ow, r.h / oh];
   for (let oy = 0; oy < oh; oy++) {

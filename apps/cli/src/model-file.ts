@@ -17,9 +17,11 @@ export interface LoadedRun {
  * model is rebuilt through the registry, then starts the backend and loads.
  */
 export async function loadRun(path: string, options: { backend?: string; detectAnomaly?: boolean }): Promise<LoadedRun> {
-  const bytes = new Uint8Array(await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ConfigError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }));
+  const bytes = new Uint8Array(
+    await readFile(path).catch((err: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }),
+  );
   const { metadata } = decodeSafetensors(bytes, { fileName: path });
   const config = storedConfig(metadata, path);
   await prepare({ plugins: config.plugins, backend: options.backend ?? config.backend, detectAnomaly: options.detectAnomaly });
@@ -34,7 +36,9 @@ function storedConfig(metadata: Record<string, string>, path: string): TrainConf
   if (metadata.config) raw = JSON.parse(metadata.config);
   else if (metadata.state) raw = (JSON.parse(metadata.state) as { extra?: { extra?: { config?: unknown } } }).extra?.extra?.config;
   if (!raw) {
-    throw new ConfigError(`${path}: holds no training config (not written by tensile train); use @tensile/io's loadModel from code instead`);
+    throw new ConfigError(
+      `${path}: holds no training config (not written by tensile train); use @tensile/io's loadModel from code instead`,
+    );
   }
   return parseConfig(raw, `${path} (stored config)`);
 }

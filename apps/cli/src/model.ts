@@ -24,7 +24,8 @@ function layerSpec(layer: Json, where: string): ModuleSpec {
     }
     const spec: ModuleSpec = { type: layer.type, config: (layer.config ?? {}) as JsonObject };
     if (Array.isArray(children)) spec.children = modelSpec(children, where).children;
-    else if (children) spec.children = Object.fromEntries(Object.entries(children).map(([k, v]) => [k, layerSpec(v as Json, `${where}.${k}`)]));
+    else if (children)
+      spec.children = Object.fromEntries(Object.entries(children).map(([k, v]) => [k, layerSpec(v as Json, `${where}.${k}`)]));
     return spec;
   }
   const { name, config } = parseNamed(layer, where);

@@ -29,7 +29,9 @@ const LOSS_OPTIONS: Readonly<Record<string, readonly string[]>> = {
 function refuse(section: string, named: Named, known: readonly string[], where: string): void {
   const unknown = Object.keys(named.config).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw new ConfigError(`${where}: ${section}: ${named.name} has no option '${unknown[0]}' (known: ${[...known].sort().join(', ') || 'none'})`);
+    throw new ConfigError(
+      `${where}: ${section}: ${named.name} has no option '${unknown[0]}' (known: ${[...known].sort().join(', ') || 'none'})`,
+    );
   }
 }
 

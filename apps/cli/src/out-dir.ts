@@ -19,13 +19,18 @@ async function existingAncestor(path: string): Promise<string> {
 
 function reason(err: NodeJS.ErrnoException): string {
   switch (err.code) {
-    case 'EROFS': return 'the file system is read-only';
+    case 'EROFS':
+      return 'the file system is read-only';
     case 'EACCES':
-    case 'EPERM': return 'permission denied';
+    case 'EPERM':
+      return 'permission denied';
     case 'ENOTDIR':
-    case 'EEXIST': return 'a part of the path is a file, not a folder';
-    case 'ENOSPC': return 'no space left on the device';
-    default: return err.message;
+    case 'EEXIST':
+      return 'a part of the path is a file, not a folder';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    default:
+      return err.message;
   }
 }
 
@@ -74,7 +79,14 @@ async function realCause(full: string, err: NodeJS.ErrnoException): Promise<Node
 /** The run files already in `out` (a run is there when any is). */
 export async function existingRunFiles(out: string): Promise<string[]> {
   const files = Object.values(runFiles(out));
-  const found = await Promise.all(files.map((f) => stat(f).then(() => f, () => null)));
+  const found = await Promise.all(
+    files.map((f) =>
+      stat(f).then(
+        () => f,
+        () => null,
+      ),
+    ),
+  );
   return found.filter((f): f is string => f !== null);
 }
 

@@ -7,11 +7,16 @@ import type { Logs } from '@tensile/train';
  */
 export async function historySvg(history: readonly Logs[], title: string): Promise<string> {
   // Per-layer statistics (`grad_norm/<layer>`…) have their own plot.
-  const quantities = Object.keys(history[0] ?? { loss: 0 }).filter((k) => !['epoch', 'seconds', 'lr'].includes(k) && !k.startsWith('val_') && !k.includes('/'));
+  const quantities = Object.keys(history[0] ?? { loss: 0 }).filter(
+    (k) => !['epoch', 'seconds', 'lr'].includes(k) && !k.startsWith('val_') && !k.includes('/'),
+  );
   const rows: { epoch: number; value: number; quantity: string; split: string }[] = [];
   for (const logs of history) {
     for (const q of quantities) {
-      for (const [split, key] of [['train', q], ['validation', `val_${q}`]] as const) {
+      for (const [split, key] of [
+        ['train', q],
+        ['validation', `val_${q}`],
+      ] as const) {
         const value = logs[key];
         if (value !== undefined && Number.isFinite(value)) rows.push({ epoch: logs.epoch + 1, value, quantity: q, split });
       }

@@ -13,7 +13,10 @@ import type { Callback, FitContext, Logs } from '@tensile/train';
  * holding exactly the epochs the checkpoint holds, each once.
  */
 export class MetricsLog implements Callback {
-  constructor(private readonly path: string, private readonly after: (point: string) => void = () => {}) {}
+  constructor(
+    private readonly path: string,
+    private readonly after: (point: string) => void = () => {},
+  ) {}
 
   /** Replaces the file by these epochs' lines, atomically (a temporary file, then a rename). */
   async rewrite(history: readonly Logs[]): Promise<void> {

@@ -17,7 +17,10 @@ function tensile(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.e
 
 /** The validation accuracy of the last epoch. */
 function accuracyOf(cwd: string, out: string): number {
-  const lines = readFileSync(join(cwd, out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+  const lines = readFileSync(join(cwd, out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   return lines.filter((l) => l.type === 'epoch').at(-1).val_accuracy;
 }
 
@@ -32,7 +35,9 @@ describe('tensile train on other backends', () => {
   it('defaults to the fastest backend that starts here (wasm) and says so', () => {
     const r = tensile(['train', '--limit', '500', '--test-limit', '100', '--epochs', '1', '--log-every', '0', '--out', 'auto'], dir);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^training on wasm \(the fastest backend here; --backend to choose\): 450 samples \+ 50 held out for validation, 8 batches\/epoch, 1 epoch, /m);
+    expect(r.stdout).toMatch(
+      /^training on wasm \(the fastest backend here; --backend to choose\): 450 samples \+ 50 held out for validation, 8 batches\/epoch, 1 epoch, /m,
+    );
   });
 
   it('trains with --backend wasm', () => {
@@ -43,16 +48,20 @@ describe('tensile train on other backends', () => {
   });
 
   const hasSwiftShader = existsSync(SWIFTSHADER);
-  it.skipIf(!hasSwiftShader)(`trains with --backend webgpu (software GPU: ${SWIFTSHADER})`, () => {
-    const args = ['--limit', '1024', '--test-limit', '256', '--batch-size', '32', '--lr', '0.1', '--epochs', '1', '--quiet'];
-    const r = tensile(['train', ...args, '--backend', 'webgpu', '--out', 'gpu'], dir, {
-      ...process.env,
-      VK_ICD_FILENAMES: SWIFTSHADER,
-    });
-    expect(r.stderr).toBe('');
-    expect(r.code).toBe(0);
-    expect(accuracyOf(dir, 'gpu')).toBeGreaterThan(0.4); // 32 steps; chance is 0.1
-  }, 120_000);
+  it.skipIf(!hasSwiftShader)(
+    `trains with --backend webgpu (software GPU: ${SWIFTSHADER})`,
+    () => {
+      const args = ['--limit', '1024', '--test-limit', '256', '--batch-size', '32', '--lr', '0.1', '--epochs', '1', '--quiet'];
+      const r = tensile(['train', ...args, '--backend', 'webgpu', '--out', 'gpu'], dir, {
+        ...process.env,
+        VK_ICD_FILENAMES: SWIFTSHADER,
+      });
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(accuracyOf(dir, 'gpu')).toBeGreaterThan(0.4); // 32 steps; chance is 0.1
+    },
+    120_000,
+  );
 
   it('says clearly when no WebGPU adapter is present', () => {
     const r = tensile(['train', ...SMALL, '--backend', 'webgpu', '--out', 'none'], dir, {
@@ -63,7 +72,11 @@ describe('tensile train on other backends', () => {
     // Our one line only: Dawn's native Vulkan warnings (with its build machine's source paths) are filtered out.
     expect(r.stderr).toMatch(/^tensile: backend 'webgpu' could not start: webgpu: no GPU adapter is available.*VK_ICD_FILENAMES=[^\n]*\n$/);
     // TENSILE_DEBUG=1 keeps them (they are what a driver problem is debugged with).
-    const debug = tensile(['train', ...SMALL, '--backend', 'webgpu', '--out', 'none'], dir, { ...process.env, VK_ICD_FILENAMES: join(dir, 'no-such-driver.json'), TENSILE_DEBUG: '1' });
+    const debug = tensile(['train', ...SMALL, '--backend', 'webgpu', '--out', 'none'], dir, {
+      ...process.env,
+      VK_ICD_FILENAMES: join(dir, 'no-such-driver.json'),
+      TENSILE_DEBUG: '1',
+    });
     expect(debug.stderr).toMatch(/^Warning: /m);
   });
 });

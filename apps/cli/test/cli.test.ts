@@ -41,10 +41,20 @@ describe('tensile train', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const out = join(dir, 'run');
-    for (const f of ['model.tensile', 'checkpoint-last.safetensors', 'checkpoint-best.safetensors', 'metrics.jsonl', 'history.svg', 'config.json']) {
+    for (const f of [
+      'model.tensile',
+      'checkpoint-last.safetensors',
+      'checkpoint-best.safetensors',
+      'metrics.jsonl',
+      'history.svg',
+      'config.json',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     // Epochs counted from 1, as on screen; then the test split, evaluated once after training.
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatchObject({ type: 'epoch', epoch: 1, step: 29 }); // 1800 samples (200 held out for validation), batches of 64
@@ -122,32 +132,50 @@ describe('tensile train', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(weights(join(dir, 'resumed', 'model.tensile')).equals(weights(join(dir, 'straight', 'model.tensile')))).toBe(true);
-    const epochs = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).epoch);
+    const epochs = readFileSync(join(dir, 'resumed', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).epoch);
     expect(epochs).toEqual([1, 2, undefined]); // the test line after the last epoch
   });
 
   it('--resume keeps the best checkpoint unless a later epoch beats it', () => {
     // One validation sample: val_accuracy is 0 or 1, so a second epoch at 1 ties the first and must not replace checkpoint-best.
-    writeFileSync(join(dir, 'one-val.yaml'), readFileSync(DEFAULT_CONFIG, 'utf8').replace('  test: { split: test }', '  test: { split: test }\n  validation: 1'));
+    writeFileSync(
+      join(dir, 'one-val.yaml'),
+      readFileSync(DEFAULT_CONFIG, 'utf8').replace('  test: { split: test }', '  test: { split: test }\n  validation: 1'),
+    );
     const small = ['--limit', '1500', '--test-limit', '10', '--quiet', '--out', 'best'];
     expect(tensile(['train', 'one-val.yaml', ...small, '--epochs', '1'], dir).code).toBe(0);
     const best = join(dir, 'best', 'checkpoint-best.safetensors');
     const before = readFileSync(best);
     expect(tensile(['train', '--resume', ...small, '--epochs', '2'], dir).code).toBe(0);
-    const lines = readFileSync(join(dir, 'best', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'best', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.filter((l) => l.type === 'epoch').map((l) => l.val_accuracy)).toEqual([1, 1]);
     expect(readFileSync(best).equals(before)).toBe(true);
   });
 
   it('--grad-stats logs per-layer gradient/weight norms and update ratios and plots them per layer', () => {
-    const r = tensile(['train', '--limit', '2000', '--test-limit', '500', '--epochs', '2', '--grad-stats', '10', '--quiet', '--out', 'grads'], dir);
+    const r = tensile(
+      ['train', '--limit', '2000', '--test-limit', '500', '--epochs', '2', '--grad-stats', '10', '--quiet', '--out', 'grads'],
+      dir,
+    );
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    const lines = readFileSync(join(dir, 'grads', 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l)).filter((l) => l.type === 'epoch');
+    const lines = readFileSync(join(dir, 'grads', 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.type === 'epoch');
     expect(lines).toHaveLength(2);
     const layers = ['0', '2', '4']; // the Linear layers of the default MLP; ReLUs have no parameters
     for (const line of lines) {
-      const keys = Object.keys(line).filter((k) => k.includes('/')).sort();
+      const keys = Object.keys(line)
+        .filter((k) => k.includes('/'))
+        .sort();
       expect(keys).toEqual(['grad_norm', 'update_ratio', 'weight_norm'].flatMap((s) => layers.map((l) => `${s}/${l}`)).sort());
       for (const k of keys) {
         expect(line[k], k).toBeGreaterThan(0);
@@ -159,7 +187,11 @@ describe('tensile train', () => {
     const svg = readFileSync(join(dir, 'grads', 'gradients.svg'), 'utf8');
     expect(svg.startsWith('<svg')).toBe(true);
     // One line per layer and panel, each through both epochs.
-    const series = [...svg.matchAll(/aria-label="epoch: 1; ([^:]+) \(log scale\): [^;]+; layer: ([^"]+)" role="graphics-symbol" aria-roledescription="line mark" d="M[^"L]+L[^"L]+"/g)].map((m) => `${m[1]} | ${m[2]}`);
+    const series = [
+      ...svg.matchAll(
+        /aria-label="epoch: 1; ([^:]+) \(log scale\): [^;]+; layer: ([^"]+)" role="graphics-symbol" aria-roledescription="line mark" d="M[^"L]+L[^"L]+"/g,
+      ),
+    ].map((m) => `${m[1]} | ${m[2]}`);
     expect(series.sort()).toEqual(['gradient norm', 'update / weight'].flatMap((q) => layers.map((l) => `${q} | ${l} (Linear)`)).sort());
     // The loss/accuracy plot stays as it was.
     expect(readFileSync(join(dir, 'grads', 'history.svg'), 'utf8')).not.toContain('grad_norm');
@@ -184,13 +216,19 @@ describe('tensile train', () => {
     expect(plain.stderr).toMatch(/loss is (NaN|Infinity).*--detect-anomaly/);
     const r = tensile(['train', 'explode.yaml', '--quiet', '--detect-anomaly', '--force', '--out', 'explode'], dir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/anomaly: model\.\d+ \((Linear|ReLU)\)\.(forward|backward) → \w+ \((forward|the backward of '\w+')\) produced (NaN|Infinity)/);
+    expect(r.stderr).toMatch(
+      /anomaly: model\.\d+ \((Linear|ReLU)\)\.(forward|backward) → \w+ \((forward|the backward of '\w+')\) produced (NaN|Infinity)/,
+    );
     expect(r.stderr).toMatch(/input 0: \[\d+(,\d+)*\] float32, range/);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
   it('Ctrl-C saves a checkpoint that loads and resumes', async () => {
-    const child = spawn(process.execPath, [CLI, 'train', '--epochs', '3', '--test-limit', '200', '--out', 'interrupted', '--log-every', '20'], { cwd: dir });
+    const child = spawn(
+      process.execPath,
+      [CLI, 'train', '--epochs', '3', '--test-limit', '200', '--out', 'interrupted', '--log-every', '20'],
+      { cwd: dir },
+    );
     let stdout = '';
     await new Promise<void>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {

@@ -13,8 +13,12 @@ describe('parseConfig: gradStats', () => {
   });
 
   it('names the file and the setting when the value is wrong', () => {
-    expect(() => parseConfig({ ...base, gradStats: { everySteps: 0 } }, 'c.yaml')).toThrow(/^c\.yaml: gradStats: must be true, a step interval ≥ 1/);
+    expect(() => parseConfig({ ...base, gradStats: { everySteps: 0 } }, 'c.yaml')).toThrow(
+      /^c\.yaml: gradStats: must be true, a step interval ≥ 1/,
+    );
     expect(() => parseConfig({ ...base, gradStats: 'often' }, 'c.yaml')).toThrow(/c\.yaml: gradStats: .*got "often"/);
-    expect(() => parseConfig({ ...base, gradStats: { every: 3 } }, 'c.yaml')).toThrow(/c\.yaml: gradStats\.every: unknown setting \(known: everySteps\)/);
+    expect(() => parseConfig({ ...base, gradStats: { every: 3 } }, 'c.yaml')).toThrow(
+      /c\.yaml: gradStats\.every: unknown setting \(known: everySteps\)/,
+    );
   });
 });

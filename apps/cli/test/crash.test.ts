@@ -26,10 +26,13 @@ function weights(path: string): Buffer {
 
 /** metrics.jsonl without wall-clock times. */
 function metrics(out: string): Record<string, unknown>[] {
-  return readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => {
-    const { seconds: _, ...rest } = JSON.parse(l);
-    return rest;
-  });
+  return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => {
+      const { seconds: _, ...rest } = JSON.parse(l);
+      return rest;
+    });
 }
 
 let dir: string;
@@ -38,7 +41,10 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'tensile-cli-crash-'));
   // 450 training samples in batches of 50: 9 steps per epoch; a step checkpoint every 4 steps (mid-epoch).
   const config = [
-    'epochs: 2', 'batchSize: 50', 'checkpointEverySteps: 4', 'backend: cpu',
+    'epochs: 2',
+    'batchSize: 50',
+    'checkpointEverySteps: 4',
+    'backend: cpu',
     'data: { name: mnist, config: { flatten: true, normalize: true }, train: { split: train }, test: { split: test }, limit: 500, testLimit: 100 }',
     'model: [{ Linear: { inFeatures: 784, outFeatures: 32 } }, ReLU, { Linear: { inFeatures: 32, outFeatures: 10 } }]',
     'optimizer: { name: SGD, lr: 0.05, momentum: 0.9 }',

@@ -59,7 +59,10 @@ async function groupGone(pgid: number, ms = 20_000): Promise<boolean> {
 }
 
 describe('signals', () => {
-  for (const [signal, code] of [['SIGTERM', 143], ['SIGINT', 130]] as const) {
+  for (const [signal, code] of [
+    ['SIGTERM', 143],
+    ['SIGINT', 130],
+  ] as const) {
     it(`${signal} to the process group stops after the batch, saves and exits ${code}; nothing is left behind`, async () => {
       const run = start(process.execPath, [CLI, ...TRAIN, '--out', signal]);
       await run.waitFor(/batch \d+\/\d+/);
@@ -93,18 +96,21 @@ describe('signals', () => {
   });
 
   const pnpm = spawnSync('pnpm', ['--version'], { encoding: 'utf8' }).status === 0;
-  it.skipIf(!pnpm)('through `pnpm tensile`: SIGTERM to pnpm alone (or the group) still stops and saves the run, leaving no orphan', async () => {
-    for (const target of ['pnpm', 'group'] as const) {
-      const out = join(dir, `pnpm-${target}`);
-      const run = start('pnpm', ['--dir', ROOT, '--silent', 'tensile', ...TRAIN, '--out', out]);
-      await run.waitFor(/batch \d+\/\d+/);
-      process.kill(target === 'pnpm' ? run.child.pid! : -run.child.pid!, 'SIGTERM');
-      await run.exit;
-      // pnpm itself exits at once; the training process must notice (signal, or its parent gone), save and end.
-      expect(await groupGone(run.child.pid!), target).toBe(true);
-      expect(existsSync(join(out, 'checkpoint-last.safetensors')), target).toBe(true);
-    }
-  });
+  it.skipIf(!pnpm)(
+    'through `pnpm tensile`: SIGTERM to pnpm alone (or the group) still stops and saves the run, leaving no orphan',
+    async () => {
+      for (const target of ['pnpm', 'group'] as const) {
+        const out = join(dir, `pnpm-${target}`);
+        const run = start('pnpm', ['--dir', ROOT, '--silent', 'tensile', ...TRAIN, '--out', out]);
+        await run.waitFor(/batch \d+\/\d+/);
+        process.kill(target === 'pnpm' ? run.child.pid! : -run.child.pid!, 'SIGTERM');
+        await run.exit;
+        // pnpm itself exits at once; the training process must notice (signal, or its parent gone), save and end.
+        expect(await groupGone(run.child.pid!), target).toBe(true);
+        expect(existsSync(join(out, 'checkpoint-last.safetensors')), target).toBe(true);
+      }
+    },
+  );
 });
 
 /** What a terminal shows after this output: carriage returns, line clears and cursor moves applied. */
@@ -145,7 +151,10 @@ describe.skipIf(!hasScript)('on a terminal', () => {
     run.child.stdin!.write('\x03');
     expect(await run.exit).toBe(130);
     const shown = screen(run.output()).filter((l) => l.trim() !== '');
-    expect(shown.some((l) => /[█░]/.test(l)), shown.join('\n')).toBe(false);
+    expect(
+      shown.some((l) => /[█░]/.test(l)),
+      shown.join('\n'),
+    ).toBe(false);
     expect(shown.at(-2)).toMatch(/^(\^C)?Ctrl-C: stopping after this batch/); // ^C: the terminal's own echo
     expect(shown.at(-1)).toMatch(/^interrupted: saved tty\/checkpoint-last\.safetensors \(in epoch \d, after batch \d+, step \d+\)/);
   });

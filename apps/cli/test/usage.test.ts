@@ -42,15 +42,23 @@ describe('tensile: usage errors', () => {
   it('epochs: 0 is refused, not reported as written', () => {
     expect(oneLine(tensile(['train', '--epochs', '0', '--out', 'zero'], dir).stderr, true)).toMatch(/expected an integer ≥ 1, got '0'/);
     writeFileSync(join(dir, 'zero.yaml'), 'epochs: 0\ndata: moons\nmodel: [{ Linear: { inFeatures: 2, outFeatures: 2 } }]\n');
-    expect(oneLine(tensile(['train', 'zero.yaml', '--out', 'zero'], dir).stderr)).toMatch(/zero\.yaml: epochs: must be an integer ≥ 1, got 0/);
+    expect(oneLine(tensile(['train', 'zero.yaml', '--out', 'zero'], dir).stderr)).toMatch(
+      /zero\.yaml: epochs: must be an integer ≥ 1, got 0/,
+    );
     expect(existsSync(join(dir, 'zero'))).toBe(false);
   });
 
   it('unknown keys inside optimizer, loss and data are refused by name', () => {
     const base = ['data: { name: moons, train: { n: 100 }, test: { n: 20 } }', 'model: [{ Linear: { inFeatures: 2, outFeatures: 2 } }]'];
     const cases: [string, RegExp][] = [
-      ['optimizer: { name: SGD, lr: 0.1, momentun: 0.9 }', /optimizer: SGD has no option 'momentun' \(known: dampening, lr, maximize, momentum, nesterov, weightDecay\)/],
-      ['loss: { CrossEntropyLoss: { labelSmothing: 0.1 } }', /loss: CrossEntropyLoss has no option 'labelSmothing' \(known: ignoreIndex, labelSmoothing, reduction, weight\)/],
+      [
+        'optimizer: { name: SGD, lr: 0.1, momentun: 0.9 }',
+        /optimizer: SGD has no option 'momentun' \(known: dampening, lr, maximize, momentum, nesterov, weightDecay\)/,
+      ],
+      [
+        'loss: { CrossEntropyLoss: { labelSmothing: 0.1 } }',
+        /loss: CrossEntropyLoss has no option 'labelSmothing' \(known: ignoreIndex, labelSmoothing, reduction, weight\)/,
+      ],
       ['data: { name: moons, train: { n: 100, nosie: 0.2 } }', /dataset 'moons': unknown config key 'nosie'/],
       ['data: { name: moons, validaton: 0.2 }', /data\.validaton: unknown setting/],
     ];
@@ -85,7 +93,22 @@ describe('tensile: usage errors', () => {
   it.skipIf(!canMount)('--out on a read-only file system is named as such', () => {
     const ro = join(dir, 'ro');
     mkdirSync(ro);
-    const r = spawnSync('unshare', ['-m', 'sh', '-c', `mount -t tmpfs -o ro tmpfs ${ro} && exec "$0" "$@"`, process.execPath, CLI, 'train', ...TINY, '--out', join(ro, 'run')], { cwd: dir, encoding: 'utf8' });
+    const r = spawnSync(
+      'unshare',
+      [
+        '-m',
+        'sh',
+        '-c',
+        `mount -t tmpfs -o ro tmpfs ${ro} && exec "$0" "$@"`,
+        process.execPath,
+        CLI,
+        'train',
+        ...TINY,
+        '--out',
+        join(ro, 'run'),
+      ],
+      { cwd: dir, encoding: 'utf8' },
+    );
     expect(r.status).toBe(1);
     expect(oneLine(r.stderr)).toMatch(/^tensile: --out .*ro\/run: cannot write there: the file system is read-only$/);
   });
@@ -96,7 +119,9 @@ describe('tensile: usage errors', () => {
     expect(existsSync(join(dir, 'run', 'gradients.svg'))).toBe(true);
     const again = tensile(['train', ...TINY, '--backend', 'cpu', '--out', 'run'], dir);
     expect(again.code).toBe(1);
-    expect(oneLine(again.stderr)).toMatch(/--out run already holds a run \(.*config\.json\): add --resume to continue it, --force to replace it, or choose another --out/);
+    expect(oneLine(again.stderr)).toMatch(
+      /--out run already holds a run \(.*config\.json\): add --resume to continue it, --force to replace it, or choose another --out/,
+    );
     const forced = tensile(['train', ...TINY.filter((a) => a !== '--quiet'), '--backend', 'cpu', '--force', '--out', 'run'], dir);
     expect(forced.code).toBe(0);
     expect(forced.stdout).toMatch(/^training on cpu: 180 samples \+ 20 held out for validation, 3 batches\/epoch, 1 epoch, /m); // "1 epoch", singular
@@ -114,7 +139,7 @@ describe('tensile: usage errors', () => {
 });
 
 describe('tensile: the command from a clone', () => {
-  it('`npx tensile` runs the checkout\'s command (the root package.json bin)', () => {
+  it("`npx tensile` runs the checkout's command (the root package.json bin)", () => {
     const r = spawnSync('npx', ['--offline', 'tensile', '--version'], { cwd: ROOT, encoding: 'utf8' });
     expect(r.stdout.trim()).toBe('0.1.0');
     expect(r.status).toBe(0);
@@ -160,6 +185,9 @@ describe('pnpm install of a fresh clone prints no warnings', () => {
       }
     }
     expect(withScripts).toContain('webgpu');
-    for (const name of withScripts) expect(decided.has(name), `${name} has an install script; list it in pnpm.onlyBuiltDependencies or ignoredBuiltDependencies`).toBe(true);
+    for (const name of withScripts)
+      expect(decided.has(name), `${name} has an install script; list it in pnpm.onlyBuiltDependencies or ignoredBuiltDependencies`).toBe(
+        true,
+      );
   });
 });

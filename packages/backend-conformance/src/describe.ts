@@ -45,10 +45,14 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
       const reason = skipReason(options, group, caseName);
       if (reason) it.skip(`${caseName} — skipped: ${reason}`, () => {});
       else
-        it(caseName, async () => {
-          await t.setBackend(backend);
-          await run();
-        }, timeout);
+        it(
+          caseName,
+          async () => {
+            await t.setBackend(backend);
+            await run();
+          },
+          timeout,
+        );
     };
 
     describe('forward against a float64 reference', () => {
@@ -71,13 +75,18 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
 
     describe('gradcheck of every differentiable op', () => {
       for (const c of gradCases) {
-        test('gradcheck', c.name, async () => {
-          const inputs = c.inputs.map((r) => t.tensor(Float64Array.from(r.data), { shape: r.shape, dtype: 'float32' }));
-          const tol = backend.dtypes.includes('float64') ? {} : (options.gradcheckFloat32 ?? { atol: 2e-2, rtol: 2e-2 });
-          const result = await t.gradcheck(c.fn, inputs, tol);
-          t.dispose(inputs);
-          if (!result.ok) throw new Error(`gradcheck ${c.name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
-        }, 30_000);
+        test(
+          'gradcheck',
+          c.name,
+          async () => {
+            const inputs = c.inputs.map((r) => t.tensor(Float64Array.from(r.data), { shape: r.shape, dtype: 'float32' }));
+            const tol = backend.dtypes.includes('float64') ? {} : (options.gradcheckFloat32 ?? { atol: 2e-2, rtol: 2e-2 });
+            const result = await t.gradcheck(c.fn, inputs, tol);
+            t.dispose(inputs);
+            if (!result.ok) throw new Error(`gradcheck ${c.name} (${result.dtype}) failed: ${result.worst}, error ${result.maxError}`);
+          },
+          30_000,
+        );
       }
     });
 
@@ -121,7 +130,9 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
 
     describe('values and gradients match PyTorch (committed fixtures)', () => {
       for (const c of torchFixtureCases()) {
-        test('torch', c.name, () => checkTorchCase(t, c, backend.dtypes.includes('float64') ? {} : { rtol: float32.rtol * 10, atol: float32.atol * 10 }));
+        test('torch', c.name, () =>
+          checkTorchCase(t, c, backend.dtypes.includes('float64') ? {} : { rtol: float32.rtol * 10, atol: float32.atol * 10 }),
+        );
       }
     });
 
@@ -136,7 +147,17 @@ export function describeBackend(name: string, factory: t.BackendFactory, options
         const [a, b] = await Promise.all([x.data(), x.sum().data()]);
         expect(a[0]).toBe(21);
         expect(b[0]).toBe(21 * 64 * 64);
-        expect(await t.tensor([[1, 2], [3, 4]]).toArray()).toEqual([[1, 2], [3, 4]]);
+        expect(
+          await t
+            .tensor([
+              [1, 2],
+              [3, 4],
+            ])
+            .toArray(),
+        ).toEqual([
+          [1, 2],
+          [3, 4],
+        ]);
         expect(await t.tensor([7]).item()).toBe(7);
         if (!backend.readSync) expect(() => x.dataSync()).toThrow(/reads asynchronously/);
         x.dispose();

@@ -82,8 +82,18 @@ describe('checkTorchCase', () => {
   });
 
   it('catches a wrong shape and an unknown op', async () => {
-    await expect(checkTorchCase(t, tamper((c) => (c.output.shape = [5, 3])))).rejects.toThrow(/output has shape \[3,5\], PyTorch gives \[5,3\]/);
-    await expect(checkTorchCase(t, tamper((c) => (c.op = 'nope')))).rejects.toThrow(/no Tensile call known for op 'nope'/);
+    await expect(
+      checkTorchCase(
+        t,
+        tamper((c) => (c.output.shape = [5, 3])),
+      ),
+    ).rejects.toThrow(/output has shape \[3,5\], PyTorch gives \[5,3\]/);
+    await expect(
+      checkTorchCase(
+        t,
+        tamper((c) => (c.op = 'nope')),
+      ),
+    ).rejects.toThrow(/no Tensile call known for op 'nope'/);
   });
 
   it('reports an op that throws, naming the case', async () => {

@@ -59,15 +59,22 @@ function tensileStep() {
     let dz = keep(be.binary('mul', diff, [B, 10], invB, [], [B, 10], f));
     for (let l = 2; l >= 0; l--) {
       const [nIn, nOut] = [SIZES[l], SIZES[l + 1]];
-      const dW = keep(be.matmul(dz, acts[l], f, { batch: 1, m: nOut, k: B, n: nIn, transA: true, transB: false, aBatched: true, bBatched: true }));
+      const dW = keep(
+        be.matmul(dz, acts[l], f, { batch: 1, m: nOut, k: B, n: nIn, transA: true, transB: false, aBatched: true, bBatched: true }),
+      );
       const db = keep(be.reduce('sum', dz, f, 1, B, nOut));
       if (l > 0) {
-        const dh = keep(be.matmul(dz, params[l].w, f, { batch: 1, m: B, k: nOut, n: nIn, transA: false, transB: false, aBatched: true, bBatched: true }));
+        const dh = keep(
+          be.matmul(dz, params[l].w, f, { batch: 1, m: B, k: nOut, n: nIn, transA: false, transB: false, aBatched: true, bBatched: true }),
+        );
         const mask = keep(be.binary('gt', acts[l], [B, nIn], zero, [], [B, nIn], f));
         dz = keep(be.where(mask, [B, nIn], dh, [B, nIn], zero, [], [B, nIn], f));
       }
       // SGD: p -= lr * grad
-      for (const [name, g, shape] of [['w', dW, [nOut, nIn]], ['b', db, [nOut]]]) {
+      for (const [name, g, shape] of [
+        ['w', dW, [nOut, nIn]],
+        ['b', db, [nOut]],
+      ]) {
         const scaled = keep(be.binary('mul', g, shape, lr, [], shape, f));
         const next = be.binary('sub', params[l][name], shape, scaled, shape, shape, f);
         be.free(params[l][name]);
@@ -94,7 +101,9 @@ async function tfjsStep() {
     tf.tidy(() => {
       const acts = [x];
       for (let l = 0; l < 3; l++) {
-        acts.push(tf.fused.matMul({ a: acts[l], b: params[l].w, transposeB: true, bias: params[l].b, activation: l < 2 ? 'relu' : 'linear' }));
+        acts.push(
+          tf.fused.matMul({ a: acts[l], b: params[l].w, transposeB: true, bias: params[l].b, activation: l < 2 ? 'relu' : 'linear' }),
+        );
       }
       const lsm = tf.logSoftmax(acts[3]);
       let dz = tf.mul(tf.sub(tf.exp(lsm), y), 1 / B);

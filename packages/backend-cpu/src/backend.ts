@@ -111,8 +111,7 @@ export function cpu(): Backend {
       wrap(matmulBias(get(a, 'matmulBias'), get(b, 'matmulBias'), get(bias, 'matmulBias'), dtype, p, activation)),
     softmax: (x, _dtype, rows, cols) => wrap(softmax(get(x, 'softmax'), rows, cols)),
     logSoftmax: (x, _dtype, rows, cols) => wrap(logSoftmax(get(x, 'logSoftmax'), rows, cols)),
-    conv2d: (x, w, _dtype, g, outChannels, groups) =>
-      wrap(conv2d(get(x, 'conv2d'), get(w, 'conv2d'), g, outChannels, groups)),
+    conv2d: (x, w, _dtype, g, outChannels, groups) => wrap(conv2d(get(x, 'conv2d'), get(w, 'conv2d'), g, outChannels, groups)),
     conv2dBackwardInput: (dy, w, _dtype, g, outChannels, groups) =>
       wrap(conv2dBackwardInput(get(dy, 'conv2dBackwardInput'), get(w, 'conv2dBackwardInput'), g, outChannels, groups)),
     conv2dBackwardFilter: (x, dy, _dtype, g, outChannels, groups) =>

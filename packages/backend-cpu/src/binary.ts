@@ -9,17 +9,7 @@ import { broadcastStrides, collapseAxes, forEachRow } from './broadcast.js';
  * get stride 0, a bias add runs it once per row. One function per op keeps
  * the loop body free of closures and dispatch.
  */
-type Loop = (
-  out: DataArray,
-  o: number,
-  len: number,
-  a: DataArray,
-  ai: number,
-  as: number,
-  b: DataArray,
-  bi: number,
-  bs: number,
-) => void;
+type Loop = (out: DataArray, o: number, len: number, a: DataArray, ai: number, as: number, b: DataArray, bi: number, bs: number) => void;
 
 /** Remainder with the sign of the divisor (Python / PyTorch `remainder`). */
 function floorMod(x: number, y: number): number {
@@ -139,15 +129,7 @@ export function binaryResultDType(op: BinaryOp, dtype: DType): DType {
 }
 
 /** Elementwise a (op) b with NumPy broadcasting to outShape. */
-export function binary(
-  op: BinaryOp,
-  a: DataArray,
-  aShape: Shape,
-  b: DataArray,
-  bShape: Shape,
-  outShape: Shape,
-  dtype: DType,
-): DataArray {
+export function binary(op: BinaryOp, a: DataArray, aShape: Shape, b: DataArray, bShape: Shape, outShape: Shape, dtype: DType): DataArray {
   const loop = (dtype === 'int32' ? intLoops : floatLoops)[op];
   if (loop === undefined) throw new BackendError(`cpu backend: binary: unknown op '${op}'`);
   if (dtype === 'bool' && !BOOL_RESULT.has(op) && op !== 'maximum' && op !== 'minimum') {

@@ -29,8 +29,7 @@ export function collapseAxes(shape: Shape, stridesList: number[][]): { shape: nu
     const last = outShape.length - 1;
     // Axis d merges into the previous kept axis when, for every input, stepping
     // the previous axis once equals stepping axis d shape[d] times.
-    const mergeable =
-      last >= 0 && stridesList.every((s, i) => outStrides[i][last] === s[d] * shape[d]);
+    const mergeable = last >= 0 && stridesList.every((s, i) => outStrides[i][last] === s[d] * shape[d]);
     if (mergeable) {
       outShape[last] *= shape[d];
       stridesList.forEach((s, i) => (outStrides[i][last] = s[d]));
@@ -52,11 +51,7 @@ export function collapseAxes(shape: Shape, stridesList: number[][]): { shape: nu
  * runs its own tight loop over the last axis; the callback runs once per row,
  * never per element.
  */
-export function forEachRow(
-  shape: number[],
-  strides: number[][],
-  row: (offsets: number[], outOffset: number) => void,
-): void {
+export function forEachRow(shape: number[], strides: number[][], row: (offsets: number[], outOffset: number) => void): void {
   const rank = shape.length;
   const inner = shape[rank - 1];
   let rows = 1;

@@ -81,8 +81,17 @@ export function col2im(cols: DataArray, g: Conv2dGeometry): DataArray {
 
 /** C += op(A)·op(B) on whichever storage the dtype uses. */
 function gemmAny(
-  a: DataArray, aOff: number, b: DataArray, bOff: number, c: DataArray, cOff: number,
-  m: number, k: number, n: number, transA: boolean, transB: boolean,
+  a: DataArray,
+  aOff: number,
+  b: DataArray,
+  bOff: number,
+  c: DataArray,
+  cOff: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
 ): void {
   if (c instanceof Int32Array) {
     gemmInt32(a as Int32Array, aOff, b as Int32Array, bOff, c, cOff, m, k, n, transA, transB);

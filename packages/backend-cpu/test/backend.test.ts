@@ -22,7 +22,7 @@ describe('cpu()', () => {
     expect(b.memory()).toEqual({ liveHandles: 0, liveBytes: 0 });
   });
 
-  it('uploads convert to the dtype\'s storage, bool as 0/1', () => {
+  it("uploads convert to the dtype's storage, bool as 0/1", () => {
     const b = cpu();
     const h = b.upload(Float32Array.from([0, 2, -1]), 'bool');
     expect(b.readSync!(h, 'bool', 3)).toEqual(Uint8Array.from([0, 1, 1]));

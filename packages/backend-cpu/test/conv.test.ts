@@ -2,10 +2,35 @@ import type { Conv2dGeometry } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
 import { backend, down, expectClose, makeRng, randomArray, up } from './helpers.js';
 
-function geometry(n: number, c: number, h: number, w: number, kh: number, kw: number, stride: number, pad: number, dilation: number): Conv2dGeometry {
+function geometry(
+  n: number,
+  c: number,
+  h: number,
+  w: number,
+  kh: number,
+  kw: number,
+  stride: number,
+  pad: number,
+  dilation: number,
+): Conv2dGeometry {
   const outH = Math.floor((h + 2 * pad - dilation * (kh - 1) - 1) / stride) + 1;
   const outW = Math.floor((w + 2 * pad - dilation * (kw - 1) - 1) / stride) + 1;
-  return { n, c, h, w, kh, kw, strideH: stride, strideW: stride, padTop: pad, padLeft: pad, dilationH: dilation, dilationW: dilation, outH, outW };
+  return {
+    n,
+    c,
+    h,
+    w,
+    kh,
+    kw,
+    strideH: stride,
+    strideW: stride,
+    padTop: pad,
+    padLeft: pad,
+    dilationH: dilation,
+    dilationW: dilation,
+    outH,
+    outW,
+  };
 }
 
 /**
@@ -92,7 +117,7 @@ describe('im2col and col2im', () => {
       forEachTap({ ...g }, g.c, g.c, (xi, wi, yi) => {
         const b = Math.floor(yi / (g.c * plane));
         const ci = Math.floor(yi / plane) % g.c;
-        const col = (b * rows + ci * g.kh * g.kw + wi % (g.kh * g.kw)) * plane + (yi % plane);
+        const col = (b * rows + ci * g.kh * g.kw + (wi % (g.kh * g.kw))) * plane + (yi % plane);
         expect(cols[col]).toBe(xi < 0 ? -7 : x[xi]);
       });
       const zeroPad = down(backend.im2col(up(x, 'float64'), 'float64', g, 0), 'float64', g.n * rows * plane);

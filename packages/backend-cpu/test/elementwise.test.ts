@@ -93,7 +93,11 @@ describe('unary', () => {
 /** Broadcast reference: out[idx] = f(a[bcast idx], b[bcast idx]). */
 function broadcastRef(
   f: (x: number, y: number) => number,
-  a: ArrayLike<number>, aShape: number[], b: ArrayLike<number>, bShape: number[], outShape: number[],
+  a: ArrayLike<number>,
+  aShape: number[],
+  b: ArrayLike<number>,
+  bShape: number[],
+  outShape: number[],
 ): number[] {
   const pick = (data: ArrayLike<number>, shape: number[], idx: number[]) => {
     const st = stridesOf(shape);
@@ -133,14 +137,30 @@ const binaryRef: Record<BinaryOp, (x: number, y: number) => number> = {
 };
 
 const SHAPE_PAIRS: [number[], number[], number[]][] = [
-  [[3, 4], [3, 4], [3, 4]],
+  [
+    [3, 4],
+    [3, 4],
+    [3, 4],
+  ],
   [[3, 4], [], [3, 4]],
   [[], [2, 5], [2, 5]],
   [[3, 4], [4], [3, 4]],
-  [[3, 1], [1, 4], [3, 4]],
-  [[2, 3, 1, 5], [3, 4, 1], [2, 3, 4, 5]],
+  [
+    [3, 1],
+    [1, 4],
+    [3, 4],
+  ],
+  [
+    [2, 3, 1, 5],
+    [3, 4, 1],
+    [2, 3, 4, 5],
+  ],
   [[0, 4], [4], [0, 4]],
-  [[2, 1, 3], [2, 5, 3], [2, 5, 3]],
+  [
+    [2, 1, 3],
+    [2, 5, 3],
+    [2, 5, 3],
+  ],
   [[1], [1], [1]],
 ];
 
@@ -158,7 +178,8 @@ describe('binary', () => {
           const outDType = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'].includes(op) ? 'bool' : dtype;
           const out = down(backend.binary(op, up(a, dtype), aShape, up(b, dtype), bShape, outShape, dtype), outDType, sizeOf(outShape));
           let expected = broadcastRef(binaryRef[op], a, aShape, b, bShape, outShape);
-          if (dtype === 'int32' && outDType === 'int32') expected = expected.map((v) => (op === 'div' || op === 'pow' ? Math.trunc(v) | 0 : v | 0));
+          if (dtype === 'int32' && outDType === 'int32')
+            expected = expected.map((v) => (op === 'div' || op === 'pow' ? Math.trunc(v) | 0 : v | 0));
           if (dtype === 'float32' && outDType === 'float32') expected = Array.from(Float32Array.from(expected));
           expectClose(out, expected, dtype === 'float32' ? 1e-6 : 1e-15, 0);
         }
@@ -170,7 +191,11 @@ describe('binary', () => {
     const a = Float32Array.from([NaN, 1, NaN]);
     const b = Float32Array.from([1, NaN, NaN]);
     for (const op of ['maximum', 'minimum'] as const) {
-      expect(Array.from(down(backend.binary(op, up(a, 'float32'), [3], up(b, 'float32'), [3], [3], 'float32'), 'float32', 3))).toEqual([NaN, NaN, NaN]);
+      expect(Array.from(down(backend.binary(op, up(a, 'float32'), [3], up(b, 'float32'), [3], [3], 'float32'), 'float32', 3))).toEqual([
+        NaN,
+        NaN,
+        NaN,
+      ]);
     }
   });
 
@@ -182,14 +207,20 @@ describe('binary', () => {
     expect(run('div')).toEqual([2, -2, -2, 2]);
     const af = Float64Array.from([5.5, -5.5]);
     const bf = Float64Array.from([2, 2]);
-    expect(Array.from(down(backend.binary('mod', up(af, 'float64'), [2], up(bf, 'float64'), [2], [2], 'float64'), 'float64', 2))).toEqual([1.5, 0.5]);
+    expect(Array.from(down(backend.binary('mod', up(af, 'float64'), [2], up(bf, 'float64'), [2], [2], 'float64'), 'float64', 2))).toEqual([
+      1.5, 0.5,
+    ]);
   });
 
   it('int32 add and mul wrap', () => {
     const a = Int32Array.from([2147483647, 65536]);
     const b = Int32Array.from([1, 65536]);
-    expect(Array.from(down(backend.binary('add', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([-2147483648, 131072]);
-    expect(Array.from(down(backend.binary('mul', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([2147483647, 0]);
+    expect(Array.from(down(backend.binary('add', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
+      -2147483648, 131072,
+    ]);
+    expect(Array.from(down(backend.binary('mul', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
+      2147483647, 0,
+    ]);
   });
 });
 
@@ -200,10 +231,27 @@ describe('where and cast', () => {
     const cond = randomArray(rng, 'bool', 3);
     const a = randomArray(rng, 'float32', 4);
     const b = Float32Array.from([-9]);
-    const out = down(backend.where(up(cond, 'bool'), cShape, up(a, 'float32'), aShape, up(b, 'float32'), bShape, outShape, 'float32'), 'float32', 12);
+    const out = down(
+      backend.where(up(cond, 'bool'), cShape, up(a, 'float32'), aShape, up(b, 'float32'), bShape, outShape, 'float32'),
+      'float32',
+      12,
+    );
     const expected = Array.from({ length: 12 }, (_, i) => (cond[Math.floor(i / 4)] ? a[i % 4] : -9));
     expect(Array.from(out)).toEqual(expected);
-    const same = down(backend.where(up(cond, 'bool'), [3], up(Int32Array.from([1, 2, 3]), 'int32'), [3], up(Int32Array.from([4, 5, 6]), 'int32'), [3], [3], 'int32'), 'int32', 3);
+    const same = down(
+      backend.where(
+        up(cond, 'bool'),
+        [3],
+        up(Int32Array.from([1, 2, 3]), 'int32'),
+        [3],
+        up(Int32Array.from([4, 5, 6]), 'int32'),
+        [3],
+        [3],
+        'int32',
+      ),
+      'int32',
+      3,
+    );
     expect(Array.from(same)).toEqual([0, 1, 2].map((i) => (cond[i] ? i + 1 : i + 4)));
   });
 

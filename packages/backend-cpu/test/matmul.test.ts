@@ -4,8 +4,16 @@ import { backend, down, expectClose, makeRng, randomArray, up } from './helpers.
 
 /** float64 reference: out[b] = op(a[b]) · op(b[b]). */
 function reference(
-  a: ArrayLike<number>, b: ArrayLike<number>, batch: number, m: number, k: number, n: number,
-  transA: boolean, transB: boolean, aBatched: boolean, bBatched: boolean,
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  batch: number,
+  m: number,
+  k: number,
+  n: number,
+  transA: boolean,
+  transB: boolean,
+  aBatched: boolean,
+  bBatched: boolean,
 ): Float64Array {
   const out = new Float64Array(batch * m * n);
   for (let t = 0; t < batch; t++) {
@@ -53,7 +61,12 @@ describe('matmul', () => {
 
   it('spans several packed blocks (k > 256, m > 64, n not a multiple of 4)', () => {
     const [m, k, n] = [131, 600, 37];
-    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+    for (const [transA, transB] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       const a = randomArray(rng, 'float64', m * k);
       const b = randomArray(rng, 'float64', k * n);
       const p = { batch: 1, m, k, n, transA, transB, aBatched: true, bBatched: true };
@@ -86,7 +99,11 @@ describe('matmul', () => {
     const p = { batch: 2, m, k, n, transA: false, transB: true, aBatched: true, bBatched: false };
     const ref = reference(a, b, 2, m, k, n, false, true, true, false);
     for (const act of ['none', 'relu'] as const) {
-      const out = down(backend.matmulBias!(up(a, 'float32'), up(b, 'float32'), up(bias, 'float32'), 'float32', p, act), 'float32', ref.length);
+      const out = down(
+        backend.matmulBias!(up(a, 'float32'), up(b, 'float32'), up(bias, 'float32'), 'float32', p, act),
+        'float32',
+        ref.length,
+      );
       const expected = ref.map((v, i) => {
         const y = v + bias[i % n];
         return act === 'relu' ? Math.max(0, y) : y;

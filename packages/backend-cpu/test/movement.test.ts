@@ -48,7 +48,16 @@ describe('concat', () => {
     const outer = 3;
     const widths = [2, 0, 20, 1];
     const parts = widths.map((w) => randomArray(rng, 'float64', outer * w));
-    const out = down(backend.concat(parts.map((p) => up(p, 'float64')), 'float64', outer, widths), 'float64', outer * 23);
+    const out = down(
+      backend.concat(
+        parts.map((p) => up(p, 'float64')),
+        'float64',
+        outer,
+        widths,
+      ),
+      'float64',
+      outer * 23,
+    );
     const expected: number[] = [];
     for (let o = 0; o < outer; o++) parts.forEach((p, i) => expected.push(...Array.from(p.subarray(o * widths[i], (o + 1) * widths[i]))));
     expect(Array.from(out)).toEqual(expected);
@@ -80,7 +89,11 @@ describe('pad', () => {
 describe('gather and scatterAdd', () => {
   it('gather picks along the middle axis, scatterAdd is its adjoint (repeats accumulate)', () => {
     const rng = makeRng(47);
-    for (const [outer, n, inner] of [[2, 5, 1], [3, 4, 20], [1, 3, 3]]) {
+    for (const [outer, n, inner] of [
+      [2, 5, 1],
+      [3, 4, 20],
+      [1, 3, 3],
+    ]) {
       const x = randomArray(rng, 'float64', outer * n * inner);
       const idx = Int32Array.from([n - 1, 0, n - 1, 1]);
       const m = idx.length;
@@ -91,7 +104,11 @@ describe('gather and scatterAdd', () => {
         }
       }
       const src = randomArray(rng, 'float64', outer * m * inner);
-      const sc = down(backend.scatterAdd(up(src, 'float64'), 'float64', outer, m, inner, up(idx, 'int32'), n), 'float64', outer * n * inner);
+      const sc = down(
+        backend.scatterAdd(up(src, 'float64'), 'float64', outer, m, inner, up(idx, 'int32'), n),
+        'float64',
+        outer * n * inner,
+      );
       const expected = new Float64Array(outer * n * inner);
       for (let o = 0; o < outer; o++) {
         for (let j = 0; j < m; j++) {

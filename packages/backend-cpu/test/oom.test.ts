@@ -47,7 +47,22 @@ describe('cpu backend: allocations it cannot satisfy', () => {
     expectOom(() => a.matmul(b), /^cpu backend: matmul/, 70_000 * 70_000 * 4, 2 ** 32 * 4);
     // im2col's columns: 70000 rows × 65537 padded columns of one channel.
     const img = backend.fill(70_000, 1, 'float32');
-    const g = { n: 1, c: 1, h: 70_000, w: 1, kh: 1, kw: 1, strideH: 1, strideW: 1, padTop: 0, padLeft: 32_768, dilationH: 1, dilationW: 1, outH: 70_000, outW: 65_537 };
+    const g = {
+      n: 1,
+      c: 1,
+      h: 70_000,
+      w: 1,
+      kh: 1,
+      kw: 1,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padLeft: 32_768,
+      dilationH: 1,
+      dilationW: 1,
+      outH: 70_000,
+      outW: 65_537,
+    };
     expectOom(() => backend.im2col(img, 'float32', g, 0), /^cpu backend: im2col/, 70_000 * 65_537 * 4, 2 ** 32 * 4);
     backend.free(img);
   });
@@ -60,7 +75,9 @@ describe('cpu backend: allocations it cannot satisfy', () => {
   it('backend kernels called directly report the same', () => {
     const before = backend.memory();
     expect(() => backend.fill(2 ** 33, 0, 'int32')).toThrow(t.OutOfMemoryError);
-    expect(() => backend.fill(2 ** 33, 0, 'int32')).toThrow(/cpu backend: fill: out of memory: asked for 34359738368 bytes; limit 17179869184 bytes; a int32 array holds at most 2\^32 elements/);
+    expect(() => backend.fill(2 ** 33, 0, 'int32')).toThrow(
+      /cpu backend: fill: out of memory: asked for 34359738368 bytes; limit 17179869184 bytes; a int32 array holds at most 2\^32 elements/,
+    );
     expect(backend.memory()).toEqual(before);
     const h = backend.fill(3, 7, 'int32');
     expect(backend.readSync!(h, 'int32', 3)).toEqual(Int32Array.of(7, 7, 7));

@@ -36,7 +36,16 @@ function reference(op: ReduceOp, x: ArrayLike<number>, outer: number, size: numb
 
 const OPS: ReduceOp[] = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'];
 const GEOMETRIES: [number, number, number][] = [
-  [1, 7, 1], [4, 5, 1], [3, 4, 6], [1, 9, 5], [2, 1, 3], [5, 0, 1], [2, 0, 3], [0, 4, 2], [3, 200, 1], [2, 30, 17],
+  [1, 7, 1],
+  [4, 5, 1],
+  [3, 4, 6],
+  [1, 9, 5],
+  [2, 1, 3],
+  [5, 0, 1],
+  [2, 0, 3],
+  [0, 4, 2],
+  [3, 200, 1],
+  [2, 30, 17],
 ];
 
 describe('reduce', () => {
@@ -59,7 +68,10 @@ describe('reduce', () => {
 
   it('max/min/argmax/argmin see NaN first, on both loop shapes', () => {
     const x = Float32Array.from([1, NaN, 3, 2, 5, NaN, 4, 0]);
-    for (const [outer, size, inner] of [[2, 4, 1], [1, 4, 2]] as const) {
+    for (const [outer, size, inner] of [
+      [2, 4, 1],
+      [1, 4, 2],
+    ] as const) {
       for (const op of OPS.slice(2)) {
         const outDType = op.startsWith('arg') ? 'int32' : 'float32';
         const out = down(backend.reduce(op, up(x, 'float32'), 'float32', outer, size, inner), outDType, outer * inner);

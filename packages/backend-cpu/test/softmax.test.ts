@@ -16,11 +16,22 @@ describe('softmax and logSoftmax', () => {
   const rng = makeRng(61);
   for (const dtype of ['float32', 'float64'] as const) {
     it(`match the float64 reference (${dtype})`, () => {
-      for (const [rows, cols] of [[1, 1], [4, 10], [3, 257], [0, 5], [2, 0]]) {
+      for (const [rows, cols] of [
+        [1, 1],
+        [4, 10],
+        [3, 257],
+        [0, 5],
+        [2, 0],
+      ]) {
         const x = randomArray(rng, dtype, rows * cols).map((v) => v * 20);
         const tol = dtype === 'float32' ? 1e-5 : 1e-12;
         expectClose(down(backend.softmax!(up(x, dtype), dtype, rows, cols), dtype, rows * cols), reference(x, rows, cols, false), tol, tol);
-        expectClose(down(backend.logSoftmax!(up(x, dtype), dtype, rows, cols), dtype, rows * cols), reference(x, rows, cols, true), tol, tol);
+        expectClose(
+          down(backend.logSoftmax!(up(x, dtype), dtype, rows, cols), dtype, rows * cols),
+          reference(x, rows, cols, true),
+          tol,
+          tol,
+        );
       }
     });
   }

@@ -30,7 +30,10 @@ async function benchTensile(threads, relaxedSimd) {
   const b = await wasm({ threads, relaxedSimd });
   const row = {};
   for (const n of ns) {
-    const x = b.upload(new Float32Array(n * n).map(() => Math.random() - 0.5), 'float32');
+    const x = b.upload(
+      new Float32Array(n * n).map(() => Math.random() - 0.5),
+      'float32',
+    );
     const p = { batch: 1, m: n, n, k: n, transA: false, transB: false, aBatched: true, bBatched: true };
     const ms = timeIt(() => b.free(b.matmul(x, x, 'float32', p)));
     row[n] = gflops(n, ms);
@@ -71,7 +74,22 @@ async function benchConv(threads) {
     { n: 64, c: 1, h: 28, w: 28, k: 5, o: 6 },
     { n: 64, c: 6, h: 12, w: 12, k: 5, o: 16 },
   ].map(({ n, c, h, w, k, o }) => {
-    const g = { n, c, h, w, kh: k, kw: k, strideH: 1, strideW: 1, padTop: 0, padLeft: 0, dilationH: 1, dilationW: 1, outH: h - k + 1, outW: w - k + 1 };
+    const g = {
+      n,
+      c,
+      h,
+      w,
+      kh: k,
+      kw: k,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padLeft: 0,
+      dilationH: 1,
+      dilationW: 1,
+      outH: h - k + 1,
+      outW: w - k + 1,
+    };
     const x = b.upload(new Float32Array(n * c * h * w).map(Math.random), 'float32');
     const wt = b.upload(new Float32Array(o * c * k * k).map(Math.random), 'float32');
     const dy = b.upload(new Float32Array(n * o * g.outH * g.outW).map(Math.random), 'float32');

@@ -13,7 +13,7 @@ import type {
   UnaryOp,
 } from '@tensile/core';
 import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
-import { Heap, type Block } from './heap.js';
+import type { Heap, Block } from './heap.js';
 import { STRUCT_FIELDS, writeStruct, type StructName, type StructValues } from './kernel-args.js';
 import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout } from './layout.js';
 import { K_OK, K_UNSUPPORTED, statusText, type KernelExports, type TaskName } from './module.js';
@@ -63,7 +63,9 @@ class ArgFrame {
     const at = this.top;
     this.top = (at + bytes + 7) & ~7;
     if (this.top > ARG_BYTES) {
-      throw new BackendError(`wasm backend: ${this.kernel}: arguments need ${this.top} bytes, more than the ${ARG_BYTES}-byte argument area`);
+      throw new BackendError(
+        `wasm backend: ${this.kernel}: arguments need ${this.top} bytes, more than the ${ARG_BYTES}-byte argument area`,
+      );
     }
     return this.base + at;
   }
@@ -211,21 +213,18 @@ export function createWasmBackend(
     const out = alloc(rows * cols, dtype);
     if (rows * cols === 0) return out;
     const args = frame(op).struct('SoftmaxArgs', {
-      dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, rows, cols, log: log ? 1 : 0,
+      dtype: DTYPE_CODE[dtype],
+      x: ptrOf(x),
+      out: out.ptr,
+      rows,
+      cols,
+      log: log ? 1 : 0,
     });
     run('task_softmax', args, rows >= threads() ? rows * cols * 8 : 0);
     return out;
   }
 
-  function gemm(
-    a: Handle,
-    b: Handle,
-    bias: Handle | undefined,
-    dtype: DType,
-    p: MatmulParams,
-    relu: boolean,
-    op: string,
-  ): Handle {
+  function gemm(a: Handle, b: Handle, bias: Handle | undefined, dtype: DType, p: MatmulParams, relu: boolean, op: string): Handle {
     if (dtype === 'bool') throw new DTypeError(`wasm backend: ${op} does not take dtype bool`);
     const out = alloc(p.batch * p.m * p.n, dtype);
     if (p.batch * p.m * p.n === 0) return out;
@@ -235,9 +234,22 @@ export function createWasmBackend(
     const wsStride = dtype === 'float32' ? (k.sgemm_workspace(p.n, p.k) * 4 + 63) & ~63 : 0;
     withTemp(Math.max(64, wsStride * nt), (ws) => {
       const args = frame(op).struct('MatmulArgs', {
-        dtype: DTYPE_CODE[dtype], a: ptrOf(a), b: ptrOf(b), out: out.ptr, bias: bias ? ptrOf(bias) : 0,
-        batch: p.batch, m: p.m, n: p.n, k: p.k, transA: p.transA ? 1 : 0, transB: p.transB ? 1 : 0,
-        aBatched: p.aBatched ? 1 : 0, bBatched: p.bBatched ? 1 : 0, relu: relu ? 1 : 0, ws, wsStride,
+        dtype: DTYPE_CODE[dtype],
+        a: ptrOf(a),
+        b: ptrOf(b),
+        out: out.ptr,
+        bias: bias ? ptrOf(bias) : 0,
+        batch: p.batch,
+        m: p.m,
+        n: p.n,
+        k: p.k,
+        transA: p.transA ? 1 : 0,
+        transB: p.transB ? 1 : 0,
+        aBatched: p.aBatched ? 1 : 0,
+        bBatched: p.bBatched ? 1 : 0,
+        relu: relu ? 1 : 0,
+        ws,
+        wsStride,
       });
       run('task_matmul', args, work);
     });
@@ -286,7 +298,12 @@ export function createWasmBackend(
       // Validate op/dtype on zero elements before any threading.
       check(k.unary(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, 0), out, 'unary', `'${op}'`, codes);
       const args = frame('unary').struct('UnaryArgs', {
-        op: code, dtype: DTYPE_CODE[dtype], x: ptrOf(x), out: out.ptr, n: size, outElsize: ELEMENT_SIZE[outDtype],
+        op: code,
+        dtype: DTYPE_CODE[dtype],
+        x: ptrOf(x),
+        out: out.ptr,
+        n: size,
+        outElsize: ELEMENT_SIZE[outDtype],
       });
       run('task_unary', args, size);
     } else {
@@ -356,7 +373,13 @@ export function createWasmBackend(
       check(status, out, 'binary', `'${op}'`, `op code ${code}, dtype ${dtype}`);
       if (size >= THREAD_MIN_WORK * 4 && rows >= threads() && threads() > 1) {
         const task = args.struct('BinaryArgs', {
-          op: code, dtype: DTYPE_CODE[dtype], a: ptrOf(a), b: ptrOf(b), out: out.ptr, desc: descPtr, rows,
+          op: code,
+          dtype: DTYPE_CODE[dtype],
+          a: ptrOf(a),
+          b: ptrOf(b),
+          out: out.ptr,
+          desc: descPtr,
+          rows,
         });
         run('task_binary', task, size);
       } else {
@@ -369,7 +392,10 @@ export function createWasmBackend(
       const size = sizeOf(outShape);
       const out = alloc(size, dtype);
       if (size === 0) return out;
-      const layout = collapse(outShape, [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape)));
+      const layout = collapse(
+        outShape,
+        [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape)),
+      );
       const descPtr = frame('where').words(layoutDesc(layout));
       const status = k.where(ptrOf(cond), ptrOf(a), ptrOf(b), out.ptr, ELEMENT_SIZE[dtype], descPtr, 0, layoutRows(layout));
       check(status, out, 'where', 'select', `dtype ${dtype}`);

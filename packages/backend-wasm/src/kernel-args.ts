@@ -14,13 +14,39 @@ export type FieldType = 'i32' | 'ptr' | 'geometry';
 export const KERNEL_ARGS = {
   /** The fields of core's Conv2dGeometry, in order. */
   ConvGeometry: {
-    n: 'i32', c: 'i32', h: 'i32', w: 'i32', kh: 'i32', kw: 'i32', strideH: 'i32', strideW: 'i32',
-    padTop: 'i32', padLeft: 'i32', dilationH: 'i32', dilationW: 'i32', outH: 'i32', outW: 'i32',
+    n: 'i32',
+    c: 'i32',
+    h: 'i32',
+    w: 'i32',
+    kh: 'i32',
+    kw: 'i32',
+    strideH: 'i32',
+    strideW: 'i32',
+    padTop: 'i32',
+    padLeft: 'i32',
+    dilationH: 'i32',
+    dilationW: 'i32',
+    outH: 'i32',
+    outW: 'i32',
   },
   /** task_matmul: out[b] = op(a[b]) · op(b[b]) (+ bias, relu); bias 0 = none; ws + tid * wsStride = a thread's packing buffer. */
   MatmulArgs: {
-    dtype: 'i32', a: 'ptr', b: 'ptr', out: 'ptr', bias: 'ptr', batch: 'i32', m: 'i32', n: 'i32', k: 'i32',
-    transA: 'i32', transB: 'i32', aBatched: 'i32', bBatched: 'i32', relu: 'i32', ws: 'ptr', wsStride: 'i32',
+    dtype: 'i32',
+    a: 'ptr',
+    b: 'ptr',
+    out: 'ptr',
+    bias: 'ptr',
+    batch: 'i32',
+    m: 'i32',
+    n: 'i32',
+    k: 'i32',
+    transA: 'i32',
+    transB: 'i32',
+    aBatched: 'i32',
+    bBatched: 'i32',
+    relu: 'i32',
+    ws: 'ptr',
+    wsStride: 'i32',
   },
   /** task_softmax: rows of `cols` floats; log = 1 for log-softmax. */
   SoftmaxArgs: { dtype: 'i32', x: 'ptr', out: 'ptr', rows: 'i32', cols: 'i32', log: 'i32' },
@@ -37,8 +63,16 @@ export const KERNEL_ARGS = {
    * (x, dy; threads past the first write partial filters at `partials`).
    */
   ConvArgs: {
-    dtype: 'i32', in0: 'ptr', in1: 'ptr', out: 'ptr', geo: 'geometry', outChannels: 'i32', groups: 'i32',
-    ws: 'ptr', wsStride: 'i32', partials: 'ptr',
+    dtype: 'i32',
+    in0: 'ptr',
+    in1: 'ptr',
+    out: 'ptr',
+    geo: 'geometry',
+    outChannels: 'i32',
+    groups: 'i32',
+    ws: 'ptr',
+    wsStride: 'i32',
+    partials: 'ptr',
   },
 } as const satisfies Record<string, Record<string, FieldType>>;
 

@@ -64,9 +64,7 @@ export type TaskName = (typeof TASKS)[number];
  */
 function moduleUrl(threads: boolean, relaxed: boolean): URL {
   if (threads) {
-    return relaxed
-      ? new URL('./generated/threads-relaxed.wasm', import.meta.url)
-      : new URL('./generated/threads.wasm', import.meta.url);
+    return relaxed ? new URL('./generated/threads-relaxed.wasm', import.meta.url) : new URL('./generated/threads.wasm', import.meta.url);
   }
   return relaxed ? new URL('./generated/single-relaxed.wasm', import.meta.url) : new URL('./generated/single.wasm', import.meta.url);
 }
@@ -98,10 +96,43 @@ export async function compileKernels(threads: boolean, relaxed: boolean): Promis
 // (func (param v128 v128 v128) (result v128) local.get 0 local.get 1 local.get 2 f32x4.relaxed_madd)
 // prettier-ignore
 const RELAXED_PROBE = new Uint8Array([
-  0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
-  0x01, 0x08, 0x01, 0x60, 0x03, 0x7b, 0x7b, 0x7b, 0x01, 0x7b, // type section
-  0x03, 0x02, 0x01, 0x00, // function section
-  0x0a, 0x0d, 0x01, 0x0b, 0x00, 0x20, 0x00, 0x20, 0x01, 0x20, 0x02, 0xfd, 0x85, 0x02, 0x0b, // code section
+  0x00,
+  0x61,
+  0x73,
+  0x6d,
+  0x01,
+  0x00,
+  0x00,
+  0x00, // magic, version
+  0x01,
+  0x08,
+  0x01,
+  0x60,
+  0x03,
+  0x7b,
+  0x7b,
+  0x7b,
+  0x01,
+  0x7b, // type section
+  0x03,
+  0x02,
+  0x01,
+  0x00, // function section
+  0x0a,
+  0x0d,
+  0x01,
+  0x0b,
+  0x00,
+  0x20,
+  0x00,
+  0x20,
+  0x01,
+  0x20,
+  0x02,
+  0xfd,
+  0x85,
+  0x02,
+  0x0b, // code section
 ]);
 
 /**

@@ -105,10 +105,10 @@ export class ThreadPool {
       return { pool: await ThreadPool.create(module, memory, exports, heap, workerCount, options) };
     } catch (e) {
       const node = (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node;
-      const hint = !node
-        ? "; if the page sets a Content-Security-Policy, allow workers from blob: URLs (worker-src 'self' blob:)"
-        : '';
-      return { warning: `wasm backend: worker threads failed to start (${(e as Error).message ?? String(e)}); running on one thread${hint}` };
+      const hint = !node ? "; if the page sets a Content-Security-Policy, allow workers from blob: URLs (worker-src 'self' blob:)" : '';
+      return {
+        warning: `wasm backend: worker threads failed to start (${(e as Error).message ?? String(e)}); running on one thread${hint}`,
+      };
     }
   }
 
@@ -140,8 +140,14 @@ export class ThreadPool {
       const nodeThreads = await loadNodeWorkerThreads();
       for (let i = 0; i < workerCount; i++) {
         const msg = {
-          module, memory, tid: i + 1, stackTop: stacks[i]!.ptr + WORKER_STACK,
-          ctrlPtr: ctrlBlock.ptr, ctrlWords: words, slots, tasks: TASKS,
+          module,
+          memory,
+          tid: i + 1,
+          stackTop: stacks[i]!.ptr + WORKER_STACK,
+          ctrlPtr: ctrlBlock.ptr,
+          ctrlWords: words,
+          slots,
+          tasks: TASKS,
         };
         if (nodeThreads) {
           const w = new nodeThreads.Worker(source, { eval: true });
@@ -247,9 +253,11 @@ export class ThreadPool {
         done = d;
         progressAt = t;
       } else if (t - progressAt >= bound) {
-        this.fail(`wasm backend: thread pool stalled in ${task}: ${this.workers.length - d} of ` +
-          `${this.workers.length} workers made no progress for ${Math.round(t - progressAt)} ms ` +
-          `(bound ${Math.round(bound)} ms, option stallTimeoutMs); ${this.describe()}`);
+        this.fail(
+          `wasm backend: thread pool stalled in ${task}: ${this.workers.length - d} of ` +
+            `${this.workers.length} workers made no progress for ${Math.round(t - progressAt)} ms ` +
+            `(bound ${Math.round(bound)} ms, option stallTimeoutMs); ${this.describe()}`,
+        );
       }
       Atomics.wait(ctrl, CTRL.WAKE, wake, Math.max(1, Math.min(WAIT_SLICE_MS, bound - (t - progressAt))));
     }
@@ -312,7 +320,11 @@ export class ThreadPool {
 
   /** Holds (or with `[]`, releases) worker tids before their next job, as a stuck thread would (tests). @internal */
   hold(tids: readonly number[]): void {
-    Atomics.store(this.ctrl, CTRL.HOLD, tids.reduce((m, t) => m | (1 << t), 0));
+    Atomics.store(
+      this.ctrl,
+      CTRL.HOLD,
+      tids.reduce((m, t) => m | (1 << t), 0),
+    );
     Atomics.notify(this.ctrl, CTRL.HOLD);
   }
 

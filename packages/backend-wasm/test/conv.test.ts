@@ -7,12 +7,28 @@ useBackends();
 function geometry(n: number, c: number, h: number, w: number, k: number, stride: number, pad: number, dil: number): Conv2dGeometry {
   const outH = Math.floor((h + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
   const outW = Math.floor((w + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
-  return { n, c, h, w, kh: k, kw: k, strideH: stride, strideW: stride, padTop: pad, padLeft: pad, dilationH: dil, dilationW: dil, outH, outW };
+  return {
+    n,
+    c,
+    h,
+    w,
+    kh: k,
+    kw: k,
+    strideH: stride,
+    strideW: stride,
+    padTop: pad,
+    padLeft: pad,
+    dilationH: dil,
+    dilationW: dil,
+    outH,
+    outW,
+  };
 }
 
 /** Direct convolution, and its two gradients by the chain rule over the same loops. */
 function refConv(x: number[], wt: number[], dy: number[] | undefined, g: Conv2dGeometry, O: number, G: number) {
-  const cg = g.c / G, og = O / G;
+  const cg = g.c / G,
+    og = O / G;
   const y = new Array<number>(g.n * O * g.outH * g.outW).fill(0);
   const dx = new Array<number>(x.length).fill(0);
   const dw = new Array<number>(wt.length).fill(0);
@@ -74,7 +90,8 @@ describe('conv2d', () => {
     for (const { backend: b } of setups) {
       const g = geometry(2, 2, 5, 4, 3, 2, 1, 1);
       const x = randoms(2 * 2 * 5 * 4, 9);
-      const rows = g.c * g.kh * g.kw, cols = g.outH * g.outW;
+      const rows = g.c * g.kh * g.kw,
+        cols = g.outH * g.outW;
       const got = down(b, b.im2col(up(b, x, 'float32'), 'float32', g, -9), 'float32', g.n * rows * cols);
       for (let n = 0; n < g.n; n++)
         for (let ci = 0; ci < g.c; ci++)
@@ -82,7 +99,8 @@ describe('conv2d', () => {
             for (let j = 0; j < g.kw; j++)
               for (let oh = 0; oh < g.outH; oh++)
                 for (let ow = 0; ow < g.outW; ow++) {
-                  const ih = oh * 2 - 1 + i, iw = ow * 2 - 1 + j;
+                  const ih = oh * 2 - 1 + i,
+                    iw = ow * 2 - 1 + j;
                   const inside = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w;
                   const want = inside ? Math.fround(x[((n * g.c + ci) * g.h + ih) * g.w + iw]!) : -9;
                   expect(got[(n * rows + (ci * g.kh + i) * g.kw + j) * cols + oh * g.outW + ow]).toBe(want);

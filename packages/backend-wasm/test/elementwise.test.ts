@@ -92,7 +92,14 @@ describe('unary', () => {
 });
 
 /** Reference binary op with broadcasting over right-aligned shapes. */
-function refBinary(f: (x: number, y: number) => number, a: number[], aShape: number[], b: number[], bShape: number[], outShape: number[]): number[] {
+function refBinary(
+  f: (x: number, y: number) => number,
+  a: number[],
+  aShape: number[],
+  b: number[],
+  bShape: number[],
+  outShape: number[],
+): number[] {
   const size = outShape.reduce((s, d) => s * d, 1);
   const index = (shape: number[], coords: number[]) => {
     let idx = 0;
@@ -141,12 +148,24 @@ const FLOAT_BINARY: Partial<Record<BinaryOp, (x: number, y: number) => number>> 
 };
 
 const SHAPES: [number[], number[], number[]][] = [
-  [[2, 3, 4], [2, 3, 4], [2, 3, 4]],
+  [
+    [2, 3, 4],
+    [2, 3, 4],
+    [2, 3, 4],
+  ],
   [[2, 3, 4], [4], [2, 3, 4]],
-  [[2, 1, 4], [3, 1], [2, 3, 4]],
+  [
+    [2, 1, 4],
+    [3, 1],
+    [2, 3, 4],
+  ],
   [[1], [5, 2], [5, 2]],
   [[], [3], [3]],
-  [[3, 1, 5, 1], [1, 2, 1, 3], [3, 2, 5, 3]],
+  [
+    [3, 1, 5, 1],
+    [1, 2, 1, 3],
+    [3, 2, 5, 3],
+  ],
 ];
 
 describe('binary', () => {
@@ -159,7 +178,9 @@ describe('binary', () => {
             const nb = bShape.reduce((s, d) => s * d, 1);
             const round = dtype === 'float32' ? Math.fround : (v: number) => v;
             const a = FLOATS.concat(FLOATS).slice(0, na).map(round);
-            const bv = randoms(nb, 5).map((v) => round(v * 4)).map((v, i) => (i === 1 ? NaN : i === 2 ? -2.5 : v));
+            const bv = randoms(nb, 5)
+              .map((v) => round(v * 4))
+              .map((v, i) => (i === 1 ? NaN : i === 2 ? -2.5 : v));
             const size = outShape.reduce((s, d) => s * d, 1);
             const outDtype = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op) ? 'bool' : dtype;
             const got = down(b, b.binary(op, up(b, a, dtype), aShape, up(b, bv, dtype), bShape, outShape, dtype), outDtype, size);
@@ -181,7 +202,12 @@ describe('binary', () => {
       expect(run('mod')).toEqual([1, 1, -1, -1, 0, 0]);
       expect(run('add')).toEqual([9, -5, 5, -9, 5, 3]);
       expect(run('maximum')).toEqual([7, 2, 7, -2, 5, 3]);
-      const pw = down(b, b.binary('pow', up(b, [2, -3, 2, 1], 'int32'), [4], up(b, [10, 3, -1, -5], 'int32'), [4], [4], 'int32'), 'int32', 4);
+      const pw = down(
+        b,
+        b.binary('pow', up(b, [2, -3, 2, 1], 'int32'), [4], up(b, [10, 3, -1, -5], 'int32'), [4], [4], 'int32'),
+        'int32',
+        4,
+      );
       expect(pw).toEqual([1024, -27, 0, 1]);
       expect(down(b, b.binary('lt', up(b, x, 'int32'), [6], up(b, y, 'int32'), [6], [6], 'int32'), 'bool', 6)).toEqual([0, 1, 0, 1, 0, 1]);
     }
@@ -202,7 +228,12 @@ describe('binary', () => {
     const a = randoms(1024 * 700, 2);
     const bias = randoms(1024, 4);
     const outs = setups.map(({ backend: b }) =>
-      down(b, b.binary('add', up(b, a, 'float32'), [700, 1024], up(b, bias, 'float32'), [1024], [700, 1024], 'float32'), 'float32', a.length),
+      down(
+        b,
+        b.binary('add', up(b, a, 'float32'), [700, 1024], up(b, bias, 'float32'), [1024], [700, 1024], 'float32'),
+        'float32',
+        a.length,
+      ),
     );
     expect(outs[1]).toEqual(outs[0]);
     expect(outs[0]![1024 * 699 + 5]).toBe(Math.fround(Math.fround(a[1024 * 699 + 5]!) + Math.fround(bias[5]!)));

@@ -41,8 +41,17 @@ describe('matmul', () => {
     test(`${dtype} with transposes and batch broadcasting`, () => {
       for (const { backend: b } of setups) {
         for (const [batch, m, k, n] of CASES) {
-          for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
-            for (const [aBatched, bBatched] of [[true, true], [false, true], [true, false]] as const) {
+          for (const [transA, transB] of [
+            [false, false],
+            [true, false],
+            [false, true],
+            [true, true],
+          ] as const) {
+            for (const [aBatched, bBatched] of [
+              [true, true],
+              [false, true],
+              [true, false],
+            ] as const) {
               const p = { batch, m, k, n, transA, transB, aBatched, bBatched };
               const conv = (v: number) => (dtype === 'int32' ? Math.round(v * 4) : v);
               const a = randoms((aBatched ? batch : 1) * m * k, 3).map(conv);
@@ -77,11 +86,15 @@ describe('matmul', () => {
     const p = { batch: 1, m: 257, k: 129, n: 63, transA: false, transB: false, aBatched: true, bBatched: true };
     const a = randoms(257 * 129, 5);
     const bv = randoms(129 * 63, 6);
-    const outs = setups.map(({ backend: b }) => down(b, b.matmul(up(b, a, 'float32'), up(b, bv, 'float32'), 'float32', p), 'float32', 257 * 63));
+    const outs = setups.map(({ backend: b }) =>
+      down(b, b.matmul(up(b, a, 'float32'), up(b, bv, 'float32'), 'float32', p), 'float32', 257 * 63),
+    );
     expect(outs[1]).toEqual(outs[0]);
     const pb = { ...p, batch: 5, m: 40, aBatched: true, bBatched: false };
     const ab = randoms(5 * 40 * 129, 8);
-    const outsB = setups.map(({ backend: b }) => down(b, b.matmul(up(b, ab, 'float32'), up(b, bv, 'float32'), 'float32', pb), 'float32', 5 * 40 * 63));
+    const outsB = setups.map(({ backend: b }) =>
+      down(b, b.matmul(up(b, ab, 'float32'), up(b, bv, 'float32'), 'float32', pb), 'float32', 5 * 40 * 63),
+    );
     expect(outsB[1]).toEqual(outsB[0]);
   });
 

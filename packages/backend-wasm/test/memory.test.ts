@@ -31,7 +31,16 @@ describe('memory', () => {
         const y = b.matmulBias!(x, w, bias, 'float32', { ...p, m: rows }, 'relu');
         const s = b.softmax!(y, 'float32', rows, 50);
         const l = b.reduce('sum', s, 'float32', 1, rows * 50, 1);
-        const gw = b.matmul(x, s, 'float32', { batch: 1, m: 100, k: rows, n: 50, transA: true, transB: false, aBatched: true, bBatched: true });
+        const gw = b.matmul(x, s, 'float32', {
+          batch: 1,
+          m: 100,
+          k: rows,
+          n: 50,
+          transA: true,
+          transB: false,
+          aBatched: true,
+          bBatched: true,
+        });
         const upd = b.binary('mul', gw, [100, 50], l, [1], [100, 50], 'float32');
         for (const h of [y, s, l, gw, upd]) b.free(h);
       };

@@ -20,7 +20,10 @@ function refStrided(x: number[], outShape: number[], strides: number[], offset: 
 }
 
 const DTYPES: DType[] = ['float32', 'float64', 'int32', 'bool'];
-const values = (n: number, dtype: DType) => Array.from({ length: n }, (_, i) => (dtype === 'bool' ? i % 3 === 0 ? 1 : 0 : i * 1.5 - 3)).map((v) => (dtype === 'int32' ? Math.trunc(v) : v));
+const values = (n: number, dtype: DType) =>
+  Array.from({ length: n }, (_, i) => (dtype === 'bool' ? (i % 3 === 0 ? 1 : 0) : i * 1.5 - 3)).map((v) =>
+    dtype === 'int32' ? Math.trunc(v) : v,
+  );
 
 describe('movement', () => {
   for (const dtype of DTYPES) {

@@ -11,12 +11,24 @@ function refReduce(op: ReduceOp, x: number[], outer: number, size: number, inner
       const vals = Array.from({ length: size }, (_, s) => x[(o * size + s) * inner + j]!);
       const nanAt = vals.findIndex(Number.isNaN);
       switch (op) {
-        case 'sum': out.push(vals.reduce((a, b) => a + b, 0)); break;
-        case 'prod': out.push(vals.reduce((a, b) => a * b, 1)); break;
-        case 'max': out.push(nanAt >= 0 ? NaN : Math.max(-Infinity, ...vals)); break;
-        case 'min': out.push(nanAt >= 0 ? NaN : Math.min(Infinity, ...vals)); break;
-        case 'argmax': out.push(nanAt >= 0 ? nanAt : Math.max(0, vals.indexOf(Math.max(...vals)))); break;
-        case 'argmin': out.push(nanAt >= 0 ? nanAt : Math.max(0, vals.indexOf(Math.min(...vals)))); break;
+        case 'sum':
+          out.push(vals.reduce((a, b) => a + b, 0));
+          break;
+        case 'prod':
+          out.push(vals.reduce((a, b) => a * b, 1));
+          break;
+        case 'max':
+          out.push(nanAt >= 0 ? NaN : Math.max(-Infinity, ...vals));
+          break;
+        case 'min':
+          out.push(nanAt >= 0 ? NaN : Math.min(Infinity, ...vals));
+          break;
+        case 'argmax':
+          out.push(nanAt >= 0 ? nanAt : Math.max(0, vals.indexOf(Math.max(...vals))));
+          break;
+        case 'argmin':
+          out.push(nanAt >= 0 ? nanAt : Math.max(0, vals.indexOf(Math.min(...vals))));
+          break;
       }
     }
   }
@@ -24,7 +36,14 @@ function refReduce(op: ReduceOp, x: number[], outer: number, size: number, inner
 }
 
 const OPS: ReduceOp[] = ['sum', 'prod', 'max', 'min', 'argmax', 'argmin'];
-const LAYOUTS: [number, number, number][] = [[3, 37, 1], [2, 5, 7], [1, 1, 4], [4, 0, 3], [1, 200, 1], [0, 3, 2]];
+const LAYOUTS: [number, number, number][] = [
+  [3, 37, 1],
+  [2, 5, 7],
+  [1, 1, 4],
+  [4, 0, 3],
+  [1, 200, 1],
+  [0, 3, 2],
+];
 
 describe('reduce', () => {
   for (const dtype of ['float32', 'float64', 'int32'] as DType[]) {
@@ -33,7 +52,9 @@ describe('reduce', () => {
         for (const { backend: b } of setups) {
           for (const [outer, size, inner] of LAYOUTS) {
             const n = outer * size * inner;
-            const x = randoms(n, 11).map((v) => (dtype === 'int32' ? Math.round(v * 3) : dtype === 'float32' ? Math.fround(v * 1.5) : v * 1.5));
+            const x = randoms(n, 11).map((v) =>
+              dtype === 'int32' ? Math.round(v * 3) : dtype === 'float32' ? Math.fround(v * 1.5) : v * 1.5,
+            );
             // int32 values in -3..3 give ties, which argmax/argmin break by the first index.
             const outDtype = op === 'argmax' || op === 'argmin' ? 'int32' : dtype;
             const got = down(b, b.reduce(op, up(b, x, dtype), dtype, outer, size, inner), outDtype, outer * inner);
@@ -73,7 +94,12 @@ describe('softmax / logSoftmax', () => {
   for (const dtype of ['float32', 'float64'] as DType[]) {
     test(dtype, () => {
       for (const { backend: b } of setups) {
-        for (const [rows, cols] of [[3, 10], [5, 1], [600, 301], [2, 7]]) {
+        for (const [rows, cols] of [
+          [3, 10],
+          [5, 1],
+          [600, 301],
+          [2, 7],
+        ]) {
           const x = randoms(rows * cols, 13).map((v) => v * 30);
           x[3] = -Infinity;
           const sm: number[] = [];

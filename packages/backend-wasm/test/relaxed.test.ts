@@ -86,7 +86,9 @@ if (supported) {
       const bv = [1 + 2 ** -11, 1 + 2 ** -12];
       for (const { relaxed, plain } of backends) {
         expect(down(plain, plain.matmul(up(plain, a, 'float32'), up(plain, bv, 'float32'), 'float32', p), 'float32', 1)).toEqual([0]);
-        expect(down(relaxed, relaxed.matmul(up(relaxed, a, 'float32'), up(relaxed, bv, 'float32'), 'float32', p), 'float32', 1)).toEqual([2 ** -24]);
+        expect(down(relaxed, relaxed.matmul(up(relaxed, a, 'float32'), up(relaxed, bv, 'float32'), 'float32', p), 'float32', 1)).toEqual([
+          2 ** -24,
+        ]);
       }
     });
 
@@ -101,11 +103,17 @@ if (supported) {
       ] as const;
       for (const { relaxed, plain } of backends) {
         for (const [batch, m, k, n] of cases) {
-          for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+          for (const [transA, transB] of [
+            [false, false],
+            [true, false],
+            [false, true],
+            [true, true],
+          ] as const) {
             const p: MatmulParams = { batch, m, k, n, transA, transB, aBatched: true, bBatched: batch === 1 };
             const a = randoms(batch * m * k, 11);
             const bv = randoms((batch === 1 ? batch : 1) * k * n, 12);
-            const run = (b: Backend) => down(b, b.matmul(up(b, a, 'float32'), up(b, bv, 'float32'), 'float32', p), 'float32', batch * m * n);
+            const run = (b: Backend) =>
+              down(b, b.matmul(up(b, a, 'float32'), up(b, bv, 'float32'), 'float32', p), 'float32', batch * m * n);
             // Sums of k products of magnitude < 1: rounding differs by ~k ulps of 1.
             expectClose(run(relaxed), run(plain), 1e-5, k * 2 ** -22);
           }
@@ -114,7 +122,22 @@ if (supported) {
     });
 
     test('conv2d and both gradients equal the plain build within float32 rounding', () => {
-      const g: Conv2dGeometry = { n: 3, c: 6, h: 12, w: 11, kh: 5, kw: 3, strideH: 1, strideW: 2, padTop: 2, padLeft: 1, dilationH: 1, dilationW: 1, outH: 12, outW: 6 };
+      const g: Conv2dGeometry = {
+        n: 3,
+        c: 6,
+        h: 12,
+        w: 11,
+        kh: 5,
+        kw: 3,
+        strideH: 1,
+        strideW: 2,
+        padTop: 2,
+        padLeft: 1,
+        dilationH: 1,
+        dilationW: 1,
+        outH: 12,
+        outW: 6,
+      };
       const O = 8;
       const x = randoms(g.n * g.c * g.h * g.w, 21);
       const wt = randoms(O * g.c * g.kh * g.kw, 22);

@@ -5,7 +5,10 @@ import { writeStruct } from '../src/kernel-args.js';
 import type { KernelExports } from '../src/module.js';
 import { rawPool } from './pool-helpers.js';
 
-const OK = 0, UNSUPPORTED = 1, BAD_OP = 2, BAD_DTYPE = 3;
+const OK = 0,
+  UNSUPPORTED = 1,
+  BAD_OP = 2,
+  BAD_DTYPE = 3;
 
 describe('kernel status codes', () => {
   test('every kernel refuses an op or dtype code it does not know instead of returning untouched output', async () => {
@@ -33,7 +36,16 @@ describe('kernel status codes', () => {
     expect(k.scatter_add(8, buf, buf, 1, 1, 1, buf, 1)).toBe(BAD_DTYPE);
     expect(k.add_into(8, buf, buf, 4)).toBe(BAD_DTYPE);
     const args = heap.alloc(64).ptr;
-    for (const task of ['task_matmul', 'task_softmax', 'task_im2col', 'task_col2im', 'task_conv2d', 'task_conv2d_bwd_input', 'task_conv2d_bwd_filter', 'task_unary'] as const) {
+    for (const task of [
+      'task_matmul',
+      'task_softmax',
+      'task_im2col',
+      'task_col2im',
+      'task_conv2d',
+      'task_conv2d_bwd_input',
+      'task_conv2d_bwd_filter',
+      'task_unary',
+    ] as const) {
       heap.i32.fill(0, args / 4, args / 4 + 16);
       heap.i32[args / 4 + (task === 'task_unary' ? 1 : 0)] = 9; // the dtype word
       expect((k as KernelExports)[task](args, 0, 1), task).toBe(BAD_DTYPE);

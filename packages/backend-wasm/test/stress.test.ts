@@ -26,7 +26,22 @@ afterAll(() => {
 
 function geometry(n: number, c: number, hw: number, k: number, stride: number, pad: number): Conv2dGeometry {
   const out = Math.floor((hw + 2 * pad - k) / stride) + 1;
-  return { n, c, h: hw, w: hw, kh: k, kw: k, strideH: stride, strideW: stride, padTop: pad, padLeft: pad, dilationH: 1, dilationW: 1, outH: out, outW: out };
+  return {
+    n,
+    c,
+    h: hw,
+    w: hw,
+    kh: k,
+    kw: k,
+    strideH: stride,
+    strideW: stride,
+    padTop: pad,
+    padLeft: pad,
+    dilationH: 1,
+    dilationW: 1,
+    outH: out,
+    outW: out,
+  };
 }
 
 interface Job {
@@ -46,7 +61,13 @@ function read(b: Backend, h: Handle, size: number, dtype: DType = 'float32'): Ar
 /** A mix of sizes: below the hand-off threshold (one thread), around it, and well above. */
 function jobs(): Job[] {
   const list: Job[] = [];
-  for (const [m, k, n, batch] of [[4, 8, 4, 1], [64, 96, 40, 1], [33, 70, 129, 1], [16, 32, 24, 6], [128, 128, 64, 1]] as const) {
+  for (const [m, k, n, batch] of [
+    [4, 8, 4, 1],
+    [64, 96, 40, 1],
+    [33, 70, 129, 1],
+    [16, 32, 24, 6],
+    [128, 128, 64, 1],
+  ] as const) {
     const a = randoms(batch * m * k, m + k);
     const bm = randoms(k * n, n);
     const p: MatmulParams = { batch, m, k, n, transA: false, transB: false, aBatched: true, bBatched: false };
@@ -63,7 +84,12 @@ function jobs(): Job[] {
       },
     });
   }
-  for (const [n, c, hw, o, k, stride, pad] of [[1, 1, 5, 2, 3, 1, 0], [4, 3, 12, 8, 3, 1, 1], [8, 4, 10, 6, 3, 2, 1], [3, 6, 9, 4, 5, 1, 2]] as const) {
+  for (const [n, c, hw, o, k, stride, pad] of [
+    [1, 1, 5, 2, 3, 1, 0],
+    [4, 3, 12, 8, 3, 1, 1],
+    [8, 4, 10, 6, 3, 2, 1],
+    [3, 6, 9, 4, 5, 1, 2],
+  ] as const) {
     const g = geometry(n, c, hw, k, stride, pad);
     const x = randoms(n * c * hw * hw, hw);
     const w = randoms(o * c * k * k, o);
@@ -90,7 +116,11 @@ function jobs(): Job[] {
       },
     });
   }
-  for (const [rows, cols] of [[3, 5], [300, 130], [40, 1000]] as const) {
+  for (const [rows, cols] of [
+    [3, 5],
+    [300, 130],
+    [40, 1000],
+  ] as const) {
     const x = randoms(rows * cols, cols).map((v) => v * 10);
     list.push({
       name: `softmax/logSoftmax/sum/max ${rows}x${cols}`,

@@ -29,14 +29,22 @@ async function train(backend: t.Backend, epochs: number, stepsPerEpoch: number, 
       const loss = t.tidy(() => {
         const xb = x.narrow(0, 0, rows);
         const logits = t.linear(t.linear(xb, w1, b1).relu(), w2, b2);
-        return logits.logSoftmax(1).mul(target.narrow(0, 0, rows)).sum(1).mean().neg();
+        return logits
+          .logSoftmax(1)
+          .mul(target.narrow(0, 0, rows))
+          .sum(1)
+          .mean()
+          .neg();
       });
       loss.backward();
       losses.push(loss.dataSync()[0]);
       loss.dispose();
       t.noGrad(() => {
         for (const p of params) {
-          t.assign(p, t.tidy(() => p.sub(p.grad!.mul(0.2))));
+          t.assign(
+            p,
+            t.tidy(() => p.sub(p.grad!.mul(0.2))),
+          );
           p.grad = null;
         }
       });

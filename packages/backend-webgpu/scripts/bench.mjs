@@ -31,7 +31,9 @@ if (!adapter) {
 }
 const info = adapter.info ?? {};
 const b = await webgpu({ adapter });
-console.log(`adapter: ${info.vendor ?? '?'} ${info.architecture ?? ''} ${info.description ?? ''} (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'system'})`);
+console.log(
+  `adapter: ${info.vendor ?? '?'} ${info.architecture ?? ''} ${info.description ?? ''} (VK_ICD_FILENAMES=${process.env.VK_ICD_FILENAMES ?? 'system'})`,
+);
 
 for (const n of sizes) {
   const data = Float32Array.from({ length: n * n }, (_, i) => ((i * 7919) % 1000) / 1000 - 0.5);

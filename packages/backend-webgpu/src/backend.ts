@@ -55,8 +55,7 @@ export function createWebGPUBackend(rt: GpuRuntime): Backend & { readonly runtim
     // The same shaders compute the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
     fusedUnary: (op, x, dtype, size) => unary(rt, op, h(x), dtype, size),
     binary: (op, a, aShape, b, bShape, outShape, dtype) => binary(rt, op, h(a), aShape, h(b), bShape, outShape, dtype),
-    where: (c, cShape, a, aShape, b, bShape, outShape, dtype) =>
-      where(rt, h(c), cShape, h(a), aShape, h(b), bShape, outShape, dtype),
+    where: (c, cShape, a, aShape, b, bShape, outShape, dtype) => where(rt, h(c), cShape, h(a), aShape, h(b), bShape, outShape, dtype),
     clamp: (x, dtype, size, lo, hi) => clamp(rt, h(x), dtype, size, lo, hi),
     cast: (x, from, to, size) => cast(rt, h(x), from, to, size),
 

@@ -91,9 +91,7 @@ export async function webgpu(options: WebGPUOptions = {}): Promise<Backend> {
 async function requestAdapter(options: WebGPUOptions): Promise<GPUAdapter> {
   const gpu = (options.gpu as GPU | undefined) ?? (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
   if (!gpu) throw new WebGPUUnavailableError(`webgpu: no WebGPU implementation found (navigator.gpu is undefined). ${NODE_HINT}`);
-  const adapter = await gpu.requestAdapter(
-    options.powerPreference ? { powerPreference: options.powerPreference } : undefined,
-  );
+  const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
   if (!adapter) {
     throw new WebGPUUnavailableError(
       'webgpu: no GPU adapter is available (requestAdapter returned null). On a machine without a GPU, ' +

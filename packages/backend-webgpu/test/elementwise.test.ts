@@ -73,7 +73,13 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     it(`unary ${op} (float32) matches the float64 reference`, async () => {
       const xs = inputs.map(f32);
       const got = await down(b, b.unary(op, up(b, xs), 'float32', xs.length), 'float32', xs.length);
-      close(got, xs.map((x) => f32(ref(x))), rtol, atol, `unary ${op}`);
+      close(
+        got,
+        xs.map((x) => f32(ref(x))),
+        rtol,
+        atol,
+        `unary ${op}`,
+      );
     });
   }
 
@@ -122,7 +128,13 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
       const n = av.length;
       const out = b.binary(op, up(b, av), [n], up(b, bv), [n], [n], 'float32');
       const outType = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op) ? 'bool' : 'float32';
-      close(await down(b, out, outType, n), av.map((x, i) => f32(ref(x, bv[i]))), rtol, 0, `binary ${op}`);
+      close(
+        await down(b, out, outType, n),
+        av.map((x, i) => f32(ref(x, bv[i]))),
+        rtol,
+        0,
+        `binary ${op}`,
+      );
     });
   }
 
@@ -130,14 +142,19 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     const xs = [-2, -2, -8, 0, 0, 4, 9, NaN];
     const ys = [3, 2, 1 / 3, 2, -1, 0.5, 0, 0];
     const got = await down(b, b.binary('pow', up(b, xs), [8], up(b, ys), [8], [8], 'float32'), 'float32', 8);
-    close(got, xs.map((x, i) => f32(x ** f32(ys[i]))), 1e-6, 0, 'pow');
+    close(
+      got,
+      xs.map((x, i) => f32(x ** f32(ys[i]))),
+      1e-6,
+      0,
+      'pow',
+    );
   });
 
   it('binary int32 arithmetic: truncating div, Python mod, wrap-around', async () => {
     const xs = [7, -7, 7, -7, 5, 2147483647, 3, 2];
     const ys = [2, 2, -2, -2, 0, 1, 4, -1];
-    const run = async (op: BinaryOp) =>
-      down(b, b.binary(op, up(b, xs, 'int32'), [8], up(b, ys, 'int32'), [8], [8], 'int32'), 'int32', 8);
+    const run = async (op: BinaryOp) => down(b, b.binary(op, up(b, xs, 'int32'), [8], up(b, ys, 'int32'), [8], [8], 'int32'), 'int32', 8);
     expect(await run('div')).toEqual(xs.map((x, i) => Math.trunc(x / ys[i]) | 0));
     expect(await run('mod')).toEqual([1, 1, -1, -1, 0, 0, 3, 0]);
     expect(await run('add')).toEqual(xs.map((x, i) => (x + ys[i]) | 0));
@@ -149,8 +166,7 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
   it('binary bool: and, or, eq', async () => {
     const x = [0, 0, 1, 1];
     const y = [0, 1, 0, 1];
-    const run = async (op: BinaryOp) =>
-      down(b, b.binary(op, up(b, x, 'bool'), [4], up(b, y, 'bool'), [4], [4], 'bool'), 'bool', 4);
+    const run = async (op: BinaryOp) => down(b, b.binary(op, up(b, x, 'bool'), [4], up(b, y, 'bool'), [4], [4], 'bool'), 'bool', 4);
     expect(await run('and')).toEqual([0, 0, 0, 1]);
     expect(await run('or')).toEqual([0, 1, 1, 1]);
     expect(await run('eq')).toEqual([1, 0, 0, 1]);
@@ -175,8 +191,7 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < 2; j++)
         for (let k = 0; k < 3; k++)
-          for (let l = 0; l < 2; l++)
-            for (let m = 0; m < 2; m++) want5.push(f32(x5[(i * 3 + k) * 2 + m] + y5[j * 2 + l]));
+          for (let l = 0; l < 2; l++) for (let m = 0; m < 2; m++) want5.push(f32(x5[(i * 3 + k) * 2 + m] + y5[j * 2 + l]));
     expect(got5).toEqual(want5);
   });
 
@@ -184,7 +199,12 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     const cond = up(b, [1, 0, 1], 'bool');
     const got = await down(b, b.where(cond, [1, 3], up(b, [1, 2]), [2, 1], up(b, [-5]), [], [2, 3], 'float32'), 'float32', 6);
     expect(got).toEqual([1, -5, 1, 2, -5, 2]);
-    const gi = await down(b, b.where(up(b, [0, 1], 'bool'), [2], up(b, [1, 2], 'int32'), [2], up(b, [8, 9], 'int32'), [2], [2], 'int32'), 'int32', 2);
+    const gi = await down(
+      b,
+      b.where(up(b, [0, 1], 'bool'), [2], up(b, [1, 2], 'int32'), [2], up(b, [8, 9], 'int32'), [2], [2], 'int32'),
+      'int32',
+      2,
+    );
     expect(gi).toEqual([8, 2]);
   });
 

@@ -47,8 +47,7 @@ export function testGpu(): GPU | null {
 
 /** Uploads a JS array as `dtype`. */
 export function up(b: Backend, values: ArrayLike<number>, dtype: DType = 'float32'): Handle {
-  const data =
-    dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
+  const data = dtype === 'float32' ? Float32Array.from(values) : dtype === 'int32' ? Int32Array.from(values) : Uint8Array.from(values);
   return b.upload(data, dtype);
 }
 

@@ -15,7 +15,9 @@ describe.skipIf(!setup.backend)('webgpu movement and indexing', () => {
     for (let k = 0; k < 4; k++) for (let j = 0; j < 3; j++) for (let i = 0; i < 2; i++) want.push(i * 12 + j * 4 + k);
     expect(t).toEqual(want);
     // expand a row [4] to [3, 4]
-    expect(await down(b, b.strided(up(b, [1, 2, 3, 4]), 'float32', [3, 4], [0, 1], 0), 'float32', 12)).toEqual([1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4]);
+    expect(await down(b, b.strided(up(b, [1, 2, 3, 4]), 'float32', [3, 4], [0, 1], 0), 'float32', 12)).toEqual([
+      1, 2, 3, 4, 1, 2, 3, 4, 1, 2, 3, 4,
+    ]);
     // flip the last axis of [2, 3, 4] and take every second row of the middle one: x[:, ::2, ::-1]
     const f = await down(b, b.strided(up(b, x, 'int32'), 'int32', [2, 2, 4], [12, 8, -1], 3), 'int32', 16);
     expect(f).toEqual([3, 2, 1, 0, 11, 10, 9, 8, 15, 14, 13, 12, 23, 22, 21, 20]);
@@ -61,7 +63,22 @@ describe.skipIf(!setup.backend)('webgpu movement and indexing', () => {
 function geometry(n: number, c: number, h: number, w: number, k: number, stride: number, pad: number, dil: number): Conv2dGeometry {
   const outH = Math.floor((h + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
   const outW = Math.floor((w + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
-  return { n, c, h, w, kh: k, kw: k, strideH: stride, strideW: stride, padTop: pad, padLeft: pad, dilationH: dil, dilationW: dil, outH, outW };
+  return {
+    n,
+    c,
+    h,
+    w,
+    kh: k,
+    kw: k,
+    strideH: stride,
+    strideW: stride,
+    padTop: pad,
+    padLeft: pad,
+    dilationH: dil,
+    dilationW: dil,
+    outH,
+    outW,
+  };
 }
 
 function im2colRef(x: number[], g: Conv2dGeometry, padValue: number): number[] {
@@ -77,7 +94,9 @@ function im2colRef(x: number[], g: Conv2dGeometry, padValue: number): number[] {
               const ih = oh * g.strideH - g.padTop + i * g.dilationH;
               const iw = ow * g.strideW - g.padLeft + j * g.dilationW;
               const inside = ih >= 0 && ih < g.h && iw >= 0 && iw < g.w;
-              out[(n * rows + (c * g.kh + i) * g.kw + j) * L + oh * g.outW + ow] = inside ? x[((n * g.c + c) * g.h + ih) * g.w + iw] : padValue;
+              out[(n * rows + (c * g.kh + i) * g.kw + j) * L + oh * g.outW + ow] = inside
+                ? x[((n * g.c + c) * g.h + ih) * g.w + iw]
+                : padValue;
             }
   return out;
 }

@@ -41,12 +41,16 @@ await gpu.backend?.dispose?.();
 describe('a training script exits by itself', () => {
   for (const backend of ['cpu', 'wasm', 'webgpu']) {
     const skip = backend === 'webgpu' && gpu.skip ? ` (skipped: ${gpu.skip.kind}: ${gpu.skip.reason})` : '';
-    it.skipIf(skip !== '')(`on ${backend}${skip}`, () => {
-      const r = run(backend);
-      const how = r.signal ? `was killed (${r.signal}) after ${r.ms} ms: it did not exit by itself` : `exited with ${r.status}`;
-      expect(r.signal, `${backend}: ${how}\n${r.stderr}`).toBeNull();
-      expect(r.status, `${backend}: ${how}\n${r.stderr}`).toBe(0);
-      expect(r.stdout).toMatch(new RegExp(`^trained 5 steps on ${backend}: loss \\d`, 'm'));
-    }, BOUND_MS[backend] + 10_000);
+    it.skipIf(skip !== '')(
+      `on ${backend}${skip}`,
+      () => {
+        const r = run(backend);
+        const how = r.signal ? `was killed (${r.signal}) after ${r.ms} ms: it did not exit by itself` : `exited with ${r.status}`;
+        expect(r.signal, `${backend}: ${how}\n${r.stderr}`).toBeNull();
+        expect(r.status, `${backend}: ${how}\n${r.stderr}`).toBe(0);
+        expect(r.stdout).toMatch(new RegExp(`^trained 5 steps on ${backend}: loss \\d`, 'm'));
+      },
+      BOUND_MS[backend] + 10_000,
+    );
   }
 });

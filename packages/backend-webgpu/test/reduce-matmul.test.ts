@@ -53,8 +53,7 @@ describe.skipIf(!setup.backend)('webgpu reduce', () => {
 
   it('max/min propagate NaN; argmax/argmin return the NaN index and break ties low', async () => {
     const x = [1, NaN, 3, NaN, /* row 2 */ 5, 5, 2, 5, /* row 3 */ -1, -3, -3, 0];
-    const run = async (op: ReduceOp) =>
-      down(b, b.reduce(op, up(b, x), 'float32', 3, 4, 1), op.startsWith('arg') ? 'int32' : 'float32', 3);
+    const run = async (op: ReduceOp) => down(b, b.reduce(op, up(b, x), 'float32', 3, 4, 1), op.startsWith('arg') ? 'int32' : 'float32', 3);
     expect(await run('max')).toEqual([NaN, 5, 0]);
     expect(await run('min')).toEqual([NaN, 2, -3]);
     expect(await run('argmax')).toEqual([1, 0, 3]);
@@ -112,7 +111,10 @@ describe.skipIf(!setup.backend)('webgpu matmul', () => {
   }
 
   it('shares an unbatched operand across the batch', async () => {
-    for (const [aBatched, bBatched] of [[false, true], [true, false]]) {
+    for (const [aBatched, bBatched] of [
+      [false, true],
+      [true, false],
+    ]) {
       const p: MatmulParams = { batch: 3, m: 5, k: 4, n: 6, transA: false, transB: true, aBatched, bBatched };
       const a = randoms((aBatched ? 3 : 1) * 20, 3);
       const bm = randoms((bBatched ? 3 : 1) * 24, 4);

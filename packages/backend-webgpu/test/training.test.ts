@@ -26,7 +26,7 @@ describe.skipIf(!setup.backend)('webgpu end-to-end training', () => {
       const label = i % 2;
       targets[i * 2 + label] = 1;
       for (let p = 0; p < 64; p++) {
-        const bright = (p < 32) === (label === 0);
+        const bright = p < 32 === (label === 0);
         images[i * 64 + p] = (bright ? 1 : 0) + 0.3 * (r() - 0.5);
       }
     }

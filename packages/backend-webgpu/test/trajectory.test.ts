@@ -32,7 +32,10 @@ async function trajectory(backend: t.Backend): Promise<{ losses: number[]; weigh
     loss.dispose();
     t.noGrad(() => {
       for (const p of params) {
-        t.assign(p, t.tidy(() => p.sub(p.grad!.mul(0.5))));
+        t.assign(
+          p,
+          t.tidy(() => p.sub(p.grad!.mul(0.5))),
+        );
         p.grad = null;
       }
     });

@@ -39,15 +39,68 @@ export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn
 export { zerosLike, onesLike } from './tensor-methods.js';
 export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creation.js';
 export {
-  neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
-  floor, ceil, round, logicalNot, isNaN, isInf, softplus, clamp, add, sub, mul, div, floorDivide, pow, maximum, minimum, mod, atan2,
-  eq, ne, lt, le, gt, ge, logicalAnd, logicalOr, logicalXor, where,
+  neg,
+  abs,
+  sign,
+  square,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  erf,
+  relu,
+  floor,
+  ceil,
+  round,
+  logicalNot,
+  isNaN,
+  isInf,
+  softplus,
+  clamp,
+  add,
+  sub,
+  mul,
+  div,
+  floorDivide,
+  pow,
+  maximum,
+  minimum,
+  mod,
+  atan2,
+  eq,
+  ne,
+  lt,
+  le,
+  gt,
+  ge,
+  logicalAnd,
+  logicalOr,
+  logicalXor,
+  where,
 } from './ops/elementwise.js';
 export { unaryFunctions, binaryFunctions } from './ops/elementwise.js';
 export { BINARY_OPS, BINARY_OP_NAMES, binaryMethodName } from './ops/binary-table.js';
 export type { BinaryDecl, BinaryGrad, BinaryKind, BinaryMethodName, BinaryMethods, BinaryOpOf, BinaryResult } from './ops/binary-table.js';
 export { UNARY_OPS, UNARY_OP_NAMES, UNARY_KERNEL_OP_NAMES, unaryMethodName } from './ops/unary-table.js';
-export type { UnaryDecl, UnaryDTypeRule, UnaryGrad, UnaryMethodName, UnaryMethods, UnaryOpOf, UnaryOptions, UnaryParams, UnaryResult, KernelUnaryOp } from './ops/unary-table.js';
+export type {
+  UnaryDecl,
+  UnaryDTypeRule,
+  UnaryGrad,
+  UnaryMethodName,
+  UnaryMethods,
+  UnaryOpOf,
+  UnaryOptions,
+  UnaryParams,
+  UnaryResult,
+  KernelUnaryOp,
+} from './ops/unary-table.js';
 export type { TensorLike } from './ops/util.js';
 export { cast } from './ops/cast.js';
 export { sum, mean, max, min, prod, argmax, argmin, variance as var, variance, std, logsumexp } from './ops/reduce.js';
@@ -55,7 +108,21 @@ export type { Axes, VarOptions } from './ops/reduce.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export {
-  reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, clone, slice, narrow, flip, pad, concat, stack, split,
+  reshape,
+  flatten,
+  squeeze,
+  unsqueeze,
+  permute,
+  transpose,
+  expand,
+  clone,
+  slice,
+  narrow,
+  flip,
+  pad,
+  concat,
+  stack,
+  split,
 } from './ops/shape.js';
 export type { SliceRange } from './ops/shape.js';
 export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.js';

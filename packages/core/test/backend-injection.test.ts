@@ -33,7 +33,9 @@ describe('setBackend', () => {
   });
 
   it('resolves a registered backend by name', async () => {
-    await expect(t.setBackend('cpu')).rejects.toThrow(/^setBackend: no backend named 'cpu' is registered \(registered: none\); register one first, e\.g\. registerCpu\(\)/);
+    await expect(t.setBackend('cpu')).rejects.toThrow(
+      /^setBackend: no backend named 'cpu' is registered \(registered: none\); register one first, e\.g\. registerCpu\(\)/,
+    );
     registerCpu();
     registerCpu(); // idempotent
     expect(t.registry.get('backend', 'cpu')).toBe(cpu);

@@ -100,8 +100,20 @@ describe('every creation path checks its shape first', () => {
 
 describe('tensor() data', () => {
   it('refuses strings, objects and other non-numbers instead of storing NaN', () => {
-    refused(() => t.tensor([1, 'a'] as never), t.ArgumentError, /tensor: data\[1\] is a string \("a"\); tensor values must be numbers or booleans/);
-    refused(() => t.tensor([[1, 2], [3, {}]] as never), t.ArgumentError, /data\[1\]\[1\] is an object/);
+    refused(
+      () => t.tensor([1, 'a'] as never),
+      t.ArgumentError,
+      /tensor: data\[1\] is a string \("a"\); tensor values must be numbers or booleans/,
+    );
+    refused(
+      () =>
+        t.tensor([
+          [1, 2],
+          [3, {}],
+        ] as never),
+      t.ArgumentError,
+      /data\[1\]\[1\] is an object/,
+    );
     refused(() => t.tensor([1, null] as never), t.ArgumentError, /data\[1\] is null/);
     refused(() => t.tensor([1, undefined] as never), t.ArgumentError, /data\[1\] is undefined/);
     refused(() => t.tensor('12' as never), t.ArgumentError, /tensor: data is a string/);
@@ -134,7 +146,17 @@ describe('tensor() data', () => {
     expect(await t.tensor(5).toArray()).toBe(5);
     expect(await t.tensor([]).toArray()).toEqual([]);
     expect(t.tensor([[], []]).shape).toEqual([2, 0]);
-    expect(await t.tensor([[1, 2], [3, 4]]).toArray()).toEqual([[1, 2], [3, 4]]);
+    expect(
+      await t
+        .tensor([
+          [1, 2],
+          [3, 4],
+        ])
+        .toArray(),
+    ).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     const b = t.tensor([true, false]);
     expect(b.dtype).toBe('bool');
     // Mixed booleans and numbers are numbers (PyTorch promotes too), not a bool tensor that loses 2.5.
@@ -150,7 +172,11 @@ describe('tensor() data', () => {
 
 describe('requiresGrad is for floating-point tensors only (as in PyTorch)', () => {
   it('refuses it on int32 and bool tensors in every place it can be set', () => {
-    refused(() => t.tensor([1, 2], { dtype: 'int32', requiresGrad: true }), t.DTypeError, /tensor: only floating-point tensors can require gradients, not int32/);
+    refused(
+      () => t.tensor([1, 2], { dtype: 'int32', requiresGrad: true }),
+      t.DTypeError,
+      /tensor: only floating-point tensors can require gradients, not int32/,
+    );
     refused(() => t.tensor([true], { requiresGrad: true }), t.DTypeError, /not bool/);
     refused(() => t.zeros([2], { dtype: 'int32', requiresGrad: true }), t.DTypeError, /zeros: only floating-point/);
     refused(() => t.full([2], 1, { dtype: 'bool', requiresGrad: true }), t.DTypeError, /full: only floating-point/);

@@ -15,12 +15,28 @@ const value = async (x: t.Tensor | null | undefined) => (await x!.data<Float64Ar
 
 describe('recordedGraph and traceBackward', () => {
   it('walks the apples graph and records every step of backward (715; 2.2, 110, 3.3, 165, 650)', async () => {
-    const [apple, apples, orange, oranges, tax] = [leaf(100, 'apple'), leaf(2, 'apples'), leaf(150, 'orange'), leaf(3, 'oranges'), leaf(1.1, 'tax')];
+    const [apple, apples, orange, oranges, tax] = [
+      leaf(100, 'apple'),
+      leaf(2, 'apples'),
+      leaf(150, 'orange'),
+      leaf(3, 'oranges'),
+      leaf(1.1, 'tax'),
+    ];
     const price = apple.mul(apples).add(orange.mul(oranges)).mul(tax);
     expect(t.recordedGraph(price).nodes.map((n) => n.op)).toEqual([null, null, 'mul', null, null, 'mul', 'add', null, 'mul']);
     const trace = t.traceBackward(price);
     const graph = trace.graph;
-    expect(graph.nodes.map((n) => n.op ?? n.tensor.name)).toEqual(['apple', 'apples', 'mul', 'orange', 'oranges', 'mul', 'add', 'tax', 'mul']);
+    expect(graph.nodes.map((n) => n.op ?? n.tensor.name)).toEqual([
+      'apple',
+      'apples',
+      'mul',
+      'orange',
+      'oranges',
+      'mul',
+      'add',
+      'tax',
+      'mul',
+    ]);
     expect(graph.root.tensor).toBe(price);
     expect(graph.nodes.every((n) => n.inputs.every((i) => i < n.id))).toBe(true);
     expect(graph.root.inputs).toEqual([6, 7]);
@@ -65,13 +81,22 @@ describe('recordedGraph and traceBackward', () => {
 
   it("records matmul's backward as dX = dY·Wᵀ and dW = Xᵀ·dY", async () => {
     const x = leaf([[1, 2]], 'x');
-    const w = leaf([[1, 0, -1], [2, 1, 0]], 'W');
+    const w = leaf(
+      [
+        [1, 0, -1],
+        [2, 1, 0],
+      ],
+      'W',
+    );
     const y = x.matmul(w);
     const trace = t.traceBackward(y, t.tensor([[1, 2, 3]], { dtype: 'float64' }));
     const step = trace.stepOf(trace.graph.root)!;
     expect(trace.graph.root.op).toBe('matmul');
     expect(await step.inputGrads[0]!.toArray()).toEqual([[-2, 4]]);
-    expect(await step.inputGrads[1]!.toArray()).toEqual([[1, 2, 3], [2, 4, 6]]);
+    expect(await step.inputGrads[1]!.toArray()).toEqual([
+      [1, 2, 3],
+      [2, 4, 6],
+    ]);
     trace.dispose();
   });
 

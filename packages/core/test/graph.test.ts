@@ -27,15 +27,38 @@ describe('the computational-graph examples of our source material', () => {
   });
 
   it('backpropagates through an affine layer: dB = Σ dY, dX = dY·Wᵀ, dW = Xᵀ·dY', async () => {
-    const x = leaf([[0, 0], [1, 1]]);
-    const w = leaf([[2, 2, 2], [8, 8, 8]]);
+    const x = leaf([
+      [0, 0],
+      [1, 1],
+    ]);
+    const w = leaf([
+      [2, 2, 2],
+      [8, 8, 8],
+    ]);
     const b = leaf([1, 2, 3]);
     const y = x.matmul(w).add(b);
-    expect(await y.toArray()).toEqual([[1, 2, 3], [11, 12, 13]]);
-    y.backward(t.tensor([[1, 2, 3], [4, 5, 6]], { dtype: 'float64' }));
+    expect(await y.toArray()).toEqual([
+      [1, 2, 3],
+      [11, 12, 13],
+    ]);
+    y.backward(
+      t.tensor(
+        [
+          [1, 2, 3],
+          [4, 5, 6],
+        ],
+        { dtype: 'float64' },
+      ),
+    );
     expect(await b.grad!.toArray()).toEqual([5, 7, 9]);
-    expect(await x.grad!.toArray()).toEqual([[12, 48], [30, 120]]);
-    expect(await w.grad!.toArray()).toEqual([[4, 5, 6], [4, 5, 6]]);
+    expect(await x.grad!.toArray()).toEqual([
+      [12, 48],
+      [30, 120],
+    ]);
+    expect(await w.grad!.toArray()).toEqual([
+      [4, 5, 6],
+      [4, 5, 6],
+    ]);
   });
 
   it('gives a batched dense layer gradients of the right shapes: 2 inputs, 3 outputs, batch 5', async () => {

@@ -40,8 +40,14 @@ function tsc(name: string, options: Record<string, unknown>, files: Record<strin
   mkdirSync(project, { recursive: true });
   for (const [file, text] of Object.entries(files)) writeFileSync(join(project, file), text);
   const compilerOptions = {
-    strict: true, noEmit: true, skipLibCheck: false, target: 'es2022', module: 'esnext', moduleResolution: 'bundler',
-    typeRoots: [join(root, 'node_modules', '@types')], ...options,
+    strict: true,
+    noEmit: true,
+    skipLibCheck: false,
+    target: 'es2022',
+    module: 'esnext',
+    moduleResolution: 'bundler',
+    typeRoots: [join(root, 'node_modules', '@types')],
+    ...options,
   };
   writeFileSync(join(project, 'tsconfig.json'), JSON.stringify({ compilerOptions, files: Object.keys(files) }));
   try {
@@ -116,7 +122,6 @@ describe("core's published .d.ts", () => {
     const using = 'export async function scoped() {\n  using x = (await import("@tensile/core")).zeros([1]);\n  return x.size;\n}\n';
     expect(tsc('node-esnext', { lib: ['esnext'], types: ['node'] }, { 'main.ts': coreConsumer + using })).toBe('');
   });
-
 });
 
 it('registry entries are constructed without casts, and Module is typed by forward (from the sources)', () => {

@@ -50,16 +50,20 @@ it('a register function leaves an override registered first in place (a plugin, 
   t.registry.register('loss', 'MSELoss', MSELoss, { override: true });
 });
 
-it('a second copy of @tensile/losses registers without throwing, and the first copy\'s classes stay', async () => {
+it("a second copy of @tensile/losses registers without throwing, and the first copy's classes stay", async () => {
   // A real second copy: losses bundled on its own (as published), loading core's build as its own copy.
   const root = fileURLToPath(new URL('../../../', import.meta.url));
   const dir = mkdtempSync(join(tmpdir(), 'tensile-second-losses-'));
   try {
     const pkg = join(dir, 'node_modules', '@tensile', 'losses');
-    execFileSync(join(root, 'node_modules', '.bin', 'tsup'), ['src/index.ts', '--format', 'esm', '--no-config', '--target', 'es2022', '--external', '@tensile/core', '--out-dir', pkg], {
-      cwd: join(root, 'packages', 'losses'),
-      stdio: 'pipe',
-    });
+    execFileSync(
+      join(root, 'node_modules', '.bin', 'tsup'),
+      ['src/index.ts', '--format', 'esm', '--no-config', '--target', 'es2022', '--external', '@tensile/core', '--out-dir', pkg],
+      {
+        cwd: join(root, 'packages', 'losses'),
+        stdio: 'pipe',
+      },
+    );
     writeFileSync(join(dir, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(join(pkg, 'package.json'), '{ "type": "module" }\n');
     symlinkSync(join(root, 'packages', 'core'), join(dir, 'node_modules', '@tensile', 'core'), 'dir');

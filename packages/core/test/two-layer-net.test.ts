@@ -33,7 +33,10 @@ it('trains the two-layer ReLU net by autograd, with the hand-written gradients a
         const gradW2 = hRelu.T.matmul(gradY);
         const gradH = gradY.matmul(w2.T).mul(h.gt(0).cast('float32'));
         const gradW1 = x.T.matmul(gradH);
-        for (const [auto, manual] of [[w1.grad!, gradW1], [w2.grad!, gradW2]] as const) {
+        for (const [auto, manual] of [
+          [w1.grad!, gradW1],
+          [w2.grad!, gradW2],
+        ] as const) {
           const a = auto.dataSync();
           const m = manual.dataSync();
           let maxRel = 0;
@@ -46,7 +49,10 @@ it('trains the two-layer ReLU net by autograd, with the hand-written gradients a
     loss.dispose();
     t.noGrad(() => {
       for (const w of [w1, w2]) {
-        t.assign(w, t.tidy(() => w.sub(w.grad!.mul(lr))));
+        t.assign(
+          w,
+          t.tidy(() => w.sub(w.grad!.mul(lr))),
+        );
         w.zeroGrad();
       }
     });

@@ -59,7 +59,8 @@ export function checkEpochState(value: unknown, where: string): EpochState {
     const v = s[key];
     if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(`${key} must be a finite number ≥ 0, got ${JSON.stringify(v)}`);
   }
-  for (const key of ['epoch', 'samples', 'batches'] as const) if (!Number.isInteger(s[key])) fail(`${key} must be an integer, got ${s[key]}`);
+  for (const key of ['epoch', 'samples', 'batches'] as const)
+    if (!Number.isInteger(s[key])) fail(`${key} must be an integer, got ${s[key]}`);
   const metrics = s.metrics;
   if (typeof metrics !== 'object' || metrics === null || Array.isArray(metrics)) fail('metrics must be an object');
   for (const [name, m] of Object.entries(metrics as object)) {

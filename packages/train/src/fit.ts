@@ -6,7 +6,15 @@ import type { FitContext } from './fit-context.js';
 import { checkEpochState, type EpochState, type RunningEpoch } from './epoch-state.js';
 import { resolveMetrics, type Metric, type MetricName } from './metrics.js';
 import {
-  type BatchSource, callLoss, type Logs, type LossLike, type OptimizerLike, type SchedulerLike, type TrainableModel, runModel, unpackBatch,
+  type BatchSource,
+  callLoss,
+  type Logs,
+  type LossLike,
+  type OptimizerLike,
+  type SchedulerLike,
+  type TrainableModel,
+  runModel,
+  unpackBatch,
 } from './types.js';
 import { Yielder } from './yield.js';
 
@@ -89,8 +97,10 @@ const YIELD_EVERY_MS = 25;
  */
 export async function fit(model: TrainableModel, options: FitOptions): Promise<FitResult> {
   const accumulate = options.accumulateSteps ?? 1;
-  if (!Number.isInteger(accumulate) || accumulate < 1) throw new t.ArgumentError(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
-  if (!Number.isInteger(options.epochs) || options.epochs < 0) throw new t.ArgumentError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
+  if (!Number.isInteger(accumulate) || accumulate < 1)
+    throw new t.ArgumentError(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
+  if (!Number.isInteger(options.epochs) || options.epochs < 0)
+    throw new t.ArgumentError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
   const yieldEvery = options.yieldEveryMs ?? YIELD_EVERY_MS;
   if (!(yieldEvery >= 0)) throw new t.ArgumentError(`fit: yieldEveryMs must be a number ≥ 0, got ${yieldEvery}`);
   const resumed = options.epochState ? checkEpochState(options.epochState, 'fit: epochState') : undefined;
@@ -200,11 +210,20 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
         noGradient(`fit: parameter '${name}' received no gradient during epoch ${epoch}: ${why}`, name);
       }
     }
-    const logs: Logs = { epoch, loss: running.lossSum / Math.max(running.samples, 1), seconds: (performance.now() - running.startedAt) / 1000 };
+    const logs: Logs = {
+      epoch,
+      loss: running.lossSum / Math.max(running.samples, 1),
+      seconds: (performance.now() - running.startedAt) / 1000,
+    };
     for (const m of metrics) logs[m.name] = await m.result();
     ctx.running = null;
     if (options.val) {
-      const val = await evaluate(model, { loss: options.loss, data: options.val, metrics: metrics.map((m) => m.name as MetricName), yieldEveryMs: yieldEvery });
+      const val = await evaluate(model, {
+        loss: options.loss,
+        data: options.val,
+        metrics: metrics.map((m) => m.name as MetricName),
+        yieldEveryMs: yieldEvery,
+      });
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
     }
     if (options.scheduler && options.schedulerInterval !== 'step') options.scheduler.step(logs.val_loss ?? logs.loss);

@@ -10,7 +10,9 @@ export interface TrainableModel {
 }
 
 /** A loss module (`new CrossEntropyLoss()`) or a plain function. */
-export type LossLike = ((prediction: t.Tensor, target: t.Tensor) => t.Tensor) | { forward(prediction: t.Tensor, target: t.Tensor): t.Tensor };
+export type LossLike =
+  | ((prediction: t.Tensor, target: t.Tensor) => t.Tensor)
+  | { forward(prediction: t.Tensor, target: t.Tensor): t.Tensor };
 
 export interface OptimizerLike {
   step(): void;

@@ -23,7 +23,18 @@ function mlp(seed: number) {
 function toyData(n: number, seed: number) {
   const rng = new t.Rng(seed);
   const x = t.randn([n, 4], { rng });
-  const y = t.tidy(() => x.matmul(t.tensor([[1, 0, -1], [0, 1, 1], [1, -1, 0], [0, 0, 1]])).argmax(1));
+  const y = t.tidy(() =>
+    x
+      .matmul(
+        t.tensor([
+          [1, 0, -1],
+          [0, 1, 1],
+          [1, -1, 0],
+          [0, 0, 1],
+        ]),
+      )
+      .argmax(1),
+  );
   return new TensorDataset({ x, y });
 }
 
@@ -109,10 +120,21 @@ describe('fit resumes mid-epoch exactly', () => {
     if (abortAt === undefined) return { history: one.history, weights: await weightsOf(first.model) };
     expect(one.aborted).toBe(true);
     const second = build();
-    const loaded = await loadCheckpoint(target, { model: second.model, optimizer: second.optimizer, scheduler: second.scheduler, rng: second.rng, loader: second.train });
+    const loaded = await loadCheckpoint(target, {
+      model: second.model,
+      optimizer: second.optimizer,
+      scheduler: second.scheduler,
+      rng: second.rng,
+      loader: second.train,
+    });
     const { history, ...resume } = resumeOptions(loaded);
     expect(resume.epochState).toBeDefined();
-    const two = await fit(second.model, { ...common, ...second, ...resume, callbacks: [new ModelCheckpoint({ target, loader: second.train })] });
+    const two = await fit(second.model, {
+      ...common,
+      ...second,
+      ...resume,
+      callbacks: [new ModelCheckpoint({ target, loader: second.train })],
+    });
     return { history: [...history, ...two.history], weights: await weightsOf(second.model) };
   }
 

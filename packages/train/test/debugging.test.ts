@@ -13,7 +13,12 @@ function sgd(params: t.Tensor[], lr: number) {
   return {
     step: () =>
       t.noGrad(() => {
-        for (const p of params) if (p.grad) t.assign(p, t.tidy(() => p.sub(p.grad!.mul(lr))));
+        for (const p of params)
+          if (p.grad)
+            t.assign(
+              p,
+              t.tidy(() => p.sub(p.grad!.mul(lr))),
+            );
       }),
     zeroGrad: () => params.forEach((p) => (p.grad = null)),
   };
@@ -67,7 +72,12 @@ describe('anomaly mode finds where the first NaN comes from', () => {
   it('log(0) in a loss: names log in the loss', async () => {
     const model = new Sequential(new Linear(2, 1), new Sigmoid());
     t.noGrad(() => t.assign(model.parameters()[0], t.full([1, 2], -1000))); // sigmoid saturates to exactly 0
-    const naiveBce = (p: t.Tensor, y: t.Tensor) => y.mul(p.log()).add(y.neg().add(1).mul(p.neg().add(1).log())).mean().neg();
+    const naiveBce = (p: t.Tensor, y: t.Tensor) =>
+      y
+        .mul(p.log())
+        .add(y.neg().add(1).mul(p.neg().add(1).log()))
+        .mean()
+        .neg();
     const err = await anomalyIn(() =>
       fit(model, { loss: naiveBce, optimizer: sgd(model.parameters(), 0.1), train: data([[1, 1]], [[1]]), epochs: 1 }),
     );
@@ -81,7 +91,9 @@ describe('anomaly mode finds where the first NaN comes from', () => {
     const model = new Sequential(new Linear(2, 2), new Exp());
     t.noGrad(() => t.assign(model.parameters()[0], t.full([2, 2], 100)));
     const mse = (p: t.Tensor, y: t.Tensor) => p.sub(y).square().mean();
-    const err = await anomalyIn(() => fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[1, 1]], [[0, 0]]), epochs: 1 }));
+    const err = await anomalyIn(() =>
+      fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[1, 1]], [[0, 0]]), epochs: 1 }),
+    );
     expect(err.op).toBe('exp');
     expect(err.module).toBe('model.1 (Exp)');
     expect(err.found).toBe('Infinity');
@@ -91,18 +103,25 @@ describe('anomaly mode finds where the first NaN comes from', () => {
   it('0/0 in a custom layer: names div in model.0 (Normalize), with its inputs', async () => {
     const model = new Sequential(new Normalize(), new Linear(2, 1));
     const mse = (p: t.Tensor, y: t.Tensor) => p.sub(y).square().mean();
-    const err = await anomalyIn(() => fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[0, 0]], [[1]]), epochs: 1 }));
+    const err = await anomalyIn(() =>
+      fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[0, 0]], [[1]]), epochs: 1 }),
+    );
     expect(err.op).toBe('div');
     expect(err.module).toBe('model.0 (Normalize)');
     expect(err.found).toBe('NaN');
-    expect(err.inputs.map((i) => [i.shape, i.min, i.max])).toEqual([[[1, 2], 0, 0], [[1, 1], 0, 0]]);
+    expect(err.inputs.map((i) => [i.shape, i.min, i.max])).toEqual([
+      [[1, 2], 0, 0],
+      [[1, 1], 0, 0],
+    ]);
   });
 
   it('a backward op: names the gradient of sqrt in model.1 (RootOfRelu)', async () => {
     const model = new Sequential(new Linear(2, 2), new RootOfRelu());
     t.noGrad(() => t.assign(model.parameters()[0], t.zeros([2, 2]))); // forward gives sqrt(0) = 0, fine
     const mse = (p: t.Tensor, y: t.Tensor) => p.sub(y).square().mean();
-    const err = await anomalyIn(() => fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[1, 1]], [[1, 1]]), epochs: 1 }));
+    const err = await anomalyIn(() =>
+      fit(model, { loss: mse, optimizer: sgd(model.parameters(), 0.1), train: data([[1, 1]], [[1, 1]]), epochs: 1 }),
+    );
     expect(err.backwardOf).toBe('sqrt');
     expect(err.module).toBe('model.1 (RootOfRelu)');
     expect(err.message).toMatch(/model\.1 \(RootOfRelu\)\.backward → .* \(the backward of 'sqrt'\)/);

@@ -26,7 +26,18 @@ function mlp(seed: number) {
 function toyTensors(n: number, seed: number) {
   const rng = new t.Rng(seed);
   const x = t.randn([n, 4], { rng });
-  const y = t.tidy(() => x.matmul(t.tensor([[1, 0, -1], [0, 1, 1], [1, -1, 0], [0, 0, 1]])).argmax(1));
+  const y = t.tidy(() =>
+    x
+      .matmul(
+        t.tensor([
+          [1, 0, -1],
+          [0, 1, 1],
+          [1, -1, 0],
+          [0, 0, 1],
+        ]),
+      )
+      .argmax(1),
+  );
   return { x, y };
 }
 
@@ -38,9 +49,18 @@ describe('fit', () => {
   it('trains a LeNet-5-style CNN on real MNIST images to well above chance', async () => {
     t.manualSeed(0);
     const model = new Sequential(
-      new Conv2d(1, 6, 5, { padding: 2 }), new ReLU(), new MaxPool2d(2),
-      new Conv2d(6, 16, 5), new ReLU(), new MaxPool2d(2),
-      new Flatten(), new Linear(400, 120), new ReLU(), new Linear(120, 84), new ReLU(), new Linear(84, 10),
+      new Conv2d(1, 6, 5, { padding: 2 }),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Conv2d(6, 16, 5),
+      new ReLU(),
+      new MaxPool2d(2),
+      new Flatten(),
+      new Linear(400, 120),
+      new ReLU(),
+      new Linear(120, 84),
+      new ReLU(),
+      new Linear(84, 10),
     );
     const train = new DataLoader(mnist({ split: 'train', limit: 1536, normalize: true }), { batchSize: 32, shuffle: true, seed: 1 });
     const test = new DataLoader(mnist({ split: 'test', limit: 500, normalize: true }), { batchSize: 250 });
@@ -57,7 +77,12 @@ describe('fit', () => {
     const val = new DataLoader(toyData(48, 4), { batchSize: 48 });
     const tensorsAtEpochEnd: number[] = [];
     const counter: Callback = { onEpochEnd: () => void tensorsAtEpochEnd.push(t.memory().tensors) };
-    const checkpoint = new ModelCheckpoint({ target: join(dir, 'last.safetensors'), bestTarget: join(dir, 'best.safetensors'), monitor: 'val_accuracy', loader: train });
+    const checkpoint = new ModelCheckpoint({
+      target: join(dir, 'last.safetensors'),
+      bestTarget: join(dir, 'best.safetensors'),
+      monitor: 'val_accuracy',
+      loader: train,
+    });
     // A patience of 0 epochs with a huge minDelta stops after the second epoch.
     const stopper = new EarlyStopping({ monitor: 'val_loss', patience: 1, minDelta: 1e9 });
     const { history, stopped } = await fit(model, {
@@ -71,9 +96,14 @@ describe('fit', () => {
     });
     expect(stopped).toBe(true);
     expect(history).toHaveLength(2);
-    expect(Object.keys(history[0])).toEqual(expect.arrayContaining(['epoch', 'loss', 'accuracy', 'top2', 'val_loss', 'val_accuracy', 'val_top2', 'lr']));
+    expect(Object.keys(history[0])).toEqual(
+      expect.arrayContaining(['epoch', 'loss', 'accuracy', 'top2', 'val_loss', 'val_accuracy', 'val_top2', 'lr']),
+    );
     expect(history[1].top2).toBeGreaterThanOrEqual(history[1].accuracy);
-    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([0, 1]);
     expect(readFileSync(join(dir, 'metrics.csv'), 'utf8').split('\n')[0]).toMatch(/^epoch,loss,seconds,accuracy,top2,val_loss/);
     expect(tensorsAtEpochEnd[1]).toBe(tensorsAtEpochEnd[0]);

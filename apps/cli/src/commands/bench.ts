@@ -20,7 +20,10 @@ function findRepository(from: string): string | null {
  */
 export async function bench(args: readonly string[]): Promise<number> {
   const root = findRepository(process.cwd()) ?? findRepository(dirname(fileURLToPath(import.meta.url)));
-  if (!root) throw new ConfigError('bench: apps/bench was not found; run `tensile bench` inside a Tensile checkout (the benchmarks are not published)');
+  if (!root)
+    throw new ConfigError(
+      'bench: apps/bench was not found; run `tensile bench` inside a Tensile checkout (the benchmarks are not published)',
+    );
   const dir = join(root, 'apps/bench');
   const tsx = join(dir, 'node_modules/tsx/dist/cli.mjs');
   if (!existsSync(tsx)) throw new ConfigError(`bench: ${tsx} is missing; run \`npx -y pnpm@10.34.9 install\` in ${root} first`);

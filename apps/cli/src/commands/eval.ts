@@ -25,7 +25,9 @@ export async function evalCommand(path: string, flags: EvalFlags): Promise<numbe
     process.stdout.write(`${JSON.stringify({ ...logs, samples: data.length, seconds })}\n`);
   } else {
     const parts = Object.entries(logs).map(([k, v]) => `${k} ${k.includes('acc') ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
-    process.stdout.write(`${config.data.name} test (${data.length} samples, ${t.getBackend().name}): ${parts.join(', ')} in ${seconds.toFixed(1)} s\n`);
+    process.stdout.write(
+      `${config.data.name} test (${data.length} samples, ${t.getBackend().name}): ${parts.join(', ')} in ${seconds.toFixed(1)} s\n`,
+    );
   }
   return 0;
 }

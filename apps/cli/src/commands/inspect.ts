@@ -12,9 +12,11 @@ export interface InspectFlags {
  * and checks offsets; needs no backend and no registered layers.
  */
 export async function inspect(path: string, flags: InspectFlags): Promise<number> {
-  const bytes = new Uint8Array(await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    throw new ConfigError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-  }));
+  const bytes = new Uint8Array(
+    await readFile(path).catch((err: NodeJS.ErrnoException) => {
+      throw new ConfigError(`cannot read ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+    }),
+  );
   const file = decodeSafetensors(bytes, { fileName: path });
   const tensors = file.names.map((name) => {
     const { dtype, shape, data } = file.tensors[name];
@@ -26,7 +28,9 @@ export async function inspect(path: string, flags: InspectFlags): Promise<number
   }
   const out: string[] = [];
   const format = file.metadata.format ?? 'safetensors';
-  out.push(`${path}: ${format}${file.metadata.version ? ` v${file.metadata.version}` : ''}, ${tensors.length} tensors, ${bytes.byteLength} bytes`);
+  out.push(
+    `${path}: ${format}${file.metadata.version ? ` v${file.metadata.version}` : ''}, ${tensors.length} tensors, ${bytes.byteLength} bytes`,
+  );
   for (const [key, value] of Object.entries(file.metadata)) {
     if (key === 'format' || key === 'version') continue;
     out.push(`  ${key}: ${describeMetadata(key, value)}`);

@@ -31,7 +31,9 @@ export async function predict(path: string, flags: PredictFlags): Promise<number
   } else {
     const n = flags.samples ?? 5;
     const data = buildDataset({ ...config.data, testLimit: n }, 'test');
-    const batch = (await (data.getBatch ? data.getBatch(Array.from({ length: data.length }, (_, i) => i)) : Promise.reject(new Error('dataset has no getBatch')))) as { x: t.Tensor; y: t.Tensor };
+    const batch = (await (data.getBatch
+      ? data.getBatch(Array.from({ length: data.length }, (_, i) => i))
+      : Promise.reject(new Error('dataset has no getBatch')))) as { x: t.Tensor; y: t.Tensor };
     x = batch.x;
     labels = Array.from(await batch.y.data(), Number);
     batch.y.dispose();
@@ -100,9 +102,11 @@ async function readInputs(paths: readonly string[], config: TrainConfig): Promis
   const samples: Float32Array[] = [];
   const rows: unknown[] = [];
   for (const path of paths) {
-    let bytes = new Uint8Array(await readFile(path).catch((err: NodeJS.ErrnoException) => {
-      throw new ConfigError(`--input ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
-    }));
+    let bytes = new Uint8Array(
+      await readFile(path).catch((err: NodeJS.ErrnoException) => {
+        throw new ConfigError(`--input ${path}: ${err.code === 'ENOENT' ? 'no such file' : err.message}`);
+      }),
+    );
     if (isImageFile(bytes)) {
       if (!image) throw new ConfigError(`--input ${path}: an image, but this model was trained on '${config.data.name}', not on images`);
       samples.push(mnistDigit(decodeImage(bytes, path)));
@@ -113,15 +117,19 @@ async function readInputs(paths: readonly string[], config: TrainConfig): Promis
       } catch (err) {
         throw new ConfigError(`--input ${path}: not valid JSON: ${(err as Error).message}`);
       }
-      if (!Array.isArray(values) || values.length === 0) throw new ConfigError(`--input ${path}: expected a non-empty JSON array of samples`);
+      if (!Array.isArray(values) || values.length === 0)
+        throw new ConfigError(`--input ${path}: expected a non-empty JSON array of samples`);
       if (image) values.forEach((v, i) => samples.push(jsonImage(v, `${path}[${i}]`)));
       else rows.push(...values);
     } else {
-      if (!image) throw new ConfigError(`--input ${path}: this model was trained on '${config.data.name}': give its samples as a JSON array`);
+      if (!image)
+        throw new ConfigError(`--input ${path}: this model was trained on '${config.data.name}': give its samples as a JSON array`);
       if (path.endsWith('.gz')) bytes = new Uint8Array(gunzipSync(bytes));
       const idx = readIdx(bytes, path);
       if (idx.dtype !== 'uint8' || idx.shape.length !== 3 || idx.shape[1] !== 28 || idx.shape[2] !== 28) {
-        throw new ConfigError(`--input ${path}: expected a PNG, a JPEG, a JSON array or an IDX file of uint8 images [N,28,28], got IDX ${idx.dtype} [${idx.shape.join(',')}]`);
+        throw new ConfigError(
+          `--input ${path}: expected a PNG, a JPEG, a JSON array or an IDX file of uint8 images [N,28,28], got IDX ${idx.dtype} [${idx.shape.join(',')}]`,
+        );
       }
       for (let i = 0; i < idx.shape[0]; i++) samples.push(Float32Array.from((idx.data as Uint8Array).subarray(i * 784, (i + 1) * 784)));
     }
@@ -137,7 +145,9 @@ async function readInputs(paths: readonly string[], config: TrainConfig): Promis
 function jsonImage(value: unknown, where: string): Float32Array {
   const flat = Array.isArray(value) ? (value.flat(2) as unknown[]) : [];
   if (flat.length !== 784 || flat.some((v) => typeof v !== 'number' || !(v >= 0 && v <= 255))) {
-    throw new ConfigError(`--input ${where}: expected 784 pixel values 0–255 (28×28, as in MNIST's files), got ${Array.isArray(value) ? `${flat.length} values` : JSON.stringify(value)}`);
+    throw new ConfigError(
+      `--input ${where}: expected 784 pixel values 0–255 (28×28, as in MNIST's files), got ${Array.isArray(value) ? `${flat.length} values` : JSON.stringify(value)}`,
+    );
   }
   return Float32Array.from(flat as number[]);
 }

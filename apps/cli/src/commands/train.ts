@@ -5,8 +5,21 @@ import * as t from '@tensile/core';
 import { loadCheckpoint, saveModel } from '@tensile/io';
 import type { Module, ModuleSpec } from '@tensile/layers';
 import {
-  Accuracy, type Callback, evaluate, fit, type FitContext, GradientStats, type LossLike, type Logs, type Metric, ModelCheckpoint,
-  type OptimizerLike, type ResumeOptions, resumeOptions, type SchedulerLike, type TrainableModel,
+  Accuracy,
+  type Callback,
+  evaluate,
+  fit,
+  type FitContext,
+  GradientStats,
+  type LossLike,
+  type Logs,
+  type Metric,
+  ModelCheckpoint,
+  type OptimizerLike,
+  type ResumeOptions,
+  resumeOptions,
+  type SchedulerLike,
+  type TrainableModel,
 } from '@tensile/train';
 import { ConfigError, DEFAULT_CONFIG, GRAD_STATS_EVERY, parseConfig, readConfig, type TrainConfig } from '../config.js';
 import { buildDataset, makeLoader, splitValidation } from '../data.js';
@@ -85,7 +98,9 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     }
     await removeRunFiles(config.out);
   } else if (!existsSync(files.last)) {
-    throw new ConfigError(`--resume: no checkpoint at ${files.last} (the run stopped before its first checkpoint; start it again with --force)`);
+    throw new ConfigError(
+      `--resume: no checkpoint at ${files.last} (the run stopped before its first checkpoint; start it again with --force)`,
+    );
   }
   checkLossOptions(config.loss, where);
 
@@ -110,7 +125,9 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     const loss = create<LossLike>('loss', config.loss.name, config.loss.config);
     checkOptimizerOptions(config.optimizer, model.parameters(), where);
     const optimizer = create<OptimizerLike>('optimizer', config.optimizer.name, model.parameters(), config.optimizer.config);
-    const scheduler = config.schedule ? create<SchedulerLike>('scheduler', config.schedule.name, optimizer, config.schedule.config) : undefined;
+    const scheduler = config.schedule
+      ? create<SchedulerLike>('scheduler', config.schedule.name, optimizer, config.schedule.config)
+      : undefined;
 
     const { train: trainSet, val: valSet } = splitValidation(buildDataset(config.data, 'train'), config.data.validation);
     const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
@@ -120,14 +137,25 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     const metricsLog = new MetricsLog(files.metrics, reached);
     let resume: ResumeOptions = { initialEpoch: 0, initialStep: 0, history: [] };
     if (flags.resume) {
-      const restored = await loadCheckpoint(files.last, { model, optimizer: optimizer as never, scheduler: scheduler as never, rng, loader: trainLoader });
+      const restored = await loadCheckpoint(files.last, {
+        model,
+        optimizer: optimizer as never,
+        scheduler: scheduler as never,
+        rng,
+        loader: trainLoader,
+      });
       resume = resumeOptions(restored);
       // The checkpoint holds the optimizer's hyperparameters (as PyTorch's does); an explicit --lr wins over them.
-      if (flags.lr !== undefined) for (const group of (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? []) group.lr = flags.lr;
-      const at = resume.epochState ? `epoch ${resume.initialEpoch + 1}, batch ${resume.epochState.batches + 1}` : `epoch ${resume.initialEpoch + 1}`;
+      if (flags.lr !== undefined)
+        for (const group of (optimizer as { paramGroups?: { lr: number }[] }).paramGroups ?? []) group.lr = flags.lr;
+      const at = resume.epochState
+        ? `epoch ${resume.initialEpoch + 1}, batch ${resume.epochState.batches + 1}`
+        : `epoch ${resume.initialEpoch + 1}`;
       say(`resuming from ${files.last}: ${at}, step ${resume.initialStep}`);
       if (resume.epochState && resume.initialEpoch >= config.epochs) {
-        throw new ConfigError(`--epochs ${config.epochs}: the run in ${config.out} stopped inside epoch ${resume.initialEpoch + 1}; pass --epochs ${resume.initialEpoch + 1} or more`);
+        throw new ConfigError(
+          `--epochs ${config.epochs}: the run in ${config.out} stopped inside epoch ${resume.initialEpoch + 1}; pass --epochs ${resume.initialEpoch + 1} or more`,
+        );
       }
     }
     // The checkpoint is the record: metrics.jsonl gets exactly its epochs back, whatever moment the last run died at.
@@ -161,15 +189,24 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     });
     const title = `${config.data.name}: ${spec.type === 'Sequential' ? `${Object.keys(spec.children ?? {}).length} layers` : spec.type}, ${config.optimizer.name}, batch ${config.batchSize}`;
     const gradStats = config.gradStats ? new GradientStats({ everySteps: config.gradStats.everySteps }) : null;
-    const run = new RunState(resume.history, { history: files.plot, gradients: gradStats ? files.gradients : null }, title, layerLabel(spec));
+    const run = new RunState(
+      resume.history,
+      { history: files.plot, gradients: gradStats ? files.gradients : null },
+      title,
+      layerLabel(spec),
+    );
     const chosen = config.backend === 'auto' ? `${backend} (the fastest backend here; --backend to choose)` : backend;
     const split = `${trainSet.length} samples${valSet ? ` + ${valSet.length} held out for validation` : ''}`;
-    say(`training on ${chosen}: ${split}, ${trainLoader.length} batches/epoch, ${plural(config.epochs, 'epoch')}, ${model.numParameters()} parameters → ${config.out}`);
+    say(
+      `training on ${chosen}: ${split}, ${trainLoader.length} batches/epoch, ${plural(config.epochs, 'epoch')}, ${model.numParameters()} parameters → ${config.out}`,
+    );
 
     let history: Logs[] = resume.history;
     let aborted = false;
     if (resume.initialEpoch >= config.epochs) {
-      say(`${config.out} has finished ${plural(resume.initialEpoch, 'epoch')} already: nothing to train (pass --epochs ${resume.initialEpoch + 1} or more to train further)`);
+      say(
+        `${config.out} has finished ${plural(resume.initialEpoch, 'epoch')} already: nothing to train (pass --epochs ${resume.initialEpoch + 1} or more to train further)`,
+      );
     } else {
       const result = await fit(model as unknown as TrainableModel, {
         loss,
@@ -192,7 +229,12 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
           ...(gradStats ? [gradStats] : []),
           checkpoint,
           metricsLog,
-          { onEpochEnd: async () => { await run.plot(); reached('after-plot'); } },
+          {
+            onEpochEnd: async () => {
+              await run.plot();
+              reached('after-plot');
+            },
+          },
         ],
       });
       history = result.history;
@@ -204,8 +246,13 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       await run.plot();
       const ctx = run.ctx!;
       const saved = checkpoint.saves > 0 || existsSync(files.last);
-      const at = run.stoppedInEpoch !== null ? `in epoch ${ctx.epoch + 1}, after batch ${run.stoppedInEpoch}` : `after epoch ${ctx.epoch + 1}`;
-      say(saved ? `interrupted: saved ${files.last} (${at}, step ${ctx.step}); continue with --resume` : 'interrupted before the first batch: nothing saved');
+      const at =
+        run.stoppedInEpoch !== null ? `in epoch ${ctx.epoch + 1}, after batch ${run.stoppedInEpoch}` : `after epoch ${ctx.epoch + 1}`;
+      say(
+        saved
+          ? `interrupted: saved ${files.last} (${at}, step ${ctx.step}); continue with --resume`
+          : 'interrupted before the first batch: nothing saved',
+      );
       return exitCodeOf(stopSignal.value ?? 'SIGINT');
     }
     await saveModel(model, files.model, { architecture: spec as never, metadata: { config: JSON.stringify(config) } });
@@ -219,7 +266,13 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       const parts = Object.entries(test).map(([k, v]) => `${k} ${/acc|top\d/.test(k) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
       say(`test (${testSet.length} samples): ${parts.join(', ')}`);
     }
-    const wrote = [files.model, files.last, ...(existsSync(files.best) ? [files.best] : []), files.metrics, ...(history.length > 0 ? [files.plot] : [])];
+    const wrote = [
+      files.model,
+      files.last,
+      ...(existsSync(files.best) ? [files.best] : []),
+      files.metrics,
+      ...(history.length > 0 ? [files.plot] : []),
+    ];
     say(`wrote ${wrote.join(', ')}${gradStats && history.length > 0 ? `, ${files.gradients}` : ''}`);
     return 0;
   } finally {
@@ -287,13 +340,16 @@ class RunState implements Callback {
     if (Number.isFinite(logs.loss) || this.warned) return;
     this.warned = true;
     // Training goes on (the user may be watching something else), but a NaN loss is never what was meant.
-    process.stderr.write(`tensile: warning: the training loss is ${logs.loss} in epoch ${epoch + 1}; run again with --detect-anomaly to find the op and layer that made it\n`);
+    process.stderr.write(
+      `tensile: warning: the training loss is ${logs.loss} in epoch ${epoch + 1}; run again with --detect-anomaly to find the op and layer that made it\n`,
+    );
   }
 
   /** Writes history.svg (and gradients.svg) from every epoch so far; called after the epoch's callbacks have added their logs. */
   async plot(): Promise<void> {
     if (!this.ctx || this.ctx.history.length === 0) return;
     await writeFile(this.paths.history, await historySvg(this.ctx.history, this.title));
-    if (this.paths.gradients) await writeFile(this.paths.gradients, await gradientsSvg(this.ctx.history, `${this.title}: per-layer gradients`, this.label));
+    if (this.paths.gradients)
+      await writeFile(this.paths.gradients, await gradientsSvg(this.ctx.history, `${this.title}: per-layer gradients`, this.label));
   }
 }

@@ -64,10 +64,34 @@ export const edgeCases: EdgeCase[] = [
   {
     name: 'non-contiguous inputs (transposed, sliced, flipped) into ops',
     run: async () => {
-      const x = t.tensor([[1, 2, 3], [4, 5, 6]]);
-      expectValues('transpose then add', await values(x.T.add(t.tensor([[0, 10], [0, 10], [0, 10]]))), [1, 14, 2, 15, 3, 16]);
+      const x = t.tensor([
+        [1, 2, 3],
+        [4, 5, 6],
+      ]);
+      expectValues(
+        'transpose then add',
+        await values(
+          x.T.add(
+            t.tensor([
+              [0, 10],
+              [0, 10],
+              [0, 10],
+            ]),
+          ),
+        ),
+        [1, 14, 2, 15, 3, 16],
+      );
       expectValues('slice then matmul', await values(x.slice([null, [1, 3]]).matmul(t.tensor([[1], [1]]))), [5, 11]);
-      expectValues('flip then sum', await values(x.flip(1).slice([null, [0, 1]]).sum()), [9]);
+      expectValues(
+        'flip then sum',
+        await values(
+          x
+            .flip(1)
+            .slice([null, [0, 1]])
+            .sum(),
+        ),
+        [9],
+      );
     },
   },
   {
@@ -76,7 +100,14 @@ export const edgeCases: EdgeCase[] = [
       const x = t.tensor([-1000, -100, 0, 100, 1000]);
       expectValues('sigmoid saturates', await values(x.sigmoid()), [0, Math.fround(1 / (1 + Math.exp(100))), 0.5, 1, 1]);
       expectValues('tanh saturates', await values(x.tanh()), [-1, -1, 0, 1, 1]);
-      const sm = await values(t.tensor([[1000, 0], [-1000, 1000]]).softmax(1));
+      const sm = await values(
+        t
+          .tensor([
+            [1000, 0],
+            [-1000, 1000],
+          ])
+          .softmax(1),
+      );
       expectValues('softmax of large logits', sm, [1, 0, 0, 1]);
       const lse = await values(t.tensor([1000, 1000]).logsumexp(0));
       if (Math.abs(lse[0] - (1000 + Math.log(2))) > 1e-3) throw new Error(`logsumexp overflowed: ${lse[0]}`);
@@ -120,7 +151,8 @@ export const edgeCases: EdgeCase[] = [
       const i = t.tensor(new Int32Array([1, 2, 3, -4]));
       expectValues('clamp int32 with min > max', await values(i.clamp(2, -1)), [-1, -1, -1, -1]);
       const fractional = i.clamp(0.5, 2.5);
-      if (fractional.dtype !== 'float32') throw new Error(`clamp of int32 to fractional bounds is ${fractional.dtype}, PyTorch gives float32`);
+      if (fractional.dtype !== 'float32')
+        throw new Error(`clamp of int32 to fractional bounds is ${fractional.dtype}, PyTorch gives float32`);
       expectValues('clamp int32 to [0.5, 2.5]', await values(fractional), [1, 2, 2.5, 0.5]);
       expectValues('logsumexp over an empty axis', await values(t.zeros([0, 2]).logsumexp(0)), [-Infinity, -Infinity]);
       expectValues('maximum of bools (or)', await values(t.tensor([true, false]).maximum(t.tensor([false, false]))), [1, 0]);
@@ -159,14 +191,26 @@ export const edgeCases: EdgeCase[] = [
       const wasDetecting = t.isAnomalyDetectionEnabled();
       t.setAnomalyDetection(true);
       try {
-        expectValues('prod grad through a zero, anomaly mode on', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3], [2, 3]), [0, 3, 0, 6, 3, 2]);
-        expectValues('std grad where std = 0, anomaly mode on', await grad((x) => x.std(1), [2, 2, 2, 1, 2, 3], [2, 3]), [0, 0, 0, -0.5, 0, 0.5]);
+        expectValues(
+          'prod grad through a zero, anomaly mode on',
+          await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3], [2, 3]),
+          [0, 3, 0, 6, 3, 2],
+        );
+        expectValues(
+          'std grad where std = 0, anomaly mode on',
+          await grad((x) => x.std(1), [2, 2, 2, 1, 2, 3], [2, 3]),
+          [0, 0, 0, -0.5, 0, 0.5],
+        );
         expectValues('pow grad at 0 ** 0 and 0 ** 2, anomaly mode on', await grad((x) => x.pow(t.tensor([0, 2])), [0, 0]), [0, 0]);
         expectValues('pow exponent grad at 0 ** 2, anomaly mode on', await grad((e) => t.tensor([0, 0]).pow(e), [2, 0]), [0, 0]);
       } finally {
         t.setAnomalyDetection(wasDetecting);
       }
-      expectValues('prod grad over an axis, rows with 1, 0 and 2 zeros', await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3, 0, 0, 1], [3, 3]), [0, 3, 0, 6, 3, 2, 0, 0, 0]);
+      expectValues(
+        'prod grad over an axis, rows with 1, 0 and 2 zeros',
+        await grad((x) => x.prod(1), [1.5, 0, 2, 1, 2, 3, 0, 0, 1], [3, 3]),
+        [0, 3, 0, 6, 3, 2, 0, 0, 0],
+      );
       const ties = t.tensor([1, 2, NaN, 0], { requiresGrad: true });
       const other = t.tensor([1, 3, 0, 0], { requiresGrad: true });
       ties.maximum(other).sum().backward();
@@ -180,9 +224,20 @@ export const edgeCases: EdgeCase[] = [
       expectValues('rsqrt grad at ±0 (-½·out³)', await grad((x) => x.rsqrt(), [0, -0]), [-Infinity, Infinity]);
       expectValues('pow grad at base 0, exponent 0', await grad((x) => x.pow(0), [0, NaN]), [0, 0]);
       expectValues('prod grad, no zero but inf', await grad((x) => x.prod(), [1.5, Infinity, 2]), [Infinity, 'NaN', Infinity]);
-      expectValues('prod grad, NaN row beside a row with a zero', await grad((x) => x.prod(1), [NaN, 2, 3, 0, 2, 3], [2, 3]), [6, 'NaN', 'NaN', 6, 0, 0]);
+      expectValues('prod grad, NaN row beside a row with a zero', await grad((x) => x.prod(1), [NaN, 2, 3, 0, 2, 3], [2, 3]), [
+        6,
+        'NaN',
+        'NaN',
+        6,
+        0,
+        0,
+      ]);
       // d(a mod b)/db = -(a // b), and 2 // -inf is -1.
-      expectValues('mod grad w.r.t. infinite divisors', await grad((b) => t.tensor([2, 2, 3]).mod(b), [Infinity, -Infinity, 2]), [0, 1, -1]);
+      expectValues(
+        'mod grad w.r.t. infinite divisors',
+        await grad((b) => t.tensor([2, 2, 3]).mod(b), [Infinity, -Infinity, 2]),
+        [0, 1, -1],
+      );
     },
   },
   {
@@ -205,9 +260,18 @@ export const edgeCases: EdgeCase[] = [
         const want = [0, -1, -4, Infinity, -Infinity, 'NaN', 'NaN', 'NaN', 0, -1, 9]; // 1 // 0.1 is 9, as fmod says
         expectValues(`floorDivide ${dtype}`, nanAsString(await values(x.floorDivide(y))), want);
         const zeros = await values(t.tensor([-0, 0, -0.5, 0.5, 1], { dtype }).floorDivide(t.tensor([2, -2, -2, 2, Infinity], { dtype })));
-        if (!zeros.every((z, k) => Object.is(z, [-0, -0, 0, 0, 0][k]))) throw new Error(`floorDivide ${dtype}: zero quotients [${zeros.map((z) => (Object.is(z, -0) ? '-0' : z))}], PyTorch gives [-0,-0,0,0,0] (the sign of a / b)`);
+        if (!zeros.every((z, k) => Object.is(z, [-0, -0, 0, 0, 0][k])))
+          throw new Error(
+            `floorDivide ${dtype}: zero quotients [${zeros.map((z) => (Object.is(z, -0) ? '-0' : z))}], PyTorch gives [-0,-0,0,0,0] (the sign of a / b)`,
+          );
         // a = (a // b)·b + a mod b where both are finite.
-        const back = await values(x.floorDivide(y).mul(y).add(x.mod(y)).slice([[0, 3]]));
+        const back = await values(
+          x
+            .floorDivide(y)
+            .mul(y)
+            .add(x.mod(y))
+            .slice([[0, 3]]),
+        );
         expectValues(`floorDivide·b + mod ${dtype}`, back, [1, -1, 7.5]);
       }
     },
@@ -215,8 +279,16 @@ export const edgeCases: EdgeCase[] = [
   {
     name: 'unbatched [C, H, W] input to conv2d and pools; negative pads crop',
     run: async () => {
-      const x = t.arange(2 * 4 * 5).reshape([2, 4, 5]).cast('float32').mul(0.1);
-      const w = t.arange(3 * 2 * 3 * 3).reshape([3, 2, 3, 3]).cast('float32').mul(0.01);
+      const x = t
+        .arange(2 * 4 * 5)
+        .reshape([2, 4, 5])
+        .cast('float32')
+        .mul(0.1);
+      const w = t
+        .arange(3 * 2 * 3 * 3)
+        .reshape([3, 2, 3, 3])
+        .cast('float32')
+        .mul(0.01);
       const pairs: [string, (v: t.Tensor) => t.Tensor][] = [
         ['conv2d', (v) => t.conv2d(v, w, null, { padding: 1 })],
         ['maxPool2d', (v) => t.maxPool2d(v, { kernelSize: 2 })],
@@ -230,7 +302,19 @@ export const edgeCases: EdgeCase[] = [
       }
       const m = t.arange(12).reshape([1, 3, 4]).cast('float32');
       expectValues('pad [[-1, 1]] crops one, pads one', await values(m.pad([[-1, 1]])), [1, 2, 3, 0, 5, 6, 7, 0, 9, 10, 11, 0]);
-      expectValues('pad [[1, -2], [-1, -1]]', await values(m.pad([[1, -2], [-1, -1]], 7)), [7, 7, 1, 2]);
+      expectValues(
+        'pad [[1, -2], [-1, -1]]',
+        await values(
+          m.pad(
+            [
+              [1, -2],
+              [-1, -1],
+            ],
+            7,
+          ),
+        ),
+        [7, 7, 1, 2],
+      );
       expectShape('pad cropping a whole axis', m.pad([[-4, 0]]), [1, 3, 0]);
     },
   },
@@ -266,7 +350,11 @@ export const edgeCases: EdgeCase[] = [
       const f64 = floatDTypes().includes('float64');
       if (f64) {
         const x = t.tensor([2147483647.9, -2147483648.9, 2147483646.5], { dtype: 'float64' });
-        expectValues('cast float64 -> int32 at the ends of the range', await values(x.cast('int32')), [2147483647, -2147483648, 2147483646]);
+        expectValues(
+          'cast float64 -> int32 at the ends of the range',
+          await values(x.cast('int32')),
+          [2147483647, -2147483648, 2147483646],
+        );
       }
     },
   },
@@ -278,8 +366,16 @@ export const edgeCases: EdgeCase[] = [
         const tol = dtype === 'float32' ? 2e-6 : 1e-9;
         const want = [-2.9069013248796582, -0.15690132487965805, -7.656901324879658, -2.4069013248796582];
         expectNear(`logSoftmax ${dtype}`, await values(x.logSoftmax(1)), want, tol);
-        x.logSoftmax(1).mul(t.tensor([[1, -2, 0.5, 3]], { dtype })).sum().backward();
-        expectNear(`logSoftmax grad ${dtype}`, await values(x.grad!), [0.8633880143486677, -4.136971002511787, 0.4988180747390516, 2.7747649134240677], tol * 4);
+        x.logSoftmax(1)
+          .mul(t.tensor([[1, -2, 0.5, 3]], { dtype }))
+          .sum()
+          .backward();
+        expectNear(
+          `logSoftmax grad ${dtype}`,
+          await values(x.grad!),
+          [0.8633880143486677, -4.136971002511787, 0.4988180747390516, 2.7747649134240677],
+          tol * 4,
+        );
         x.dispose();
       }
     },

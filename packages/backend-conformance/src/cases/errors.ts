@@ -22,13 +22,17 @@ export const errorCases: ErrorCase[] = [
     run: async () => {
       const handles = t.memory().backend.liveHandles;
       t.tidy(() => {
-      const a = t.zeros([32, 784]);
-      const b = t.zeros([128, 10]);
-      expectError(() => a.matmul(b), t.ShapeError, /^matmul: inner dimensions differ: \[32,784\] x \[128,10\]$/);
-      expectError(() => t.zeros([2, 3]).add(t.zeros([4])), t.ShapeError, /add: shapes \[2,3\] and \[4\] do not broadcast/);
-      expectError(() => a.reshape([5, -1]), t.ShapeError, /reshape: cannot reshape \[32,784\]/);
-      expectError(() => t.conv2d(t.zeros([8, 8]), t.zeros([4, 3, 3, 3])), t.ShapeError, /conv2d: input must be \[C, H, W\] or \[N, C, H, W\], got \[8,8\]/);
-      expectError(() => t.concat([t.zeros([2, 3]), t.zeros([3, 3])], 1), t.ShapeError, /concat: tensor 1 \[3,3\]/);
+        const a = t.zeros([32, 784]);
+        const b = t.zeros([128, 10]);
+        expectError(() => a.matmul(b), t.ShapeError, /^matmul: inner dimensions differ: \[32,784\] x \[128,10\]$/);
+        expectError(() => t.zeros([2, 3]).add(t.zeros([4])), t.ShapeError, /add: shapes \[2,3\] and \[4\] do not broadcast/);
+        expectError(() => a.reshape([5, -1]), t.ShapeError, /reshape: cannot reshape \[32,784\]/);
+        expectError(
+          () => t.conv2d(t.zeros([8, 8]), t.zeros([4, 3, 3, 3])),
+          t.ShapeError,
+          /conv2d: input must be \[C, H, W\] or \[N, C, H, W\], got \[8,8\]/,
+        );
+        expectError(() => t.concat([t.zeros([2, 3]), t.zeros([3, 3])], 1), t.ShapeError, /concat: tensor 1 \[3,3\]/);
       });
       // A refused op queues nothing: only the operands existed, and tidy freed them.
       if (t.memory().backend.liveHandles !== handles) throw new Error('failed ops left handles behind');

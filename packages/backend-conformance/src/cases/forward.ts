@@ -2,8 +2,17 @@ import * as t from '@tensile/core';
 import { assertClose } from '../compare.js';
 import type { Tolerance } from '../options.js';
 import {
-  type Ref, binaryRef, forEachIndex, matmulRef, permuteRef, randomRef, reduceRef, sizeOf,
-  stridesOf, transposeRef, unaryRef,
+  type Ref,
+  binaryRef,
+  forEachIndex,
+  matmulRef,
+  permuteRef,
+  randomRef,
+  reduceRef,
+  sizeOf,
+  stridesOf,
+  transposeRef,
+  unaryRef,
 } from '../reference.js';
 
 export interface ForwardCase {
@@ -23,24 +32,36 @@ type UnaryCase = [string, (x: t.Tensor) => t.Tensor, (v: number) => number, read
 /** Every numeric op of core's unary table (bool-valued ones are in the edge cases), then clamp. */
 const UNARY: UnaryCase[] = [
   ...t.UNARY_OP_NAMES.filter((op) => t.UNARY_OPS[op].dtype === 'float' || t.UNARY_OPS[op].dtype === 'numeric').map(
-    (op): UnaryCase => [op, t.unaryFunctions[t.unaryMethodName(op)] as (x: t.Tensor) => t.Tensor, t.UNARY_OPS[op].ref, t.UNARY_OPS[op].domain],
+    (op): UnaryCase => [
+      op,
+      t.unaryFunctions[t.unaryMethodName(op)] as (x: t.Tensor) => t.Tensor,
+      t.UNARY_OPS[op].ref,
+      t.UNARY_OPS[op].domain,
+    ],
   ),
   ['clamp', (x) => x.clamp(-0.5, 0.7), (v) => Math.min(Math.max(v, -0.5), 0.7), [-3, 3]],
 ];
 
 type BinaryCase = [t.BinaryOp, (a: t.Tensor, b: t.Tensor) => t.Tensor, (x: number, y: number) => number];
 /** Every arithmetic and comparison op of core's binary table (logical ones are in the bool cases). */
-const BINARY: BinaryCase[] = t.BINARY_OP_NAMES.filter((op) => t.BINARY_OPS[op].kind !== 'logical').map((op): BinaryCase => [
-  op,
-  t.binaryFunctions[t.binaryMethodName(op)] as (a: t.Tensor, b: t.Tensor) => t.Tensor,
-  t.BINARY_OPS[op].ref,
-]);
+const BINARY: BinaryCase[] = t.BINARY_OP_NAMES.filter((op) => t.BINARY_OPS[op].kind !== 'logical').map(
+  (op): BinaryCase => [op, t.binaryFunctions[t.binaryMethodName(op)] as (a: t.Tensor, b: t.Tensor) => t.Tensor, t.BINARY_OPS[op].ref],
+);
 
 const SHAPE_PAIRS: [number[], number[]][] = [
-  [[2, 3, 4], [2, 3, 4]],
-  [[2, 3, 4], [3, 1]],
+  [
+    [2, 3, 4],
+    [2, 3, 4],
+  ],
+  [
+    [2, 3, 4],
+    [3, 1],
+  ],
   [[4], [2, 3, 4]],
-  [[2, 1, 4], [1, 3, 1]],
+  [
+    [2, 1, 4],
+    [1, 3, 1],
+  ],
   [[], [2, 3]],
   [[5, 1], [1]],
 ];
@@ -111,7 +132,12 @@ function reductionCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
       const x = round(randomRef([2, 3, 4], 9));
       const all = x.data.reduce((s, v) => s + v, 0);
       await check('sum all', up(x, dtype).sum(), { shape: [], data: Float64Array.of(all) }, tol);
-      const r = reduceRef(reduceRef(x, 2, 0, (s, v) => s + v), 0, 0, (s, v) => s + v);
+      const r = reduceRef(
+        reduceRef(x, 2, 0, (s, v) => s + v),
+        0,
+        0,
+        (s, v) => s + v,
+      );
       await check('sum [0,2]', up(x, dtype).sum([0, 2]), r, tol);
     },
   });
@@ -122,7 +148,8 @@ function reductionCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
         const x = up({ shape: [2, 4], data: Float64Array.of(1, 3, 3, 0, 2, NaN, 5, NaN) }, dtype);
         const got = await x[name](1).data<Int32Array>();
         const expected = name === 'argmax' ? [1, 1] : [3, 1];
-        if (got[0] !== expected[0] || got[1] !== expected[1]) throw new Error(`${name}: got [${got}], expected [${expected}] (first index on ties, NaN wins)`);
+        if (got[0] !== expected[0] || got[1] !== expected[1])
+          throw new Error(`${name}: got [${got}], expected [${expected}] (first index on ties, NaN wins)`);
         const flat = await x[name]().data<Int32Array>();
         if (flat[0] !== 5) throw new Error(`${name} of flattened: got ${flat[0]}, expected 5 (the first NaN)`);
       },
@@ -148,7 +175,13 @@ function reductionCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
 
 function matmulCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
   const cases: ForwardCase[] = [];
-  for (const [m, k, n] of [[3, 4, 5], [1, 7, 1], [17, 33, 9], [64, 64, 64], [4, 0, 3]]) {
+  for (const [m, k, n] of [
+    [3, 4, 5],
+    [1, 7, 1],
+    [17, 33, 9],
+    [64, 64, 64],
+    [4, 0, 3],
+  ]) {
     for (const transA of [false, true]) {
       for (const transB of [false, true]) {
         cases.push({
@@ -179,11 +212,21 @@ function matmulCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
           expected.push(...matmulRef(am, bm).data);
         }
       }
-      await check('batched matmul', out, { shape: [2, 3, 3, 5], data: Float64Array.from(expected) }, { rtol: tol.rtol * 10, atol: tol.atol * 4 });
+      await check(
+        'batched matmul',
+        out,
+        { shape: [2, 3, 3, 5], data: Float64Array.from(expected) },
+        { rtol: tol.rtol * 10, atol: tol.atol * 4 },
+      );
       const m = round(randomRef([3, 4], 4));
       const v = round(randomRef([4], 3));
       const mv = matmulRef(m, { shape: [4, 1], data: v.data });
-      await check('matrix·vector', up(m, dtype).matmul(up(v, dtype)), { shape: [3], data: mv.data }, { rtol: tol.rtol * 10, atol: tol.atol * 4 });
+      await check(
+        'matrix·vector',
+        up(m, dtype).matmul(up(v, dtype)),
+        { shape: [3], data: mv.data },
+        { rtol: tol.rtol * 10, atol: tol.atol * 4 },
+      );
     },
   });
   return cases;
@@ -198,7 +241,12 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
       name: `expand ${dtype}`,
       run: (tol) => {
         const s = round(randomRef([3, 1], 2));
-        return check('expand', up(s, dtype).expand([2, 3, 4]), binaryRef(s, { shape: [2, 3, 4], data: new Float64Array(24) }, (a) => a), tol);
+        return check(
+          'expand',
+          up(s, dtype).expand([2, 3, 4]),
+          binaryRef(s, { shape: [2, 3, 4], data: new Float64Array(24) }, (a) => a),
+          tol,
+        );
       },
     },
     {
@@ -226,7 +274,18 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
         const r = round(randomRef([2, 3], 4));
         const data = new Float64Array(4 * 6).fill(7);
         for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) data[(i + 1) * 6 + j + 2] = r.data[i * 3 + j];
-        return check('pad', up(r, dtype).pad([[1, 1], [2, 1]], 7), { shape: [4, 6], data }, tol);
+        return check(
+          'pad',
+          up(r, dtype).pad(
+            [
+              [1, 1],
+              [2, 1],
+            ],
+            7,
+          ),
+          { shape: [4, 6], data },
+          tol,
+        );
       },
     },
     {
@@ -237,7 +296,12 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
         const data: number[] = [];
         for (let i = 0; i < 2; i++) data.push(...a.data.slice(i * 3, i * 3 + 3), ...b.data.slice(i * 2, i * 2 + 2));
         await check('concat', t.concat([up(a, dtype), up(b, dtype)], 1), { shape: [2, 5], data: Float64Array.from(data) }, tol);
-        await check('stack', t.stack([up(a, dtype), up(a, dtype)], 0), { shape: [2, 2, 3], data: Float64Array.from([...a.data, ...a.data]) }, tol);
+        await check(
+          'stack',
+          t.stack([up(a, dtype), up(a, dtype)], 0),
+          { shape: [2, 2, 3], data: Float64Array.from([...a.data, ...a.data]) },
+          tol,
+        );
         const parts = up(a, dtype).split([1, 2], 1);
         await check('split', parts[1], { shape: [2, 2], data: Float64Array.of(a.data[1], a.data[2], a.data[4], a.data[5]) }, tol);
       },
@@ -251,7 +315,9 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
         for (const i of [2, 0, 2]) sel.push(...r.data.slice(i * 4, i * 4 + 4));
         await check('indexSelect', up(r, dtype).indexSelect(0, idx), { shape: [3, 4], data: Float64Array.from(sel) }, tol);
         const added = new Float64Array(12);
-        [2, 0, 2].forEach((i, j) => { for (let k = 0; k < 4; k++) added[i * 4 + k] += r.data[j * 4 + k]; });
+        [2, 0, 2].forEach((i, j) => {
+          for (let k = 0; k < 4; k++) added[i * 4 + k] += r.data[j * 4 + k];
+        });
         await check('indexAdd', t.indexAdd(up(r, dtype), 0, idx, 3), { shape: [3, 4], data: added }, tol);
         const gi = t.tensor(new Int32Array([3, 0, 1, 1, 2, 2]), { shape: [3, 2] });
         const g = [3, 0, 1, 1, 2, 2].map((c, k) => r.data[Math.floor(k / 2) * 4 + c]);
@@ -263,9 +329,19 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
       run: async (tol) => {
         const a = round(randomRef([2, 3], 1, -3, 3));
         const c = up(a, dtype).gt(0);
-        await check('where', t.where(c, up(a, dtype), -1), unaryRef(a, (v) => (v > 0 ? v : -1)), tol);
+        await check(
+          'where',
+          t.where(c, up(a, dtype), -1),
+          unaryRef(a, (v) => (v > 0 ? v : -1)),
+          tol,
+        );
         await check('cast int32', up(a, dtype).cast('int32'), unaryRef(a, Math.trunc), { rtol: 0, atol: 0 });
-        await check('cast bool', up(a, dtype).cast('bool'), unaryRef(a, (v) => Number(v !== 0)), { rtol: 0, atol: 0 });
+        await check(
+          'cast bool',
+          up(a, dtype).cast('bool'),
+          unaryRef(a, (v) => Number(v !== 0)),
+          { rtol: 0, atol: 0 },
+        );
       },
     },
   ];
@@ -323,7 +399,12 @@ function poolRef(x: Ref, k: number, stride: number, pad: number, kind: 'max' | '
 
 function windowCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
   const cases: ForwardCase[] = [];
-  for (const [stride, pad, dil, groups] of [[1, 0, 1, 1], [2, 1, 1, 1], [1, 2, 2, 1], [1, 1, 1, 2]]) {
+  for (const [stride, pad, dil, groups] of [
+    [1, 0, 1, 1],
+    [2, 1, 1, 1],
+    [1, 2, 2, 1],
+    [1, 1, 1, 2],
+  ]) {
     cases.push({
       name: `conv2d ${dtype} stride ${stride} pad ${pad} dilation ${dil} groups ${groups}`,
       run: async (tol) => {
@@ -334,7 +415,11 @@ function windowCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
       },
     });
   }
-  for (const [k, stride, pad] of [[2, 2, 0], [3, 2, 1], [3, 1, 1]]) {
+  for (const [k, stride, pad] of [
+    [2, 2, 0],
+    [3, 2, 1],
+    [3, 1, 1],
+  ]) {
     for (const kind of ['max', 'avg'] as const) {
       cases.push({
         name: `${kind}Pool2d ${dtype} k ${k} stride ${stride} pad ${pad}`,
@@ -361,7 +446,10 @@ function compositeCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
           const s = reduceRef(e, axis, 0, (a, v) => a + v, true);
           const sm = binaryRef(e, s, (a, b) => a / b);
           await check(`softmax axis ${axis}`, up(x, dtype).softmax(axis), sm, tol);
-          await check(`logSoftmax axis ${axis}`, up(x, dtype).logSoftmax(axis), unaryRef(sm, Math.log), { rtol: tol.rtol, atol: tol.atol * 4 });
+          await check(`logSoftmax axis ${axis}`, up(x, dtype).logSoftmax(axis), unaryRef(sm, Math.log), {
+            rtol: tol.rtol,
+            atol: tol.atol * 4,
+          });
         }
       },
     },
@@ -396,7 +484,12 @@ function intCases(): ForwardCase[] {
         await check('int floorDivide', q, { shape: [5], data: Float64Array.of(3, -4, -4, 3, 3) }, exact);
         await check('int mod', a.mod(b), { shape: [5], data: Float64Array.of(1, 1, -1, -1, 0) }, exact);
         // a = (a // b)·b + a mod b, as in Python and PyTorch.
-        await check('int floorDivide·b + mod', t.floorDivide(a, b).mul(b).add(a.mod(b)), { shape: [5], data: Float64Array.of(7, -7, 7, -7, 9) }, exact);
+        await check(
+          'int floorDivide·b + mod',
+          t.floorDivide(a, b).mul(b).add(a.mod(b)),
+          { shape: [5], data: Float64Array.of(7, -7, 7, -7, 9) },
+          exact,
+        );
         await check('int neg/abs', a.neg().abs(), { shape: [5], data: Float64Array.of(7, 7, 7, 7, 9) }, exact);
         await check('int sum', a.sum(), { shape: [], data: Float64Array.of(9) }, exact);
         await check('int max', a.max(), { shape: [], data: Float64Array.of(9) }, exact);

@@ -54,7 +54,11 @@ export const gradCases: GradCase[] = [
   { name: 'softmax', fn: (x) => x.softmax(1), inputs: [randomRef([2, 4], 20)] },
   { name: 'logSoftmax (axis 0)', fn: (x) => x.logSoftmax(0), inputs: [randomRef([3, 2], 21)] },
   { name: 'matmul', fn: (a, b) => a.matmul(b), inputs: [randomRef([2, 3], 22), randomRef([3, 4], 23)] },
-  { name: 'matmul transA transB', fn: (a, b) => a.matmul(b, { transA: true, transB: true }), inputs: [randomRef([3, 2], 24), randomRef([4, 3], 25)] },
+  {
+    name: 'matmul transA transB',
+    fn: (a, b) => a.matmul(b, { transA: true, transB: true }),
+    inputs: [randomRef([3, 2], 24), randomRef([4, 3], 25)],
+  },
   { name: 'matmul batched broadcast', fn: (a, b) => a.matmul(b), inputs: [randomRef([2, 1, 2, 3], 26), randomRef([3, 3, 2], 27)] },
   { name: 'matmul shared weight', fn: (a, b) => a.matmul(b, { transB: true }), inputs: [randomRef([2, 2, 3], 28), randomRef([4, 3], 29)] },
   { name: 'matmul vector', fn: (a, b) => a.matmul(b), inputs: [randomRef([3], 30), randomRef([3, 2], 31)] },
@@ -62,10 +66,29 @@ export const gradCases: GradCase[] = [
   { name: 'reshape', fn: (x) => x.reshape([3, -1]).mul(x.reshape([3, 2])), inputs: [randomRef([2, 3], 35)] },
   { name: 'permute', fn: (x) => x.permute([2, 0, 1]), inputs: [randomRef([2, 3, 2], 36)] },
   { name: 'expand', fn: (x) => x.expand([2, 3, 4]), inputs: [randomRef([3, 1], 37)] },
-  { name: 'slice (steps, negative)', fn: (x) => x.slice([[0, 2], [null, null, -2]]), inputs: [randomRef([3, 5], 38)] },
+  {
+    name: 'slice (steps, negative)',
+    fn: (x) =>
+      x.slice([
+        [0, 2],
+        [null, null, -2],
+      ]),
+    inputs: [randomRef([3, 5], 38)],
+  },
   { name: 'narrow', fn: (x) => x.narrow(1, 1, 2), inputs: [randomRef([2, 4], 39)] },
   { name: 'flip', fn: (x) => x.flip([0, 1]), inputs: [randomRef([2, 3], 40)] },
-  { name: 'pad', fn: (x) => x.pad([[1, 0], [2, 1]], 3), inputs: [randomRef([2, 3], 41)] },
+  {
+    name: 'pad',
+    fn: (x) =>
+      x.pad(
+        [
+          [1, 0],
+          [2, 1],
+        ],
+        3,
+      ),
+    inputs: [randomRef([2, 3], 41)],
+  },
   { name: 'concat', fn: (a, b) => t.concat([a, b], 1), inputs: [randomRef([2, 2], 42), randomRef([2, 3], 43)] },
   { name: 'stack', fn: (a, b) => t.stack([a, b], 1), inputs: [randomRef([2, 3], 44), randomRef([2, 3], 45)] },
   { name: 'split', fn: (x) => x.split([1, 2], 1)[1], inputs: [randomRef([2, 3], 46)] },
@@ -73,12 +96,28 @@ export const gradCases: GradCase[] = [
   { name: 'indexAdd', fn: (x) => t.indexAdd(x, 1, t.tensor(new Int32Array([1, 1, 0])), 2), inputs: [randomRef([2, 3], 48)] },
   { name: 'gather', fn: (x) => x.gather(1, t.tensor(new Int32Array([2, 0, 1, 1]), { shape: [2, 2] })), inputs: [randomRef([2, 3], 49)] },
   { name: 'clone/transpose', fn: (x) => x.T.clone(), inputs: [randomRef([2, 3], 50)] },
-  { name: 'conv2d (stride 2, pad 1)', fn: (x, w, b) => t.conv2d(x, w, b, { stride: 2, padding: 1 }), inputs: [randomRef([2, 2, 5, 5], 51), randomRef([3, 2, 3, 3], 52), randomRef([3], 53)] },
-  { name: 'conv2d (same, dilation 2, groups 2)', fn: (x, w) => t.conv2d(x, w, null, { padding: 'same', dilation: 2, groups: 2 }), inputs: [randomRef([1, 4, 5, 4], 54), randomRef([2, 2, 3, 2], 55)] },
+  {
+    name: 'conv2d (stride 2, pad 1)',
+    fn: (x, w, b) => t.conv2d(x, w, b, { stride: 2, padding: 1 }),
+    inputs: [randomRef([2, 2, 5, 5], 51), randomRef([3, 2, 3, 3], 52), randomRef([3], 53)],
+  },
+  {
+    name: 'conv2d (same, dilation 2, groups 2)',
+    fn: (x, w) => t.conv2d(x, w, null, { padding: 'same', dilation: 2, groups: 2 }),
+    inputs: [randomRef([1, 4, 5, 4], 54), randomRef([2, 2, 3, 2], 55)],
+  },
   { name: 'unfold', fn: (x) => t.unfold(x, 2, { stride: 1, padding: 1 }), inputs: [randomRef([1, 2, 3, 3], 56)] },
   { name: 'maxPool2d', fn: (x) => t.maxPool2d(x, { kernelSize: 2, stride: 2 }), inputs: [distinct([1, 2, 4, 4])] },
-  { name: 'maxPool2d (overlap, pad)', fn: (x) => t.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }), inputs: [distinct([1, 1, 5, 5])] },
-  { name: 'avgPool2d (pad, exclude pad)', fn: (x) => t.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }), inputs: [randomRef([1, 2, 5, 4], 57)] },
+  {
+    name: 'maxPool2d (overlap, pad)',
+    fn: (x) => t.maxPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }),
+    inputs: [distinct([1, 1, 5, 5])],
+  },
+  {
+    name: 'avgPool2d (pad, exclude pad)',
+    fn: (x) => t.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1, countIncludePad: false }),
+    inputs: [randomRef([1, 2, 5, 4], 57)],
+  },
   // Edges PyTorch defines: prod through zeros (multilinear, so central differences are exact there),
   // maximum/minimum at ties (half each), negative pads (crop), unbatched [C, H, W] conv and pooling.
   {
@@ -89,11 +128,33 @@ export const gradCases: GradCase[] = [
   {
     name: 'maximum and minimum at ties',
     fn: (a, b) => a.maximum(b).add(a.minimum(b).mul(3)),
-    inputs: [{ shape: [4], data: Float64Array.of(1, -0.5, 2, 0.25) }, { shape: [4], data: Float64Array.of(1, -0.5, -1, 0.75) }],
+    inputs: [
+      { shape: [4], data: Float64Array.of(1, -0.5, 2, 0.25) },
+      { shape: [4], data: Float64Array.of(1, -0.5, -1, 0.75) },
+    ],
   },
-  { name: 'pad (negative: crop and pad)', fn: (x) => x.pad([[1, -2], [-1, 2]], 0.5), inputs: [randomRef([2, 3, 4], 60)] },
-  { name: 'conv2d (unbatched)', fn: (x, w, b) => t.conv2d(x, w, b, { padding: 1 }), inputs: [randomRef([2, 4, 4], 61), randomRef([3, 2, 3, 3], 62), randomRef([3], 63)] },
+  {
+    name: 'pad (negative: crop and pad)',
+    fn: (x) =>
+      x.pad(
+        [
+          [1, -2],
+          [-1, 2],
+        ],
+        0.5,
+      ),
+    inputs: [randomRef([2, 3, 4], 60)],
+  },
+  {
+    name: 'conv2d (unbatched)',
+    fn: (x, w, b) => t.conv2d(x, w, b, { padding: 1 }),
+    inputs: [randomRef([2, 4, 4], 61), randomRef([3, 2, 3, 3], 62), randomRef([3], 63)],
+  },
   { name: 'maxPool2d (unbatched)', fn: (x) => t.maxPool2d(x, { kernelSize: 2 }), inputs: [distinct([2, 4, 4])] },
   { name: 'avgPool2d (unbatched)', fn: (x) => t.avgPool2d(x, { kernelSize: 2, stride: 1 }), inputs: [randomRef([2, 3, 3], 64)] },
-  { name: 'chain through add and mul (shared input)', fn: (a, b) => a.mul(b).add(a.square()).sum(1), inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)] },
+  {
+    name: 'chain through add and mul (shared input)',
+    fn: (a, b) => a.mul(b).add(a.square()).sum(1),
+    inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)],
+  },
 ];

@@ -63,7 +63,8 @@ export const memoryCases: MemoryCase[] = [
       } catch (e) {
         message = (e as Error).message;
       }
-      if (!/was disposed/.test(message) || !/\[2,3\]/.test(message)) throw new Error(`expected a 'was disposed' error naming the shape, got '${message}'`);
+      if (!/was disposed/.test(message) || !/\[2,3\]/.test(message))
+        throw new Error(`expected a 'was disposed' error naming the shape, got '${message}'`);
     },
   },
   {

@@ -116,7 +116,10 @@ async function compare(
   opts: ResolvedTorchCheckOptions,
 ): Promise<void> {
   if (JSON.stringify(got.shape) !== JSON.stringify(want.shape)) {
-    throw new TorchMismatchError(name, `${label}: ${what} has shape ${JSON.stringify(got.shape)}, PyTorch gives ${JSON.stringify(want.shape)}`);
+    throw new TorchMismatchError(
+      name,
+      `${label}: ${what} has shape ${JSON.stringify(got.shape)}, PyTorch gives ${JSON.stringify(want.shape)}`,
+    );
   }
   if (got.dtype !== dtype) throw new TorchMismatchError(name, `${label}: ${what} is ${got.dtype}, expected ${dtype}`);
   const data = await got.data();

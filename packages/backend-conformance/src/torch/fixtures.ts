@@ -13,7 +13,16 @@ import edge from '../../fixtures/core/edge.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
-  'unary', 'binary', 'reduce', 'matmul', 'shape', 'indexing', 'composite', 'conv2d', 'pooling', 'edge',
+  'unary',
+  'binary',
+  'reduce',
+  'matmul',
+  'shape',
+  'indexing',
+  'composite',
+  'conv2d',
+  'pooling',
+  'edge',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];

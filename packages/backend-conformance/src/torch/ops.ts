@@ -9,14 +9,21 @@ export type CoreApi = typeof Core;
 type Args = Record<string, any>;
 type OpCall = (t: CoreApi, xs: Tensor[], args: Args) => Tensor;
 
-const unary = (f: (t: CoreApi, x: Tensor) => Tensor): OpCall => (t, [x]) => f(t, x);
+const unary =
+  (f: (t: CoreApi, x: Tensor) => Tensor): OpCall =>
+  (t, [x]) =>
+    f(t, x);
 
 /** Binary ops take a second tensor, or a JS number given as args.other. */
-const binary = (f: (t: CoreApi, a: Tensor, b: Tensor | number) => Tensor): OpCall =>
-  (t, xs, args) => f(t, xs[0], typeof args.other === 'number' ? args.other : xs[1]);
+const binary =
+  (f: (t: CoreApi, a: Tensor, b: Tensor | number) => Tensor): OpCall =>
+  (t, xs, args) =>
+    f(t, xs[0], typeof args.other === 'number' ? args.other : xs[1]);
 
-const reduction = (f: (t: CoreApi, x: Tensor, axis: any, keepdims: boolean) => Tensor): OpCall =>
-  (t, [x], args) => f(t, x, args.axis ?? null, args.keepdims ?? false);
+const reduction =
+  (f: (t: CoreApi, x: Tensor, axis: any, keepdims: boolean) => Tensor): OpCall =>
+  (t, [x], args) =>
+    f(t, x, args.axis ?? null, args.keepdims ?? false);
 
 export const TORCH_OPS: Record<string, OpCall> = {
   neg: unary((t, x) => t.neg(x)),

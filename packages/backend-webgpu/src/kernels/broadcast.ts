@@ -37,8 +37,7 @@ export function collapse(op: string, shape: Shape, strides: readonly (readonly n
   for (let axis = 0; axis < shape.length; axis++) {
     if (shape[axis] === 1) continue;
     const last = outShape.length - 1;
-    const mergeable =
-      last >= 0 && strides.every((s, k) => outStrides[k][last] === s[axis] * shape[axis]);
+    const mergeable = last >= 0 && strides.every((s, k) => outStrides[k][last] === s[axis] * shape[axis]);
     if (mergeable) {
       outShape[last] *= shape[axis];
       strides.forEach((s, k) => (outStrides[k][last] = s[axis]));

@@ -8,8 +8,20 @@ import { declare, kernel1D, launch1D, wgslType } from './wgsl.js';
 
 /** The fields of core's Conv2dGeometry the kernels read, after the element count. */
 const GEOMETRY_FIELDS = {
-  count: 'u32', c: 'u32', h: 'u32', w: 'u32', kh: 'u32', kw: 'u32', strideH: 'u32', strideW: 'u32',
-  padTop: 'u32', padLeft: 'u32', dilationH: 'u32', dilationW: 'u32', outH: 'u32', outW: 'u32',
+  count: 'u32',
+  c: 'u32',
+  h: 'u32',
+  w: 'u32',
+  kh: 'u32',
+  kw: 'u32',
+  strideH: 'u32',
+  strideW: 'u32',
+  padTop: 'u32',
+  padLeft: 'u32',
+  dilationH: 'u32',
+  dilationW: 'u32',
+  outH: 'u32',
+  outW: 'u32',
 } as const;
 const COL2IM = paramStruct(GEOMETRY_FIELDS);
 /** im2col adds the padding value's bits. */
@@ -28,7 +40,13 @@ export function im2col(rt: GpuRuntime, x: GpuHandle, dtype: DType, g: Conv2dGeom
   const out = rt.allocate('im2col', count);
   const params = IM2COL.write({ ...g, count, value: valueBits(padValue, dtype).words[0]! });
   const source = () => `
-${declare([{ name: 'X', type: 'u32' }, { name: 'out', type: 'u32', write: true }], IM2COL)}
+${declare(
+  [
+    { name: 'X', type: 'u32' },
+    { name: 'out', type: 'u32', write: true },
+  ],
+  IM2COL,
+)}
 ${kernel1D(`${GEOMETRY}
   let l = gi % L;
   let r = (gi / L) % CKK;
@@ -53,7 +71,13 @@ export function col2im(rt: GpuRuntime, cols: GpuHandle, dtype: DType, g: Conv2dG
   const count = g.n * g.c * g.h * g.w;
   const out = rt.allocate('col2im', count);
   const source = () => `
-${declare([{ name: 'COLS', type }, { name: 'out', type, write: true }], COL2IM)}
+${declare(
+  [
+    { name: 'COLS', type },
+    { name: 'out', type, write: true },
+  ],
+  COL2IM,
+)}
 ${kernel1D(`${GEOMETRY}
   let iw = i32(gi % u32(W));
   let ih = i32((gi / u32(W)) % u32(H));
@@ -82,7 +106,15 @@ ${kernel1D(`${GEOMETRY}
  * conv2d as im2col + one matmul per group: out[n, group rows] = W_g · cols[n, group rows].
  * The matmul writes straight into the NCHW output (rows of a group are one block of channels).
  */
-export function conv2d(rt: GpuRuntime, x: GpuHandle, w: GpuHandle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): GpuHandle {
+export function conv2d(
+  rt: GpuRuntime,
+  x: GpuHandle,
+  w: GpuHandle,
+  dtype: DType,
+  g: Conv2dGeometry,
+  outChannels: number,
+  groups: number,
+): GpuHandle {
   const cols = im2col(rt, x, dtype, g, 0);
   const L = g.outH * g.outW;
   const og = outChannels / groups;
@@ -90,31 +122,73 @@ export function conv2d(rt: GpuRuntime, x: GpuHandle, w: GpuHandle, dtype: DType,
   const out = rt.allocate('conv2d', g.n * outChannels * L);
   const spec = { transA: false, transB: false, bias: false, relu: false };
   for (let group = 0; group < groups; group++) {
-    matmulInto(rt, 'conv2d', dtype, spec, {
-      m: og, k: K, n: L, batch: g.n, batchInner: 1,
-      aBase: group * og * K, aBatchStride: 0,
-      bBase: group * K * L, bBatchStride: g.c * g.kh * g.kw * L,
-      cBase: group * og * L, cBatchStride: outChannels * L,
-    }, w.buffer, cols.buffer, null, out.buffer);
+    matmulInto(
+      rt,
+      'conv2d',
+      dtype,
+      spec,
+      {
+        m: og,
+        k: K,
+        n: L,
+        batch: g.n,
+        batchInner: 1,
+        aBase: group * og * K,
+        aBatchStride: 0,
+        bBase: group * K * L,
+        bBatchStride: g.c * g.kh * g.kw * L,
+        cBase: group * og * L,
+        cBatchStride: outChannels * L,
+      },
+      w.buffer,
+      cols.buffer,
+      null,
+      out.buffer,
+    );
   }
   rt.free(cols);
   return out;
 }
 
 /** dx = col2im(W_gᵀ · dy_g) per group. */
-export function conv2dBackwardInput(rt: GpuRuntime, dy: GpuHandle, w: GpuHandle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): GpuHandle {
+export function conv2dBackwardInput(
+  rt: GpuRuntime,
+  dy: GpuHandle,
+  w: GpuHandle,
+  dtype: DType,
+  g: Conv2dGeometry,
+  outChannels: number,
+  groups: number,
+): GpuHandle {
   const L = g.outH * g.outW;
   const og = outChannels / groups;
   const K = (g.c / groups) * g.kh * g.kw;
   const cols = rt.allocate('conv2dBackwardInput', g.n * g.c * g.kh * g.kw * L);
   const spec = { transA: true, transB: false, bias: false, relu: false };
   for (let group = 0; group < groups; group++) {
-    matmulInto(rt, 'conv2dBackwardInput', dtype, spec, {
-      m: K, k: og, n: L, batch: g.n, batchInner: 1,
-      aBase: group * og * K, aBatchStride: 0,
-      bBase: group * og * L, bBatchStride: outChannels * L,
-      cBase: group * K * L, cBatchStride: g.c * g.kh * g.kw * L,
-    }, w.buffer, dy.buffer, null, cols.buffer);
+    matmulInto(
+      rt,
+      'conv2dBackwardInput',
+      dtype,
+      spec,
+      {
+        m: K,
+        k: og,
+        n: L,
+        batch: g.n,
+        batchInner: 1,
+        aBase: group * og * K,
+        aBatchStride: 0,
+        bBase: group * og * L,
+        bBatchStride: outChannels * L,
+        cBase: group * K * L,
+        cBatchStride: g.c * g.kh * g.kw * L,
+      },
+      w.buffer,
+      dy.buffer,
+      null,
+      cols.buffer,
+    );
   }
   const dx = col2im(rt, cols, dtype, g);
   rt.free(cols);
@@ -122,7 +196,15 @@ export function conv2dBackwardInput(rt: GpuRuntime, dy: GpuHandle, w: GpuHandle,
 }
 
 /** dW_g = Σ_n dy_g[n] · cols_g[n]ᵀ, the sum over images done inside the matmul kernel. */
-export function conv2dBackwardFilter(rt: GpuRuntime, x: GpuHandle, dy: GpuHandle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): GpuHandle {
+export function conv2dBackwardFilter(
+  rt: GpuRuntime,
+  x: GpuHandle,
+  dy: GpuHandle,
+  dtype: DType,
+  g: Conv2dGeometry,
+  outChannels: number,
+  groups: number,
+): GpuHandle {
   const cols = im2col(rt, x, dtype, g, 0);
   const L = g.outH * g.outW;
   const og = outChannels / groups;
@@ -130,12 +212,29 @@ export function conv2dBackwardFilter(rt: GpuRuntime, x: GpuHandle, dy: GpuHandle
   const dw = rt.allocate('conv2dBackwardFilter', outChannels * K);
   const spec = { transA: false, transB: true, bias: false, relu: false };
   for (let group = 0; group < groups; group++) {
-    matmulInto(rt, 'conv2dBackwardFilter', dtype, spec, {
-      m: og, k: L, n: K, batch: 1, batchInner: g.n,
-      aBase: group * og * L, aBatchStride: outChannels * L,
-      bBase: group * K * L, bBatchStride: g.c * g.kh * g.kw * L,
-      cBase: group * og * K, cBatchStride: 0,
-    }, dy.buffer, cols.buffer, null, dw.buffer);
+    matmulInto(
+      rt,
+      'conv2dBackwardFilter',
+      dtype,
+      spec,
+      {
+        m: og,
+        k: L,
+        n: K,
+        batch: 1,
+        batchInner: g.n,
+        aBase: group * og * L,
+        aBatchStride: outChannels * L,
+        bBase: group * K * L,
+        bBatchStride: g.c * g.kh * g.kw * L,
+        cBase: group * og * K,
+        cBatchStride: 0,
+      },
+      dy.buffer,
+      cols.buffer,
+      null,
+      dw.buffer,
+    );
   }
   rt.free(cols);
   return dw;

@@ -97,7 +97,13 @@ export function unary(rt: GpuRuntime, op: UnaryOp, x: GpuHandle, dtype: DType, s
   if (!expr) throw new WebGPUBackendError(`webgpu.unary: op '${op}' is not defined for dtype ${dtype}`);
   const out = rt.allocate(`unary(${op})`, size);
   const source = () => `
-${declare([{ name: 'x_in', type }, { name: 'out', type: expr[1], write: true }], COUNT)}
+${declare(
+  [
+    { name: 'x_in', type },
+    { name: 'out', type: expr[1], write: true },
+  ],
+  COUNT,
+)}
 ${FLOAT_HELPERS}
 ${type === 'f32' ? MATH_HELPERS : ''}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr[0]};`)}`;
@@ -118,12 +124,20 @@ export function clamp(rt: GpuRuntime, x: GpuHandle, dtype: DType, size: number, 
     expr = 'select(min(max(x, P.lo), P.hi), x, is_nan(x))';
   } else {
     params = CLAMP_I32.write({
-      count: size, lo: Math.max(Math.ceil(lo), -2147483648), hi: Math.min(Math.floor(hi), 2147483647),
+      count: size,
+      lo: Math.max(Math.ceil(lo), -2147483648),
+      hi: Math.min(Math.floor(hi), 2147483647),
     });
     expr = 'min(max(x, P.lo), P.hi)';
   }
   const source = () => `
-${declare([{ name: 'x_in', type }, { name: 'out', type, write: true }], struct)}
+${declare(
+  [
+    { name: 'x_in', type },
+    { name: 'out', type, write: true },
+  ],
+  struct,
+)}
 ${FLOAT_HELPERS}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
   launch1D(rt, 'clamp', `clamp:${type}`, source, [x.buffer, out.buffer], params, size);
@@ -136,8 +150,7 @@ ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
  * i32() saturates too; the selects say so explicitly, so no driver's
  * out-of-range conversion can differ.
  */
-const F32_TO_I32 =
-  'select(select(select(i32(x), 2147483647i, x >= 2147483648.0), i32(-2147483648), x <= -2147483648.0), 0i, is_nan(x))';
+const F32_TO_I32 = 'select(select(select(i32(x), 2147483647i, x >= 2147483648.0), i32(-2147483648), x <= -2147483648.0), 0i, is_nan(x))';
 
 export function cast(rt: GpuRuntime, x: GpuHandle, from: DType, to: DType, size: number): GpuHandle {
   const src = wgslType(from, 'cast');
@@ -149,7 +162,13 @@ export function cast(rt: GpuRuntime, x: GpuHandle, from: DType, to: DType, size:
   else if (dst === 'i32') expr = 'i32(x)';
   const out = rt.allocate('cast', size);
   const source = () => `
-${declare([{ name: 'x_in', type: src }, { name: 'out', type: dst, write: true }], COUNT)}
+${declare(
+  [
+    { name: 'x_in', type: src },
+    { name: 'out', type: dst, write: true },
+  ],
+  COUNT,
+)}
 ${FLOAT_HELPERS}
 ${kernel1D(`  let x = x_in[gi];\n  out[gi] = ${expr};`)}`;
   launch1D(rt, 'cast', `cast:${src}:${dst}`, source, [x.buffer, out.buffer], COUNT.write({ count: size }), size);

@@ -22,7 +22,14 @@ export function gather(
   const count = outer * m * inner;
   const out = rt.allocate('gather', count);
   const source = () => `
-${declare([{ name: 'X', type: 'u32' }, { name: 'IDX', type: 'i32' }, { name: 'out', type: 'u32', write: true }], INDEXING)}
+${declare(
+  [
+    { name: 'X', type: 'u32' },
+    { name: 'IDX', type: 'i32' },
+    { name: 'out', type: 'u32', write: true },
+  ],
+  INDEXING,
+)}
 ${kernel1D(`  let inner = P.inner;
   let i = gi % inner;
   let t = gi / inner;
@@ -64,7 +71,14 @@ export function scatterAdd(
       : `atomicAdd(&out[dst], v);`;
   const atomicType = type === 'f32' ? 'u32' : type;
   const source = () => `
-${declare([{ name: 'SRC', type }, { name: 'IDX', type: 'i32' }, { name: 'out', type: `atomic<${atomicType}>`, write: true }], INDEXING)}
+${declare(
+  [
+    { name: 'SRC', type },
+    { name: 'IDX', type: 'i32' },
+    { name: 'out', type: `atomic<${atomicType}>`, write: true },
+  ],
+  INDEXING,
+)}
 ${kernel1D(`  let inner = P.inner;
   let i = gi % inner;
   let t = gi / inner;

@@ -46,8 +46,18 @@ export interface MatmulLayout {
 
 /** A MatmulLayout's fields, and which tile of the grid a dispatch starts at (dispatches are chunked to the grid limits). */
 const MATMUL = paramStruct({
-  m: 'u32', k: 'u32', n: 'u32', aBase: 'u32', aBatchStride: 'u32', bBase: 'u32', bBatchStride: 'u32',
-  cBase: 'u32', cBatchStride: 'u32', batchInner: 'u32', zOffset: 'u32', yOffset: 'u32',
+  m: 'u32',
+  k: 'u32',
+  n: 'u32',
+  aBase: 'u32',
+  aBatchStride: 'u32',
+  bBase: 'u32',
+  bBatchStride: 'u32',
+  cBase: 'u32',
+  cBatchStride: 'u32',
+  batchInner: 'u32',
+  zOffset: 'u32',
+  yOffset: 'u32',
 });
 
 function source(type: string, spec: MatmulSpec): string {
@@ -61,7 +71,10 @@ function source(type: string, spec: MatmulSpec): string {
         Bs[kk * ${TILE}u + c] = select(${type}(0), B[bOff + gc * K + gk], gc < N && gk < K); }`
     : `{ let kk = e / ${TILE}u; let c = e % ${TILE}u; let gc = col0 + c; let gk = k0 + kk;
         Bs[kk * ${TILE}u + c] = select(${type}(0), B[bOff + gk * N + gc], gc < N && gk < K); }`;
-  const bindings = [{ name: 'A', type }, { name: 'B', type }];
+  const bindings = [
+    { name: 'A', type },
+    { name: 'B', type },
+  ];
   if (spec.bias) bindings.push({ name: 'BIAS', type });
   let epilogue = 'var v = acc[i][j];';
   if (spec.bias) epilogue += ' v = v + BIAS[col];';

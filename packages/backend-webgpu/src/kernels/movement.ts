@@ -8,7 +8,10 @@ import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './
 import { WebGPUBackendError } from '../errors.js';
 
 // Movement kernels copy 32-bit words, so one pipeline serves every dtype.
-const WORDS = [{ name: 'X', type: 'u32' }, { name: 'out', type: 'u32', write: true }];
+const WORDS = [
+  { name: 'X', type: 'u32' },
+  { name: 'out', type: 'u32', write: true },
+];
 
 export function strided(rt: GpuRuntime, x: GpuHandle, dtype: DType, outShape: Shape, strides: Shape, offset: number): GpuHandle {
   wgslType(dtype, 'strided');
@@ -84,10 +87,18 @@ export function pad(rt: GpuRuntime, x: GpuHandle, dtype: DType, shape: Shape, be
   }
   const mergedOut = m.shape.map((d, i) => m.before[i] + d + m.after[i]);
   const struct = paramStruct({
-    count: 'u32', value: 'u32', outShape: ['u32', rank], inShape: ['u32', rank], before: ['i32', rank],
+    count: 'u32',
+    value: 'u32',
+    outShape: ['u32', rank],
+    inShape: ['u32', rank],
+    before: ['i32', rank],
   });
   const params = struct.write({
-    count: size, value: valueBits(value, dtype).words[0]!, outShape: mergedOut, inShape: m.shape, before: m.before,
+    count: size,
+    value: valueBits(value, dtype).words[0]!,
+    outShape: mergedOut,
+    inShape: m.shape,
+    before: m.before,
   });
   const lines: string[] = ['  var rem = gi;', '  var src = 0u;', '  var stride = 1u;', '  var inside = true;'];
   for (let axis = rank - 1; axis >= 0; axis--) {

@@ -61,7 +61,13 @@ function preamble(op: ReduceOp, type: 'f32' | 'i32', params: ParamStruct<ParamFi
   const { init, merge } = mergeCode(op, type);
   const result = op.startsWith('arg') ? 'i32(acc.i)' : 'acc.v';
   return `
-${declare([{ name: 'X', type }, { name: 'out', type: outType, write: true }], params)}
+${declare(
+  [
+    { name: 'X', type },
+    { name: 'out', type: outType, write: true },
+  ],
+  params,
+)}
 ${FLOAT_HELPERS}
 const EMPTY = 0xffffffffu;
 struct Acc { v: ${type}, i: u32 }
@@ -121,15 +127,7 @@ ${kernel1D(`  let size = P.size;
 
 const ROW_KERNEL_MIN = 64;
 
-export function reduce(
-  rt: GpuRuntime,
-  op: ReduceOp,
-  x: GpuHandle,
-  dtype: DType,
-  outer: number,
-  size: number,
-  inner: number,
-): GpuHandle {
+export function reduce(rt: GpuRuntime, op: ReduceOp, x: GpuHandle, dtype: DType, outer: number, size: number, inner: number): GpuHandle {
   const name = `reduce(${op})`;
   const type = wgslType(dtype, name);
   if (type === 'u32') throw new WebGPUBackendError(`webgpu.reduce: op '${op}' is not defined for dtype bool (cast first)`);

@@ -17,7 +17,13 @@ const SOFTMAX = paramStruct({ rows: 'u32', cols: 'u32' });
 function source(log: boolean): string {
   const write = log ? 'X[base + j] - mx - logSum' : 'exp_f(X[base + j] - mx) / total';
   return `
-${declare([{ name: 'X', type: 'f32' }, { name: 'out', type: 'f32', write: true }], SOFTMAX)}
+${declare(
+  [
+    { name: 'X', type: 'f32' },
+    { name: 'out', type: 'f32', write: true },
+  ],
+  SOFTMAX,
+)}
 ${FLOAT_HELPERS}
 ${MATH_HELPERS}
 var<workgroup> red: array<f32, ${WORKGROUP}>;

@@ -89,10 +89,14 @@ function install(): void {
   original = base;
   wrapper = function (this: unknown, callback, ...args) {
     if (!isDawnCallback(callback)) return base.call(this, callback, ...args);
-    const handle: NodeImmediate = base.call(this, (...a: unknown[]) => {
-      pending.delete(handle);
-      callback(...a);
-    }, ...args);
+    const handle: NodeImmediate = base.call(
+      this,
+      (...a: unknown[]) => {
+        pending.delete(handle);
+        callback(...a);
+      },
+      ...args,
+    );
     pending.add(handle);
     if (readsInFlight === 0) handle.unref();
     return handle;

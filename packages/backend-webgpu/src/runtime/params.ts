@@ -71,7 +71,8 @@ export class ParamStruct<F extends ParamFields> {
       else if (type === 'f32') p.f32(v as number);
       else {
         const list = v as readonly number[];
-        if (list.length !== type[1]) throw new WebGPUBackendError(`webgpu: parameter '${name}' needs ${type[1]} values, got ${list.length}`);
+        if (list.length !== type[1])
+          throw new WebGPUBackendError(`webgpu: parameter '${name}' needs ${type[1]} values, got ${list.length}`);
         for (const x of list) p[type[0]](x);
       }
     }

@@ -157,9 +157,7 @@ export class GpuRuntime {
     if (groups[0] === 0 || groups[1] === 0 || groups[2] === 0) return;
     const max = this.maxWorkgroups;
     if (groups[0] > max || groups[1] > max || groups[2] > max) {
-      throw new WebGPUBackendError(
-        `webgpu: dispatch of [${groups.join(', ')}] workgroups exceeds maxComputeWorkgroupsPerDimension ${max}`,
-      );
+      throw new WebGPUBackendError(`webgpu: dispatch of [${groups.join(', ')}] workgroups exceeds maxComputeWorkgroupsPerDimension ${max}`);
     }
     if (params.words.length > PARAM_SLOT_WORDS) {
       throw new WebGPUBackendError(`webgpu: ${params.words.length} kernel parameters exceed ${PARAM_SLOT_WORDS}`);

@@ -7,12 +7,23 @@ import type { Backend, DType, RequiredKernels } from './backend.js';
  * does not compile.
  */
 const REQUIRED: { readonly [K in keyof RequiredKernels]-?: true } = {
-  upload: true, fill: true, read: true, free: true,
-  unary: true, binary: true, where: true, cast: true,
-  reduce: true, matmul: true,
-  strided: true, concat: true, pad: true,
-  gather: true, scatterAdd: true,
-  im2col: true, col2im: true,
+  upload: true,
+  fill: true,
+  read: true,
+  free: true,
+  unary: true,
+  binary: true,
+  where: true,
+  cast: true,
+  reduce: true,
+  matmul: true,
+  strided: true,
+  concat: true,
+  pad: true,
+  gather: true,
+  scatterAdd: true,
+  im2col: true,
+  col2im: true,
 };
 
 /** The dtypes every backend stores (float64 is optional). */
@@ -26,7 +37,9 @@ const REQUIRED_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
  */
 export function checkBackend(op: string, value: unknown): asserts value is Backend {
   if (typeof value !== 'object' || value === null) {
-    throw new ArgumentError(`${op}: expected a backend object (e.g. cpu() from @tensile/backend-cpu), got ${value === null ? 'null' : typeof value}`);
+    throw new ArgumentError(
+      `${op}: expected a backend object (e.g. cpu() from @tensile/backend-cpu), got ${value === null ? 'null' : typeof value}`,
+    );
   }
   const b = value as Record<string, unknown>;
   const label = typeof b.name === 'string' && b.name ? `backend '${b.name}'` : 'the backend';

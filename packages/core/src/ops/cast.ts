@@ -2,7 +2,7 @@ import type { DType } from '../backend/backend.js';
 import { record } from '../autograd.js';
 import { assertDType, isFloat } from '../dtype.js';
 import { engine } from '../engine.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { backendOf } from './util.js';
 
 /** Converts to another dtype; gradients flow between float dtypes only. */

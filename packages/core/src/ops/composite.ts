@@ -3,7 +3,7 @@ import { isFloat } from '../dtype.js';
 import { ShapeError, fmtShape } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { where } from './elementwise.js';
 import { backendOf } from './util.js';
@@ -81,7 +81,9 @@ export function linear(x: Tensor, weight: Tensor, bias?: Tensor | null): Tensor 
   if (weight.rank !== 2) throw new ShapeError(`linear: weight must be [out, in], got ${fmtShape(weight.shape)}`);
   const [outF, inF] = weight.shape;
   if (x.shape.at(-1) !== inF) {
-    throw new ShapeError(`linear: input ${fmtShape(x.shape)} has ${x.shape.at(-1)} features, weight ${fmtShape(weight.shape)} expects ${inF}`);
+    throw new ShapeError(
+      `linear: input ${fmtShape(x.shape)} has ${x.shape.at(-1)} features, weight ${fmtShape(weight.shape)} expects ${inF}`,
+    );
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== outF)) {
     throw new ShapeError(`linear: bias ${fmtShape(bias.shape)} must be [${outF}] for weight ${fmtShape(weight.shape)}`);

@@ -3,7 +3,7 @@ import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { where } from './elementwise.js';
 import { arange } from './creation.js';
 import { concat, narrow } from './shape.js';
@@ -61,7 +61,9 @@ export function windowGeometry(
   const outH = Math.floor((h + top + bottom - dh * (kh - 1) - 1) / sh) + 1;
   const outW = Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1;
   if (outH <= 0 || outW <= 0) {
-    throw new ShapeError(`${op}: input ${fmtShape(x.shape)} is smaller than the ${kh}×${kw} window (dilation [${dh},${dw}], padding [${top},${left}])`);
+    throw new ShapeError(
+      `${op}: input ${fmtShape(x.shape)} is smaller than the ${kh}×${kw} window (dilation [${dh},${dw}], padding [${top},${left}])`,
+    );
   }
   return { n, c: channels, h, w, kh, kw, strideH: sh, strideW: sw, padTop: top, padLeft: left, dilationH: dh, dilationW: dw, outH, outW };
 }
@@ -90,7 +92,11 @@ function foldOp(cols: Tensor, g: Conv2dGeometry): Tensor {
  * Sliding windows as columns (torch.nn.functional.unfold): NCHW → [n, c*kh*kw, L].
  * Reads outside the input give padValue. The gradient folds back (col2im).
  */
-export function unfold(x: Tensor, kernelSize: Pair, options: { stride?: Pair; padding?: Padding; dilation?: Pair; padValue?: number } = {}): Tensor {
+export function unfold(
+  x: Tensor,
+  kernelSize: Pair,
+  options: { stride?: Pair; padding?: Padding; dilation?: Pair; padValue?: number } = {},
+): Tensor {
   const g = windowGeometry('unfold', x, pair(kernelSize, 1), options);
   return unfoldOp(x, g, options.padValue ?? 0);
 }
@@ -158,13 +164,16 @@ function unbatched(op: string, x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
 function conv2dOp(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, options: Conv2dOptions): Tensor {
   const groups = options.groups ?? 1;
   if (weight.rank !== 4) throw new ShapeError(`conv2d: weight must be 4-D [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
-  if (!isFloat(x.dtype) || x.dtype !== weight.dtype) throw new DTypeError(`conv2d: input ${x.dtype} and weight ${weight.dtype} must be one float dtype`);
+  if (!isFloat(x.dtype) || x.dtype !== weight.dtype)
+    throw new DTypeError(`conv2d: input ${x.dtype} and weight ${weight.dtype} must be one float dtype`);
   const [o, cg, kh, kw] = weight.shape;
   if (!Number.isInteger(groups) || groups < 1 || x.shape[1] % groups !== 0 || o % groups !== 0) {
     throw new ArgumentError(`conv2d: groups ${groups} must divide input channels ${x.shape[1]} and output channels ${o}`);
   }
   if (x.shape[1] / groups !== cg) {
-    throw new ShapeError(`conv2d: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups} (groups ${groups})`);
+    throw new ShapeError(
+      `conv2d: input ${fmtShape(x.shape)} has ${x.shape[1]} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups} (groups ${groups})`,
+    );
   }
   if (bias && (bias.rank !== 1 || bias.shape[0] !== o)) throw new ShapeError(`conv2d: bias ${fmtShape(bias.shape)} must be [${o}]`);
   // g.c counts all input channels, as the backend contract says; the
@@ -221,12 +230,14 @@ function poolColumns(op: string, x: Tensor, options: Pool2dOptions, padValue: nu
 
 /** Max pooling over NCHW (or unbatched CHW); the gradient goes to the arg-max of each window only. */
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  return tidy(() => unbatched('maxPool2d', x, (x) => {
-    const { cols, g } = poolColumns('maxPool2d', x, options, -Infinity);
-    const winner = cols.argmax(1, true);
-    const mask = winner.eq(arange(g.kh * g.kw).reshape([1, g.kh * g.kw, 1]));
-    return where(mask, cols, 0).sum(1).reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-  }));
+  return tidy(() =>
+    unbatched('maxPool2d', x, (x) => {
+      const { cols, g } = poolColumns('maxPool2d', x, options, -Infinity);
+      const winner = cols.argmax(1, true);
+      const mask = winner.eq(arange(g.kh * g.kw).reshape([1, g.kh * g.kw, 1]));
+      return where(mask, cols, 0).sum(1).reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
+    }),
+  );
 }
 
 export interface AvgPool2dOptions extends Pool2dOptions {
@@ -236,17 +247,18 @@ export interface AvgPool2dOptions extends Pool2dOptions {
 
 /** Average pooling over NCHW (or unbatched CHW); the gradient spreads evenly over each window. */
 export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
-  return tidy(() => unbatched('avgPool2d', x, (x) => {
-    const { cols, g } = poolColumns('avgPool2d', x, options, 0);
-    let out: Tensor;
-    if (options.countIncludePad ?? true) {
-      out = cols.mean(1);
-    } else {
-      const ones = x.onesLike().narrow(0, 0, 1).narrow(1, 0, 1);
-      const counts = poolColumns('avgPool2d', ones, options, 0).cols.sum(1);
-      out = cols.sum(1).div(counts);
-    }
-    return out.reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-  }));
+  return tidy(() =>
+    unbatched('avgPool2d', x, (x) => {
+      const { cols, g } = poolColumns('avgPool2d', x, options, 0);
+      let out: Tensor;
+      if (options.countIncludePad ?? true) {
+        out = cols.mean(1);
+      } else {
+        const ones = x.onesLike().narrow(0, 0, 1).narrow(1, 0, 1);
+        const counts = poolColumns('avgPool2d', ones, options, 0).cols.sum(1);
+        out = cols.sum(1).div(counts);
+      }
+      return out.reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
+    }),
+  );
 }
-

@@ -5,7 +5,7 @@ import { traceFromHost } from '../flow.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { defaultRng, type Rng } from '../rng.js';
 import { MAX_RANK, checkShape, sizeOf } from '../shape.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 
 export interface TensorOptions {
   dtype?: DType;
@@ -56,7 +56,9 @@ function flattenNested(data: Nested): { shape: number[]; values: number[]; allBo
     if (axis < shape.length) {
       if (!Array.isArray(v) || v.length !== shape[axis]) {
         const got = Array.isArray(v) ? `${v.length} entries` : describeValue(v);
-        throw new ShapeError(`tensor: nested data is ragged: ${at(path)} has ${got}, expected ${shape[axis]} entries (shape ${fmtShape(shape)})`);
+        throw new ShapeError(
+          `tensor: nested data is ragged: ${at(path)} has ${got}, expected ${shape[axis]} entries (shape ${fmtShape(shape)})`,
+        );
       }
       stack.push([v, 0, axis]);
       return;
@@ -285,7 +287,10 @@ export function randn(shape: readonly number[], options: RandomOptions & { mean?
 
 /** Uniform integers in [low, high), int32. */
 export function randint(low: number, high: number, shape: readonly number[], options: Omit<RandomOptions, 'dtype'> = {}): Tensor<'int32'> {
-  for (const [param, v] of [['low', low], ['high', high]] as const) {
+  for (const [param, v] of [
+    ['low', low],
+    ['high', high],
+  ] as const) {
     if (typeof v !== 'number' || !Number.isInteger(v) || v < INT32_MIN || v > INT32_MAX + 1) {
       throw new ArgumentError(`randint: ${param} must be an integer in int32 range, got ${typeof v === 'number' ? v : describeValue(v)}`);
     }

@@ -7,8 +7,23 @@ import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
-import { BINARY_OPS, BINARY_OP_NAMES, type BinaryDecl, type BinaryMethodName, type BinaryResult, binaryMethodName } from './binary-table.js';
-import { UNARY_OPS, UNARY_OP_NAMES, type UnaryDecl, type UnaryMethodName, type UnaryOptions, type UnaryResult, unaryMethodName } from './unary-table.js';
+import {
+  BINARY_OPS,
+  BINARY_OP_NAMES,
+  type BinaryDecl,
+  type BinaryMethodName,
+  type BinaryResult,
+  binaryMethodName,
+} from './binary-table.js';
+import {
+  UNARY_OPS,
+  UNARY_OP_NAMES,
+  type UnaryDecl,
+  type UnaryMethodName,
+  type UnaryOptions,
+  type UnaryResult,
+  unaryMethodName,
+} from './unary-table.js';
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
 
 /** Issues a unary kernel without recording it. */
@@ -77,8 +92,30 @@ export const unaryFunctions = Object.fromEntries(
 // Named exports for the public API and tree shaking; `unaryFunctions` is what a
 // new table op gets without touching this list (a test checks the two agree).
 export const {
-  neg, abs, sign, square, exp, log, log1p, expm1, sqrt, rsqrt, reciprocal, sin, cos, tanh, sigmoid, erf, relu,
-  floor, ceil, round, logicalNot, isNaN, isInf, softplus,
+  neg,
+  abs,
+  sign,
+  square,
+  exp,
+  log,
+  log1p,
+  expm1,
+  sqrt,
+  rsqrt,
+  reciprocal,
+  sin,
+  cos,
+  tanh,
+  sigmoid,
+  erf,
+  relu,
+  floor,
+  ceil,
+  round,
+  logicalNot,
+  isNaN,
+  isInf,
+  softplus,
 } = unaryFunctions;
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
@@ -228,9 +265,11 @@ function whereOp(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
   const h = backend.where(c.handle('where'), c.shape, x.handle('where'), x.shape, y.handle('where'), y.shape, shape, x.dtype);
   const out = fromHandle(backend, h, shape, x.dtype);
-  return record('where', [x, y], out, (g, _o, n) => [
-    n[0] ? unbroadcast(where(c, g, 0), x.shape) : null,
-    n[1] ? unbroadcast(where(c, 0, g), y.shape) : null,
-  ], [c]);
+  return record(
+    'where',
+    [x, y],
+    out,
+    (g, _o, n) => [n[0] ? unbroadcast(where(c, g, 0), x.shape) : null, n[1] ? unbroadcast(where(c, 0, g), y.shape) : null],
+    [c],
+  );
 }
-

@@ -2,7 +2,7 @@ import { record } from '../autograd.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { arange } from './creation.js';
 import { backendOf } from './util.js';
@@ -51,7 +51,9 @@ export function indexSelectOp(x: Tensor, a: number, indices: Tensor): Tensor {
 export function indexAdd(src: Tensor, axis: number, indices: Tensor, n: number): Tensor {
   const a = normalizeAxis('indexAdd', axis, src.rank);
   if (indices.rank !== 1 || indices.size !== src.shape[a]) {
-    throw new ShapeError(`indexAdd: indices ${fmtShape(indices.shape)} must be 1-D with ${src.shape[a]} entries (axis ${a} of ${fmtShape(src.shape)})`);
+    throw new ShapeError(
+      `indexAdd: indices ${fmtShape(indices.shape)} must be 1-D with ${src.shape[a]} entries (axis ${a} of ${fmtShape(src.shape)})`,
+    );
   }
   checkIndices('indexAdd', indices, n, 'indices');
   return indexAddOp(src, a, indices, n);

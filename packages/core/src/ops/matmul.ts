@@ -4,7 +4,7 @@ import { promoteTypes } from '../dtype.js';
 import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { backendOf } from './util.js';
 

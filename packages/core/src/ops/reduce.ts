@@ -4,7 +4,7 @@ import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle } from '../tensor.js';
+import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { where } from './elementwise.js';
 import { backendOf } from './util.js';
@@ -112,8 +112,10 @@ function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | u
 }
 
 /** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties. */
-export const argmax = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> => argExtremum('argmax', x, axis, keepdims) as Tensor<'int32'>;
-export const argmin = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> => argExtremum('argmin', x, axis, keepdims) as Tensor<'int32'>;
+export const argmax = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> =>
+  argExtremum('argmax', x, axis, keepdims) as Tensor<'int32'>;
+export const argmin = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> =>
+  argExtremum('argmin', x, axis, keepdims) as Tensor<'int32'>;
 
 /**
  * Product over axes. Its gradient is PyTorch's: out/x where no entry is
@@ -161,7 +163,10 @@ function productOfOthers(x: Tensor, axes: readonly number[]): Tensor {
   const prefix = exclusiveProducts(rows, n);
   const suffix = exclusiveProducts(rows.flip(-1), n).flip(-1);
   const inverse = perm.map((_, i) => perm.indexOf(i));
-  return prefix.mul(suffix).reshape(perm.map((a) => x.shape[a])).permute(inverse);
+  return prefix
+    .mul(suffix)
+    .reshape(perm.map((a) => x.shape[a]))
+    .permute(inverse);
 }
 
 /** y[i] = x[0]·…·x[i-1] along the last axis (of length n), y[0] = 1. */

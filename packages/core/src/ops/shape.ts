@@ -2,7 +2,7 @@ import { record } from '../autograd.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { Tensor, fromHandle, viewOf } from '../tensor.js';
+import { type Tensor, fromHandle, viewOf } from '../tensor.js';
 import { unbroadcast } from './broadcast.js';
 import { indexAddOp } from './indexing.js';
 import { backendOf, checkScalar } from './util.js';
@@ -51,7 +51,10 @@ export function flatten(x: Tensor, start = 0, end = -1): Tensor {
 /** Removes size-1 axes (the given ones, or all). */
 export function squeeze(x: Tensor, axis?: number | readonly number[]): Tensor {
   const axes = axis === undefined ? x.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normalizeAxes('squeeze', axis, x.rank);
-  return reshape(x, x.shape.filter((d, i) => !(axes.includes(i) && d === 1)));
+  return reshape(
+    x,
+    x.shape.filter((d, i) => !(axes.includes(i) && d === 1)),
+  );
 }
 
 /** Inserts a size-1 axis at `axis` (negative counts from the end of the result). */
@@ -68,7 +71,13 @@ export function permute(x: Tensor, perm: readonly number[]): Tensor {
   const p = perm.map((a) => normalizeAxis('permute', a, x.rank));
   if (new Set(p).size !== p.length) throw new ArgumentError(`permute: perm [${perm.join(',')}] repeats an axis`);
   const strides = stridesOf(x.shape);
-  const out = stridedCopy(x, 'permute', p.map((a) => x.shape[a]), p.map((a) => strides[a]), 0);
+  const out = stridedCopy(
+    x,
+    'permute',
+    p.map((a) => x.shape[a]),
+    p.map((a) => strides[a]),
+    0,
+  );
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   return record('permute', [x], out, (g) => [permute(g, inverse)]);
@@ -88,7 +97,10 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
   const lead = shape.length - x.rank;
   if (lead < 0) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to fewer axes ${fmtShape(shape)}`);
-  const target = checkShape('expand', shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d)));
+  const target = checkShape(
+    'expand',
+    shape.map((d, i) => (d === -1 && i >= lead ? x.shape[i - lead] : d)),
+  );
   if (!shapesEqual(broadcastShapes('expand', x.shape, target), target)) {
     throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   }
@@ -106,7 +118,11 @@ export function clone(x: Tensor): Tensor {
 }
 
 /** One axis range of slice(): [start, end) with a step; null/undefined mean the whole axis. */
-export type SliceRange = number | null | undefined | readonly [number | null | undefined, (number | null | undefined)?, (number | null | undefined)?];
+export type SliceRange =
+  | number
+  | null
+  | undefined
+  | readonly [number | null | undefined, (number | null | undefined)?, (number | null | undefined)?];
 
 /**
  * Python-style slicing, one range per leading axis: `x.slice([[0, 2], null, [1, null, 2]])`.
@@ -154,7 +170,10 @@ function sliceBackward(g: Tensor, inShape: readonly number[], outShape: readonly
   if (steps.every((s) => s === 1)) {
     const before = starts.map((s, i) => (outShape[i] === 0 ? 0 : s));
     const after = inShape.map((n, i) => n - before[i] - outShape[i]);
-    return pad(g, before.map((b, i) => [b, after[i]] as [number, number]));
+    return pad(
+      g,
+      before.map((b, i) => [b, after[i]] as [number, number]),
+    );
   }
   // General steps: scatter the gradient back to the flat positions it was read from.
   const inStrides = stridesOf(inShape);
@@ -220,7 +239,9 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
     const ranges = x.shape.map((d, i): [number, number] => [Math.max(0, -before[i]), d - Math.max(0, -after[i])]);
     ranges.forEach(([start, stop], i) => {
       if (stop < start) {
-        throw new ShapeError(`pad: pads ${JSON.stringify(pads)} crop ${start + x.shape[i] - stop} entries from axis ${i} of ${fmtShape(x.shape)}, which has ${x.shape[i]}`);
+        throw new ShapeError(
+          `pad: pads ${JSON.stringify(pads)} crop ${start + x.shape[i] - stop} entries from axis ${i} of ${fmtShape(x.shape)}, which has ${x.shape[i]}`,
+        );
       }
     });
     const positive = pads.map(([b, a]) => [Math.max(0, b), Math.max(0, a)] as [number, number]);
@@ -229,7 +250,12 @@ export function pad(x: Tensor, pads: readonly (readonly [number, number])[], val
   const b = backendOf('pad', x);
   const shape = x.shape.map((d, i) => before[i] + d + after[i]);
   const out = fromHandle(b, b.pad(x.handle('pad'), x.dtype, x.shape, before, after, value), shape, x.dtype);
-  return record('pad', [x], out, (g) => [slice(g, x.shape.map((d, i) => [before[i], before[i] + d] as const))]);
+  return record('pad', [x], out, (g) => [
+    slice(
+      g,
+      x.shape.map((d, i) => [before[i], before[i] + d] as const),
+    ),
+  ]);
 }
 
 /** Joins tensors along an existing axis. */
@@ -248,7 +274,12 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
   const inner = sizeOf(first.shape.slice(a + 1));
   const shape = [...first.shape];
   shape[a] = xs.reduce((n, x) => n + x.shape[a], 0);
-  const h = b.concat(xs.map((x) => x.handle('concat')), first.dtype, outer, xs.map((x) => x.shape[a] * inner));
+  const h = b.concat(
+    xs.map((x) => x.handle('concat')),
+    first.dtype,
+    outer,
+    xs.map((x) => x.shape[a] * inner),
+  );
   const out = fromHandle(b, h, shape, first.dtype);
   return record('concat', xs, out, (g, _o, needs) => {
     let start = 0;
@@ -265,9 +296,15 @@ export function stack(xs: readonly Tensor[], axis = 0): Tensor {
   if (xs.length === 0) throw new ArgumentError('stack: needs at least one tensor');
   const a = normalizeAxis('stack', axis, xs[0].rank + 1);
   xs.forEach((x, i) => {
-    if (!shapesEqual(x.shape, xs[0].shape)) throw new ShapeError(`stack: tensor ${i} ${fmtShape(x.shape)} differs from tensor 0 ${fmtShape(xs[0].shape)}`);
+    if (!shapesEqual(x.shape, xs[0].shape))
+      throw new ShapeError(`stack: tensor ${i} ${fmtShape(x.shape)} differs from tensor 0 ${fmtShape(xs[0].shape)}`);
   });
-  return tidy(() => concat(xs.map((x) => unsqueeze(x, a)), a));
+  return tidy(() =>
+    concat(
+      xs.map((x) => unsqueeze(x, a)),
+      a,
+    ),
+  );
 }
 
 /** Splits along an axis into pieces of the given sizes, or into equal pieces of one size. */

@@ -43,7 +43,12 @@ export function asTensor(v: TensorLike, like: Tensor, op = 'op', param = 'input'
  * object, a string, undefined, a boolean) is refused, naming the op and what
  * it got, before it can turn into NaN.
  */
-export function tensorOperands(op: string, x: TensorLike, y: TensorLike, names: readonly [string, string] = ['input', 'other']): [Tensor, Tensor] {
+export function tensorOperands(
+  op: string,
+  x: TensorLike,
+  y: TensorLike,
+  names: readonly [string, string] = ['input', 'other'],
+): [Tensor, Tensor] {
   checkOperand(op, names[0], x);
   checkOperand(op, names[1], y);
   const like = x instanceof Tensor ? x : y instanceof Tensor ? y : null;

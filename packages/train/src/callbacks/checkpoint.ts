@@ -1,5 +1,12 @@
 import type * as t from '@tensile/core';
-import { saveCheckpoint, type CheckpointContents, type HasStateDict, type LoadedCheckpoint, type Stateful, type StorageTarget } from '@tensile/io';
+import {
+  saveCheckpoint,
+  type CheckpointContents,
+  type HasStateDict,
+  type LoadedCheckpoint,
+  type Stateful,
+  type StorageTarget,
+} from '@tensile/io';
 import { captureEpochState, checkEpochState, type EpochState } from '../epoch-state.js';
 import type { Logs } from '../types.js';
 import type { FitContext } from '../fit-context.js';

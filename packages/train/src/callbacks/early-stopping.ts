@@ -39,8 +39,10 @@ export class EarlyStopping implements Callback {
 
   onEpochEnd(ctx: FitContext, epoch: number, logs: Logs): void {
     const value = logs[this.monitor];
-    if (value === undefined) throw new Error(`EarlyStopping: no '${this.monitor}' in the epoch logs (have: ${Object.keys(logs).join(', ')})`);
-    const improved = Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta);
+    if (value === undefined)
+      throw new Error(`EarlyStopping: no '${this.monitor}' in the epoch logs (have: ${Object.keys(logs).join(', ')})`);
+    const improved =
+      Number.isNaN(this.best) || (this.mode === 'min' ? value < this.best - this.minDelta : value > this.best + this.minDelta);
     if (improved) {
       this.best = value;
       this.wait = 0;

@@ -47,12 +47,7 @@ export class GradientStats implements Callback {
     this.norms.clear();
     this.before = new Map();
     for (const [layer, ps] of groups) {
-      const [g, w] = t.noGrad(() =>
-        t.tidy(() => [
-          sumSquares(ps.map((p) => p.grad)).sqrt(),
-          sumSquares(ps).sqrt(),
-        ]),
-      );
+      const [g, w] = t.noGrad(() => t.tidy(() => [sumSquares(ps.map((p) => p.grad)).sqrt(), sumSquares(ps).sqrt()]));
       this.norms.set(layer, { grad: (await g.data())[0], weight: (await w.data())[0] });
       t.dispose([g, w]);
       this.before.set(layer, t.keep(t.noGrad(() => t.concat(ps.map((p) => p.reshape([-1]))))));
@@ -64,7 +59,16 @@ export class GradientStats implements Callback {
     const groups = new Map<string, t.Tensor[]>();
     for (const [name, p] of namedParameters(ctx.model)) groups.set(layerOf(name), [...(groups.get(layerOf(name)) ?? []), p]);
     for (const [layer, old] of this.before) {
-      const delta = t.noGrad(() => t.tidy(() => t.concat(groups.get(layer)!.map((p) => p.reshape([-1]))).sub(old).square().sum().sqrt()));
+      const delta = t.noGrad(() =>
+        t.tidy(() =>
+          t
+            .concat(groups.get(layer)!.map((p) => p.reshape([-1])))
+            .sub(old)
+            .square()
+            .sum()
+            .sqrt(),
+        ),
+      );
       const norm = this.norms.get(layer)!;
       this.latest.set(layer, { gradNorm: norm.grad, weightNorm: norm.weight, updateRatio: (await delta.data())[0] / (norm.weight || 1) });
       t.dispose([delta, old]);

@@ -15,7 +15,7 @@ function importNode<T>(specifier: string): Promise<T> {
 /** Appends a line to a file, creating its folder. Node only: the loggers write files. */
 async function appendLine(who: string, path: string, line: string, truncate: boolean): Promise<void> {
   let fs: typeof import('node:fs/promises');
-  let dirname: (typeof import('node:path'))['dirname'];
+  let dirname: typeof import('node:path')['dirname'];
   try {
     fs = await importNode<typeof import('node:fs/promises')>('node:fs/promises');
     ({ dirname } = await importNode<typeof import('node:path')>('node:path'));
