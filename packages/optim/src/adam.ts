@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
-import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { AdamFamily } from './adam-family.js';
+import type { ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 export interface AdamOptions {
   lr?: number;
@@ -19,17 +20,9 @@ type Resolved = Required<AdamOptions> & { lr: number };
  *   m ← β1·m + (1-β1)·g;  v ← β2·v + (1-β2)·g²  (v̂ = max(v̂, v) with amsgrad)
  *   p ← p - lr/(1-β1ᵗ) · m / (√v / √(1-β2ᵗ) + ε)
  */
-abstract class AdamBase extends Optimizer<Resolved> {
+abstract class AdamBase extends AdamFamily<Resolved> {
   protected abstract readonly decoupled: boolean;
   protected override readonly stateBuffers = ['expAvg', 'expAvgSq', 'maxExpAvgSq'];
-
-  protected override validate(g: ParamGroup<Resolved>): void {
-    super.validate(g);
-    this.checkRange('eps', g.eps, 0);
-    this.checkRange('betas[0]', g.betas[0], 0, 1);
-    this.checkRange('betas[1]', g.betas[1], 0, 1);
-    this.checkRange('weightDecay', g.weightDecay, 0);
-  }
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
@@ -39,10 +32,8 @@ abstract class AdamBase extends Optimizer<Resolved> {
       if (this.decoupled) base = p.mul(1 - g.lr * g.weightDecay);
       else d = d.add(p.mul(g.weightDecay));
     }
-    const m0 = state.buffers.expAvg;
-    const v0 = state.buffers.expAvgSq;
-    const m = this.setBuffer(state, 'expAvg', m0 ? m0.mul(beta1).add(d.mul(1 - beta1)) : d.mul(1 - beta1));
-    const v = this.setBuffer(state, 'expAvgSq', v0 ? v0.mul(beta2).add(d.square().mul(1 - beta2)) : d.square().mul(1 - beta2));
+    const m = this.movingAverage(state, 'expAvg', d, beta1);
+    const v = this.movingAverage(state, 'expAvgSq', d.square(), beta2);
     let second = v;
     if (g.amsgrad) {
       const max0 = state.buffers.maxExpAvgSq;

@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
-import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { AdamFamily } from './adam-family.js';
+import type { ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 export interface NAdamOptions {
   lr?: number;
@@ -20,7 +21,7 @@ type Resolved = Required<NAdamOptions> & { lr: number };
  *   p ← p - lr·(1-μₜ)/(1-Πμ)·g/d - lr·μₜ₊₁/(1-Π')·m/d
  * PyTorch 1.13 computes Π' = Πμ·μₜ·μₜ₊₁ (μₜ counted twice); we match it.
  */
-export class NAdam extends Optimizer<Resolved> {
+export class NAdam extends AdamFamily<Resolved> {
   protected override readonly stateBuffers = ['expAvg', 'expAvgSq'];
   protected override readonly stateValues = ['muProduct'];
 
@@ -30,10 +31,6 @@ export class NAdam extends Optimizer<Resolved> {
 
   protected override validate(g: ParamGroup<Resolved>): void {
     super.validate(g);
-    this.checkRange('eps', g.eps, 0);
-    this.checkRange('betas[0]', g.betas[0], 0, 1);
-    this.checkRange('betas[1]', g.betas[1], 0, 1);
-    this.checkRange('weightDecay', g.weightDecay, 0);
     this.checkRange('momentumDecay', g.momentumDecay, 0);
   }
 
@@ -46,10 +43,8 @@ export class NAdam extends Optimizer<Resolved> {
     const values = (state.values ??= { muProduct: 1 });
     values.muProduct *= mu;
     const muProductNext = values.muProduct * mu * muNext;
-    const m0 = state.buffers.expAvg;
-    const v0 = state.buffers.expAvgSq;
-    const m = this.setBuffer(state, 'expAvg', m0 ? m0.mul(beta1).add(d.mul(1 - beta1)) : d.mul(1 - beta1));
-    const v = this.setBuffer(state, 'expAvgSq', v0 ? v0.mul(beta2).add(d.square().mul(1 - beta2)) : d.square().mul(1 - beta2));
+    const m = this.movingAverage(state, 'expAvg', d, beta1);
+    const v = this.movingAverage(state, 'expAvgSq', d.square(), beta2);
     const denom = v
       .div(1 - beta2 ** step)
       .sqrt()

@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
-import { Optimizer, type ParamGroup, type ParamGroupInput, type ParamState } from './optimizer.js';
+import { AdamFamily } from './adam-family.js';
+import type { ParamGroup, ParamGroupInput, ParamState } from './optimizer.js';
 
 export interface RAdamOptions {
   lr?: number;
@@ -17,29 +18,19 @@ type Resolved = Required<RAdamOptions> & { lr: number };
  *   ρ∞ = 2/(1-β2) - 1;  ρₜ = ρ∞ - 2t·β2ᵗ/(1-β2ᵗ)
  *   p ← p - lr·m̂·r·√(1-β2ᵗ)/(√v + ε)  (ρₜ > 5),  else p ← p - lr·m̂
  */
-export class RAdam extends Optimizer<Resolved> {
+export class RAdam extends AdamFamily<Resolved> {
   protected override readonly stateBuffers = ['expAvg', 'expAvgSq'];
 
   constructor(params: readonly t.Tensor[] | readonly ParamGroupInput<Resolved>[], options: RAdamOptions = {}) {
     super('RAdam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, ...options });
   }
 
-  protected override validate(g: ParamGroup<Resolved>): void {
-    super.validate(g);
-    this.checkRange('eps', g.eps, 0);
-    this.checkRange('betas[0]', g.betas[0], 0, 1);
-    this.checkRange('betas[1]', g.betas[1], 0, 1);
-    this.checkRange('weightDecay', g.weightDecay, 0);
-  }
-
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
     const step = state.step;
     const d = g.weightDecay !== 0 ? grad.add(p.mul(g.weightDecay)) : grad;
-    const m0 = state.buffers.expAvg;
-    const v0 = state.buffers.expAvgSq;
-    const m = this.setBuffer(state, 'expAvg', m0 ? m0.mul(beta1).add(d.mul(1 - beta1)) : d.mul(1 - beta1));
-    const v = this.setBuffer(state, 'expAvgSq', v0 ? v0.mul(beta2).add(d.square().mul(1 - beta2)) : d.square().mul(1 - beta2));
+    const m = this.movingAverage(state, 'expAvg', d, beta1);
+    const v = this.movingAverage(state, 'expAvgSq', d.square(), beta2);
     const bias1 = 1 - beta1 ** step;
     const bias2 = 1 - beta2 ** step;
     const corrected = m.div(bias1);
