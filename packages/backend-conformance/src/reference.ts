@@ -3,6 +3,8 @@
  * plain loops, written for clarity, independent of every backend.
  */
 
+import { UNARY_OPS } from '@tensile/core';
+
 export interface Ref {
   shape: number[];
   data: Float64Array;
@@ -136,30 +138,8 @@ export function awayFromZero(shape: readonly number[], seed: number, lo = 0.2, h
   return { shape: r.shape, data: r.data.map((v) => Math.sign(v || 1) * (lo + Math.abs(v) * (hi - lo))) };
 }
 
-/** Mirrors the C erf to double precision (Abramowitz–Stegun 7.1.26 is too coarse; use a series/continued fraction). */
-export function erfRef(x: number): number {
-  if (Number.isNaN(x)) return NaN;
-  const ax = Math.abs(x);
-  if (ax > 6) return Math.sign(x);
-  if (ax < 2.5) {
-    // Maclaurin series: erf(x) = 2/√π Σ (-1)^n x^(2n+1) / (n! (2n+1))
-    let term = x;
-    let sum = x;
-    for (let n = 1; n < 80; n++) {
-      term *= (-x * x) / n;
-      sum += term / (2 * n + 1);
-    }
-    return (2 / Math.sqrt(Math.PI)) * sum;
-  }
-  // Continued fraction for erfc at larger |x|.
-  let f = 0;
-  for (let n = 60; n >= 1; n--) f = n / 2 / (ax + f);
-  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / (ax + f);
-  return Math.sign(x) * (1 - erfc);
-}
+/** erf in float64: the unary table's reference (a series/continued fraction the C erf mirrors). */
+export const erfRef: (x: number) => number = UNARY_OPS.erf.ref;
 
-/** Round half to even, as PyTorch and the backends do. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
+/** Round half to even, as PyTorch and the backends do: the unary table's reference. */
+export const roundHalfEven: (x: number) => number = UNARY_OPS.round.ref;
