@@ -13,6 +13,15 @@ function prepare(name: string, options: ReductionOptions & { margin?: number }, 
   checkNumber(name, 'margin', margin, () => true, 'a finite number');
 }
 
+/** The (input1, input2, target) losses' common checks: float inputs of one shape, a tensor target. */
+function checkPair(name: string, input1: t.Tensor, input2: t.Tensor, target: t.Tensor): void {
+  checkTensor(name, input2, 'input2');
+  checkTensor(name, target, 'target');
+  checkFloat(name, input1, 'input1');
+  checkFloat(name, input2, 'input2');
+  checkSameShape(name, input1, input2, 'input2', 'input1');
+}
+
 /**
  * max(0, -y·(x1 - x2) + margin), y = 1 when x1 should rank higher, -1 when
  * x2 should (PyTorch's MarginRankingLoss). All three tensors have one shape.
@@ -24,11 +33,7 @@ export function marginRankingLoss(input1: t.Tensor, input2: t.Tensor, target: t.
   const name = 'MarginRankingLoss';
   const margin = options.margin ?? 0;
   prepare(name, options, margin);
-  checkTensor(name, input2, 'input2');
-  checkTensor(name, target, 'target');
-  checkFloat(name, input1, 'input1');
-  checkFloat(name, input2, 'input2');
-  checkSameShape(name, input1, input2, 'input2', 'input1');
+  checkPair(name, input1, input2, target);
   checkSameShape(name, input1, target, 'target', 'input1');
   return t.tidy(() => {
     const loss = like(target, input1).neg().mul(input1.sub(input2)).add(margin).clamp(0);
@@ -75,11 +80,7 @@ export function cosineEmbeddingLoss(input1: t.Tensor, input2: t.Tensor, target: 
   const name = 'CosineEmbeddingLoss';
   const margin = options.margin ?? 0;
   prepare(name, options, margin);
-  checkTensor(name, input2, 'input2');
-  checkTensor(name, target, 'target');
-  checkFloat(name, input1, 'input1');
-  checkFloat(name, input2, 'input2');
-  checkSameShape(name, input1, input2, 'input2', 'input1');
+  checkPair(name, input1, input2, target);
   const rank = input1.rank;
   if (rank !== 1 && rank !== 2) throw new t.ShapeError(`${name}: inputs must be [N, D] or [D], got ${fmtShape(input1.shape)}`);
   if (target.rank !== rank - 1 || (rank === 2 && target.shape[0] !== input1.shape[0])) {
