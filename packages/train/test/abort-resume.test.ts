@@ -3,42 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cpu } from '@tensile/backend-cpu';
 import * as t from '@tensile/core';
-import { DataLoader, TensorDataset } from '@tensile/data';
+import { DataLoader } from '@tensile/data';
 import { loadCheckpoint } from '@tensile/io';
-import { Linear, ReLU, Sequential } from '@tensile/layers';
 import { CrossEntropyLoss } from '@tensile/losses';
 import { SGD, StepLR } from '@tensile/optim';
 import { type Callback, type FitOptions, fit, ModelCheckpoint, resumeOptions } from '@tensile/train';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mlp, toyData, weightsOf } from './toy.js';
 
 beforeAll(async () => {
   await t.setBackend(cpu());
 });
-
-function mlp(seed: number) {
-  const rng = new t.Rng(seed);
-  return new Sequential(new Linear(4, 8, { rng }), new ReLU(), new Linear(8, 3, { rng }));
-}
-
-function toyData(n: number, seed: number) {
-  const rng = new t.Rng(seed);
-  const x = t.randn([n, 4], { rng });
-  const y = t.tidy(() =>
-    x
-      .matmul(
-        t.tensor([
-          [1, 0, -1],
-          [0, 1, 1],
-          [1, -1, 0],
-          [0, 0, 1],
-        ]),
-      )
-      .argmax(1),
-  );
-  return new TensorDataset({ x, y });
-}
-
-const weightsOf = async (m: Sequential) => Promise.all(m.parameters().map(async (p) => Array.from(await p.data())));
 
 /** Many tiny batches: a long fit made of short synchronous steps. */
 function longRun(epochs: number) {

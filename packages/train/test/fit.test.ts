@@ -10,40 +10,13 @@ import { CrossEntropyLoss, MSELoss } from '@tensile/losses';
 import { SGD } from '@tensile/optim';
 import { CsvLogger, EarlyStopping, JsonlLogger, ModelCheckpoint, evaluate, fit, type Callback } from '@tensile/train';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { mlp, toyData, toyTensors, weightsOf } from './toy.js';
 
 beforeAll(async () => {
   await t.setBackend(cpu());
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'tensile-fit-'));
-
-function mlp(seed: number) {
-  const rng = new t.Rng(seed);
-  return new Sequential(new Linear(4, 8, { rng }), new ReLU(), new Linear(8, 3, { rng }));
-}
-
-/** A small separable 3-class problem: the class is the argmax of three fixed projections. */
-function toyTensors(n: number, seed: number) {
-  const rng = new t.Rng(seed);
-  const x = t.randn([n, 4], { rng });
-  const y = t.tidy(() =>
-    x
-      .matmul(
-        t.tensor([
-          [1, 0, -1],
-          [0, 1, 1],
-          [1, -1, 0],
-          [0, 0, 1],
-        ]),
-      )
-      .argmax(1),
-  );
-  return { x, y };
-}
-
-const toyData = (n: number, seed: number) => new TensorDataset(toyTensors(n, seed));
-
-const weightsOf = async (m: Sequential) => Promise.all(m.parameters().map(async (p) => Array.from(await p.data())));
 
 describe('fit', () => {
   it('trains a LeNet-5-style CNN on real MNIST images to well above chance', async () => {
