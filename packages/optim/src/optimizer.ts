@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { describe } from './describe-value.js';
 
 /** Hyper-parameters every optimizer has. */
 export interface BaseOptions {
@@ -59,18 +60,6 @@ export interface CheckedOptimizerState {
 
 function isFiniteNumber(v: unknown): v is number {
   return typeof v === 'number' && Number.isFinite(v);
-}
-
-/** A value for an error message, short. */
-function describe(v: unknown): string {
-  if (v instanceof t.Tensor) return `a tensor [${v.shape.join(',')}]`;
-  let text: string;
-  try {
-    text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
-  } catch {
-    text = String(v);
-  }
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
 }
 
 function asRecord(v: unknown, what: string, fail: (problem: string) => never): Record<string, unknown> {

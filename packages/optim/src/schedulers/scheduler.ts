@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { describe } from '../describe-value.js';
 
 /** What a scheduler needs of an optimizer: its parameter groups' hyper-parameters. */
 export interface SchedulableOptimizer {
@@ -49,16 +50,6 @@ const CHOICES: Readonly<Record<string, readonly string[]>> = {
 };
 /** Fields that may hold ±Infinity (ReduceLROnPlateau's best before the first metric). */
 const MAY_BE_INFINITE = new Set(['best']);
-
-function describe(v: unknown): string {
-  let text: string;
-  try {
-    text = typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
-  } catch {
-    text = String(v);
-  }
-  return text.length > 60 ? `${text.slice(0, 60)}…` : text;
-}
 
 /**
  * Checks a saved scheduler state against the scheduler's own fields and
