@@ -131,12 +131,14 @@ describe('scheduler loadStateDict sets only known data fields of the right types
     sched.step();
     const dict = sched.stateDict();
     const before = JSON.stringify(sched.stateDict());
+    const stray = f64([1, 2], [2]);
     const cases: [(d: LooseDict) => void, RegExp][] = [
       [(d) => (d.meta.step = 5), /meta has an unknown field "step"/],
       [(d) => (d.meta.lastEpoch = -5), /meta.lastEpoch must be an integer ≥ -1, got -5/],
       [(d) => (d.meta.lastEpoch = 1.5), /meta.lastEpoch must be an integer ≥ -1/],
       [(d) => (d.meta.lastEpoch = 'NaN'), /meta.lastEpoch must be a finite number/],
       [(d) => (d.meta.gamma = 'abc'), /meta.gamma must be a finite number, got "abc"/],
+      [(d) => (d.meta.gamma = stray), /meta.gamma must be a finite number, got a tensor \[2\]/],
       [(d) => (d.meta.baseLrs = [0.1, 0.2]), /meta.baseLrs must be 1 values/],
       [(d) => delete d.meta.stepSize, /meta lacks "stepSize"/],
       [(d) => (d.meta.type = 'ExponentialLR'), /the state dict is from ExponentialLR, this is StepLR/],
@@ -155,7 +157,7 @@ describe('scheduler loadStateDict sets only known data fields of the right types
     expect(() => plateau.loadStateDict(edit(p, (d) => (d.meta.mode = 'mix')))).toThrow(/meta.mode must be one of min, max/);
     plateau.loadStateDict(JSON.parse(JSON.stringify(p))); // best = Infinity round-trips
     expect(plateau.best).toBe(Infinity);
-    w.dispose();
+    t.dispose([w, stray]);
   });
 
   it('composites check every child before changing any', () => {
