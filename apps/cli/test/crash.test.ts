@@ -1,28 +1,11 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tensile, weights } from './run.js';
 
 // The process dies (SIGKILL, no clean-up) at every stage of saving; --resume must then give
 // the same metrics.jsonl and weights as a run that never died.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
-
-function tensile(args: string[], cwd: string, dieAt?: string) {
-  const env = { ...process.env, ...(dieAt ? { TENSILE_TEST_DIE_AT: dieAt } : {}) };
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** The tensors of a safetensors file without its metadata. */
-function weights(path: string): Buffer {
-  const bytes = readFileSync(path);
-  const n = Number(bytes.readBigUInt64LE(0));
-  const header = JSON.parse(bytes.subarray(8, 8 + n).toString('utf8')) as Record<string, unknown>;
-  delete header.__metadata__;
-  return Buffer.concat([Buffer.from(JSON.stringify(header)), bytes.subarray(8 + n)]);
-}
 
 /** metrics.jsonl without wall-clock times. */
 function metrics(out: string): Record<string, unknown>[] {
@@ -68,7 +51,7 @@ describe('checkpoint and metrics.jsonl agree whenever the process dies', () => {
     ];
     for (const stage of stages) {
       const out = stage.replace(':', '-');
-      const killed = tensile(['train', 'small.yaml', '--quiet', '--out', out], dir, stage);
+      const killed = tensile(['train', 'small.yaml', '--quiet', '--out', out], dir, { ...process.env, TENSILE_TEST_DIE_AT: stage });
       expect(killed.code, stage).toBe(137); // SIGKILL
       const resumed = tensile(['train', '--resume', '--quiet', '--out', out], dir);
       expect(resumed.stderr, stage).toBe('');

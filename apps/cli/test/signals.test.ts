@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from './run.js';
 
 // Ctrl-C and SIGTERM as a terminal or a process manager sends them: to the whole process group.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TRAIN = ['train', '--epochs', '50', '--limit', '3000', '--test-limit', '100', '--log-every', '1', '--batch-size', '16'];
 

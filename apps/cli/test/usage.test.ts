@@ -4,16 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, tensile } from './run.js';
 
 // Careless input gets one line that names the flag or setting; nothing is trained, written or overwritten.
-const CLI = process.env.TENSILE_CLI ?? fileURLToPath(new URL('../bin/tensile.js', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const TINY = ['--limit', '200', '--test-limit', '50', '--epochs', '1', '--quiet'];
-
-function tensile(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
 
 /** The whole of stderr is one `tensile:` line (and optionally a hint line). */
 function oneLine(stderr: string, hint = false): string {
