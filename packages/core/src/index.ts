@@ -38,54 +38,8 @@ export { broadcastShapes, sizeOf } from './shape.js';
 export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn, randint } from './ops/creation.js';
 export { zerosLike, onesLike } from './tensor-methods.js';
 export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creation.js';
-export {
-  neg,
-  abs,
-  sign,
-  square,
-  exp,
-  log,
-  log1p,
-  expm1,
-  sqrt,
-  rsqrt,
-  reciprocal,
-  sin,
-  cos,
-  tanh,
-  sigmoid,
-  erf,
-  relu,
-  floor,
-  ceil,
-  round,
-  logicalNot,
-  isNaN,
-  isInf,
-  softplus,
-  clamp,
-  add,
-  sub,
-  mul,
-  div,
-  floorDivide,
-  pow,
-  maximum,
-  minimum,
-  mod,
-  atan2,
-  eq,
-  ne,
-  lt,
-  le,
-  gt,
-  ge,
-  logicalAnd,
-  logicalOr,
-  logicalXor,
-  where,
-} from './ops/elementwise.js';
-export { unaryFunctions, binaryFunctions } from './ops/elementwise.js';
+// Every table op under its function name, clamp, floorDivide, logicalXor, where, unaryFunctions and binaryFunctions.
+export * from './ops/elementwise.js';
 export { BINARY_OPS, BINARY_OP_NAMES, binaryMethodName } from './ops/binary-table.js';
 export type { BinaryDecl, BinaryGrad, BinaryKind, BinaryMethodName, BinaryMethods, BinaryOpOf, BinaryResult } from './ops/binary-table.js';
 export { UNARY_OPS, UNARY_OP_NAMES, UNARY_KERNEL_OP_NAMES, unaryMethodName } from './ops/unary-table.js';

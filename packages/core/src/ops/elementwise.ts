@@ -55,7 +55,7 @@ function composedOrFused(op: UnaryOp, x: Tensor, composite: (x: Tensor) => Tenso
 }
 
 /** Applies a table op: its dtype rule first, then the kernel, recorded with the table's gradient. */
-export function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, number | undefined>>): Tensor {
+function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, number | undefined>>): Tensor {
   const decl: UnaryDecl = UNARY_OPS[op];
   const p = decl.params && withDefaults(op, decl.params, options);
   if (!(x instanceof Tensor)) throw new ArgumentError(`${unaryMethodName(op)}: 'input' must be a tensor, got ${describe(x)}`);
@@ -165,7 +165,7 @@ function bothBool(a: TensorLike, b: TensorLike): boolean {
 }
 
 /** Applies a binary table op: its dtype rule, the broadcasting kernel, recorded with the table's gradient. */
-export function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   const decl: BinaryDecl = BINARY_OPS[op];
   const isBool = (v: TensorLike) => v instanceof Tensor && v.dtype === 'bool';
   if (decl.bools === 'refuse' && (isBool(x) || isBool(y))) {
