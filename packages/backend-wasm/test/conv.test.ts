@@ -1,29 +1,8 @@
 import type { Conv2dGeometry, DType } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
-import { down, expectClose, randoms, setups, up, useBackends } from './helpers.js';
+import { down, expectClose, geometry, randoms, setups, up, useBackends } from './helpers.js';
 
 useBackends();
-
-function geometry(n: number, c: number, h: number, w: number, k: number, stride: number, pad: number, dil: number): Conv2dGeometry {
-  const outH = Math.floor((h + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
-  const outW = Math.floor((w + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
-  return {
-    n,
-    c,
-    h,
-    w,
-    kh: k,
-    kw: k,
-    strideH: stride,
-    strideW: stride,
-    padTop: pad,
-    padLeft: pad,
-    dilationH: dil,
-    dilationW: dil,
-    outH,
-    outW,
-  };
-}
 
 /** Direct convolution, and its two gradients by the chain rule over the same loops. */
 function refConv(x: number[], wt: number[], dy: number[] | undefined, g: Conv2dGeometry, O: number, G: number) {

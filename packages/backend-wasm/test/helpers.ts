@@ -1,4 +1,4 @@
-import type { Backend, DataArray, DType, Handle } from '@tensile/core';
+import type { Backend, Conv2dGeometry, DataArray, DType, Handle } from '@tensile/core';
 import { afterAll, beforeAll } from 'vitest';
 import { wasm } from '@tensile/backend-wasm';
 
@@ -58,4 +58,26 @@ export function expectClose(got: ArrayLike<number>, want: ArrayLike<number>, rto
       throw new Error(`index ${i}: got ${g}, want ${w} (rtol ${rtol}, atol ${atol})`);
     }
   }
+}
+
+/** A conv geometry with a square k×k kernel and the same stride, padding and dilation on both axes. */
+export function geometry(n: number, c: number, h: number, w: number, k: number, stride: number, pad: number, dil: number): Conv2dGeometry {
+  const outH = Math.floor((h + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+  const outW = Math.floor((w + 2 * pad - dil * (k - 1) - 1) / stride) + 1;
+  return {
+    n,
+    c,
+    h,
+    w,
+    kh: k,
+    kw: k,
+    strideH: stride,
+    strideW: stride,
+    padTop: pad,
+    padLeft: pad,
+    dilationH: dil,
+    dilationW: dil,
+    outH,
+    outW,
+  };
 }

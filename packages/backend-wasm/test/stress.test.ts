@@ -1,11 +1,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import type { Backend, Conv2dGeometry, DType, Handle, MatmulParams } from '@tensile/core';
+import type { Backend, DType, Handle, MatmulParams } from '@tensile/core';
 import { wasm } from '@tensile/backend-wasm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { wasmRuntime } from '../src/backend.js';
 import { hostileNotifier } from './pool-helpers.js';
-import { expectClose, randoms } from './helpers.js';
+import { expectClose, geometry, randoms } from './helpers.js';
 
 // Thousands of mixed kernels on 2 and 4 threads while busy processes load
 // every core and a hostile thread sends the pool wake-ups no job asked for;
@@ -23,26 +23,6 @@ beforeAll(() => {
 afterAll(() => {
   for (const h of hogs) h.kill('SIGKILL');
 });
-
-function geometry(n: number, c: number, hw: number, k: number, stride: number, pad: number): Conv2dGeometry {
-  const out = Math.floor((hw + 2 * pad - k) / stride) + 1;
-  return {
-    n,
-    c,
-    h: hw,
-    w: hw,
-    kh: k,
-    kw: k,
-    strideH: stride,
-    strideW: stride,
-    padTop: pad,
-    padLeft: pad,
-    dilationH: 1,
-    dilationW: 1,
-    outH: out,
-    outW: out,
-  };
-}
 
 interface Job {
   name: string;
@@ -90,7 +70,7 @@ function jobs(): Job[] {
     [8, 4, 10, 6, 3, 2, 1],
     [3, 6, 9, 4, 5, 1, 2],
   ] as const) {
-    const g = geometry(n, c, hw, k, stride, pad);
+    const g = geometry(n, c, hw, hw, k, stride, pad, 1);
     const x = randoms(n * c * hw * hw, hw);
     const w = randoms(o * c * k * k, o);
     const dy = randoms(n * o * g.outH * g.outW, k);
