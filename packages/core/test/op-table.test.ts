@@ -84,6 +84,11 @@ describe('softplus, a composite declared in the table only', () => {
     for (let i = 0; i < 3; i++) expect(got[i], `grad[${i}]`).toBeCloseTo(want[i]!, 5);
   });
 
+  it('computes no inf in the branch it drops, so anomaly mode stays quiet on large inputs', async () => {
+    const y = await t.detectAnomaly(() => t.softplus(t.tensor([100, 1000])));
+    expect(Array.from(await y.data())).toEqual([100, 1000]);
+  });
+
   it('names an unknown option', () => {
     expect(() => t.softplus(t.tensor([1]), { alpha: 1 } as never)).toThrow(/softplus: unknown option 'alpha'/);
   });

@@ -76,8 +76,9 @@ export const UNARY_OPS = {
   erf:        { dtype: 'float', ref: erfRef, domain: [-3, 3], grad: (g, x): Tensor => g.mul(x.square().neg().exp()).mul(2 / SQRT_PI) },
   // PyTorch's threshold rule: the gradient is cut where out ≤ 0 only, so it passes at NaN.
   relu:       { dtype: 'numeric', ref: (v) => (v < 0 ? 0 : v), domain: [-3, 3], kink: true, grad: (g, _x, out): Tensor => where(out.le(0), 0, g), composite: (x): Tensor => where(x.lt(0), 0, x) },
-  // PyTorch's softplus: log(1 + exp(βx))/β, and x itself where βx > threshold (exp would overflow).
-  softplus:   { dtype: 'float', params: { beta: 1, threshold: 20 }, ref: (v) => (v > 20 ? v : Math.log1p(Math.exp(v))), domain: [-5, 5], grad: (g, x, _out, p): Tensor => { const bx = x.mul(p.beta); return g.mul(where(bx.gt(p.threshold), 1, bx.sigmoid())); }, composite: (x, p): Tensor => { const bx = x.mul(p.beta); return where(bx.gt(p.threshold), x, bx.exp().log1p().div(p.beta)); } },
+  // PyTorch's softplus: log(1 + exp(βx))/β, and x itself where βx > threshold; the exponent is clamped there so the
+  // branch where() drops never overflows (anomaly mode would flag its inf).
+  softplus:   { dtype: 'float', params: { beta: 1, threshold: 20 }, ref: (v) => (v > 20 ? v : Math.log1p(Math.exp(v))), domain: [-5, 5], grad: (g, x, _out, p): Tensor => { const bx = x.mul(p.beta); return g.mul(where(bx.gt(p.threshold), 1, bx.sigmoid())); }, composite: (x, p): Tensor => { const bx = x.mul(p.beta); return where(bx.gt(p.threshold), x, bx.clamp(null, p.threshold).exp().log1p().div(p.beta)); } },
   floor:      { dtype: 'numeric', ref: Math.floor, domain: [-3, 3], grad: 'zero' },
   ceil:       { dtype: 'numeric', ref: Math.ceil, domain: [-3, 3], grad: 'zero' },
   // Halves round to even, as PyTorch and NumPy.

@@ -1,14 +1,9 @@
 import * as t from '@tensile/core';
 import { Module } from '../module.js';
 
-/**
- * log(1 + e^(βx))/β, and x itself where βx > threshold (as PyTorch, for
- * stability). The exponent is clamped at the threshold so that the unused
- * branch stays finite and its zero gradient stays zero (not 0·inf).
- */
+/** log(1 + e^(βx))/β, and x itself where βx > threshold, as PyTorch: core's `t.softplus`. */
 export function softplus(x: t.Tensor, beta = 1, threshold = 20): t.Tensor {
-  const bx = x.mul(beta);
-  return t.where(bx.gt(threshold), x, bx.clamp(null, threshold).exp().log1p().div(beta));
+  return t.softplus(x, { beta, threshold });
 }
 
 /** Smooth ReLU: log(1 + e^(βx))/β, linear above threshold/β, as torch.nn.Softplus. */
