@@ -21,11 +21,12 @@ export function assign(target: Tensor, source: Tensor): Tensor {
   if (target.backend !== source.backend) {
     throw new ShapeError(`assign: source lives on '${source.backend.name}', target on '${target.backend.name}'`);
   }
-  if (target._storage !== source._storage) {
-    const old = target._storage;
-    target._storage = source._storage.retain();
-    old.release();
-  }
+  // target takes source's view: its storage and its layout (a view's strides and offset).
+  const old = target._storage;
+  target._storage = source._storage.retain();
+  target._strides = source._strides;
+  target._offset = source._offset;
+  old.release();
   source.dispose();
   return target;
 }

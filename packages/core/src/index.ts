@@ -34,6 +34,9 @@ export type { ParameterFlow, CutReason } from './flow.js';
 export type { GradcheckOptions, GradcheckResult } from './gradcheck.js';
 export { isFloat, promoteTypes, bytesPerElement, allocArray } from './dtype.js';
 export { broadcastShapes, sizeOf } from './shape.js';
+// Layouts, computed once in core; backend authors may use them in their tests (see StridedInput).
+export { broadcastStrides, collapseLayout, isRowMajor, reshapeStrides } from './layout.js';
+export type { CollapsedLayout } from './layout.js';
 
 export { tensor, fromData, full, zeros, ones, arange, linspace, eye, rand, randn, randint } from './ops/creation.js';
 export { zerosLike, onesLike } from './tensor-methods.js';

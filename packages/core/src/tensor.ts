@@ -12,7 +12,8 @@ import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
 import type { BinaryMethods } from './ops/binary-table.js';
 import type { UnaryMethods } from './ops/unary-table.js';
-import { sizeOf } from './shape.js';
+import { collapseLayout, isDense, isRowMajor, reshapeStrides } from './layout.js';
+import { sizeOf, stridesOf } from './shape.js';
 import { Storage } from './storage.js';
 
 // `Symbol.dispose` (so that `using x = …` frees a tensor) is declared by
@@ -27,8 +28,11 @@ declare global {
 }
 
 /**
- * An n-dimensional array on a backend, dense and row-major, that records the
- * ops applied to it when it requires a gradient. The methods are defined in
+ * An n-dimensional array on a backend that records the ops applied to it
+ * when it requires a gradient. It is a view of a refcounted storage: shape,
+ * element strides and an element offset (layout.ts), so that transpose,
+ * permute, expand, slice, flip and reshape share their input's storage and
+ * allocate nothing. The methods are defined in
  * tensor-methods.ts so this file stays about identity and lifetime.
  *
  * D is the dtype where the types know it (`t.tensor(data, { dtype: 'int32' })`,
@@ -47,6 +51,10 @@ export class Tensor<D extends DType = DType> {
   name?: string;
 
   /** @internal */ _storage: Storage;
+  /** @internal Element strides of this view of the storage (row-major when dense). */
+  _strides: readonly number[];
+  /** @internal Element offset of this view's first element in the storage. */
+  _offset: number;
   /** @internal */ _node: GraphNode | null = null;
   /** @internal One reference for the user, one per graph node that reads this tensor. */
   _refs = 1;
@@ -67,9 +75,11 @@ export class Tensor<D extends DType = DType> {
   }
 
   /** @internal Use the creation functions (tensor, zeros, …) instead. */
-  constructor(storage: Storage, shape: readonly number[], dtype: D) {
+  constructor(storage: Storage, shape: readonly number[], dtype: D, strides?: readonly number[], offset = 0) {
     this._storage = storage;
     this.shape = Object.freeze([...shape]);
+    this._strides = strides ? [...strides] : stridesOf(shape);
+    this._offset = offset;
     this.dtype = dtype;
     this.size = sizeOf(shape);
     const e = engine();
@@ -118,10 +128,45 @@ export class Tensor<D extends DType = DType> {
     return this._disposed;
   }
 
-  /** @internal The backend handle, checked to be alive. */
+  /**
+   * @internal The backend handle holding exactly this tensor's values, dense
+   * and row-major from element 0, checked to be alive: what every kernel but
+   * binary/where takes. A view that is not dense is first copied by the
+   * backend's `strided` kernel into storage of its own, once: the tensor
+   * keeps the copy and lets go of the shared storage.
+   */
   handle(op: string): Handle {
     this.assertUsable(op);
+    if (!isDense(this.shape, this._strides, this._offset, this._storage.size)) this.materialize();
     return this._storage.handle;
+  }
+
+  /** @internal The raw storage handle of this view (read through _strides and _offset), checked to be alive. */
+  storageHandle(op: string): Handle {
+    this.assertUsable(op);
+    return this._storage.handle;
+  }
+
+  /** Element strides of this tensor's view of its storage, like PyTorch's `x.stride()`. */
+  stride(): number[] {
+    return [...this._strides];
+  }
+
+  /** Whether the elements lie in row-major order, one after another (PyTorch's `is_contiguous`). */
+  isContiguous(): boolean {
+    return isRowMajor(this.shape, this._strides);
+  }
+
+  /** Replaces a view by a dense copy of its values (same tensor, same values). */
+  private materialize(): void {
+    const b = this.backend;
+    const c = collapseLayout(this.shape, [this._strides]);
+    const h = b.strided(this._storage.handle, this.dtype, c.shape, c.strides[0], this._offset);
+    const old = this._storage;
+    this._storage = new Storage(b, h, this.dtype, this.size);
+    this._strides = stridesOf(this.shape);
+    this._offset = 0;
+    old.release();
   }
 
   /**
@@ -132,7 +177,7 @@ export class Tensor<D extends DType = DType> {
   async data<T extends DataArray = DataFor<D>>(): Promise<T> {
     this.assertUsable('data');
     traceReadOut(this);
-    return (await this.backend.read(this._storage.handle, this.dtype, this.size)) as T;
+    return (await this.backend.read(this.handle('data'), this.dtype, this.size)) as T;
   }
 
   /** Synchronous read, only on backends that can honour it (cpu, wasm). */
@@ -143,7 +188,7 @@ export class Tensor<D extends DType = DType> {
     if (!b.readSync) {
       throw new ArgumentError(`dataSync: backend '${b.name}' reads asynchronously; use await tensor.data()`);
     }
-    return b.readSync(this._storage.handle, this.dtype, this.size) as T;
+    return b.readSync(this.handle('dataSync'), this.dtype, this.size) as T;
   }
 
   /** Values as nested arrays of numbers (booleans for bool). */
@@ -220,6 +265,8 @@ export class Tensor<D extends DType = DType> {
     const grad = this._grad ? await this._grad.to(backend) : null;
     const old = this._storage;
     this._storage = storage;
+    this._strides = stridesOf(this.shape);
+    this._offset = 0;
     old.release();
     if (this._grad && grad !== this._grad) {
       this._grad.dispose();
@@ -306,7 +353,7 @@ export function isTensor(value: unknown): value is Tensor {
 
 /** x's values in fresh storage on backend b (read back, then uploaded). */
 async function uploadTo(b: Backend, x: Tensor): Promise<Storage> {
-  const values = await x.backend.read(x._storage.handle, x.dtype, x.size);
+  const values = await x.backend.read(x.handle('to'), x.dtype, x.size);
   return new Storage(b, b.upload(values, x.dtype), x.dtype, x.size);
 }
 
@@ -315,9 +362,15 @@ export function fromHandle(backend: Backend, handle: Handle, shape: readonly num
   return new Tensor(new Storage(backend, handle, dtype, sizeOf(shape)), shape, dtype);
 }
 
-/** @internal A tensor sharing x's storage under another shape (reshape of dense data). */
-export function viewOf(x: Tensor, shape: readonly number[]): Tensor {
-  return new Tensor(x._storage.retain(), shape, x.dtype);
+/**
+ * @internal A view sharing x's storage: `shape` read with `strides` from
+ * element `offset`. By default x's own layout, reshaped to `shape` (which
+ * must then be possible without a copy, see reshapeStrides). Allocates nothing.
+ */
+export function viewOf(x: Tensor, shape: readonly number[], strides?: readonly number[], offset = x._offset): Tensor {
+  const s = strides ?? reshapeStrides(x.shape, x._strides, shape);
+  if (!s) throw new ArgumentError(`view: ${fmtShape(x.shape)} with strides ${fmtShape(x._strides)} cannot be viewed as ${fmtShape(shape)}; reshape copies`);
+  return new Tensor(x._storage.retain(), shape, x.dtype, s, offset);
 }
 
 /** @internal Drops one reference; frees storage and releases graph nodes when none is left. */

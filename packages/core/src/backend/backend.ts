@@ -2,10 +2,20 @@
  * The backend contract.
  *
  * A backend is a plain object of kernels over opaque storage handles. Core
- * owns shapes, dtypes, broadcasting rules, autograd and memory scopes; a
- * backend only moves numbers. Every tensor a kernel sees is dense and
- * row-major (contiguous); views such as transpose or slice are materialised
- * by the `strided` kernel.
+ * owns shapes, dtypes, broadcasting rules, layouts, autograd and memory
+ * scopes; a backend only moves numbers.
+ *
+ * Layouts: a tensor is a view (shape, element strides, element offset) of a
+ * handle, so transpose, permute, expand, slice, flip and reshape allocate
+ * nothing. Core computes every layout once (layout.ts):
+ * - `binary` and `where` read their inputs through a `StridedInput` each:
+ *   core has broadcast every input to the output shape (stride 0 on
+ *   broadcast axes) and collapsed the axes that all inputs walk
+ *   contiguously, so a backend writes no broadcasting of its own.
+ * - Every other kernel gets dense inputs: row-major, offset 0, exactly the
+ *   tensor's elements. Core copies a view that is not dense through the
+ *   `strided` kernel first (Tensor.handle), once per view.
+ * - Every output is a fresh dense handle.
  *
  * Rules every implementation follows:
  * - Kernels are issued synchronously and return a new handle at once; the work
@@ -47,6 +57,27 @@ export interface Handle {
 }
 
 export type Shape = readonly number[];
+
+/**
+ * One input of an elementwise kernel (binary, where), laid out by core over
+ * the kernel's iteration shape: element (i_0, …, i_{r-1}) is
+ * `handle[offset + Σ i_k · strides[k]]`. Strides and offset count elements;
+ * a stride is 0 along an axis the input is broadcast over, and negative on a
+ * flipped view. The handle may hold more elements than the view reads (a
+ * slice), and inputs may share a handle.
+ *
+ * Core collapses the layout first: size-1 axes are dropped and neighbouring
+ * axes that every input walks contiguously are merged (rank ≥ 1). So
+ * same-shape dense inputs arrive as rank 1 with strides [1] and offset 0, a
+ * scalar operand with strides [0], a bias add as [rows, cols] with strides
+ * [0, 1]: the fast paths are `shape.length === 1` checks. A kernel must
+ * still be correct for any layout (backend tests pass uncollapsed ones).
+ */
+export interface StridedInput {
+  readonly handle: Handle;
+  readonly strides: readonly number[];
+  readonly offset: number;
+}
 
 // Elementwise unary ops are declared in core's op table, with their per-op rules.
 import type { FusedUnaryOp, KernelUnaryOp, RequiredUnaryOp, UnaryOp } from '../ops/unary-table.js';
@@ -133,9 +164,14 @@ export interface RequiredKernels {
    * its table); a backend may type its parameter so, and leave the others out.
    */
   unary(op: KernelUnaryOp, x: Handle, dtype: DType, size: number): Handle;
-  binary(op: BinaryOp, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
-  /** Elementwise cond ? a : b, cond bool, with broadcasting of all three to outShape. */
-  where(cond: Handle, condShape: Shape, a: Handle, aShape: Shape, b: Handle, bShape: Shape, outShape: Shape, dtype: DType): Handle;
+  /**
+   * out[i] = a[i] (op) b[i] over the iteration `shape`, out dense row-major
+   * with sizeOf(shape) elements (bool for comparisons and logic ops); a and b
+   * are laid out by core (see StridedInput). `dtype` is the inputs' dtype.
+   */
+  binary(op: BinaryOp, a: StridedInput, b: StridedInput, shape: Shape, dtype: DType): Handle;
+  /** out[i] = cond[i] ? a[i] : b[i] over the iteration `shape` (cond bool; a, b of dtype); laid out as binary's. */
+  where(cond: StridedInput, a: StridedInput, b: StridedInput, shape: Shape, dtype: DType): Handle;
   cast(x: Handle, from: DType, to: DType, size: number): Handle;
 
   reduce(op: ReduceOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
@@ -143,8 +179,9 @@ export interface RequiredKernels {
 
   /**
    * A dense copy of a strided view: out[i0..id] = x[offset + Σ i_j * strides[j]].
-   * Strides may be 0 (broadcast) or negative (flip). Covers permute, expand,
-   * slice with steps and flip.
+   * Strides may be 0 (broadcast) or negative (flip). Core calls it to make a
+   * view dense, with the layout collapsed as for binary (rank ≥ 1), but any
+   * layout must copy correctly.
    */
   strided(x: Handle, dtype: DType, outShape: Shape, strides: Shape, offset: number): Handle;
   /** Inputs viewed as [outer, widths[i]]; out is [outer, Σ widths]. */

@@ -5,6 +5,7 @@ import { ArgumentError, DTypeError } from '../errors.js';
 import { broadcastShapes } from '../shape.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
+import { elementwiseInputs } from '../layout.js';
 import { unbroadcast } from './broadcast.js';
 import { cast } from './cast.js';
 import {
@@ -145,7 +146,8 @@ function clampComposite(x: Tensor, lo: number, hi: number): Tensor {
 function binaryKernel(op: BinaryOp, a: Tensor, b: Tensor, outDType: DType): Tensor {
   const backend = backendOf(op, a, b);
   const shape = broadcastShapes(op, a.shape, b.shape);
-  const h = backend.binary(op, a.handle(op), a.shape, b.handle(op), b.shape, shape, a.dtype);
+  const l = elementwiseInputs(op, shape, [a, b]);
+  const h = backend.binary(op, l.inputs[0], l.inputs[1], l.shape, a.dtype);
   return fromHandle(backend, h, shape, outDType);
 }
 
@@ -263,7 +265,8 @@ function whereOp(cond: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const c = cond.dtype === 'bool' ? cond : cond.ne(0);
   const backend = backendOf('where', c, x, y);
   const shape = broadcastShapes('where', broadcastShapes('where', c.shape, x.shape), y.shape);
-  const h = backend.where(c.handle('where'), c.shape, x.handle('where'), x.shape, y.handle('where'), y.shape, shape, x.dtype);
+  const l = elementwiseInputs('where', shape, [c, x, y]);
+  const h = backend.where(l.inputs[0], l.inputs[1], l.inputs[2], l.shape, x.dtype);
   const out = fromHandle(backend, h, shape, x.dtype);
   return record(
     'where',

@@ -1,5 +1,6 @@
 import { record } from '../autograd.js';
 import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
+import { broadcastStrides, collapseLayout, reshapeStrides } from '../layout.js';
 import { broadcastShapes, checkShape, normalizeAxes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle, viewOf } from '../tensor.js';
@@ -7,10 +8,16 @@ import { unbroadcast } from './broadcast.js';
 import { indexAddOp } from './indexing.js';
 import { backendOf, checkScalar } from './util.js';
 
-/** A dense copy of a strided view of x (the `strided` kernel), not recorded. */
-function stridedCopy(x: Tensor, op: string, shape: readonly number[], strides: readonly number[], offset: number): Tensor {
+// The movement ops below (reshape, permute, transpose, expand, slice, narrow,
+// flip, squeeze, unsqueeze, flatten) return views: a new layout over the same
+// storage (layout.ts), no kernel, no allocation. Only clone and a reshape
+// that no strides can express copy.
+
+/** A dense copy of x's values under `shape` (the `strided` kernel over x's collapsed layout), not recorded. */
+function denseCopy(x: Tensor, op: string, shape: readonly number[] = x.shape): Tensor {
   const b = backendOf(op, x);
-  return fromHandle(b, b.strided(x.handle(op), x.dtype, shape, strides, offset), shape, x.dtype);
+  const c = collapseLayout(x.shape, [x._strides]);
+  return fromHandle(b, b.strided(x.storageHandle(op), x.dtype, c.shape, c.strides[0], x._offset), shape, x.dtype);
 }
 
 /** Resolves one -1 in a target shape and checks the element count. */
@@ -31,11 +38,17 @@ function resolveShape(op: string, x: Tensor, shape: readonly number[]): number[]
   return out;
 }
 
-/** The same data under another shape (one axis may be -1). Shares storage: no copy. */
+/**
+ * The same data under another shape (one axis may be -1). A view sharing
+ * x's storage whenever strides can express it (always for a contiguous x);
+ * otherwise (a transposed x flattened, say) a copy, as PyTorch's reshape.
+ */
 export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   x.assertUsable('reshape');
   const target = resolveShape('reshape', x, shape);
-  return record('reshape', [x], viewOf(x, target), (g) => [g.reshape(x.shape)]);
+  const strides = reshapeStrides(x.shape, x._strides, target);
+  const out = strides ? viewOf(x, target, strides) : denseCopy(x, 'reshape', target);
+  return record('reshape', [x], out, (g) => [g.reshape(x.shape)]);
 }
 
 /** Flattens axes start..end (inclusive) into one. */
@@ -63,29 +76,27 @@ export function unsqueeze(x: Tensor, axis: number): Tensor {
   return reshape(x, [...x.shape.slice(0, a), 1, ...x.shape.slice(a)]);
 }
 
-/** Reorders axes: out.shape[i] = x.shape[perm[i]]. Copies. */
+/** Reorders axes: out.shape[i] = x.shape[perm[i]]. A view. */
 export function permute(x: Tensor, perm: readonly number[]): Tensor {
   if (perm.length !== x.rank) {
     throw new ShapeError(`permute: perm [${perm.join(',')}] has ${perm.length} axes, tensor ${fmtShape(x.shape)} has ${x.rank}`);
   }
   const p = perm.map((a) => normalizeAxis('permute', a, x.rank));
+  x.assertUsable('permute');
   if (new Set(p).size !== p.length) throw new ArgumentError(`permute: perm [${perm.join(',')}] repeats an axis`);
-  const strides = stridesOf(x.shape);
-  const out = stridedCopy(
+  const out = viewOf(
     x,
-    'permute',
     p.map((a) => x.shape[a]),
-    p.map((a) => strides[a]),
-    0,
+    p.map((a) => x._strides[a]),
   );
   const inverse = new Array<number>(p.length);
   p.forEach((a, i) => (inverse[a] = i));
   return record('permute', [x], out, (g) => [permute(g, inverse)]);
 }
 
-/** Swaps two axes (the last two by default). */
+/** Swaps two axes (the last two by default). A view. */
 export function transpose(x: Tensor, a = -2, b = -1): Tensor {
-  if (x.rank < 2) return x.clone();
+  if (x.rank < 2) return permute(x, [...x.shape.keys()]);
   const perm = [...x.shape.keys()];
   const i = normalizeAxis('transpose', a, x.rank);
   const j = normalizeAxis('transpose', b, x.rank);
@@ -93,8 +104,9 @@ export function transpose(x: Tensor, a = -2, b = -1): Tensor {
   return permute(x, perm);
 }
 
-/** Broadcasts to a larger shape (NumPy rules; -1 keeps an axis). Copies. */
+/** Broadcasts to a larger shape (NumPy rules; -1 keeps an axis). A view: stride 0 along the broadcast axes. */
 export function expand(x: Tensor, shape: readonly number[]): Tensor {
+  x.assertUsable('expand');
   const lead = shape.length - x.rank;
   if (lead < 0) throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to fewer axes ${fmtShape(shape)}`);
   const target = checkShape(
@@ -104,16 +116,13 @@ export function expand(x: Tensor, shape: readonly number[]): Tensor {
   if (!shapesEqual(broadcastShapes('expand', x.shape, target), target)) {
     throw new ShapeError(`expand: cannot expand ${fmtShape(x.shape)} to ${fmtShape(shape)}`);
   }
-  if (shapesEqual(target, x.shape)) return x.clone();
-  const xs = stridesOf(x.shape);
-  const strides = target.map((_, i) => (i < lead || x.shape[i - lead] === 1 ? 0 : xs[i - lead]));
-  const out = stridedCopy(x, 'expand', target, strides, 0);
+  const out = viewOf(x, target, broadcastStrides(x.shape, target, x._strides));
   return record('expand', [x], out, (g) => [unbroadcast(g, x.shape)]);
 }
 
 /** A dense copy with the same values; the gradient passes through. */
 export function clone(x: Tensor): Tensor {
-  const out = stridedCopy(x, 'clone', x.shape, stridesOf(x.shape), 0);
+  const out = denseCopy(x, 'clone');
   return record('clone', [x], out, (g) => [g]);
 }
 
@@ -127,16 +136,17 @@ export type SliceRange =
 /**
  * Python-style slicing, one range per leading axis: `x.slice([[0, 2], null, [1, null, 2]])`.
  * A plain number selects one index and keeps the axis (size 1). Negative
- * indices count from the end; steps may be negative.
+ * indices count from the end; steps may be negative. A view.
  */
 export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
   if (ranges.length > x.rank) throw new ShapeError(`slice: ${ranges.length} ranges for a tensor of rank ${x.rank} ${fmtShape(x.shape)}`);
-  const xs = stridesOf(x.shape);
+  x.assertUsable('slice');
+  const xs = x._strides;
   const shape: number[] = [];
   const strides: number[] = [];
   const starts: number[] = [];
   const steps: number[] = [];
-  let offset = 0;
+  let offset = x._offset;
   x.shape.forEach((n, axis) => {
     const r = ranges[axis];
     let start: number, stop: number, step: number;
@@ -162,7 +172,8 @@ export function slice(x: Tensor, ranges: readonly SliceRange[]): Tensor {
     steps.push(step);
     if (len > 0) offset += start * xs[axis];
   });
-  const out = stridedCopy(x, 'slice', shape, strides, offset);
+  // An empty result reads nothing: keep the offset inside the storage.
+  const out = viewOf(x, shape, strides, shape.includes(0) ? x._offset : offset);
   return record('slice', [x], out, (g) => [sliceBackward(g, x.shape, shape, starts, steps)]);
 }
 
@@ -205,17 +216,17 @@ export function narrow(x: Tensor, axis: number, start: number, length: number): 
   return slice(x, ranges);
 }
 
-/** Reverses the order along the given axes. */
+/** Reverses the order along the given axes. A view (negative strides). */
 export function flip(x: Tensor, axes: number | readonly number[]): Tensor {
   const list = normalizeAxes('flip', axes, x.rank);
-  const xs = stridesOf(x.shape);
-  let offset = 0;
-  const strides = xs.map((s, i) => {
+  x.assertUsable('flip');
+  let offset = x._offset;
+  const strides = x._strides.map((s, i) => {
     if (!list.includes(i)) return s;
     if (x.shape[i] > 0) offset += (x.shape[i] - 1) * s;
     return -s;
   });
-  const out = stridedCopy(x, 'flip', x.shape, strides, x.size === 0 ? 0 : offset);
+  const out = viewOf(x, x.shape, strides, x.size === 0 ? x._offset : offset);
   return record('flip', [x], out, (g) => [flip(g, list)]);
 }
 
