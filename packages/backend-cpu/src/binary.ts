@@ -1,7 +1,7 @@
 import { BackendError, DTypeError } from '@tensile/core';
 import type { BinaryOp, DataArray, DType, Shape } from '@tensile/core';
 import { allocArray } from './arrays.js';
-import { broadcastStrides, collapseAxes, forEachRow } from './broadcast.js';
+import { type View, forEachRow } from './rows.js';
 
 /**
  * One strided loop: out[o + j] = f(a[ai + j*as], b[bi + j*bs]) for j < len.
@@ -20,7 +20,7 @@ function floorMod(x: number, y: number): number {
 /** C's pow (PyTorch's): pow(1, y) = 1 and pow(-1, ±∞) = 1, where Math.pow gives NaN. */
 function powC(x: number, y: number): number {
   if (x === 1 || (x === -1 && (y === Infinity || y === -Infinity))) return 1;
-  return Math.pow(x, y);
+  return x ** y;
 }
 
 /** int32 power by squaring, wrapping like C (Math.pow loses the low bits past 2⁵³); x⁻ⁿ truncates to 0 unless |x| = 1. */
@@ -128,35 +128,31 @@ export function binaryResultDType(op: BinaryOp, dtype: DType): DType {
   return BOOL_RESULT.has(op) ? 'bool' : dtype;
 }
 
-/** Elementwise a (op) b with NumPy broadcasting to outShape. */
-export function binary(op: BinaryOp, a: DataArray, aShape: Shape, b: DataArray, bShape: Shape, outShape: Shape, dtype: DType): DataArray {
+/**
+ * Elementwise a (op) b over the iteration `shape`, each operand read through
+ * the view core laid out (broadcast and collapsed): out is dense.
+ */
+export function binary(op: BinaryOp, a: DataArray, av: View, b: DataArray, bv: View, shape: Shape, dtype: DType): DataArray {
   const loop = (dtype === 'int32' ? intLoops : floatLoops)[op];
   if (loop === undefined) throw new BackendError(`cpu backend: binary: unknown op '${op}'`);
   if (dtype === 'bool' && !BOOL_RESULT.has(op) && op !== 'maximum' && op !== 'minimum') {
     throw new DTypeError(`cpu backend: binary '${op}' is not defined for dtype bool (cast first)`);
   }
   let size = 1;
-  for (const d of outShape) size *= d;
+  for (const d of shape) size *= d;
   const out = allocArray(binaryResultDType(op, dtype), size);
   if (size === 0) return out;
-  // Fast paths: same shape, or one operand a single element.
-  if (a.length === size && b.length === size) {
-    loop(out, 0, size, a, 0, 1, b, 0, 1);
+  const rank = shape.length;
+  // Rank 1 (what core sends same-shape and scalar ops): one loop over everything.
+  if (rank <= 1) {
+    loop(out, 0, size, a, av.offset, rank ? av.strides[0] : 0, b, bv.offset, rank ? bv.strides[0] : 0);
     return out;
   }
-  if (a.length === size && b.length === 1) {
-    loop(out, 0, size, a, 0, 1, b, 0, 0);
-    return out;
-  }
-  if (a.length === 1 && b.length === size) {
-    loop(out, 0, size, a, 0, 0, b, 0, 1);
-    return out;
-  }
-  const c = collapseAxes(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-  const last = c.shape.length - 1;
-  const len = c.shape[last];
-  const as = c.strides[0][last];
-  const bs = c.strides[1][last];
-  forEachRow(c.shape, c.strides, (offsets, o) => loop(out, o, len, a, offsets[0], as, b, offsets[1], bs));
+  const as = av.strides[rank - 1];
+  const bs = bv.strides[rank - 1];
+  const len = shape[rank - 1];
+  forEachRow(shape, [av.strides, bv.strides], (offsets, o) =>
+    loop(out, o, len, a, av.offset + offsets[0], as, b, bv.offset + offsets[1], bs),
+  );
   return out;
 }

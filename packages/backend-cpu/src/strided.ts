@@ -1,27 +1,22 @@
+import { collapseLayout } from '@tensile/core';
 import type { DataArray, Shape } from '@tensile/core';
 import { allocLike } from './arrays.js';
-import { collapseAxes, forEachRow } from './broadcast.js';
+import { forEachRow } from './rows.js';
 
 /** Rows shorter than this are copied with a loop; longer ones with TypedArray.set. */
 const SET_MIN = 16;
 
 /**
  * A dense copy of the view out[i…] = x[offset + Σ i_d · strides[d]]
- * (permute, expand, stepped slice, flip). Axes that stay contiguous are
- * merged first, so a plain slice copies whole rows.
+ * (permute, expand, stepped slice, flip). Core collapses the layout first,
+ * so a plain slice copies whole rows; any layout copies correctly.
  */
 export function strided(x: DataArray, outShape: Shape, strides: Shape, offset: number): DataArray {
   let size = 1;
   for (const d of outShape) size *= d;
   const out = allocLike(x, size);
   if (size === 0) return out;
-  const outStrides: number[] = [];
-  let s = 1;
-  for (let d = outShape.length - 1; d >= 0; d--) {
-    outStrides[d] = s;
-    s *= outShape[d];
-  }
-  const c = collapseAxes(outShape, [[...strides], outStrides]);
+  const c = collapseLayout(outShape, [strides]);
   const last = c.shape.length - 1;
   const len = c.shape[last];
   const step = c.strides[0][last];

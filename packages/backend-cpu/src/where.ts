@@ -1,40 +1,26 @@
 import type { DataArray, Shape } from '@tensile/core';
 import { allocLike } from './arrays.js';
-import { broadcastStrides, collapseAxes, forEachRow } from './broadcast.js';
+import { type View, forEachRow } from './rows.js';
 
-/** cond ? a : b elementwise, all three broadcast to outShape. */
-export function where(
-  cond: Uint8Array,
-  condShape: Shape,
-  a: DataArray,
-  aShape: Shape,
-  b: DataArray,
-  bShape: Shape,
-  outShape: Shape,
-): DataArray {
+/** cond ? a : b elementwise over the iteration `shape`, each read through the view core laid out. */
+export function where(cond: Uint8Array, cv: View, a: DataArray, av: View, b: DataArray, bv: View, shape: Shape): DataArray {
   let size = 1;
-  for (const d of outShape) size *= d;
+  for (const d of shape) size *= d;
   const out = allocLike(a, size);
   if (size === 0) return out;
-  if (cond.length === size && a.length === size && b.length === size) {
-    for (let i = 0; i < size; i++) out[i] = cond[i] !== 0 ? a[i] : b[i];
-    return out;
-  }
-  const c = collapseAxes(outShape, [
-    broadcastStrides(condShape, outShape),
-    broadcastStrides(aShape, outShape),
-    broadcastStrides(bShape, outShape),
-  ]);
-  const last = c.shape.length - 1;
-  const len = c.shape[last];
-  const cs = c.strides[0][last];
-  const as = c.strides[1][last];
-  const bs = c.strides[2][last];
-  forEachRow(c.shape, c.strides, (offsets, o) => {
-    let ci = offsets[0];
-    let ai = offsets[1];
-    let bi = offsets[2];
+  const rank = shape.length;
+  const last = rank - 1;
+  const len = rank ? shape[last] : 1;
+  const cs = rank ? cv.strides[last] : 0;
+  const as = rank ? av.strides[last] : 0;
+  const bs = rank ? bv.strides[last] : 0;
+  const row = (co: number, ao: number, bo: number, o: number) => {
+    let ci = cv.offset + co;
+    let ai = av.offset + ao;
+    let bi = bv.offset + bo;
     for (let j = 0; j < len; j++, ci += cs, ai += as, bi += bs) out[o + j] = cond[ci] !== 0 ? a[ai] : b[bi];
-  });
+  };
+  if (rank <= 1) row(0, 0, 0, 0);
+  else forEachRow(shape, [cv.strides, av.strides, bv.strides], (offsets, o) => row(offsets[0], offsets[1], offsets[2], o));
   return out;
 }

@@ -1,6 +1,18 @@
 import type { BinaryOp, DType, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
-import { backend, down, expectClose, makeRng, randomArray, sizeOf, stridesOf, unravel, up } from './helpers.js';
+import {
+  backend,
+  binaryBroadcast,
+  down,
+  expectClose,
+  makeRng,
+  randomArray,
+  sizeOf,
+  stridesOf,
+  unravel,
+  up,
+  whereBroadcast,
+} from './helpers.js';
 
 const SPECIAL = [NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 3, -3, 1e-8, 20, -20];
 
@@ -176,7 +188,7 @@ describe('binary', () => {
           const b = randomArray(rng, dtype, sizeOf(bShape));
           if (dtype !== 'bool' && b.length > 0) b[0] = 0; // division and mod by zero
           const outDType = ['eq', 'ne', 'lt', 'le', 'gt', 'ge', 'and', 'or'].includes(op) ? 'bool' : dtype;
-          const out = down(backend.binary(op, up(a, dtype), aShape, up(b, dtype), bShape, outShape, dtype), outDType, sizeOf(outShape));
+          const out = down(binaryBroadcast(op, up(a, dtype), aShape, up(b, dtype), bShape, outShape, dtype), outDType, sizeOf(outShape));
           let expected = broadcastRef(binaryRef[op], a, aShape, b, bShape, outShape);
           if (dtype === 'int32' && outDType === 'int32')
             expected = expected.map((v) => (op === 'div' || op === 'pow' ? Math.trunc(v) | 0 : v | 0));
@@ -191,7 +203,7 @@ describe('binary', () => {
     const a = Float32Array.from([NaN, 1, NaN]);
     const b = Float32Array.from([1, NaN, NaN]);
     for (const op of ['maximum', 'minimum'] as const) {
-      expect(Array.from(down(backend.binary(op, up(a, 'float32'), [3], up(b, 'float32'), [3], [3], 'float32'), 'float32', 3))).toEqual([
+      expect(Array.from(down(binaryBroadcast(op, up(a, 'float32'), [3], up(b, 'float32'), [3], [3], 'float32'), 'float32', 3))).toEqual([
         NaN,
         NaN,
         NaN,
@@ -202,12 +214,12 @@ describe('binary', () => {
   it('mod takes the sign of the divisor; int32 div truncates', () => {
     const a = Int32Array.from([7, -7, 7, -7]);
     const b = Int32Array.from([3, 3, -3, -3]);
-    const run = (op: BinaryOp) => Array.from(down(backend.binary(op, up(a, 'int32'), [4], up(b, 'int32'), [4], [4], 'int32'), 'int32', 4));
+    const run = (op: BinaryOp) => Array.from(down(binaryBroadcast(op, up(a, 'int32'), [4], up(b, 'int32'), [4], [4], 'int32'), 'int32', 4));
     expect(run('mod')).toEqual([1, 2, -2, -1]);
     expect(run('div')).toEqual([2, -2, -2, 2]);
     const af = Float64Array.from([5.5, -5.5]);
     const bf = Float64Array.from([2, 2]);
-    expect(Array.from(down(backend.binary('mod', up(af, 'float64'), [2], up(bf, 'float64'), [2], [2], 'float64'), 'float64', 2))).toEqual([
+    expect(Array.from(down(binaryBroadcast('mod', up(af, 'float64'), [2], up(bf, 'float64'), [2], [2], 'float64'), 'float64', 2))).toEqual([
       1.5, 0.5,
     ]);
   });
@@ -215,12 +227,50 @@ describe('binary', () => {
   it('int32 add and mul wrap', () => {
     const a = Int32Array.from([2147483647, 65536]);
     const b = Int32Array.from([1, 65536]);
-    expect(Array.from(down(backend.binary('add', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
+    expect(Array.from(down(binaryBroadcast('add', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
       -2147483648, 131072,
     ]);
-    expect(Array.from(down(backend.binary('mul', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
+    expect(Array.from(down(binaryBroadcast('mul', up(a, 'int32'), [2], up(b, 'int32'), [2], [2], 'int32'), 'int32', 2))).toEqual([
       2147483647, 0,
     ]);
+  });
+});
+
+describe('strided inputs (views laid out by core)', () => {
+  it('binary reads transposed, offset and reversed inputs through their strides', () => {
+    // x is [3, 4] dense; a = x.T [4, 3] (strides [1, 4]); b = row 1 of x reversed [4] (offset 7, stride -1) broadcast over columns.
+    const x = Float32Array.from({ length: 12 }, (_, i) => i);
+    const h = up(x, 'float32');
+    const out = down(
+      backend.binary('sub', { handle: h, strides: [1, 4], offset: 0 }, { handle: h, strides: [-1, 0], offset: 7 }, [4, 3], 'float32'),
+      'float32',
+      12,
+    );
+    const expected = Array.from({ length: 12 }, (_, k) => {
+      const [i, j] = [Math.floor(k / 3), k % 3];
+      return x[j * 4 + i] - x[7 - i];
+    });
+    expect(Array.from(out)).toEqual(expected);
+    backend.free(h);
+  });
+
+  it('where reads a column slice with an offset', () => {
+    const x = Int32Array.from([1, 2, 3, 4, 5, 6]); // [2, 3]
+    const hx = up(x, 'int32');
+    const cond = up(Uint8Array.from([1, 0]), 'bool');
+    // a = x[:, 1:] ([2, 2], strides [3, 1], offset 1); b = 0 (scalar); cond [2, 1] broadcast.
+    const out = down(
+      backend.where(
+        { handle: cond, strides: [1, 0], offset: 0 },
+        { handle: hx, strides: [3, 1], offset: 1 },
+        { handle: up(Int32Array.from([0]), 'int32'), strides: [0, 0], offset: 0 },
+        [2, 2],
+        'int32',
+      ),
+      'int32',
+      4,
+    );
+    expect(Array.from(out)).toEqual([2, 3, 0, 0]);
   });
 });
 
@@ -232,14 +282,14 @@ describe('where and cast', () => {
     const a = randomArray(rng, 'float32', 4);
     const b = Float32Array.from([-9]);
     const out = down(
-      backend.where(up(cond, 'bool'), cShape, up(a, 'float32'), aShape, up(b, 'float32'), bShape, outShape, 'float32'),
+      whereBroadcast(up(cond, 'bool'), cShape, up(a, 'float32'), aShape, up(b, 'float32'), bShape, outShape, 'float32'),
       'float32',
       12,
     );
     const expected = Array.from({ length: 12 }, (_, i) => (cond[Math.floor(i / 4)] ? a[i % 4] : -9));
     expect(Array.from(out)).toEqual(expected);
     const same = down(
-      backend.where(
+      whereBroadcast(
         up(cond, 'bool'),
         [3],
         up(Int32Array.from([1, 2, 3]), 'int32'),

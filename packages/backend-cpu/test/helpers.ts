@@ -1,4 +1,5 @@
-import type { Backend, DataArray, DType, Handle } from '@tensile/core';
+import { broadcastStrides } from '@tensile/core';
+import type { BinaryOp, Backend, DataArray, DType, Handle, StridedInput } from '@tensile/core';
 import { expect } from 'vitest';
 import { cpu } from '@tensile/backend-cpu';
 
@@ -84,4 +85,42 @@ export function unravel(i: number, shape: readonly number[]): number[] {
     i = Math.floor(i / shape[d]);
   }
   return idx;
+}
+
+/** A dense input of `shape` read as if broadcast to `outShape` (core's layout, uncollapsed). */
+export function broadcastInput(handle: Handle, shape: readonly number[], outShape: readonly number[]): StridedInput {
+  return { handle, strides: broadcastStrides(shape, outShape), offset: 0 };
+}
+
+/** backend.binary on dense inputs broadcast to outShape, as core lays them out (without collapsing). */
+export function binaryBroadcast(
+  op: BinaryOp,
+  a: Handle,
+  aShape: readonly number[],
+  b: Handle,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return backend.binary(op, broadcastInput(a, aShape, outShape), broadcastInput(b, bShape, outShape), outShape, dtype);
+}
+
+/** backend.where on dense inputs broadcast to outShape. */
+export function whereBroadcast(
+  cond: Handle,
+  cShape: readonly number[],
+  a: Handle,
+  aShape: readonly number[],
+  b: Handle,
+  bShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return backend.where(
+    broadcastInput(cond, cShape, outShape),
+    broadcastInput(a, aShape, outShape),
+    broadcastInput(b, bShape, outShape),
+    outShape,
+    dtype,
+  );
 }

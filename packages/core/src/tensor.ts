@@ -369,7 +369,10 @@ export function fromHandle(backend: Backend, handle: Handle, shape: readonly num
  */
 export function viewOf(x: Tensor, shape: readonly number[], strides?: readonly number[], offset = x._offset): Tensor {
   const s = strides ?? reshapeStrides(x.shape, x._strides, shape);
-  if (!s) throw new ArgumentError(`view: ${fmtShape(x.shape)} with strides ${fmtShape(x._strides)} cannot be viewed as ${fmtShape(shape)}; reshape copies`);
+  if (!s)
+    throw new ArgumentError(
+      `view: ${fmtShape(x.shape)} with strides ${fmtShape(x._strides)} cannot be viewed as ${fmtShape(shape)}; reshape copies`,
+    );
   return new Tensor(x._storage.retain(), shape, x.dtype, s, offset);
 }
 
