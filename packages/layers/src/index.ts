@@ -59,6 +59,16 @@ export { LSTM } from './lstm.js';
 export { GRU } from './gru.js';
 export { MultiheadAttention } from './multihead-attention.js';
 export type { MultiheadAttentionOptions, AttentionCallOptions } from './multihead-attention.js';
+export { generateSquareSubsequentMask } from './multihead-attention.js';
+export { TransformerEncoderLayer, TransformerDecoderLayer } from './transformer-layer.js';
+export type {
+  TransformerActivation,
+  TransformerLayerOptions,
+  EncoderLayerCallOptions,
+  DecoderLayerCallOptions,
+} from './transformer-layer.js';
+export { TransformerEncoder, TransformerDecoder, Transformer } from './transformer.js';
+export type { EncoderCallOptions, StackOptions, TransformerOptions, TransformerCallOptions } from './transformer.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
 export { Sequential } from './sequential.js';

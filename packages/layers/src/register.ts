@@ -39,6 +39,8 @@ import { ModuleDict, ModuleList } from './module-list.js';
 import { MultiheadAttention } from './multihead-attention.js';
 import { RNN } from './rnn.js';
 import { Sequential } from './sequential.js';
+import { Transformer, TransformerDecoder, TransformerEncoder } from './transformer.js';
+import { TransformerDecoderLayer, TransformerEncoderLayer, type TransformerActivation } from './transformer-layer.js';
 import type { LayerEntry } from './spec.js';
 import { builtinStateShapes } from './state-shapes.js';
 
@@ -114,7 +116,42 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   Dropout2d: /* @__PURE__ */ entry((c) => new Dropout2d(c.p)),
   AlphaDropout: /* @__PURE__ */ entry((c) => new AlphaDropout(c.p)),
   Bilinear: /* @__PURE__ */ entry((c) => new Bilinear(c.in1Features, c.in2Features, c.outFeatures, { bias: c.bias })),
+  TransformerEncoderLayer: /* @__PURE__ */ entry(
+    (c, children) => new TransformerEncoderLayer(c.dModel, c.nhead, { ...c, activation: activationOf(c, children) }),
+  ),
+  TransformerDecoderLayer: /* @__PURE__ */ entry(
+    (c, children) => new TransformerDecoderLayer(c.dModel, c.nhead, { ...c, activation: activationOf(c, children) }),
+  ),
+  TransformerEncoder: /* @__PURE__ */ entry(
+    (c, children) =>
+      new TransformerEncoder(childOf('TransformerEncoder', children, 'layers') as never, c.numLayers, { norm: children?.norm as never }),
+  ),
+  TransformerDecoder: /* @__PURE__ */ entry(
+    (c, children) =>
+      new TransformerDecoder(childOf('TransformerDecoder', children, 'layers') as never, c.numLayers, { norm: children?.norm as never }),
+  ),
+  Transformer: /* @__PURE__ */ entry(
+    (c, children) =>
+      new Transformer({
+        ...c,
+        activation: c.activation ?? undefined,
+        customEncoder: children?.encoder as never,
+        customDecoder: children?.decoder as never,
+      }),
+  ),
 });
+
+/** A Transformer layer's activation: its saved child module, else the name in its config. */
+function activationOf(c: Config, children?: Record<string, Module>): TransformerActivation | undefined {
+  return (children?.activation as TransformerActivation | undefined) ?? c.activation ?? undefined;
+}
+
+/** A child a container cannot be built without. */
+function childOf(layer: string, children: Record<string, Module> | undefined, name: string): Module {
+  const child = children?.[name];
+  if (!child) throw new t.ArgumentError(`${layer}: the spec has no child '${name}'`);
+  return child;
+}
 
 /** A saved ModuleList's children '0', '1', … in order (any other key is refused). */
 function listOf(layer: string, children: Record<string, Module> = {}): Module[] {

@@ -94,12 +94,43 @@ function instanceNorm(c: Config): Shapes {
   return out;
 }
 
-function multiheadAttention(c: Config): Shapes {
+function multiheadAttention(c: Config, prefix = ''): Shapes {
   const e = c.embedDim;
   const bias = c.bias ?? true;
-  const out: Shapes = { in_proj_weight: f32(3 * e, e) };
-  if (bias) out.in_proj_bias = f32(3 * e);
-  return { ...out, ...linear({ inFeatures: e, outFeatures: e, bias }, 'out_proj.') };
+  const kdim = c.kdim ?? e;
+  const vdim = c.vdim ?? e;
+  const out: Shapes = {};
+  if (kdim === e && vdim === e) out[`${prefix}in_proj_weight`] = f32(3 * e, e);
+  else
+    Object.assign(out, {
+      [`${prefix}q_proj_weight`]: f32(e, e),
+      [`${prefix}k_proj_weight`]: f32(e, kdim),
+      [`${prefix}v_proj_weight`]: f32(e, vdim),
+    });
+  if (bias) out[`${prefix}in_proj_bias`] = f32(3 * e);
+  if (c.addBiasKv ?? false) Object.assign(out, { [`${prefix}bias_k`]: f32(1, 1, e), [`${prefix}bias_v`]: f32(1, 1, e) });
+  return { ...out, ...linear({ inFeatures: e, outFeatures: e, bias }, `${prefix}out_proj.`) };
+}
+
+/** TransformerEncoderLayer and TransformerDecoderLayer (transformer-layer.ts), in PyTorch's order. */
+function transformerLayer(decoder: boolean) {
+  return (c: Config): Shapes => {
+    const d = c.dModel;
+    const ff = c.dimFeedforward ?? 2048;
+    const bias = c.bias ?? true;
+    const attention = (prefix: string) => multiheadAttention({ embedDim: d, bias }, prefix);
+    const norm = (prefix: string) =>
+      Object.fromEntries(Object.entries(layerNorm({ normalizedShape: d, bias })).map(([k, v]) => [prefix + k, v]));
+    return {
+      ...attention('self_attn.'),
+      ...(decoder ? attention('multihead_attn.') : {}),
+      ...linear({ inFeatures: d, outFeatures: ff, bias }, 'linear1.'),
+      ...linear({ inFeatures: ff, outFeatures: d, bias }, 'linear2.'),
+      ...norm('norm1.'),
+      ...norm('norm2.'),
+      ...(decoder ? norm('norm3.') : {}),
+    };
+  };
 }
 
 /** stateShapes of every built-in layer, by registry name. */
@@ -114,7 +145,7 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   RNN: /* @__PURE__ */ recurrent(1),
   LSTM: /* @__PURE__ */ recurrent(4),
   GRU: /* @__PURE__ */ recurrent(3),
-  MultiheadAttention: multiheadAttention,
+  MultiheadAttention: (c) => multiheadAttention(c),
   MaxPool2d: none,
   AvgPool2d: none,
   AdaptiveAvgPool2d: none,
@@ -158,4 +189,9 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
     weight: f32(c.outFeatures, c.in1Features, c.in2Features),
     ...((c.bias ?? true) ? { bias: f32(c.outFeatures) } : {}),
   }),
+  TransformerEncoderLayer: /* @__PURE__ */ transformerLayer(false),
+  TransformerDecoderLayer: /* @__PURE__ */ transformerLayer(true),
+  TransformerEncoder: none,
+  TransformerDecoder: none,
+  Transformer: none,
 };

@@ -44,7 +44,7 @@ describe('parameters, buffers and children are typed properties', () => {
     expect(bn.runningVar).toBe(bn.buffer('running_var'));
     expect(bn.numBatchesTracked?.dtype).toBe('int32');
     const mha = new MultiheadAttention(4, 2);
-    expect(mha.inProjWeight.shape).toEqual([12, 4]);
+    expect(mha.inProjWeight?.shape).toEqual([12, 4]);
     expect(mha.outProj.weight.shape).toEqual([4, 4]);
     expect(Object.keys(mha.stateDict())).toEqual(['in_proj_weight', 'in_proj_bias', 'out_proj.weight', 'out_proj.bias']);
   });

@@ -55,6 +55,11 @@ import {
   SELU,
   Softplus,
   Unflatten,
+  Transformer,
+  TransformerDecoder,
+  TransformerDecoderLayer,
+  TransformerEncoder,
+  TransformerEncoderLayer,
 } from '@tensile/layers';
 import { useCpu } from './helpers.js';
 
@@ -133,6 +138,18 @@ describe('specStateShapes: the state of a spec without building it', () => {
           new AlphaDropout(),
         ]),
     ],
+    ['MultiheadAttention with kdim, vdim, bias_k/bias_v', () => new MultiheadAttention(4, 2, { kdim: 3, vdim: 5, addBiasKv: true })],
+    ['TransformerEncoderLayer', () => new TransformerEncoderLayer(4, 2, { dimFeedforward: 6 })],
+    [
+      'TransformerDecoderLayer without bias, PReLU activation',
+      () => new TransformerDecoderLayer(4, 2, { dimFeedforward: 6, bias: false, activation: new PReLU() }),
+    ],
+    [
+      'TransformerEncoder with a norm',
+      () => new TransformerEncoder(new TransformerEncoderLayer(4, 2, { dimFeedforward: 6 }), 2, { norm: new LayerNorm(4) }),
+    ],
+    ['TransformerDecoder', () => new TransformerDecoder(new TransformerDecoderLayer(4, 1, { dimFeedforward: 3 }), 2)],
+    ['Transformer', () => new Transformer({ dModel: 4, nhead: 2, numEncoderLayers: 1, numDecoderLayers: 2, dimFeedforward: 6 })],
     ['nested Sequentials', () => new Sequential(new Linear(2, 3), new Sequential(new BatchNorm1d(3), new Linear(3, 1)))],
   ];
 

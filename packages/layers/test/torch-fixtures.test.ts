@@ -25,11 +25,14 @@ interface Fixture {
   state_after: Record<string, FixtureTensor>;
 }
 
-const dir = fileURLToPath(new URL('../fixtures/', import.meta.url));
-const fixtures: Fixture[] = readdirSync(dir)
-  .filter((f) => f.endsWith('.json'))
-  .sort()
-  .map((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Fixture);
+// fixtures/attention/ is written by gen_attention_fixtures.py (attention, Transformer, LSTM projSize, embeddings).
+const dirs = ['../fixtures/', '../fixtures/attention/'].map((d) => fileURLToPath(new URL(d, import.meta.url)));
+const fixtures: Fixture[] = dirs.flatMap((dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()
+    .map((f) => JSON.parse(readFileSync(dir + f, 'utf8')) as Fixture),
+);
 
 function toTensor(f: FixtureTensor): t.Tensor {
   const values = f.data.map((v) => (typeof v === 'string' ? Number(v.replace('inf', 'Infinity')) : Number(v)));
