@@ -712,6 +712,11 @@ def edge():
 
 FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling, edge]
 
+# conv1d/3d, transposed conv, fold, padding modes, interpolate (conv_ext); pooling options, unpooling (pool_ext).
+import conv_pool_families  # noqa: E402
+
+FAMILIES += conv_pool_families.families(sys.modules[__name__])
+
 
 # ----------------------------------------------------------------------------
 # Writing and checking.

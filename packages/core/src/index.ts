@@ -76,7 +76,6 @@ export {
   slice,
   narrow,
   flip,
-  pad,
   concat,
   stack,
   split,
@@ -84,5 +83,18 @@ export {
 export type { SliceRange } from './ops/shape.js';
 export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.js';
 export { softmax, logSoftmax, linear } from './ops/composite.js';
-export { conv2d, unfold, maxPool2d, avgPool2d, windowGeometry } from './ops/conv.js';
-export type { Conv2dOptions, Pool2dOptions, AvgPool2dOptions, Pair, Padding } from './ops/conv.js';
+export { conv2d, unfold, fold, windowGeometry } from './ops/conv.js';
+export type { Conv2dOptions, Pair, Padding, UnfoldOptions, FoldOptions } from './ops/conv.js';
+export { conv1d, conv3d, convTranspose1d, convTranspose2d } from './ops/conv-nd.js';
+export type { Conv1dOptions, Conv3dOptions, ConvTransposeOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, Single, Triple } from './ops/conv-nd.js';
+export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, lpPool1d, lpPool2d } from './ops/pool.js';
+export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, MaxPool1dOptions, AvgPool1dOptions, LpPoolOptions } from './ops/pool.js';
+export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from './ops/adaptive-pool.js';
+export type { AdaptiveSize1d, AdaptiveSize2d } from './ops/adaptive-pool.js';
+export { maxUnpool1d, maxUnpool2d } from './ops/unpool.js';
+export type { MaxUnpool1dOptions, MaxUnpool2dOptions } from './ops/unpool.js';
+export { interpolate } from './ops/interpolate.js';
+export type { InterpolateMode, InterpolateOptions } from './ops/interpolate.js';
+export { pixelShuffle, pixelUnshuffle } from './ops/pixel-shuffle.js';
+export { pad } from './ops/pad.js';
+export type { PadMode, PadOptions } from './ops/pad.js';

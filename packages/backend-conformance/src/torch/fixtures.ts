@@ -10,6 +10,8 @@ import composite from '../../fixtures/core/composite.json';
 import conv2d from '../../fixtures/core/conv2d.json';
 import pooling from '../../fixtures/core/pooling.json';
 import edge from '../../fixtures/core/edge.json';
+import convExt from '../../fixtures/core/conv_ext.json';
+import poolExt from '../../fixtures/core/pool_ext.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
@@ -23,6 +25,8 @@ export const TORCH_FIXTURE_FAMILIES = [
   'conv2d',
   'pooling',
   'edge',
+  'conv_ext',
+  'pool_ext',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -38,6 +42,8 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   conv2d: conv2d as TorchFixtureFile,
   pooling: pooling as TorchFixtureFile,
   edge: edge as TorchFixtureFile,
+  conv_ext: convExt as TorchFixtureFile,
+  pool_ext: poolExt as TorchFixtureFile,
 };
 
 /**

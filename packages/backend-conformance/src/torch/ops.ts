@@ -4,6 +4,7 @@
  */
 import type * as Core from '@tensile/core';
 import type { Tensor } from '@tensile/core';
+import { CONV_POOL_OPS } from './ops-conv-pool.js';
 
 export type CoreApi = typeof Core;
 type Args = Record<string, any>;
@@ -110,8 +111,7 @@ export const TORCH_OPS: Record<string, OpCall> = {
   linear: (t, [x, w, bias]) => t.linear(x, w, bias ?? null),
   conv2d: (t, [x, w, bias], args) =>
     t.conv2d(x, w, bias ?? null, { stride: args.stride, padding: args.padding, dilation: args.dilation, groups: args.groups }),
-  maxPool2d: (t, [x], args) =>
-    t.maxPool2d(x, { kernelSize: args.kernelSize, stride: args.stride, padding: args.padding, dilation: args.dilation }),
-  avgPool2d: (t, [x], args) =>
-    t.avgPool2d(x, { kernelSize: args.kernelSize, stride: args.stride, padding: args.padding, countIncludePad: args.countIncludePad }),
+  maxPool2d: (t, [x], args) => t.maxPool2d(x, { ...(args as { kernelSize: number }), returnIndices: false }),
+  avgPool2d: (t, [x], args) => t.avgPool2d(x, args as { kernelSize: number }),
+  ...CONV_POOL_OPS,
 };

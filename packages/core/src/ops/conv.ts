@@ -4,8 +4,6 @@ import { isFloat } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
-import { where } from './elementwise.js';
-import { arange } from './creation.js';
 import { concat, narrow } from './shape.js';
 import { backendOf } from './util.js';
 
@@ -20,10 +18,10 @@ export interface Conv2dOptions {
   groups?: number;
 }
 
-const pair = (v: Pair | undefined, dflt: number): [number, number] =>
+export const pair = (v: Pair | undefined, dflt: number): [number, number] =>
   v === undefined ? [dflt, dflt] : typeof v === 'number' ? [v, v] : [v[0], v[1]];
 
-function positive(op: string, name: string, v: readonly number[], min = 1): void {
+export function positive(op: string, name: string, v: readonly number[], min = 1): void {
   if (v.some((x) => !Number.isInteger(x) || x < min)) throw new ArgumentError(`${op}: ${name} [${v.join(',')}] must be integers ≥ ${min}`);
 }
 
@@ -36,13 +34,24 @@ export function windowGeometry(
   channels = x.shape[1],
 ): Conv2dGeometry {
   if (x.rank !== 4) throw new ShapeError(`${op}: input must be 4-D NCHW, got ${fmtShape(x.shape)}`);
+  return geometryOf(op, x.shape, kernel, options, channels);
+}
+
+/** windowGeometry from an NCHW shape alone (fold knows its output shape, not an input). */
+export function geometryOf(
+  op: string,
+  shape: readonly number[],
+  kernel: [number, number],
+  options: { stride?: Pair; padding?: Padding; dilation?: Pair },
+  channels = shape[1],
+): Conv2dGeometry {
   const [kh, kw] = kernel;
   const [sh, sw] = pair(options.stride, 1);
   const [dh, dw] = pair(options.dilation, 1);
   positive(op, 'kernel size', kernel);
   positive(op, 'stride', [sh, sw]);
   positive(op, 'dilation', [dh, dw]);
-  const [n, , h, w] = x.shape;
+  const [n, , h, w] = shape;
   let top: number, left: number, bottom: number, right: number;
   const p = options.padding ?? 0;
   if (p === 'same') {
@@ -62,7 +71,7 @@ export function windowGeometry(
   const outW = Math.floor((w + left + right - dw * (kw - 1) - 1) / sw) + 1;
   if (outH <= 0 || outW <= 0) {
     throw new ShapeError(
-      `${op}: input ${fmtShape(x.shape)} is smaller than the ${kh}×${kw} window (dilation [${dh},${dw}], padding [${top},${left}])`,
+      `${op}: input ${fmtShape(shape)} is smaller than the ${kh}×${kw} window (dilation [${dh},${dw}], padding [${top},${left}])`,
     );
   }
   return { n, c: channels, h, w, kh, kw, strideH: sh, strideW: sw, padTop: top, padLeft: left, dilationH: dh, dilationW: dw, outH, outW };
@@ -78,27 +87,75 @@ function im2col(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
  * im2col and col2im as recorded ops, each the other's gradient (both are
  * linear), so unfold's and the conv fallbacks' backwards are differentiable.
  */
-function unfoldOp(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
+export function unfoldOp(x: Tensor, g: Conv2dGeometry, padValue = 0): Tensor {
   return record('unfold', [x], im2col(x, g, padValue), (grad) => [foldOp(grad, g)]);
 }
 
-function foldOp(cols: Tensor, g: Conv2dGeometry): Tensor {
+export function foldOp(cols: Tensor, g: Conv2dGeometry): Tensor {
   const b = backendOf('fold', cols);
   const out = fromHandle(b, b.col2im(cols.handle('fold'), cols.dtype, g), [g.n, g.c, g.h, g.w], cols.dtype);
   return record('fold', [cols], out, (grad) => [unfoldOp(grad, g)]);
 }
 
+export interface UnfoldOptions {
+  stride?: Pair;
+  padding?: Padding;
+  dilation?: Pair;
+  /** What reads outside the input give (0, as PyTorch; pooling uses -Infinity). */
+  padValue?: number;
+}
+
 /**
- * Sliding windows as columns (torch.nn.functional.unfold): NCHW → [n, c*kh*kw, L].
- * Reads outside the input give padValue. The gradient folds back (col2im).
+ * Sliding windows as columns (torch.nn.functional.unfold, im2col):
+ * [n, c, h, w] → [n, c*kh*kw, L], or unbatched [c, h, w] → [c*kh*kw, L],
+ * L the number of window positions. The gradient folds back (col2im).
+ *
+ * @example
+ * t.unfold(x, 3, { padding: 1 }) // x [1, 2, 4, 4] → [1, 18, 16]
  */
-export function unfold(
-  x: Tensor,
-  kernelSize: Pair,
-  options: { stride?: Pair; padding?: Padding; dilation?: Pair; padValue?: number } = {},
-): Tensor {
-  const g = windowGeometry('unfold', x, pair(kernelSize, 1), options);
-  return unfoldOp(x, g, options.padValue ?? 0);
+export function unfold(x: Tensor, kernelSize: Pair, options: UnfoldOptions = {}): Tensor {
+  return tidy(() =>
+    unbatched('unfold', x, (x4) => unfoldOp(x4, windowGeometry('unfold', x4, pair(kernelSize, 1), options), options.padValue ?? 0)),
+  );
+}
+
+export interface FoldOptions {
+  stride?: Pair;
+  padding?: Pair;
+  dilation?: Pair;
+}
+
+/**
+ * Sums sliding-window columns back into an image (torch.nn.functional.fold,
+ * col2im), the adjoint of unfold: [n, c*kh*kw, L] → [n, c, h, w], or
+ * unbatched [c*kh*kw, L] → [c, h, w]; overlapping windows add up.
+ *
+ * @example
+ * t.fold(t.unfold(x, 2), [4, 4], 2) // x [1, 3, 4, 4]: each pixel times the windows covering it
+ */
+export function fold(cols: Tensor, outputSize: Pair, kernelSize: Pair, options: FoldOptions = {}): Tensor {
+  if (cols.rank === 2) return tidy(() => fold(cols.unsqueeze(0), outputSize, kernelSize, options).squeeze(0));
+  if (cols.rank !== 3) throw new ShapeError(`fold: input must be [C*kh*kw, L] or [N, C*kh*kw, L], got ${fmtShape(cols.shape)}`);
+  const [h, w] = pair(outputSize, 1);
+  positive('fold', 'outputSize', [h, w]);
+  const kernel = pair(kernelSize, 1);
+  positive('fold', 'kernel size', kernel);
+  const [n, ckk, l] = cols.shape;
+  const k = kernel[0] * kernel[1];
+  if (ckk % k !== 0) {
+    throw new ShapeError(
+      `fold: input ${fmtShape(cols.shape)} dimension 1 (${ckk}) must be divisible by the kernel size's product ${kernel.join('×')} = ${k}`,
+    );
+  }
+  const g = geometryOf('fold', [n, ckk / k, h, w], kernel, options);
+  if (g.outH * g.outW !== l) {
+    throw new ShapeError(
+      `fold: input ${fmtShape(cols.shape)} has ${l} blocks, but outputSize [${h},${w}], kernelSize [${kernel.join(',')}] ` +
+        `and options ${JSON.stringify(options)} make ${g.outH} * ${g.outW} = ${g.outH * g.outW}`,
+    );
+  }
+  if (!isFloat(cols.dtype)) throw new DTypeError(`fold: input must be a float dtype, got ${cols.dtype}`);
+  return foldOp(cols, g);
 }
 
 /** Per-group forward by im2col + matmul (the fallback when the backend has no fused conv2d). */
@@ -115,7 +172,7 @@ function convForward(x: Tensor, w: Tensor, full: Conv2dGeometry, groups: number)
   return groups === 1 ? parts[0] : concat(parts, 1);
 }
 
-function convInputGrad(dy: Tensor, w: Tensor, full: Conv2dGeometry, groups: number): Tensor {
+export function convInputGrad(dy: Tensor, w: Tensor, full: Conv2dGeometry, groups: number): Tensor {
   const g = { ...full, c: full.c / groups };
   const og = w.shape[0] / groups;
   const parts: Tensor[] = [];
@@ -155,7 +212,7 @@ export function conv2d(x: Tensor, weight: Tensor, bias?: Tensor | null, options:
  * Runs a 4-D NCHW op on unbatched [C, H, W] input too, as PyTorch does: as a
  * batch of one, returning the unbatched shape.
  */
-function unbatched(op: string, x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
+export function unbatched(op: string, x: Tensor, fn: (x4: Tensor) => Tensor): Tensor {
   if (x.rank === 3) return fn(x.unsqueeze(0)).squeeze(0);
   if (x.rank !== 4) throw new ShapeError(`${op}: input must be [C, H, W] or [N, C, H, W], got ${fmtShape(x.shape)}`);
   return fn(x);
@@ -200,65 +257,4 @@ function conv2dOp(x: Tensor, weight: Tensor, bias: Tensor | null | undefined, op
       : null,
   ]);
   return bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
-}
-
-export interface Pool2dOptions {
-  kernelSize: Pair;
-  /** Defaults to the kernel size, as PyTorch. */
-  stride?: Pair;
-  padding?: Pair;
-  dilation?: Pair;
-}
-
-/** Windows of each channel as columns: [n, c, h, w] → [n*c, kh*kw, outH*outW]. */
-function poolColumns(op: string, x: Tensor, options: Pool2dOptions, padValue: number): { cols: Tensor; g: Conv2dGeometry } {
-  const kernel = pair(options.kernelSize, 1);
-  const g = windowGeometry(op, x, kernel, { stride: options.stride ?? kernel, padding: options.padding, dilation: options.dilation });
-  const [pt, pl] = [g.padTop, g.padLeft];
-  if (pt * 2 > kernel[0] || pl * 2 > kernel[1]) {
-    throw new ArgumentError(`${op}: padding [${pt},${pl}] must be at most half the kernel size [${kernel.join(',')}]`);
-  }
-  const [n, c, h, w] = x.shape;
-  const cols = unfold(x.reshape([n * c, 1, h, w]), kernel, {
-    stride: [g.strideH, g.strideW],
-    padding: [pt, pl],
-    dilation: [g.dilationH, g.dilationW],
-    padValue,
-  });
-  return { cols, g };
-}
-
-/** Max pooling over NCHW (or unbatched CHW); the gradient goes to the arg-max of each window only. */
-export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor {
-  return tidy(() =>
-    unbatched('maxPool2d', x, (x) => {
-      const { cols, g } = poolColumns('maxPool2d', x, options, -Infinity);
-      const winner = cols.argmax(1, true);
-      const mask = winner.eq(arange(g.kh * g.kw).reshape([1, g.kh * g.kw, 1]));
-      return where(mask, cols, 0).sum(1).reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-    }),
-  );
-}
-
-export interface AvgPool2dOptions extends Pool2dOptions {
-  /** Count padded zeros in the average (PyTorch's default true). */
-  countIncludePad?: boolean;
-}
-
-/** Average pooling over NCHW (or unbatched CHW); the gradient spreads evenly over each window. */
-export function avgPool2d(x: Tensor, options: AvgPool2dOptions): Tensor {
-  return tidy(() =>
-    unbatched('avgPool2d', x, (x) => {
-      const { cols, g } = poolColumns('avgPool2d', x, options, 0);
-      let out: Tensor;
-      if (options.countIncludePad ?? true) {
-        out = cols.mean(1);
-      } else {
-        const ones = x.onesLike().narrow(0, 0, 1).narrow(1, 0, 1);
-        const counts = poolColumns('avgPool2d', ones, options, 0).cols.sum(1);
-        out = cols.sum(1).div(counts);
-      }
-      return out.reshape([x.shape[0], x.shape[1], g.outH, g.outW]);
-    }),
-  );
 }
