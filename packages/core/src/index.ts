@@ -83,6 +83,13 @@ export {
 export type { SliceRange } from './ops/shape.js';
 export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.js';
 export { softmax, logSoftmax, linear } from './ops/composite.js';
+export { fmod, hypot, lerp, addcmul, addcdiv, nanToNum, gelu } from './ops/math.js';
+export type { AddcOptions, NanToNumOptions, GeluOptions } from './ops/math.js';
+export { diagonal, diag, tril, triu } from './ops/diagonals.js';
+export { repeat, tile, roll, unflatten, movedim, moveaxis, meshgrid } from './ops/rearrange.js';
+export type { MeshgridOptions } from './ops/rearrange.js';
+export { einsum } from './ops/einsum.js';
+export type { ComposedMethods } from './ops/composed-methods.js';
 export { conv2d, unfold, fold, windowGeometry } from './ops/conv.js';
 export type { Conv2dOptions, Pair, Padding, UnfoldOptions, FoldOptions } from './ops/conv.js';
 export { conv1d, conv3d, convTranspose1d, convTranspose2d } from './ops/conv-nd.js';

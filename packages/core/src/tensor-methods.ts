@@ -7,6 +7,7 @@ import { backward, type BackwardOptions } from './autograd.js';
 import { cast } from './ops/cast.js';
 import { checkNumber } from './ops/creation.js';
 import { linear, logSoftmax, softmax } from './ops/composite.js';
+import { composedMethods } from './ops/composed-methods.js';
 import * as ew from './ops/elementwise.js';
 import { gather, indexSelect } from './ops/indexing.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
@@ -149,6 +150,7 @@ const methods: Record<string, Method> = {
  * "sideEffects": false cannot drop it.
  */
 export function installTensorMethods(): void {
+  Object.assign(methods, composedMethods);
   // One method per table op, so a new op in a table is a method at once.
   for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor, options?: object) => Tensor][]) {
     methods[name] = function (this: Tensor, options?: object) {

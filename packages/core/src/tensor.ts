@@ -11,6 +11,7 @@ import type { Axes, VarOptions } from './ops/reduce.js';
 import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
 import type { BinaryMethods } from './ops/binary-table.js';
+import type { ComposedMethods } from './ops/composed-methods.js';
 import type { UnaryMethods } from './ops/unary-table.js';
 import { collapseLayout, isDense, isRowMajor, reshapeStrides } from './layout.js';
 import { sizeOf, stridesOf } from './shape.js';
@@ -297,7 +298,7 @@ export class Tensor<D extends DType = DType> {
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
 // The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts).
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods {
+export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
   logicalXor(b: Tensor): Tensor<'bool'>;

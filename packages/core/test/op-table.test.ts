@@ -24,7 +24,11 @@ describe('the unary op table', () => {
       expect(typeof method, op).toBe('function');
       const got = Array.from(await method!.call(x).data<t.DataArray>());
       const want = [0.25, 1.5, 2].map((v) => decl.ref(v));
-      for (let i = 0; i < 3; i++) expect(got[i], `${op}(${x.shape})[${i}]`).toBeCloseTo(want[i]!, 5);
+      for (let i = 0; i < 3; i++) {
+        // Outside an op's domain (asin(1.5), acosh(0.25)) both are NaN.
+        if (Number.isNaN(want[i])) expect(got[i], `${op}(${x.shape})[${i}]`).toBeNaN();
+        else expect(got[i], `${op}(${x.shape})[${i}]`).toBeCloseTo(want[i]!, 5);
+      }
     }
   });
 

@@ -14,6 +14,7 @@ import {
   transposeRef,
   unaryRef,
 } from '../reference.js';
+import { composedEdgeCases, composedForwardCases } from './composed.js';
 
 export interface ForwardCase {
   name: string;
@@ -100,8 +101,10 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
     }
     cases.push(...reductionCases(dtype, round), ...matmulCases(dtype, round), ...movementCases(dtype, round));
     cases.push(...windowCases(dtype, round), ...compositeCases(dtype, round));
+    cases.push(...composedForwardCases(dtype, round));
   }
   cases.push(...intCases(), ...boolCases());
+  cases.push(...composedEdgeCases());
   return cases;
 }
 

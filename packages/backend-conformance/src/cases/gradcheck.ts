@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
 import { awayFromZero, randomRef, type Ref } from '../reference.js';
+import { composedGradCases } from './composed.js';
 
 export interface GradCase {
   name: string;
@@ -25,7 +26,9 @@ export const gradCases: GradCase[] = [
     const decl: t.UnaryDecl = t.UNARY_OPS[op];
     if (typeof decl.grad !== 'function') return [];
     const fn = t.unaryFunctions[t.unaryMethodName(op)] as (x: t.Tensor) => t.Tensor;
-    const inputs = [decl.kink ? away([2, 3], 3) : decl.domain[0] > -1 ? pos([2, 3], 2) : randomRef([2, 3], 1, -1.5, 1.5)];
+    // Positive-domain ops draw from [0.5, 2] cut to their domain (asin's stops at 0.9, acosh's starts at 1.2).
+    const [lo, hi] = decl.domain;
+    const inputs = [decl.kink ? away([2, 3], 3) : lo > -1 ? pos([2, 3], 2, Math.max(lo, 0.5), Math.min(hi, 2)) : randomRef([2, 3], 1, -1.5, 1.5)];
     return [{ name: op, fn, inputs }];
   }),
   {
@@ -157,4 +160,6 @@ export const gradCases: GradCase[] = [
     fn: (a, b) => a.mul(b).add(a.square()).sum(1),
     inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)],
   },
+  // Core's composed ops outside the op tables (math, diagonals, rearranging, einsum).
+  ...composedGradCases,
 ];

@@ -23,6 +23,7 @@ import {
   type UnaryMethodName,
   type UnaryOptions,
   type UnaryResult,
+  isKernelOp,
   unaryMethodName,
 } from './unary-table.js';
 import { asTensor, backendOf, checkScalar, describe, tensorOperands, type TensorLike } from './util.js';
@@ -47,10 +48,10 @@ function withDefaults(op: string, defaults: Readonly<Record<string, number>>, op
   return p;
 }
 
-/** A composable op: the backend's fused kernel where it has one (never for an op with options), else the table's composition (not recorded). */
-function composedOrFused(op: UnaryOp, x: Tensor, composite: (x: Tensor) => Tensor, hasOptions: boolean): Tensor {
+/** A composable op: the backend's fused kernel where it has one (only for a fusable op), else the table's composition (not recorded). */
+function composedOrFused(op: UnaryOp, x: Tensor, composite: (x: Tensor) => Tensor, fusable: boolean): Tensor {
   const b = backendOf(op, x);
-  const h = hasOptions ? null : (b.fusedUnary?.(op as FusedUnaryOp, x.handle(op), x.dtype, x.size) ?? null);
+  const h = fusable ? (b.fusedUnary?.(op as FusedUnaryOp, x.handle(op), x.dtype, x.size) ?? null) : null;
   if (h !== null) return fromHandle(b, h, x.shape, x.dtype);
   return tidy(() => noGrad(() => composite(x)));
 }
@@ -66,6 +67,14 @@ function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, numbe
       if (x.dtype !== 'bool') return tidy(() => unaryOp(op, x.ne(0)));
       return record(op, [x], unaryKernel(op as RequiredUnaryOp, x, 'bool'), null);
     case 'predicate':
+      // A composite (isfinite) decides for every dtype itself.
+      if (decl.composite)
+        return record(
+          op,
+          [x],
+          composedOrFused(op, x, (x) => decl.composite!(x, NO_PARAMS), false),
+          null,
+        );
       if (!isFloat(x.dtype)) return x.zerosLike().cast('bool');
       return record(op, [x], unaryKernel(op as RequiredUnaryOp, x, 'bool'), null);
     case 'float':
@@ -77,7 +86,7 @@ function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, numbe
   const grad = decl.grad;
   const params = p ?? NO_PARAMS;
   const out = decl.composite
-    ? composedOrFused(op, x, (x) => decl.composite!(x, params), p !== undefined)
+    ? composedOrFused(op, x, (x) => decl.composite!(x, params), isKernelOp(decl))
     : unaryKernel(op as RequiredUnaryOp, x);
   if (grad === null) return record(op, [x], out, null);
   return record(op, [x], out, (g, o) => [grad === 'zero' ? g.zerosLike() : grad(g, x, o, params)]);
@@ -117,6 +126,32 @@ export const {
   isNaN,
   isInf,
   softplus,
+  tan,
+  asin,
+  acos,
+  atan,
+  sinh,
+  cosh,
+  asinh,
+  acosh,
+  atanh,
+  log2,
+  log10,
+  exp2,
+  trunc,
+  frac,
+  mish,
+  hardswish,
+  hardsigmoid,
+  relu6,
+  selu,
+  elu,
+  celu,
+  leakyRelu,
+  logsigmoid,
+  isFinite,
+  isPosInf,
+  isNegInf,
 } = unaryFunctions;
 
 /** Clamps into [min, max] (either may be omitted); the gradient passes where min ≤ x ≤ max. */
