@@ -1,7 +1,10 @@
-/* Elementwise unary, binary (broadcast), where, clamp and cast kernels.
- * Broadcast kernels take a descriptor written by JS (src/layout.ts):
+/* Elementwise unary, binary, where, clamp and cast kernels.
+ * binary and where read their inputs through the layout core computed
+ * (broadcast and collapsed), written by JS as
  *   desc = [rank, shape[rank], strides of each operand[rank]...]
- * with axes already collapsed, so the last axis has operand strides 0 or 1.
+ * in elements (0 on broadcast axes, negative on flipped views), each operand
+ * pointer already at its view's offset. The last axis usually has strides
+ * 0 or 1 (fast loops); any other stride takes a general loop.
  * Work is split over the rows (all axes but the last) in [row0, row1). */
 #include "common.h"
 #include "vmath.h"
@@ -148,22 +151,25 @@ EXPORT i32 unary(i32 op, i32 dtype, const void *x, void *out, i32 n) {
 
 /* ---------- binary ---------- */
 
-/* One row of n outputs; sa/sb are the last-axis strides (0 or 1). The four
- * stride cases are separate loops so clang vectorises each one. */
+/* One row of n outputs; sa/sb are the last-axis strides. The contiguous
+ * and broadcast cases (0 or 1) are separate loops so clang vectorises each
+ * one; views (a transpose, a stepped slice, a flip) take the general loop. */
 #define ROW(EXPR)                                                    \
   {                                                                  \
-    if (sa && sb) {                                                  \
+    if (sa == 1 && sb == 1) {                                        \
       for (i32 i = 0; i < n; i++) { T x = a[i], y = b[i]; o[i] = (EXPR); } \
-    } else if (sa) {                                                 \
+    } else if (sa == 1 && sb == 0) {                                 \
       T y = b[0];                                                    \
       for (i32 i = 0; i < n; i++) { T x = a[i]; o[i] = (EXPR); }     \
-    } else if (sb) {                                                 \
+    } else if (sa == 0 && sb == 1) {                                 \
       T x = a[0];                                                    \
       for (i32 i = 0; i < n; i++) { T y = b[i]; o[i] = (EXPR); }     \
-    } else {                                                         \
+    } else if (sa == 0 && sb == 0) {                                 \
       T x = a[0], y = b[0];                                          \
       O r = (EXPR);                                                  \
       for (i32 i = 0; i < n; i++) o[i] = r;                          \
+    } else {                                                         \
+      for (i32 i = 0; i < n; i++) { T x = a[i * sa], y = b[i * sb]; o[i] = (EXPR); } \
     }                                                                \
     return K_OK;                                                     \
   }

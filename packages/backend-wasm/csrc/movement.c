@@ -3,7 +3,7 @@
 #include "common.h"
 
 /* desc = [rank, shape[rank], strides[rank]] (element strides, may be 0 or
- * negative), axes collapsed by JS; x points at the view's offset element. */
+ * negative), axes collapsed by core; x points at the view's offset element. */
 #define STRIDED(T)                                                          \
   {                                                                         \
     const T *src = x;                                                       \

@@ -1,4 +1,4 @@
-import { BINARY_OP_NAMES, BackendError, DTypeError, UNARY_KERNEL_OP_NAMES } from '@tensile/core';
+import { BINARY_OP_NAMES, BackendError, DTypeError, UNARY_KERNEL_OP_NAMES, sizeOf } from '@tensile/core';
 import type {
   Backend,
   BackendMemory,
@@ -10,12 +10,13 @@ import type {
   KernelUnaryOp,
   MatmulParams,
   ReduceOp,
+  Shape,
+  ScanOp,
   UnaryOp,
 } from '@tensile/core';
 import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
 import type { Heap, Block } from './heap.js';
 import { STRUCT_FIELDS, writeStruct, type StructName, type StructValues } from './kernel-args.js';
-import { broadcastStrides, collapse, layoutDesc, layoutRows, sizeOf, type Layout } from './layout.js';
 import { K_OK, K_UNSUPPORTED, statusText, type KernelExports, type TaskName } from './module.js';
 import type { ThreadPool } from './pool.js';
 
@@ -26,6 +27,8 @@ const BINARY_CODE = Object.fromEntries(BINARY_OP_NAMES.map((op, i) => [op, i])) 
 const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
+/** csrc/scan_sort.c's ScanOp. */
+const SCAN_CODE: Record<ScanOp, number> = { sum: 0, prod: 1, logsumexp: 2 };
 
 /** Multiply-adds below which a kernel runs on one thread (waking workers costs ~10-50 µs). */
 const THREAD_MIN_WORK = 1 << 17;
@@ -44,6 +47,21 @@ class WasmHandle implements Handle {
 
 function ptrOf(h: Handle): number {
   return (h as WasmHandle).block.ptr;
+}
+
+/**
+ * The int32 descriptor the C strided kernels read, [rank, shape[rank],
+ * strides of each input[rank]...], for a layout core computed (a rank-0
+ * shape reads as [1]), and its rows: the product of all axes but the last,
+ * over which work is split.
+ */
+function layoutDesc(shape: Shape, strides: readonly (readonly number[])[]): { desc: number[]; rows: number } {
+  const dims = shape.length ? shape : [1];
+  const desc = [dims.length, ...dims];
+  for (const s of strides) desc.push(...(shape.length ? s : [0]));
+  let rows = 1;
+  for (let d = 0; d < dims.length - 1; d++) rows *= dims[d];
+  return { desc, rows };
 }
 
 /**
@@ -358,46 +376,48 @@ export function createWasmBackend(
     // The same kernel computes the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
     fusedUnary: unaryKernel,
 
-    binary(op, a, aShape, b, bShape, outShape, dtype) {
+    // binary and where read each input at ptr + offset through its strides over core's collapsed layout.
+    binary(op, a, b, shape, dtype) {
       const outDtype: DType = COMPARISONS.has(op) || op === 'and' || op === 'or' ? 'bool' : dtype;
-      const size = sizeOf(outShape);
+      const size = sizeOf(shape);
       const out = alloc(size, outDtype);
       if (size === 0) return out;
-      const layout = collapse(outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
-      const rows = layoutRows(layout);
+      const { desc, rows } = layoutDesc(shape, [a.strides, b.strides]);
       const args = frame('binary');
-      const descPtr = args.words(layoutDesc(layout));
+      const descPtr = args.words(desc);
       const code = BINARY_CODE[op] ?? -1;
+      const es = ELEMENT_SIZE[dtype] ?? 0;
+      const pa = ptrOf(a.handle) + a.offset * es;
+      const pb = ptrOf(b.handle) + b.offset * es;
       // Validate op/dtype on zero rows before any threading.
-      const status = k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, 0);
+      const status = k.binary(code, DTYPE_CODE[dtype], pa, pb, out.ptr, descPtr, 0, 0);
       check(status, out, 'binary', `'${op}'`, `op code ${code}, dtype ${dtype}`);
       if (size >= THREAD_MIN_WORK * 4 && rows >= threads() && threads() > 1) {
         const task = args.struct('BinaryArgs', {
           op: code,
           dtype: DTYPE_CODE[dtype],
-          a: ptrOf(a),
-          b: ptrOf(b),
+          a: pa,
+          b: pb,
           out: out.ptr,
           desc: descPtr,
           rows,
         });
         run('task_binary', task, size);
       } else {
-        k.binary(code, DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, descPtr, 0, rows);
+        k.binary(code, DTYPE_CODE[dtype], pa, pb, out.ptr, descPtr, 0, rows);
       }
       return out;
     },
 
-    where(cond, condShape, a, aShape, b, bShape, outShape, dtype) {
-      const size = sizeOf(outShape);
+    where(cond, a, b, shape, dtype) {
+      const size = sizeOf(shape);
       const out = alloc(size, dtype);
       if (size === 0) return out;
-      const layout = collapse(
-        outShape,
-        [condShape, aShape, bShape].map((s) => broadcastStrides(s, outShape)),
-      );
-      const descPtr = frame('where').words(layoutDesc(layout));
-      const status = k.where(ptrOf(cond), ptrOf(a), ptrOf(b), out.ptr, ELEMENT_SIZE[dtype], descPtr, 0, layoutRows(layout));
+      const { desc, rows } = layoutDesc(shape, [cond.strides, a.strides, b.strides]);
+      const descPtr = frame('where').words(desc);
+      const es = ELEMENT_SIZE[dtype];
+      const pc = ptrOf(cond.handle) + cond.offset;
+      const status = k.where(pc, ptrOf(a.handle) + a.offset * es, ptrOf(b.handle) + b.offset * es, out.ptr, es, descPtr, 0, rows);
       check(status, out, 'where', 'select', `dtype ${dtype}`);
       return out;
     },
@@ -431,6 +451,27 @@ export function createWasmBackend(
       return out;
     },
 
+    scan(op, x, dtype, outer, size, inner) {
+      const out = alloc(outer * size * inner, dtype);
+      const code = SCAN_CODE[op] ?? -1;
+      const status = k.scan(code, DTYPE_CODE[dtype], ptrOf(x), out.ptr, outer, size, inner);
+      check(status, out, 'scan', `'${op}'`, `op code ${code}, dtype ${dtype}`);
+      return out;
+    },
+
+    sort(x, dtype, outer, size, inner, descending) {
+      const count = outer * size * inner;
+      const values = alloc(count, dtype);
+      const indices = alloc(count, 'int32');
+      // Scratch for the merge sort: two int32 position buffers of one row each.
+      const status = withTemp(Math.max(8, size * 8), (scratch) =>
+        k.sort(DTYPE_CODE[dtype], ptrOf(x), values.ptr, indices.ptr, outer, size, inner, descending ? 1 : 0, scratch),
+      );
+      if (status !== K_OK) free(indices);
+      check(status, values, 'sort', 'sort', `dtype ${dtype}`);
+      return { values, indices };
+    },
+
     softmax: (x, dtype, rows, cols) => softmaxKernel(x, dtype, rows, cols, false),
     logSoftmax: (x, dtype, rows, cols) => softmaxKernel(x, dtype, rows, cols, true),
 
@@ -445,10 +486,11 @@ export function createWasmBackend(
       const size = sizeOf(outShape);
       const out = alloc(size, dtype);
       if (size === 0) return out;
-      const layout: Layout = collapse(outShape, [strides]);
+      // Core collapsed the layout; the C copies any layout.
+      const { desc, rows } = layoutDesc(outShape, [strides]);
       const es = ELEMENT_SIZE[dtype];
-      const descPtr = frame('strided').words(layoutDesc(layout));
-      const status = k.strided(ptrOf(x) + offset * es, out.ptr, es, descPtr, 0, layoutRows(layout));
+      const descPtr = frame('strided').words(desc);
+      const status = k.strided(ptrOf(x) + offset * es, out.ptr, es, descPtr, 0, rows);
       check(status, out, 'strided', 'copy', `dtype ${dtype}`);
       return out;
     },

@@ -52,7 +52,7 @@ export const KERNEL_ARGS = {
   SoftmaxArgs: { dtype: 'i32', x: 'ptr', out: 'ptr', rows: 'i32', cols: 'i32', log: 'i32' },
   /** task_unary: outElsize is 1 for the ops that write bool (isnan, isinf), else the input's element size. */
   UnaryArgs: { op: 'i32', dtype: 'i32', x: 'ptr', out: 'ptr', n: 'i32', outElsize: 'i32' },
-  /** task_binary: desc is a layout descriptor (src/layout.ts), split over its `rows`. */
+  /** task_binary: desc is core's layout of a and b ([rank, shape, strides of a, strides of b]; src/backend.ts layoutDesc), split over its `rows`. */
   BinaryArgs: { op: 'i32', dtype: 'i32', a: 'ptr', b: 'ptr', out: 'ptr', desc: 'ptr', rows: 'i32' },
   /** task_im2col: padValue points at one element of dtype. */
   Im2colArgs: { dtype: 'i32', x: 'ptr', cols: 'ptr', geo: 'geometry', padValue: 'ptr' },

@@ -1,6 +1,6 @@
 import type { BinaryOp, DType, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
-import { down, expectClose, randoms, setups, up, useBackends } from './helpers.js';
+import { binaryBroadcast, down, expectClose, randoms, setups, up, useBackends, whereBroadcast } from './helpers.js';
 
 useBackends();
 
@@ -128,7 +128,7 @@ const pyMod = (x: number, y: number) => {
   const r = x % y;
   return r !== 0 && r < 0 !== y < 0 ? r + y : r;
 };
-const cPow = (x: number, y: number) => (x === 1 ? 1 : Math.pow(x, y));
+const cPow = (x: number, y: number) => (x === 1 ? 1 : x ** y);
 
 const FLOAT_BINARY: Partial<Record<BinaryOp, (x: number, y: number) => number>> = {
   add: (x, y) => x + y,
@@ -183,7 +183,7 @@ describe('binary', () => {
               .map((v, i) => (i === 1 ? NaN : i === 2 ? -2.5 : v));
             const size = outShape.reduce((s, d) => s * d, 1);
             const outDtype = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op) ? 'bool' : dtype;
-            const got = down(b, b.binary(op, up(b, a, dtype), aShape, up(b, bv, dtype), bShape, outShape, dtype), outDtype, size);
+            const got = down(b, binaryBroadcast(b, op, up(b, a, dtype), aShape, up(b, bv, dtype), bShape, outShape, dtype), outDtype, size);
             const want = refBinary(f, a, aShape, bv, bShape, outShape);
             const rtol = dtype === 'float64' ? 1e-15 : 2e-7;
             expectClose(got, outDtype === dtype ? want.map(round) : want, rtol, 1e-38);
@@ -197,19 +197,22 @@ describe('binary', () => {
     for (const { backend: b } of setups) {
       const x = [7, -7, 7, -7, 5, 0];
       const y = [2, 2, -2, -2, 0, 3];
-      const run = (op: BinaryOp) => down(b, b.binary(op, up(b, x, 'int32'), [6], up(b, y, 'int32'), [6], [6], 'int32'), 'int32', 6);
+      const run = (op: BinaryOp) =>
+        down(b, binaryBroadcast(b, op, up(b, x, 'int32'), [6], up(b, y, 'int32'), [6], [6], 'int32'), 'int32', 6);
       expect(run('div')).toEqual([3, -3, -3, 3, 0, 0]);
       expect(run('mod')).toEqual([1, 1, -1, -1, 0, 0]);
       expect(run('add')).toEqual([9, -5, 5, -9, 5, 3]);
       expect(run('maximum')).toEqual([7, 2, 7, -2, 5, 3]);
       const pw = down(
         b,
-        b.binary('pow', up(b, [2, -3, 2, 1], 'int32'), [4], up(b, [10, 3, -1, -5], 'int32'), [4], [4], 'int32'),
+        binaryBroadcast(b, 'pow', up(b, [2, -3, 2, 1], 'int32'), [4], up(b, [10, 3, -1, -5], 'int32'), [4], [4], 'int32'),
         'int32',
         4,
       );
       expect(pw).toEqual([1024, -27, 0, 1]);
-      expect(down(b, b.binary('lt', up(b, x, 'int32'), [6], up(b, y, 'int32'), [6], [6], 'int32'), 'bool', 6)).toEqual([0, 1, 0, 1, 0, 1]);
+      expect(down(b, binaryBroadcast(b, 'lt', up(b, x, 'int32'), [6], up(b, y, 'int32'), [6], [6], 'int32'), 'bool', 6)).toEqual([
+        0, 1, 0, 1, 0, 1,
+      ]);
     }
   });
 
@@ -217,10 +220,12 @@ describe('binary', () => {
     for (const { backend: b } of setups) {
       const x = up(b, [0, 0, 1, 1], 'bool');
       const y = up(b, [0, 1, 0, 1], 'bool');
-      expect(down(b, b.binary('and', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([0, 0, 0, 1]);
-      expect(down(b, b.binary('or', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([0, 1, 1, 1]);
-      expect(down(b, b.binary('eq', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([1, 0, 0, 1]);
-      expect(() => b.binary('and', up(b, [1], 'float32'), [1], up(b, [1], 'float32'), [1], [1], 'float32')).toThrow(/'and'.*float32/);
+      expect(down(b, binaryBroadcast(b, 'and', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([0, 0, 0, 1]);
+      expect(down(b, binaryBroadcast(b, 'or', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([0, 1, 1, 1]);
+      expect(down(b, binaryBroadcast(b, 'eq', x, [4], y, [4], [4], 'bool'), 'bool', 4)).toEqual([1, 0, 0, 1]);
+      expect(() => binaryBroadcast(b, 'and', up(b, [1], 'float32'), [1], up(b, [1], 'float32'), [1], [1], 'float32')).toThrow(
+        /'and'.*float32/,
+      );
     }
   });
 
@@ -230,13 +235,54 @@ describe('binary', () => {
     const outs = setups.map(({ backend: b }) =>
       down(
         b,
-        b.binary('add', up(b, a, 'float32'), [700, 1024], up(b, bias, 'float32'), [1024], [700, 1024], 'float32'),
+        binaryBroadcast(b, 'add', up(b, a, 'float32'), [700, 1024], up(b, bias, 'float32'), [1024], [700, 1024], 'float32'),
         'float32',
         a.length,
       ),
     );
     expect(outs[1]).toEqual(outs[0]);
     expect(outs[0]![1024 * 699 + 5]).toBe(Math.fround(Math.fround(a[1024 * 699 + 5]!) + Math.fround(bias[5]!)));
+  });
+});
+
+describe('strided inputs (views laid out by core)', () => {
+  test('binary reads transposed, offset and reversed inputs, on one thread and on many', () => {
+    // x is [n, m] dense; a = x.T [m, n] (strides [1, m]); b = x's row 1 reversed (offset 2m-1, stride -1) broadcast over columns.
+    const [n, m] = [520, 1024]; // 532480 outputs: past the threading threshold
+    const x = randoms(n * m, 7).map(Math.fround);
+    const want = Array.from({ length: m * n }, (_, k) => {
+      const [i, j] = [Math.floor(k / n), k % n];
+      return Math.fround(x[j * m + i]! - x[2 * m - 1 - i]!);
+    });
+    for (const { backend: b } of setups) {
+      const h = up(b, x, 'float32');
+      const got = down(
+        b,
+        b.binary('sub', { handle: h, strides: [1, m], offset: 0 }, { handle: h, strides: [-1, 0], offset: 2 * m - 1 }, [m, n], 'float32'),
+        'float32',
+        m * n,
+      );
+      expect(got).toEqual(want);
+      b.free(h);
+    }
+  });
+
+  test('where reads a column slice with an offset', () => {
+    for (const { backend: b } of setups) {
+      const hx = up(b, [1, 2, 3, 4, 5, 6], 'int32'); // [2, 3]
+      const cond = up(b, [1, 0], 'bool');
+      const zero = up(b, [0], 'int32');
+      // a = x[:, 1:] ([2, 2], strides [3, 1], offset 1); cond [2, 1] broadcast; b a scalar.
+      const got = b.where(
+        { handle: cond, strides: [1, 0], offset: 0 },
+        { handle: hx, strides: [3, 1], offset: 1 },
+        { handle: zero, strides: [0, 0], offset: 0 },
+        [2, 2],
+        'int32',
+      );
+      expect(down(b, got, 'int32', 4)).toEqual([2, 3, 0, 0]);
+      for (const h of [hx, cond, zero]) b.free(h);
+    }
   });
 });
 
@@ -247,7 +293,7 @@ describe('where, clamp, cast', () => {
         const cond = up(b, [1, 0, 1], 'bool');
         const x = up(b, [1, 0], dtype);
         const y = up(b, [0], dtype);
-        const got = down(b, b.where(cond, [3], x, [2, 1], y, [], [2, 3], dtype), dtype, 6);
+        const got = down(b, whereBroadcast(b, cond, [3], x, [2, 1], y, [], [2, 3], dtype), dtype, 6);
         expect(got).toEqual([1, 0, 1, 0, 0, 0]);
       }
     }

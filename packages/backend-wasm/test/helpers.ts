@@ -1,4 +1,5 @@
-import type { Backend, Conv2dGeometry, DataArray, DType, Handle } from '@tensile/core';
+import { broadcastStrides } from '@tensile/core';
+import type { Backend, BinaryOp, Conv2dGeometry, DataArray, DType, Handle, StridedInput } from '@tensile/core';
 import { afterAll, beforeAll } from 'vitest';
 import { wasm } from '@tensile/backend-wasm';
 
@@ -80,4 +81,44 @@ export function geometry(n: number, c: number, h: number, w: number, k: number, 
     outH,
     outW,
   };
+}
+
+/** A dense input of `shape` read as if broadcast to `outShape` (core's layout, uncollapsed). */
+export function broadcastInput(handle: Handle, shape: readonly number[], outShape: readonly number[]): StridedInput {
+  return { handle, strides: broadcastStrides(shape, outShape), offset: 0 };
+}
+
+/** b.binary on dense inputs broadcast to outShape, as core lays them out (without collapsing). */
+export function binaryBroadcast(
+  b: Backend,
+  op: BinaryOp,
+  x: Handle,
+  xShape: readonly number[],
+  y: Handle,
+  yShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return b.binary(op, broadcastInput(x, xShape, outShape), broadcastInput(y, yShape, outShape), outShape, dtype);
+}
+
+/** b.where on dense inputs broadcast to outShape. */
+export function whereBroadcast(
+  b: Backend,
+  cond: Handle,
+  cShape: readonly number[],
+  x: Handle,
+  xShape: readonly number[],
+  y: Handle,
+  yShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return b.where(
+    broadcastInput(cond, cShape, outShape),
+    broadcastInput(x, xShape, outShape),
+    broadcastInput(y, yShape, outShape),
+    outShape,
+    dtype,
+  );
 }

@@ -2,7 +2,7 @@ import * as t from '@tensile/core';
 import type { MatmulParams } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
 import { wasm } from '@tensile/backend-wasm';
-import { randoms } from './helpers.js';
+import { binaryBroadcast, randoms } from './helpers.js';
 
 describe('memory', () => {
   test('free returns blocks and memory() reports live handles and bytes', async () => {
@@ -41,7 +41,7 @@ describe('memory', () => {
           aBatched: true,
           bBatched: true,
         });
-        const upd = b.binary('mul', gw, [100, 50], l, [1], [100, 50], 'float32');
+        const upd = binaryBroadcast(b, 'mul', gw, [100, 50], l, [1], [100, 50], 'float32');
         for (const h of [y, s, l, gw, upd]) b.free(h);
       };
       for (let i = 0; i < 50; i++) step(i);
@@ -74,7 +74,7 @@ describe('memory', () => {
       expect(() => b.fill(2 ** 30, 0, 'float32')).toThrow(t.OutOfMemoryError);
       expect(b.memory()).toEqual(before);
       const x = b.upload(Float32Array.of(1, 2, 3), 'float32');
-      const y = b.binary('add', x, [3], x, [3], [3], 'float32');
+      const y = binaryBroadcast(b, 'add', x, [3], x, [3], [3], 'float32');
       expect(Array.from(b.readSync!(y, 'float32', 3))).toEqual([2, 4, 6]);
       await b.dispose!();
     }

@@ -3,6 +3,7 @@ import { wasm } from '@tensile/backend-wasm';
 import { describe, expect, test } from 'vitest';
 import { writeStruct } from '../src/kernel-args.js';
 import type { KernelExports } from '../src/module.js';
+import { binaryBroadcast } from './helpers.js';
 import { rawPool } from './pool-helpers.js';
 
 const OK = 0,
@@ -65,7 +66,9 @@ describe('kernel status codes', () => {
       expect(() => b.unary('bogus' as KernelUnaryOp, x, 'float32', 4)).toThrow(
         /wasm backend: kernel unary failed: unknown op code \('bogus'; op code -1, dtype float32\)/,
       );
-      expect(() => b.binary('bogus' as BinaryOp, x, [4], x, [4], [4], 'float32')).toThrow(/kernel binary failed: unknown op code/);
+      expect(() => binaryBroadcast(b, 'bogus' as BinaryOp, x, [4], x, [4], [4], 'float32')).toThrow(
+        /kernel binary failed: unknown op code/,
+      );
       expect(() => b.reduce('bogus' as ReduceOp, x, 'float32', 1, 4, 1)).toThrow(/kernel reduce failed: unknown op code/);
       expect(() => b.unary('sin', b.upload(Int32Array.of(1), 'int32'), 'int32', 1)).toThrow(BackendError);
       // The refused outputs were freed (only the int32 input above stays).

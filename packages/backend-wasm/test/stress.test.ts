@@ -5,7 +5,7 @@ import { wasm } from '@tensile/backend-wasm';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { wasmRuntime } from '../src/backend.js';
 import { hostileNotifier } from './pool-helpers.js';
-import { expectClose, geometry, randoms } from './helpers.js';
+import { binaryBroadcast, expectClose, geometry, randoms } from './helpers.js';
 
 // Thousands of mixed kernels on 2 and 4 threads while busy processes load
 // every core and a hostile thread sends the pool wake-ups no job asked for;
@@ -127,7 +127,7 @@ function jobs(): Job[] {
       const h = b.upload(Float32Array.from(xs), 'float32');
       const r = [
         read(b, b.unary('exp', h, 'float32', big), big),
-        read(b, b.binary('mul', h, [512, 1024], h, [1, 1024], [512, 1024], 'float32'), big),
+        read(b, binaryBroadcast(b, 'mul', h, [512, 1024], h, [1, 1024], [512, 1024], 'float32'), big),
       ];
       b.free(h);
       return r;
