@@ -14,6 +14,9 @@ export interface KernelExports {
   clamp(dtype: number, x: number, out: number, n: number, lo: number, hi: number): number;
   cast(from: number, to: number, x: number, out: number, n: number): number;
   reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
+  scan(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
+  /** scratch: 2 * size int32s. */
+  sort(dtype: number, x: number, values: number, indices: number, outer: number, size: number, inner: number, desc: number, scratch: number): number;
   strided(x: number, out: number, elsize: number, desc: number, row0: number, row1: number): number;
   concat(xs: number, widths: number, count: number, outer: number, elsize: number, out: number): void;
   pad(x: number, out: number, elsize: number, desc: number, value: number): number;

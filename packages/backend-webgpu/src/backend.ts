@@ -1,18 +1,20 @@
-import type { Backend, DataArray, DType, Handle } from '@tensile/core';
+import type { Backend, DataArray, DType, Handle, StridedInput } from '@tensile/core';
 import { WebGPUBackendError } from './errors.js';
-import { binary, where } from './kernels/binary.js';
+import { type GpuInput, binary, where } from './kernels/binary.js';
 import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, im2col } from './kernels/conv.js';
 import { cast, clamp, fill, unary } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/indexing.js';
 import { matmul } from './kernels/matmul.js';
 import { concat, pad, strided } from './kernels/movement.js';
 import { reduce } from './kernels/reduce.js';
+import { scan, sort } from './kernels/scan-sort.js';
 import { softmax } from './kernels/softmax.js';
 import { wgslType } from './kernels/wgsl.js';
 import type { GpuHandle } from './runtime/handle.js';
 import type { GpuRuntime } from './runtime/runtime.js';
 
 const h = (x: Handle) => x as GpuHandle;
+const hs = (x: StridedInput) => x as GpuInput;
 
 /** Host data in the layout the GPU stores: 4 bytes per element, bool as u32 0/1. */
 function toDeviceArray(data: DataArray, dtype: DType): Float32Array | Int32Array | Uint32Array {
@@ -54,12 +56,14 @@ export function createWebGPUBackend(rt: GpuRuntime): Backend & { readonly runtim
     unary: (op, x, dtype, size) => unary(rt, op, h(x), dtype, size),
     // The same shaders compute the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
     fusedUnary: (op, x, dtype, size) => unary(rt, op, h(x), dtype, size),
-    binary: (op, a, aShape, b, bShape, outShape, dtype) => binary(rt, op, h(a), aShape, h(b), bShape, outShape, dtype),
-    where: (c, cShape, a, aShape, b, bShape, outShape, dtype) => where(rt, h(c), cShape, h(a), aShape, h(b), bShape, outShape, dtype),
+    binary: (op, a, b, shape, dtype) => binary(rt, op, hs(a), hs(b), shape, dtype),
+    where: (c, a, b, shape, dtype) => where(rt, hs(c), hs(a), hs(b), shape, dtype),
     clamp: (x, dtype, size, lo, hi) => clamp(rt, h(x), dtype, size, lo, hi),
     cast: (x, from, to, size) => cast(rt, h(x), from, to, size),
 
     reduce: (op, x, dtype, outer, size, inner) => reduce(rt, op, h(x), dtype, outer, size, inner),
+    scan: (op, x, dtype, outer, size, inner) => scan(rt, op, h(x), dtype, outer, size, inner),
+    sort: (x, dtype, outer, size, inner, descending) => sort(rt, h(x), dtype, outer, size, inner, descending),
     matmul: (a, b, dtype, p) => matmul(rt, h(a), h(b), dtype, p),
 
     strided: (x, dtype, outShape, strides, offset) => strided(rt, h(x), dtype, outShape, strides, offset),

@@ -60,8 +60,32 @@ export type {
 } from './ops/unary-table.js';
 export type { TensorLike } from './ops/util.js';
 export { cast } from './ops/cast.js';
-export { sum, mean, max, min, prod, argmax, argmin, variance as var, variance, std, logsumexp } from './ops/reduce.js';
-export type { Axes, VarOptions } from './ops/reduce.js';
+export {
+  sum,
+  mean,
+  max,
+  min,
+  prod,
+  amax,
+  amin,
+  any,
+  all,
+  countNonzero,
+  argmax,
+  argmin,
+  variance as var,
+  variance,
+  std,
+  logsumexp,
+  reduceFunctions,
+} from './ops/reduce.js';
+export type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
+export { REDUCE_OPS, REDUCE_OP_NAMES } from './ops/reduce-table.js';
+export type { AxesReduceName, OneAxisReduceName, ReduceDecl, ReduceDTypeRule, ReduceGrad, ReduceMethods, ReduceName, ReduceResult } from './ops/reduce-table.js';
+export { cumsum, cumprod, logcumsumexp } from './ops/scan.js';
+export { sort, argsort, topk, kthvalue, median, nanmedian } from './ops/sort.js';
+export { norm } from './ops/norm.js';
+export type { NormOrder } from './ops/norm.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export {

@@ -11,7 +11,10 @@ import { composedMethods } from './ops/composed-methods.js';
 import * as ew from './ops/elementwise.js';
 import { gather, indexSelect } from './ops/indexing.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
+import { norm, type NormOrder } from './ops/norm.js';
 import * as red from './ops/reduce.js';
+import * as scan from './ops/scan.js';
+import * as srt from './ops/sort.js';
 import * as sh from './ops/shape.js';
 import { traceDetach } from './flow.js';
 import { Tensor, fromHandle, viewOf } from './tensor.js';
@@ -28,35 +31,47 @@ const methods: Record<string, Method> = {
   clamp(min?: number | null, max?: number | null) {
     return ew.clamp(this, min, max);
   },
-  sum(axis?: red.Axes, keepdims?: boolean) {
-    return red.sum(this, axis, keepdims);
-  },
-  mean(axis?: red.Axes, keepdims?: boolean) {
-    return red.mean(this, axis, keepdims);
-  },
   max(axis?: red.Axes, keepdims?: boolean) {
-    return red.max(this, axis, keepdims);
+    return red.max(this, axis as readonly number[], keepdims);
   },
   min(axis?: red.Axes, keepdims?: boolean) {
-    return red.min(this, axis, keepdims);
+    return red.min(this, axis as readonly number[], keepdims);
   },
-  prod(axis?: red.Axes, keepdims?: boolean) {
-    return red.prod(this, axis, keepdims);
+  cumsum(dim: number) {
+    return scan.cumsum(this, dim);
   },
-  argmax(axis?: number | null, keepdims?: boolean) {
-    return red.argmax(this, axis, keepdims);
+  cumprod(dim: number) {
+    return scan.cumprod(this, dim);
   },
-  argmin(axis?: number | null, keepdims?: boolean) {
-    return red.argmin(this, axis, keepdims);
+  logcumsumexp(dim: number) {
+    return scan.logcumsumexp(this, dim);
+  },
+  sort(dim?: number, descending?: boolean) {
+    return srt.sort(this, dim, descending);
+  },
+  argsort(dim?: number, descending?: boolean) {
+    return srt.argsort(this, dim, descending);
+  },
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean) {
+    return srt.topk(this, k, dim, largest, sorted);
+  },
+  kthvalue(k: number, dim?: number, keepdim?: boolean) {
+    return srt.kthvalue(this, k, dim, keepdim);
+  },
+  median(dim?: number, keepdim?: boolean) {
+    return srt.median(this, dim as number, keepdim);
+  },
+  nanmedian(dim?: number, keepdim?: boolean) {
+    return srt.nanmedian(this, dim as number, keepdim);
+  },
+  norm(p?: NormOrder, dim?: red.Axes, keepdim?: boolean) {
+    return norm(this, p, dim, keepdim);
   },
   var(axis?: red.Axes, options?: red.VarOptions) {
     return red.variance(this, axis, options);
   },
   std(axis?: red.Axes, options?: red.VarOptions) {
     return red.std(this, axis, options);
-  },
-  logsumexp(axis?: red.Axes, keepdims?: boolean) {
-    return red.logsumexp(this, axis, keepdims);
   },
   softmax(axis?: number) {
     return softmax(this, axis);
@@ -151,6 +166,11 @@ const methods: Record<string, Method> = {
  */
 export function installTensorMethods(): void {
   Object.assign(methods, composedMethods);
+  for (const [name, fn] of Object.entries(red.reduceFunctions) as [string, (x: Tensor, axis?: red.Axes, keepdims?: boolean) => Tensor][]) {
+    methods[name] = function (this: Tensor, axis?: red.Axes, keepdims?: boolean) {
+      return fn(this, axis, keepdims);
+    };
+  }
   // One method per table op, so a new op in a table is a method at once.
   for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor, options?: object) => Tensor][]) {
     methods[name] = function (this: Tensor, options?: object) {

@@ -7,7 +7,9 @@ import type { BackwardOptions } from './autograd.js';
 import { TENSOR_BRAND, brandPrototype, hasBrand } from './brand.js';
 import type { GraphNode } from './node.js';
 import type { MatmulOptions } from './ops/matmul.js';
-import type { Axes, VarOptions } from './ops/reduce.js';
+import type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
+import type { ReduceMethods } from './ops/reduce-table.js';
+import type { NormOrder } from './ops/norm.js';
 import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
 import type { BinaryMethods } from './ops/binary-table.js';
@@ -296,23 +298,52 @@ export class Tensor<D extends DType = DType> {
 }
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
-// The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts).
+// The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts),
+// the reductions (sum, mean, amax, any, argmax, …) from ops/reduce-table.ts.
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods {
+export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
   logicalXor(b: Tensor): Tensor<'bool'>;
   clamp(min?: number | null, max?: number | null): Tensor;
-  sum(axis?: Axes, keepdims?: boolean): Tensor;
-  mean(axis?: Axes, keepdims?: boolean): Tensor;
-  max(axis?: Axes, keepdims?: boolean): Tensor;
-  min(axis?: Axes, keepdims?: boolean): Tensor;
-  prod(axis?: Axes, keepdims?: boolean): Tensor;
-  argmax(axis?: number | null, keepdims?: boolean): Tensor<'int32'>;
-  argmin(axis?: number | null, keepdims?: boolean): Tensor<'int32'>;
+  /** The largest value of all (ties share the gradient, as amax). */
+  max(): Tensor;
+  /** Along one dimension: the values and their first indices (PyTorch's max(dim)); the gradient goes to that index. */
+  max(dim: number, keepdim?: boolean): ValuesIndices;
+  /** Over a list of axes (all when null): as amax. */
+  max(axes: readonly number[] | null | undefined, keepdims?: boolean): Tensor;
+  /** The smallest value of all (ties share the gradient, as amin). */
+  min(): Tensor;
+  /** Along one dimension: the values and their first indices (PyTorch's min(dim)); the gradient goes to that index. */
+  min(dim: number, keepdim?: boolean): ValuesIndices;
+  /** Over a list of axes (all when null): as amin. */
+  min(axes: readonly number[] | null | undefined, keepdims?: boolean): Tensor;
+  /** Cumulative sum along dim (int32 stays int32, bool counts as int32). */
+  cumsum(dim: number): Tensor;
+  /** Cumulative product along dim (int32 stays int32, bool counts as int32). */
+  cumprod(dim: number): Tensor;
+  /** log of the cumulative sum of exp along dim, without overflow. */
+  logcumsumexp(dim: number): Tensor;
+  /** Stable sort along dim (last by default): values and int32 indices; NaN sorts as the largest. */
+  sort(dim?: number, descending?: boolean): ValuesIndices;
+  /** The int32 indices of a stable sort along dim. */
+  argsort(dim?: number, descending?: boolean): Tensor<'int32'>;
+  /** The k largest (or smallest) entries along dim, sorted, with their indices. */
+  topk(k: number, dim?: number, largest?: boolean, sorted?: boolean): ValuesIndices;
+  /** The k-th smallest entry (k from 1) along dim, with its index. */
+  kthvalue(k: number, dim?: number, keepdim?: boolean): ValuesIndices;
+  /** The median of all entries (the lower middle; NaN if any is NaN). */
+  median(): Tensor;
+  /** The median along dim (the lower middle), with its index. */
+  median(dim: number, keepdim?: boolean): ValuesIndices;
+  /** The median of all entries that are not NaN. */
+  nanmedian(): Tensor;
+  /** The median along dim of the entries that are not NaN, with its index. */
+  nanmedian(dim: number, keepdim?: boolean): ValuesIndices;
+  /** The p-norm over dim (all axes when omitted): a number, ±Infinity, 0 or 'fro' (the 2-norm, default). */
+  norm(p?: NormOrder, dim?: Axes, keepdim?: boolean): Tensor;
   var(axis?: Axes, options?: VarOptions): Tensor;
   std(axis?: Axes, options?: VarOptions): Tensor;
-  logsumexp(axis?: Axes, keepdims?: boolean): Tensor;
   softmax(axis?: number): Tensor;
   logSoftmax(axis?: number): Tensor;
   matmul(b: Tensor, options?: MatmulOptions): Tensor;

@@ -89,14 +89,37 @@ import type { BinaryOp } from '../ops/binary-table.js';
 
 export type { BinaryOp };
 
+// Reductions are declared in core's reduce table; ReduceOp is its kernel ops, with their rules.
+import type { ReduceOp } from '../ops/reduce-table.js';
+
+export type { ReduceOp };
+
 /**
- * Reductions over the middle axis of a tensor viewed as [outer, size, inner].
- * Output is [outer, inner]. argmax/argmin return int32 and pick the first
- * index on ties; max/min propagate NaN (and argmax/argmin return a NaN's index).
- * sum/prod of int32 stay int32; of bool are not asked for (core casts first).
- * An empty reduction (size 0) gives sum 0, prod 1, max -Inf, min +Inf.
+ * Inclusive scans along the middle axis of a tensor viewed as
+ * [outer, size, inner]: out[o, i, j] = x[o, 0, j] ⊕ x[o, 1, j] ⊕ … ⊕ x[o, i, j],
+ * the same shape and dtype as x, combined in order i = 0, 1, … (sequentially).
+ *
+ * - `sum`, `prod`: float32, float64 and int32. int32 wraps on overflow (two's
+ *   complement, as C). Floats follow IEEE as the sequential loop does: a NaN
+ *   makes every later entry NaN, inf·0 is NaN. float32 may accumulate in
+ *   float32 or wider.
+ * - `logsumexp`: float32 and float64 only. out[i] = log(Σ_{k≤i} exp(x[k])),
+ *   accumulated without overflow as acc' = max(acc, v) + log1p(exp(-|acc - v|)),
+ *   starting from acc = x[0], where acc' = acc when v = -Inf, acc' = v when
+ *   acc = -Inf, and acc' = +Inf when either is +Inf; a NaN makes every later
+ *   entry NaN.
+ * - bool is never asked for (core casts to int32 first); size 0 or an empty
+ *   tensor gives an empty result.
  */
-export type ReduceOp = 'sum' | 'prod' | 'max' | 'min' | 'argmax' | 'argmin';
+export type ScanOp = 'sum' | 'prod' | 'logsumexp';
+
+/** The two outputs of the sort kernel, both [outer, size, inner]. */
+export interface SortResult {
+  /** The sorted values, x's dtype. */
+  values: Handle;
+  /** int32: for each sorted value, its position in [0, size) along the sorted axis of x. */
+  indices: Handle;
+}
 
 /** A batched matrix product: out[b] = op(a[b]) · op(b[b]), op = transpose when the flag is set. */
 export interface MatmulParams {
@@ -193,6 +216,21 @@ export interface RequiredKernels {
   gather(x: Handle, dtype: DType, outer: number, n: number, inner: number, indices: Handle, m: number): Handle;
   /** src as [outer, m, inner]; out is [outer, n, inner] zeros with src[:, j] added at indices[j]. */
   scatterAdd(src: Handle, dtype: DType, outer: number, m: number, inner: number, indices: Handle, n: number): Handle;
+  /** An inclusive scan (cumulative sum, product or logsumexp) along the middle axis of [outer, size, inner]; see ScanOp. */
+  scan(op: ScanOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
+  /**
+   * A stable sort of each row along the middle axis of x viewed as
+   * [outer, size, inner] (rows are x[o, :, j]); dtype is float32, float64 or
+   * int32 (core casts bool to int32 first).
+   *
+   * - Ascending, or descending when `descending` is true.
+   * - Stable in both directions: equal values keep their input order
+   *   (descending is not the reverse of ascending). -0 and +0 are equal.
+   * - NaN sorts as larger than +Inf: last when ascending, first when
+   *   descending; NaNs among themselves keep their input order.
+   * - size 0 or an empty tensor gives empty results.
+   */
+  sort(x: Handle, dtype: DType, outer: number, size: number, inner: number, descending: boolean): SortResult;
 
   /** x NCHW -> columns [n, c*kh*kw, outH*outW]; row index is (ci*kh + i)*kw + j. */
   im2col(x: Handle, dtype: DType, g: Conv2dGeometry, padValue: number): Handle;

@@ -16,6 +16,8 @@ const REQUIRED: { readonly [K in keyof RequiredKernels]-?: true } = {
   where: true,
   cast: true,
   reduce: true,
+  scan: true,
+  sort: true,
   matmul: true,
   strided: true,
   concat: true,

@@ -46,7 +46,7 @@ export function softmax(x: Tensor, axis = -1): Tensor {
     x,
     axis,
     (e, a) => {
-      const z = e.sub(e.max(a, true)).exp();
+      const z = e.sub(e.amax(a, true)).exp();
       return z.div(z.sum(a, true));
     },
     (g, y, a) => y.mul(g.sub(g.mul(y).sum(a, true))),
@@ -64,7 +64,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     x,
     axis,
     (e, a) => {
-      const m = e.max(a, true);
+      const m = e.amax(a, true);
       const s = e.sub(where(m.isInf(), 0, m));
       return s.sub(s.exp().sum(a, true).log());
     },

@@ -1,15 +1,27 @@
-import type { ReduceOp } from '../backend/backend.js';
 import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, fmtShape } from '../errors.js';
 import { normalizeAxes, normalizeAxis, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
-import { type Tensor, fromHandle } from '../tensor.js';
+import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { where } from './elementwise.js';
-import { backendOf } from './util.js';
+import { gather } from './indexing.js';
+import {
+  type AxesReduceName,
+  type Axes,
+  type OneAxisReduceName,
+  REDUCE_OPS,
+  REDUCE_OP_NAMES,
+  type ReduceDecl,
+  type ReduceDTypeRule,
+  type ReduceName,
+  type ReduceOp,
+  type ReduceResult,
+} from './reduce-table.js';
+import { backendOf, describe } from './util.js';
 
-export type Axes = number | readonly number[] | null | undefined;
+export type { Axes };
 
 /** The shape after reducing `axes`, keeping them as size 1 or dropping them. */
 function reducedShape(shape: readonly number[], axes: readonly number[], keepdims: boolean): number[] {
@@ -63,81 +75,155 @@ function expandBack(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   return g.reshape(reducedShape(x.shape, axes, true)).expand(x.shape);
 }
 
-/** Sum over axes (all when omitted). Bool sums count as int32. */
-export function sum(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  const axes = normalizeAxes('sum', axis, x.rank);
-  if (x.dtype === 'bool') return tidy(() => sum(cast(x, 'int32'), axes, keepdims));
-  const out = reduceKernel('sum', x, axes, keepdims);
-  return record('sum', [x], out, (g) => [expandBack(g, x, axes)]);
+/** The input a reduction computes on, by its dtype rule (bool counts as int32; float ops see float32). */
+function operand(op: ReduceName, x: Tensor): Tensor | null {
+  const rule: ReduceDTypeRule = REDUCE_OPS[op].dtype;
+  if (x.dtype === 'bool' && (rule === 'sum' || rule === 'same' || rule === 'index')) return cast(x, 'int32');
+  if (rule === 'float' && !isFloat(x.dtype)) return cast(x, 'float32');
+  return null;
 }
 
-/** Mean over axes (all when omitted); ints are averaged in float32. */
-export function mean(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  const axes = normalizeAxes('mean', axis, x.rank);
-  const count = axes.reduce((n, a) => n * x.shape[a], 1);
-  return tidy(() => sum(isFloat(x.dtype) ? x : cast(x, 'float32'), axes, keepdims).div(count));
-}
-
-function extremum(op: 'max' | 'min', x: Tensor, axis: Axes, keepdims: boolean): Tensor {
+/**
+ * Applies a table reduction: its dtype rule, then the kernel or the
+ * composite, recorded with the table's gradient (given g and the output
+ * broadcast back to x's shape).
+ */
+function reduceOp(op: ReduceName, x: Tensor, axis: Axes, keepdims = false): Tensor {
+  if (!(x instanceof Tensor)) throw new ArgumentError(`${op}: 'input' must be a tensor, got ${describe(x)}`);
+  const decl: ReduceDecl = REDUCE_OPS[op];
+  if (decl.oneAxis) return oneAxisReduce(op, x, axis, keepdims);
   const axes = normalizeAxes(op, axis, x.rank);
-  for (const a of axes) {
-    if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce an empty axis ${a} of ${fmtShape(x.shape)}`);
+  const converted = operand(op, x);
+  if (converted) return tidy(() => reduceOp(op, converted, axes, keepdims));
+  if (decl.nonEmpty) {
+    for (const a of axes) {
+      if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce the empty axis ${a} of ${fmtShape(x.shape)}`);
+    }
   }
-  if (x.dtype === 'bool') return tidy(() => extremum(op, cast(x, 'int32'), axes, keepdims));
-  const out = reduceKernel(op, x, axes, keepdims);
-  // Ties share the gradient evenly, as PyTorch's amax/amin.
-  return record(op, [x], out, (g, o) => {
-    const mask = cast(x.eq(expandBack(o, x, axes)), g.dtype);
-    const count = mask.sum(axes, true);
-    return [expandBack(g, x, axes).mul(mask).div(count)];
-  });
+  const { kernel, composite, grad } = decl;
+  let out: Tensor;
+  if (kernel) out = reduceKernel(kernel, x, axes, keepdims);
+  else {
+    out = tidy(() =>
+      noGrad(() => {
+        const kept = composite!(x, axes);
+        return keepdims ? kept : kept.reshape(reducedShape(x.shape, axes, false));
+      }),
+    );
+  }
+  if (grad === null) return record(op, [x], out, null);
+  return record(op, [x], out, (g, o) => [grad(expandBack(g, x, axes), x, expandBack(o, x, axes), axes)]);
 }
 
-export const max = (x: Tensor, axis?: Axes, keepdims = false) => extremum('max', x, axis, keepdims);
-export const min = (x: Tensor, axis?: Axes, keepdims = false) => extremum('min', x, axis, keepdims);
-
-function argExtremum(op: 'argmax' | 'argmin', x: Tensor, axis: number | null | undefined, keepdims: boolean): Tensor {
+/** argmax/argmin: over one axis, or over the flattened tensor when it is omitted. */
+function oneAxisReduce(op: ReduceName, x: Tensor, axis: Axes, keepdims: boolean): Tensor {
+  const kernel = (REDUCE_OPS[op] as ReduceDecl).kernel!;
+  if (Array.isArray(axis)) throw new ArgumentError(`${op}: takes one axis (a number) or none, got [${axis.join(', ')}]`);
+  if (x.dtype === 'bool') return tidy(() => oneAxisReduce(op, cast(x, 'int32'), axis, keepdims));
   if (axis === undefined || axis === null) {
     if (x.size === 0) throw new ArgumentError(`${op}: cannot take ${op} of an empty tensor ${fmtShape(x.shape)}`);
     return tidy(() => {
-      const flat = x.reshape([x.size]);
-      const out = reduceKernel(op, flat, [0], false);
+      const out = reduceKernel(kernel, x.reshape([x.size]), [0], false);
       return record(op, [x], keepdims ? out.reshape(x.shape.map(() => 1)) : out, null);
     });
   }
-  const a = normalizeAxis(op, axis, x.rank);
+  const a = normalizeAxis(op, axis as number, x.rank);
   // Only the reduced axis must be non-empty (PyTorch): [0, 4].argmax(1) is an empty [0].
   if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot take ${op} over the empty axis ${a} of ${fmtShape(x.shape)}`);
-  return record(op, [x], reduceKernel(op, x, [a], keepdims), null);
+  return record(op, [x], reduceKernel(kernel, x, [a], keepdims), null);
 }
 
-/** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties. */
-export const argmax = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> =>
-  argExtremum('argmax', x, axis, keepdims) as Tensor<'int32'>;
-export const argmin = (x: Tensor, axis?: number | null, keepdims = false): Tensor<'int32'> =>
-  argExtremum('argmin', x, axis, keepdims) as Tensor<'int32'>;
+type ReduceFunctions = { [K in AxesReduceName]: (x: Tensor, axis?: Axes, keepdims?: boolean) => ReduceResult<K> } & {
+  [K in OneAxisReduceName]: (x: Tensor, axis?: number | null, keepdims?: boolean) => ReduceResult<K>;
+};
 
+/** One function per table reduction, under its name. */
+export const reduceFunctions = Object.fromEntries(
+  REDUCE_OP_NAMES.map((op) => [op, (x: Tensor, axis?: Axes, keepdims?: boolean) => reduceOp(op, x, axis, keepdims)]),
+) as ReduceFunctions;
+
+// Named exports for the public API and tree shaking; `reduceFunctions` is what a
+// new table op gets without touching this list (a test checks the two agree).
+/** Sum over axes (all when omitted); bool sums count as int32. */
+export const sum = reduceFunctions.sum;
+/** Mean over axes (all when omitted); ints are averaged in float32. */
+export const mean = reduceFunctions.mean;
 /**
  * Product over axes. Its gradient is PyTorch's: out/x where no entry is
  * zero; otherwise the product of the other entries of each slice (for a
  * product over all axes with two or more zeros, exactly 0), so zeros give
  * exact gradients instead of 0/0.
  */
-export function prod(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  const axes = normalizeAxes('prod', axis, x.rank);
-  if (x.dtype === 'bool') return tidy(() => prod(cast(x, 'int32'), axes, keepdims));
-  const out = reduceKernel('prod', x, axes, keepdims);
-  return record('prod', [x], out, (g, o) => [prodGrad(g, x, o, axes)]);
+export const prod = reduceFunctions.prod;
+/** The largest value over axes (NaN if any is NaN); ties share the gradient evenly, as PyTorch's amax. */
+export const amax = reduceFunctions.amax;
+/** The smallest value over axes (NaN if any is NaN); ties share the gradient evenly, as PyTorch's amin. */
+export const amin = reduceFunctions.amin;
+/** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows; -Inf over no entries. */
+export const logsumexp = reduceFunctions.logsumexp;
+/** Whether any entry is nonzero (bool), over axes; false over no entries. */
+export const any = reduceFunctions.any;
+/** Whether every entry is nonzero (bool), over axes; true over no entries. */
+export const all = reduceFunctions.all;
+/** How many entries are nonzero (int32), over axes. */
+export const countNonzero = reduceFunctions.countNonzero;
+/** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties, a NaN counts as largest. */
+export const argmax = reduceFunctions.argmax;
+/** Index of the smallest value along an axis (of the flattened tensor when omitted); first on ties, a NaN counts as smallest. */
+export const argmin = reduceFunctions.argmin;
+
+/** The values and their int32 indices along a dimension (PyTorch's named tuples of max(dim), sort, topk, …). */
+export interface ValuesIndices {
+  values: Tensor;
+  indices: Tensor<'int32'>;
 }
 
-function prodGrad(g: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
-  const gx = expandBack(g, x, axes);
+/**
+ * The largest value: over everything, as a tensor (`x.max()`, ties share the
+ * gradient as amax); along one dimension, the values and the (first) index
+ * of each, PyTorch's `max(dim, keepdim)`: the gradient goes to that index
+ * only. A list of axes reduces them as amax does.
+ *
+ * @example
+ * const { values, indices } = t.tensor([[1, 5, 5], [7, 2, 3]]).max(1); // [5, 7], [1, 0]
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, axes: readonly number[] | null | undefined, keepdims?: boolean): Tensor;
+export function max(x: Tensor, axis?: Axes, keepdims = false): Tensor | ValuesIndices {
+  return typeof axis === 'number' ? extremumAlong('max', x, axis, keepdims) : amax(x, axis, keepdims);
+}
+
+/** The smallest value: as `max`, with argmin's first index. */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, axes: readonly number[] | null | undefined, keepdims?: boolean): Tensor;
+export function min(x: Tensor, axis?: Axes, keepdims = false): Tensor | ValuesIndices {
+  return typeof axis === 'number' ? extremumAlong('min', x, axis, keepdims) : amin(x, axis, keepdims);
+}
+
+/** max/min along one dimension: the first arg-extremum, its value gathered (so the gradient goes to it alone). */
+function extremumAlong(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boolean): ValuesIndices {
+  const indices = (op === 'max' ? argmax : argmin)(x, dim, true);
+  const a = normalizeAxis(op, dim, x.rank);
+  const values = tidy(() => {
+    const v = gather(x.dtype === 'bool' ? cast(x, 'int32') : x, a, indices);
+    return keepdim ? v : v.squeeze(a);
+  });
+  if (keepdim) return { values, indices };
+  const squeezed = indices.squeeze(a) as Tensor<'int32'>;
+  indices.dispose();
+  return { values, indices: squeezed };
+}
+
+/** prod's gradient (g and out broadcast back to x's shape). */
+export function prodGrad(gx: Tensor, x: Tensor, out: Tensor, axes: readonly number[]): Tensor {
   if (x.size === 0) return gx;
   // out/x, with x = 0 replaced by 1: where() picks the other branch there, and this keeps
   // 0/0 out of the unpicked branch (a NaN there would leak into second-order gradients
   // and trip anomaly mode).
   const isZero = x.eq(0);
-  const noZero = gx.mul(expandBack(out, x, axes).div(where(isZero, 1, x)));
+  const noZero = gx.mul(out.div(where(isZero, 1, x)));
   // PyTorch decides on the whole tensor (it reads it): any zero → the product of the others.
   const zeros = isZero.sum();
   const others = gx.mul(productOfOthers(x, axes));
@@ -244,17 +330,4 @@ function scaledMoments(x: Tensor, axes: readonly number[], keepdims: boolean, do
 /** d var / dx = g·2/(n - correction)·(x - mean), the scale first, as PyTorch (so 0·inf is NaN there too). */
 function varGrad(g: Tensor, x: Tensor, axes: readonly number[], dof: number): Tensor {
   return expandBack(g.mul(2 / dof), x, axes).mul(x.sub(mean(x, axes, true)));
-}
-
-/** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows. */
-export function logsumexp(x: Tensor, axis?: Axes, keepdims = false): Tensor {
-  const axes = normalizeAxes('logsumexp', axis, x.rank);
-  // Over no entries: log(0) = -Infinity, as PyTorch (max would refuse the empty axis).
-  if (axes.some((a) => x.shape[a] === 0)) return tidy(() => sum(x, axes, keepdims).add(-Infinity));
-  return tidy(() => {
-    const m = x.detach().max(axes, true);
-    const shift = where(m.isInf(), 0, m);
-    const out = x.sub(shift).exp().sum(axes, true).log().add(shift);
-    return keepdims ? out : out.reshape(reducedShape(x.shape, axes, false));
-  });
 }
