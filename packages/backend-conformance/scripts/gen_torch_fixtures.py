@@ -710,7 +710,141 @@ def edge():
     return f
 
 
-FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling, edge]
+def math_ops():
+    """Core's composed math ops: unary-table composites, fmod/hypot/lerp/addcmul/addcdiv/nanToNum, activations."""
+    f = Family('math')
+    sqrt1m = lambda r: [uniform(r, (3, 4), -0.95, 0.95)]
+    domains = {
+        'tan': (torch.tan, lambda r: [uniform(r, (3, 4), -1.3, 1.3)]),
+        'asin': (torch.asin, sqrt1m), 'acos': (torch.acos, sqrt1m), 'atanh': (torch.atanh, sqrt1m),
+        'atan': (torch.atan, lambda r: [randn(r, (3, 4), 2.0)]),
+        'sinh': (torch.sinh, lambda r: [randn(r, (3, 4), 2.0)]), 'cosh': (torch.cosh, lambda r: [randn(r, (3, 4), 2.0)]),
+        'asinh': (torch.asinh, lambda r: [randn(r, (3, 4), 3.0)]),
+        'acosh': (torch.acosh, lambda r: [uniform(r, (3, 4), 1.05, 6.0)]),
+        'log2': (torch.log2, lambda r: [uniform(r, (3, 4), 0.1, 9.0)]), 'log10': (torch.log10, lambda r: [uniform(r, (3, 4), 0.1, 9.0)]),
+        'exp2': (torch.exp2, lambda r: [randn(r, (3, 4), 3.0)]),
+        'frac': (torch.frac, lambda r: [randn(r, (3, 4), 3.0)]),
+        'mish': (F.mish, lambda r: [randn(r, (3, 4), 3.0)]),
+        'hardswish': (F.hardswish, lambda r: [uniform(r, (3, 4), -5.0, 5.0)]),
+        'hardsigmoid': (F.hardsigmoid, lambda r: [uniform(r, (3, 4), -5.0, 5.0)]),
+        'relu6': (F.relu6, lambda r: [uniform(r, (3, 4), -3.0, 9.0)]),
+        'selu': (F.selu, lambda r: [randn(r, (3, 4), 2.0)]),
+        'logsigmoid': (F.logsigmoid, lambda r: [randn(r, (3, 4), 4.0)]),
+    }
+    for op, (fn, inputs) in domains.items():
+        f.add(op, op, {}, inputs, fn)
+    f.add('trunc', 'trunc', {}, lambda r: [randn(r, (3, 4), 3.0)], torch.trunc)
+    f.add('elu_alpha', 'elu', {'alpha': 0.7}, lambda r: [randn(r, (3, 4), 2.0)], lambda x: F.elu(x, 0.7))
+    f.add('celu_alpha', 'celu', {'alpha': 1.5}, lambda r: [randn(r, (3, 4), 2.0)], lambda x: F.celu(x, 1.5))
+    f.add('leakyRelu_slope', 'leakyRelu', {'negativeSlope': 0.2}, lambda r: [randn(r, (3, 4))],
+          lambda x: F.leaky_relu(x, 0.2))
+    f.add('gelu', 'gelu', {'approximate': 'none'}, lambda r: [randn(r, (3, 4), 2.0)], F.gelu)
+    f.add('gelu_tanh', 'gelu', {'approximate': 'tanh'}, lambda r: [randn(r, (3, 4), 2.0)],
+          lambda x: F.gelu(x, approximate='tanh'))
+    # Large and special values: overflow-free forms, ±inf, NaN (no gradients through NaN).
+    # Within float32's range (the float32 run compares with these float64 results).
+    special = [float('nan'), float('inf'), float('-inf'), -0.5, 0.0, 2.5, -30.0, 30.0]
+    for op, fn in {'asinh': torch.asinh, 'sinh': torch.sinh, 'cosh': torch.cosh, 'atan': torch.atan,
+                   'trunc': torch.trunc, 'frac': torch.frac, 'logsigmoid': F.logsigmoid, 'mish': F.mish,
+                   'selu': F.selu, 'exp2': torch.exp2}.items():
+        f.add(f'{op}_special', op, {}, lambda r: [const(special, grad=False)], fn)
+    f.add('asinh_huge', 'asinh', {}, lambda r: [const([1e30, -1e20, 3e8, -1e-30])], torch.asinh)
+    f.add('acosh_edges', 'acosh', {}, lambda r: [const([1.0, 0.5, 1e30, float('inf')], grad=False)], torch.acosh)
+    f.add('asin_acos_atanh_edges', 'atanh', {}, lambda r: [const([1.0, -1.0, 1.5, 0.0], grad=False)], torch.atanh)
+    for op, fn in {'isFinite': torch.isfinite, 'isPosInf': torch.isposinf, 'isNegInf': torch.isneginf}.items():
+        f.add(op, op, {}, lambda r: [const(special, grad=False)], fn)
+        f.add(f'{op}_int32', op, {}, lambda r: [ints(r, (2, 3), -9, 10)], fn)
+    for op, fn in {'trunc': torch.trunc, 'relu6': F.relu6}.items():
+        f.add(f'{op}_int32', op, {}, lambda r: [ints(r, (2, 5), -9, 10)], fn)
+    # fmod: sign of the dividend; |a/b| kept off whole numbers, where it jumps.
+    def off_whole(r, shape, lo, hi):
+        a = r.uniform(lo, hi, shape)
+        return Inp(r3(np.floor(a) + 0.2 + 0.6 * (a - np.floor(a))))
+    f.add('fmod', 'fmod', {}, lambda r: [off_whole(r, (3, 4), -6, 6), const([1.0, -1.0, 1.0, -1.0])], torch.fmod)
+    f.add('fmod_scalar', 'fmod', {'other': -1.5}, lambda r: [uniform(r, (3, 4), -0.7, 0.7)], lambda x: torch.fmod(x, -1.5))
+    f.add('fmod_divisor_grad', 'fmod', {}, lambda r: [const([-1.3, 1.45, -1.7, 1.2, 0.35, -0.6]),
+                                                    const([0.9, -0.8, 0.75, 0.9, -0.8, 0.75])], torch.fmod)
+    f.add('fmod_int32', 'fmod', {}, lambda r: [ints(r, (2, 5), -20, 20), ints(r, (2, 5), -5, 6, True)], torch.fmod)
+    f.add('fmod_special', 'fmod', {}, lambda r: [const(special, grad=False), const([2.0] * 4 + [float('inf')] * 4, grad=False)],
+          torch.fmod)
+    f.add('hypot', 'hypot', {}, lambda r: [randn(r, (3, 4), 2.0), randn(r, (4,), 2.0)], torch.hypot)
+    # Squares that overflow / underflow float32, where √(a² + b²) written plainly would give inf / 0.
+    f.add('hypot_large', 'hypot', {}, lambda r: [const([3e30, 1e-30, 0.5]), const([4e30, 1e-30, 0.0])], torch.hypot)
+    f.add('lerp', 'lerp', {}, lambda r: [randn(r, (3, 4)), randn(r, (3, 4)), uniform(r, (4,), -0.5, 1.5)], torch.lerp)
+    f.add('lerp_scalar', 'lerp', {'weight': 0.75}, lambda r: [randn(r, (3, 4)), randn(r, (4,))],
+          lambda a, b: torch.lerp(a, b, 0.75))
+    f.add('addcmul', 'addcmul', {'value': -0.5}, lambda r: [randn(r, (3, 4)), randn(r, (3, 1)), randn(r, (4,))],
+          lambda a, b, c: torch.addcmul(a, b, c, value=-0.5))
+    f.add('addcdiv', 'addcdiv', {'value': 2.0}, lambda r: [randn(r, (3, 4)), randn(r, (3, 4)), uniform(r, (4,), 0.5, 2.0)],
+          lambda a, b, c: torch.addcdiv(a, b, c, value=2.0))
+    # The default for ±inf is the dtype's largest finite value, so that case is in the conformance suite (per dtype).
+    f.add('nanToNum', 'nanToNum', {}, lambda r: [const([float('nan'), -0.5, 2.5, float('nan')])], torch.nan_to_num)
+    f.add('nanToNum_options', 'nanToNum', {'nan': 1.0, 'posinf': 9.0, 'neginf': -9.0}, lambda r: [const(special)],
+          lambda x: torch.nan_to_num(x, 1.0, 9.0, -9.0))
+    return f
+
+
+def shape_ops():
+    """Core's composed indexing and shape ops: triangles, diagonals, tiling, rolling, moving axes, meshgrid, einsum."""
+    f = Family('shape_ops')
+    f.add('tril', 'tril', {'diagonal': 0}, lambda r: [randn(r, (3, 4))], torch.tril)
+    f.add('tril_batch_offset', 'tril', {'diagonal': 1}, lambda r: [randn(r, (2, 3, 3))], lambda x: torch.tril(x, 1))
+    f.add('triu_negative_offset', 'triu', {'diagonal': -1}, lambda r: [randn(r, (4, 3))], lambda x: torch.triu(x, -1))
+    f.add('triu_int32', 'triu', {'diagonal': 1}, lambda r: [ints(r, (3, 3), -9, 10)], lambda x: torch.triu(x, 1))
+    f.add('diag_vector', 'diag', {'diagonal': 0}, lambda r: [randn(r, (3,))], torch.diag)
+    f.add('diag_vector_above', 'diag', {'diagonal': 2}, lambda r: [randn(r, (3,))], lambda x: torch.diag(x, 2))
+    f.add('diag_vector_below', 'diag', {'diagonal': -1}, lambda r: [randn(r, (2,))], lambda x: torch.diag(x, -1))
+    f.add('diag_matrix', 'diag', {'diagonal': 1}, lambda r: [randn(r, (3, 4))], lambda x: torch.diag(x, 1))
+    f.add('diagonal', 'diagonal', {'offset': 0, 'dim1': 0, 'dim2': 1}, lambda r: [randn(r, (3, 4))], torch.diagonal)
+    f.add('diagonal_3d_offset', 'diagonal', {'offset': -1, 'dim1': 2, 'dim2': 0}, lambda r: [randn(r, (3, 2, 4))],
+          lambda x: torch.diagonal(x, -1, 2, 0))
+    f.add('diagonal_neg_dims', 'diagonal', {'offset': 1, 'dim1': -1, 'dim2': -2}, lambda r: [randn(r, (2, 3, 3))],
+          lambda x: torch.diagonal(x, 1, -1, -2))
+    f.add('repeat', 'repeat', {'sizes': [2, 3]}, lambda r: [randn(r, (2, 2))], lambda x: x.repeat(2, 3))
+    f.add('repeat_new_axes', 'repeat', {'sizes': [2, 1, 2]}, lambda r: [randn(r, (3,))], lambda x: x.repeat(2, 1, 2))
+    f.add('tile_short_dims', 'tile', {'dims': [2]}, lambda r: [randn(r, (2, 3))], lambda x: torch.tile(x, (2,)))
+    f.add('roll_dims', 'roll', {'shifts': [1, -2], 'dims': [0, 1]}, lambda r: [randn(r, (3, 4))],
+          lambda x: torch.roll(x, (1, -2), (0, 1)))
+    f.add('roll_flat', 'roll', {'shifts': 5, 'dims': None}, lambda r: [randn(r, (2, 3))], lambda x: torch.roll(x, 5))
+    f.add('roll_int32_neg_dim', 'roll', {'shifts': -1, 'dims': -1}, lambda r: [ints(r, (2, 3), -9, 10)],
+          lambda x: torch.roll(x, -1, -1))
+    f.add('unflatten', 'unflatten', {'dim': 1, 'sizes': [2, -1]}, lambda r: [randn(r, (3, 6))],
+          lambda x: x.unflatten(1, (2, -1)))
+    f.add('movedim', 'movedim', {'source': [0, 1], 'destination': [2, 0]}, lambda r: [randn(r, (2, 3, 4))],
+          lambda x: torch.movedim(x, (0, 1), (2, 0)))
+    f.add('moveaxis_neg', 'movedim', {'source': -1, 'destination': 0}, lambda r: [randn(r, (2, 3, 4))],
+          lambda x: torch.moveaxis(x, -1, 0))
+    for indexing in ('ij', 'xy'):
+        for k in (0, 1):
+            # Output k depends on input k only: the others take no gradient.
+            f.add(f'meshgrid_{indexing}_{k}', 'meshgrid', {'indexing': indexing, 'index': k},
+                  lambda r, k=k: [Inp(randn(r, (n,)).array, grad=i == k) for i, n in enumerate((2, 3, 4))],
+                  lambda a, b, c, k=k, indexing=indexing: torch.meshgrid(a, b, c, indexing=indexing)[k])
+    einsums = [
+        ('matmul', 'ij,jk->ik', [(2, 3), (3, 4)]),
+        ('batched', 'bij,bjk->bik', [(2, 2, 3), (2, 3, 2)]),
+        ('outer', 'i,j->ij', [(3,), (2,)]),
+        ('dot', 'i,i->', [(4,), (4,)]),
+        ('trace', 'ii', [(3, 3)]),
+        ('diagonal', 'ii->i', [(3, 3)]),
+        ('transpose', 'ij->ji', [(2, 3)]),
+        ('sum_axis', 'ijk->ik', [(2, 3, 4)]),
+        ('implicit', 'ij,jk', [(2, 3), (3, 2)]),
+        ('ellipsis_broadcast', '...ij,...jk->...ik', [(2, 1, 2, 3), (3, 3, 2)]),
+        ('ellipsis_implicit', 'b...i,bi', [(2, 3, 4), (2, 4)]),
+        ('three_operands', 'ij,jk,kl->il', [(2, 3), (3, 4), (4, 2)]),
+        ('bilinear', 'bn,anm,bm->ba', [(2, 3), (4, 3, 2), (2, 2)]),
+        ('size1_broadcast', 'bij,bjk->bik', [(2, 2, 3), (1, 3, 2)]),
+    ]
+    for label, eq, shapes in einsums:
+        f.add(f'einsum_{label}', 'einsum', {'equation': eq}, lambda r, shapes=shapes: [randn(r, s) for s in shapes],
+              lambda *xs, eq=eq: torch.einsum(eq, *xs))
+    f.add('einsum_int32', 'einsum', {'equation': 'ij,jk->ik'}, lambda r: [ints(r, (2, 3), -5, 6), ints(r, (3, 2), -5, 6)],
+          lambda a, b: torch.einsum('ij,jk->ik', a, b))
+    return f
+
+
+FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, pooling, edge, math_ops, shape_ops]
 
 # conv1d/3d, transposed conv, fold, padding modes, interpolate (conv_ext); pooling options, unpooling (pool_ext).
 import conv_pool_families  # noqa: E402

@@ -12,6 +12,8 @@ import pooling from '../../fixtures/core/pooling.json';
 import edge from '../../fixtures/core/edge.json';
 import convExt from '../../fixtures/core/conv_ext.json';
 import poolExt from '../../fixtures/core/pool_ext.json';
+import math from '../../fixtures/core/math.json';
+import shapeOps from '../../fixtures/core/shape_ops.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
@@ -27,6 +29,8 @@ export const TORCH_FIXTURE_FAMILIES = [
   'edge',
   'conv_ext',
   'pool_ext',
+  'math',
+  'shape_ops',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -44,6 +48,8 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   edge: edge as TorchFixtureFile,
   conv_ext: convExt as TorchFixtureFile,
   pool_ext: poolExt as TorchFixtureFile,
+  math: math as TorchFixtureFile,
+  shape_ops: shapeOps as TorchFixtureFile,
 };
 
 /**

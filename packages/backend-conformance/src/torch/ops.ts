@@ -49,6 +49,27 @@ export const TORCH_OPS: Record<string, OpCall> = {
   round: unary((t, x) => t.round(x)),
   logicalNot: unary((t, x) => t.logicalNot(x)),
   clamp: (t, [x], args) => t.clamp(x, args.min ?? null, args.max ?? null),
+  // Core's composed math (ops/unary-table.ts composites, ops/math.ts).
+  ...Object.fromEntries(
+    (['tan', 'asin', 'acos', 'atan', 'sinh', 'cosh', 'asinh', 'acosh', 'atanh', 'log2', 'log10', 'exp2', 'trunc', 'frac'] as const).map(
+      (op): [string, OpCall] => [op, unary((t, x) => t[op](x))],
+    ),
+  ),
+  ...Object.fromEntries(
+    (['mish', 'hardswish', 'hardsigmoid', 'relu6', 'selu', 'logsigmoid', 'isFinite', 'isPosInf', 'isNegInf'] as const).map(
+      (op): [string, OpCall] => [op, unary((t, x) => t[op](x))],
+    ),
+  ),
+  elu: (t, [x], args) => t.elu(x, { alpha: args.alpha }),
+  celu: (t, [x], args) => t.celu(x, { alpha: args.alpha }),
+  leakyRelu: (t, [x], args) => t.leakyRelu(x, { negativeSlope: args.negativeSlope }),
+  gelu: (t, [x], args) => t.gelu(x, { approximate: args.approximate }),
+  fmod: binary((t, a, b) => t.fmod(a, b)),
+  hypot: binary((t, a, b) => t.hypot(a, b)),
+  lerp: (t, [a, b, w], args) => t.lerp(a, b, typeof args.weight === 'number' ? args.weight : w),
+  addcmul: (t, [a, b, c], args) => t.addcmul(a, b, c, { value: args.value }),
+  addcdiv: (t, [a, b, c], args) => t.addcdiv(a, b, c, { value: args.value }),
+  nanToNum: (t, [x], args) => t.nanToNum(x, { nan: args.nan, posinf: args.posinf, neginf: args.neginf }),
 
   add: binary((t, a, b) => t.add(a, b)),
   sub: binary((t, a, b) => t.sub(a, b)),
@@ -107,6 +128,19 @@ export const TORCH_OPS: Record<string, OpCall> = {
 
   indexSelect: (t, [x, idx], args) => t.indexSelect(x, args.axis, idx),
   gather: (t, [x, idx], args) => t.gather(x, args.axis, idx),
+
+  // Core's composed indexing and shape ops (ops/diagonals.ts, ops/rearrange.ts, ops/einsum.ts).
+  tril: (t, [x], args) => t.tril(x, args.diagonal),
+  triu: (t, [x], args) => t.triu(x, args.diagonal),
+  diag: (t, [x], args) => t.diag(x, args.diagonal),
+  diagonal: (t, [x], args) => t.diagonal(x, args.offset, args.dim1, args.dim2),
+  repeat: (t, [x], args) => t.repeat(x, args.sizes),
+  tile: (t, [x], args) => t.tile(x, args.dims),
+  roll: (t, [x], args) => t.roll(x, args.shifts, args.dims),
+  unflatten: (t, [x], args) => t.unflatten(x, args.dim, args.sizes),
+  movedim: (t, [x], args) => t.movedim(x, args.source, args.destination),
+  meshgrid: (t, xs, args) => t.meshgrid(xs, { indexing: args.indexing })[args.index],
+  einsum: (t, xs, args) => t.einsum(args.equation, ...xs),
 
   linear: (t, [x, w, bias]) => t.linear(x, w, bias ?? null),
   conv2d: (t, [x, w, bias], args) =>

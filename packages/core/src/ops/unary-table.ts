@@ -121,8 +121,8 @@ export const UNARY_OPS = {
   mish:       { dtype: 'float', ref: (v) => v * Math.tanh(v > 20 ? v : Math.log1p(Math.exp(v))), domain: [-5, 5], grad: (g, x): Tensor => { const t = softplus(x).tanh(); return g.mul(t.add(x.mul(x.sigmoid()).mul(t.square().neg().add(1)))); }, composite: (x): Tensor => x.mul(softplus(x).tanh()) },
   // x·relu6(x + 3)/6; the gradient x/3 + ½ on [-3, 3] (both ends), 0 below, 1 above, as PyTorch's.
   hardswish:  { dtype: 'float', ref: (v) => (v <= -3 ? 0 : v >= 3 ? v : (v * (v + 3)) / 6), domain: [-5, 5], grad: (g, x): Tensor => where(x.lt(-3), 0, where(x.le(3), g.mul(x.div(3).add(0.5)), g)), composite: (x): Tensor => where(x.le(-3), 0, where(x.ge(3), x, x.mul(x.add(3)).div(6))) },
-  // relu6(x + 3)/6; the gradient 1/6 strictly inside (-3, 3), as PyTorch's.
-  hardsigmoid: { dtype: 'float', ref: (v) => Math.min(Math.max(v + 3, 0), 6) / 6, domain: [-5, 5], grad: (g, x): Tensor => where(x.gt(-3).logicalAnd(x.lt(3)), g.div(6), 0), composite: (x): Tensor => x.add(3).clamp(0, 6).div(6) },
+  // relu6(x + 3)/6; the gradient 1/6 strictly inside (-3, 3), as PyTorch's, whose 1/6 is a float32 constant in every dtype.
+  hardsigmoid: { dtype: 'float', ref: (v) => Math.min(Math.max(v + 3, 0), 6) / 6, domain: [-5, 5], grad: (g, x): Tensor => where(x.gt(-3).logicalAnd(x.lt(3)), g.mul(Math.fround(1 / 6)), 0), composite: (x): Tensor => x.add(3).clamp(0, 6).div(6) },
   // min(max(x, 0), 6); the gradient 1 strictly inside (0, 6), 0 at and beyond the bounds (PyTorch's hardtanh_backward).
   relu6:      { dtype: 'numeric', ref: (v) => Math.min(Math.max(v, 0), 6), domain: [-3, 8], kink: true, grad: (g, x): Tensor => where(x.gt(0).logicalAnd(x.lt(6)), g, 0), composite: (x): Tensor => x.clamp(0, 6) },
   // scale·(x where x > 0, else α·(eˣ - 1)). expm1 and exp only of the non-positive part, so the branch where() drops stays finite.
