@@ -1,0 +1,104 @@
+#!/usr/bin/env node
+/**
+ * Builds the Node-API addon from csrc/ with the system C compiler, with no
+ * download: Node-API headers come from the `node-api-headers` package or the
+ * local Node installation. Links OpenBLAS (GEMM) and OpenMP; output goes
+ * where node-gyp-build looks: build/Release/tensile_native.node.
+ *
+ *   node scripts/build-addon.mjs            build, fail loudly
+ *   node scripts/build-addon.mjs --install  the package's install script: never fails the
+ *                                           install; a failure is written to build/build-error.log
+ *                                           and `native()` reports it with what to install
+ *
+ * The build is portable: baseline x86-64 code with AVX2 clones of the hot
+ * loops chosen at load time (GCC target_clones), never -march=native.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const OUT_DIR = join(ROOT, 'build', 'Release');
+const OUT = join(OUT_DIR, 'tensile_native.node');
+const ERROR_LOG = join(ROOT, 'build', 'build-error.log');
+const installMode = process.argv.includes('--install');
+
+/** Node-API headers: the npm package first, then the running Node's own include directory. */
+function nodeApiIncludes() {
+  const dirs = [];
+  try {
+    const require = createRequire(import.meta.url);
+    dirs.push(require('node-api-headers').include_dir);
+  } catch {
+    // not installed (a bare checkout): fall back to the local headers
+  }
+  dirs.push(join(dirname(process.execPath), '..', 'include', 'node'), '/usr/include/node', '/usr/local/include/node');
+  return dirs.filter((d) => existsSync(join(d, 'node_api.h')));
+}
+
+/** What a user must install, read from the compiler's complaint. */
+function hint(err, log) {
+  if (err.code === 'ENOENT') return 'a C compiler (Debian/Ubuntu: apt-get install build-essential)';
+  if (/cblas\.h|-lopenblas/.test(log)) return 'OpenBLAS (Debian/Ubuntu: apt-get install libopenblas-dev)';
+  if (/omp\.h|-lgomp|fopenmp/.test(log)) return 'OpenMP (GCC ships it: apt-get install build-essential)';
+  if (/node_api\.h/.test(log)) return 'the Node-API headers (npm i node-api-headers)';
+  return 'a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install build-essential libopenblas-dev)';
+}
+
+function build() {
+  const includes = nodeApiIncludes();
+  if (includes.length === 0) throw new Error('node_api.h not found (install node-api-headers, or the Node.js headers)');
+  const sources = readdirSync(join(ROOT, 'csrc'))
+    .filter((f) => f.endsWith('.c'))
+    .sort()
+    .map((f) => join(ROOT, 'csrc', f));
+  const args = [
+    '-std=gnu11',
+    '-O3',
+    // no contraction into FMA: results stay those of the written expressions on every machine
+    '-ffp-contract=off',
+    '-fPIC',
+    '-shared',
+    '-fopenmp',
+    '-fvisibility=hidden',
+    '-Wall',
+    '-Wextra',
+    '-Wno-unused-parameter',
+    '-DNODE_GYP_MODULE_NAME=tensile_native',
+    ...includes.slice(0, 1).map((d) => `-I${d}`),
+    '-o',
+    OUT,
+    ...sources,
+    '-lopenblas',
+    '-lm',
+  ];
+  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+  mkdirSync(OUT_DIR, { recursive: true });
+  const cc = process.env.CC || 'cc';
+  const started = Date.now();
+  execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  return Date.now() - started;
+}
+
+/** A prebuilt binary for this platform (prebuilds/<platform>-<arch>/*.node) makes compiling unnecessary. */
+const prebuilt = join(ROOT, 'prebuilds', `${process.platform}-${process.arch}`);
+if (installMode && existsSync(prebuilt) && readdirSync(prebuilt).some((f) => f.endsWith('.node'))) process.exit(0);
+
+try {
+  const ms = build();
+  rmSync(ERROR_LOG, { force: true });
+  console.log(`@tensile/backend-native: built ${OUT} in ${(ms / 1000).toFixed(1)} s`);
+} catch (err) {
+  const log = `${err.message}\n${err.stderr ?? ''}`.trim();
+  const message = `could not build the addon: it needs ${hint(err, log)}`;
+  if (!installMode) {
+    console.error(`@tensile/backend-native: ${message}\n${log}`);
+    process.exit(1);
+  }
+  mkdirSync(dirname(ERROR_LOG), { recursive: true });
+  writeFileSync(ERROR_LOG, `${message}\n\n${log}\n`);
+  rmSync(OUT, { force: true });
+  console.warn(`@tensile/backend-native: ${message}; the other backends are unaffected (details: ${ERROR_LOG})`);
+}
