@@ -3,7 +3,7 @@ import { Module } from '../module.js';
 
 /**
  * Gaussian error linear unit: x·Φ(x) with the exact erf (default), or
- * PyTorch's tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
+ * PyTorch's tanh approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))): core's `t.gelu`.
  */
 export class GELU extends Module {
   readonly typeName = 'GELU';
@@ -20,10 +20,6 @@ export class GELU extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    if (this.approximate === 'tanh') {
-      const inner = x.add(x.pow(3).mul(0.044715)).mul(Math.sqrt(2 / Math.PI));
-      return x.mul(inner.tanh().add(1)).mul(0.5);
-    }
-    return x.mul(x.mul(Math.SQRT1_2).erf().add(1)).mul(0.5);
+    return t.gelu(x, { approximate: this.approximate });
   }
 }

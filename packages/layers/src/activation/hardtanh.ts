@@ -32,7 +32,7 @@ export class Hardtanh extends Module {
   }
 }
 
-/** min(max(x, 0), 6), as torch.nn.ReLU6 (Hardtanh(0, 6)). */
+/** min(max(x, 0), 6), as torch.nn.ReLU6 (Hardtanh(0, 6)): core's `t.relu6`. */
 export class ReLU6 extends Module {
   readonly typeName = 'ReLU6';
 
@@ -41,6 +41,6 @@ export class ReLU6 extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    return hardtanh(x, 0, 6);
+    return t.relu6(x);
   }
 }

@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { Module } from '../module.js';
 
-/** x where x > 0, else negativeSlope·x. */
+/** x where x > 0, else negativeSlope·x: core's `t.leakyRelu`. */
 export class LeakyReLU extends Module {
   readonly typeName = 'LeakyReLU';
 
@@ -14,6 +14,6 @@ export class LeakyReLU extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    return t.where(x.gt(0), x, x.mul(this.negativeSlope));
+    return t.leakyRelu(x, { negativeSlope: this.negativeSlope });
   }
 }

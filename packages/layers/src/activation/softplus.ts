@@ -27,7 +27,7 @@ export class Softplus extends Module {
   }
 }
 
-/** x·tanh(softplus(x)) (Misra, 2019), as torch.nn.Mish. */
+/** x·tanh(softplus(x)) (Misra, 2019), as torch.nn.Mish: core's `t.mish`. */
 export class Mish extends Module {
   readonly typeName = 'Mish';
 
@@ -36,6 +36,6 @@ export class Mish extends Module {
   }
 
   forward(x: t.Tensor): t.Tensor {
-    return x.mul(softplus(x).tanh());
+    return t.mish(x);
   }
 }
