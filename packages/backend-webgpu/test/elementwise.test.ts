@@ -1,6 +1,6 @@
 import type { BinaryOp, KernelUnaryOp } from '@tensile/core';
 import { describe, expect, it } from 'vitest';
-import { close, createTestBackend, down, f32, randoms, up } from './gpu.js';
+import { binaryBroadcast, close, createTestBackend, down, f32, randoms, up, whereBroadcast } from './gpu.js';
 
 const setup = await createTestBackend();
 const b = setup.backend!;
@@ -126,7 +126,7 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
   for (const [op, ref, rtol] of binCases) {
     it(`binary ${op} (float32, NaN semantics)`, async () => {
       const n = av.length;
-      const out = b.binary(op, up(b, av), [n], up(b, bv), [n], [n], 'float32');
+      const out = binaryBroadcast(b, op, up(b, av), [n], up(b, bv), [n], [n], 'float32');
       const outType = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'].includes(op) ? 'bool' : 'float32';
       close(
         await down(b, out, outType, n),
@@ -141,7 +141,7 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
   it('pow: negative bases, integer exponents and zero', async () => {
     const xs = [-2, -2, -8, 0, 0, 4, 9, NaN];
     const ys = [3, 2, 1 / 3, 2, -1, 0.5, 0, 0];
-    const got = await down(b, b.binary('pow', up(b, xs), [8], up(b, ys), [8], [8], 'float32'), 'float32', 8);
+    const got = await down(b, binaryBroadcast(b, 'pow', up(b, xs), [8], up(b, ys), [8], [8], 'float32'), 'float32', 8);
     close(
       got,
       xs.map((x, i) => f32(x ** f32(ys[i]))),
@@ -154,7 +154,8 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
   it('binary int32 arithmetic: truncating div, Python mod, wrap-around', async () => {
     const xs = [7, -7, 7, -7, 5, 2147483647, 3, 2];
     const ys = [2, 2, -2, -2, 0, 1, 4, -1];
-    const run = async (op: BinaryOp) => down(b, b.binary(op, up(b, xs, 'int32'), [8], up(b, ys, 'int32'), [8], [8], 'int32'), 'int32', 8);
+    const run = async (op: BinaryOp) =>
+      down(b, binaryBroadcast(b, op, up(b, xs, 'int32'), [8], up(b, ys, 'int32'), [8], [8], 'int32'), 'int32', 8);
     expect(await run('div')).toEqual(xs.map((x, i) => Math.trunc(x / ys[i]) | 0));
     expect(await run('mod')).toEqual([1, 1, -1, -1, 0, 0, 3, 0]);
     expect(await run('add')).toEqual(xs.map((x, i) => (x + ys[i]) | 0));
@@ -166,7 +167,8 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
   it('binary bool: and, or, eq', async () => {
     const x = [0, 0, 1, 1];
     const y = [0, 1, 0, 1];
-    const run = async (op: BinaryOp) => down(b, b.binary(op, up(b, x, 'bool'), [4], up(b, y, 'bool'), [4], [4], 'bool'), 'bool', 4);
+    const run = async (op: BinaryOp) =>
+      down(b, binaryBroadcast(b, op, up(b, x, 'bool'), [4], up(b, y, 'bool'), [4], [4], 'bool'), 'bool', 4);
     expect(await run('and')).toEqual([0, 0, 0, 1]);
     expect(await run('or')).toEqual([0, 1, 1, 1]);
     expect(await run('eq')).toEqual([1, 0, 0, 1]);
@@ -176,17 +178,22 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     // a [2, 1, 3] + b [4, 1] -> [2, 4, 3]
     const a = [1, 2, 3, 4, 5, 6];
     const c = [10, 20, 30, 40];
-    const got = await down(b, b.binary('sub', up(b, a), [2, 1, 3], up(b, c), [4, 1], [2, 4, 3], 'float32'), 'float32', 24);
+    const got = await down(b, binaryBroadcast(b, 'sub', up(b, a), [2, 1, 3], up(b, c), [4, 1], [2, 4, 3], 'float32'), 'float32', 24);
     const want: number[] = [];
     for (let i = 0; i < 2; i++) for (let j = 0; j < 4; j++) for (let k = 0; k < 3; k++) want.push(a[i * 3 + k] - c[j]);
     expect(got).toEqual(want);
     // scalar broadcast and a rank-5 case that does not collapse
-    const s = await down(b, b.binary('mul', up(b, [1, 2, 3]), [3], up(b, [2]), [], [3], 'float32'), 'float32', 3);
+    const s = await down(b, binaryBroadcast(b, 'mul', up(b, [1, 2, 3]), [3], up(b, [2]), [], [3], 'float32'), 'float32', 3);
     expect(s).toEqual([2, 4, 6]);
     const x5 = randoms(2 * 1 * 3 * 1 * 2, 20);
     const y5 = randoms(1 * 2 * 1 * 2 * 1, 21);
     const out5 = [2, 2, 3, 2, 2];
-    const got5 = await down(b, b.binary('add', up(b, x5), [2, 1, 3, 1, 2], up(b, y5), [1, 2, 1, 2, 1], out5, 'float32'), 'float32', 48);
+    const got5 = await down(
+      b,
+      binaryBroadcast(b, 'add', up(b, x5), [2, 1, 3, 1, 2], up(b, y5), [1, 2, 1, 2, 1], out5, 'float32'),
+      'float32',
+      48,
+    );
     const want5: number[] = [];
     for (let i = 0; i < 2; i++)
       for (let j = 0; j < 2; j++)
@@ -195,13 +202,36 @@ describe.skipIf(!setup.backend)('webgpu elementwise', () => {
     expect(got5).toEqual(want5);
   });
 
+  it('binary and where read views: transposed, offset, reversed and broadcast inputs', async () => {
+    // x is [3, 4]; a = x.T [4, 3] (strides [1, 4]); c = x's row 1 reversed (offset 7, stride -1) broadcast over columns.
+    const x = Array.from({ length: 12 }, (_, i) => i);
+    const hx = up(b, x);
+    const got = await down(
+      b,
+      b.binary('sub', { handle: hx, strides: [1, 4], offset: 0 }, { handle: hx, strides: [-1, 0], offset: 7 }, [4, 3], 'float32'),
+      'float32',
+      12,
+    );
+    expect(got).toEqual(Array.from({ length: 12 }, (_, k) => x[(k % 3) * 4 + Math.floor(k / 3)] - x[7 - Math.floor(k / 3)]));
+    // where over a column slice x[:, 1:3] (offset 1), cond [3, 1] broadcast, other a scalar.
+    const cond = up(b, [1, 0, 1], 'bool');
+    const w = b.where(
+      { handle: cond, strides: [1, 0], offset: 0 },
+      { handle: hx, strides: [4, 1], offset: 1 },
+      { handle: up(b, [-1]), strides: [0, 0], offset: 0 },
+      [3, 2],
+      'float32',
+    );
+    expect(await down(b, w, 'float32', 6)).toEqual([1, 2, -1, -1, 9, 10]);
+  });
+
   it('where broadcasts cond, a and b', async () => {
     const cond = up(b, [1, 0, 1], 'bool');
-    const got = await down(b, b.where(cond, [1, 3], up(b, [1, 2]), [2, 1], up(b, [-5]), [], [2, 3], 'float32'), 'float32', 6);
+    const got = await down(b, whereBroadcast(b, cond, [1, 3], up(b, [1, 2]), [2, 1], up(b, [-5]), [], [2, 3], 'float32'), 'float32', 6);
     expect(got).toEqual([1, -5, 1, 2, -5, 2]);
     const gi = await down(
       b,
-      b.where(up(b, [0, 1], 'bool'), [2], up(b, [1, 2], 'int32'), [2], up(b, [8, 9], 'int32'), [2], [2], 'int32'),
+      whereBroadcast(b, up(b, [0, 1], 'bool'), [2], up(b, [1, 2], 'int32'), [2], up(b, [8, 9], 'int32'), [2], [2], 'int32'),
       'int32',
       2,
     );

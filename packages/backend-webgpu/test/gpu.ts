@@ -5,7 +5,8 @@
  * starts. Tests skip only when no adapter at all is found, with a named reason.
  */
 import { existsSync } from 'node:fs';
-import type { Backend, DataArray, DType, Handle } from '@tensile/core';
+import { broadcastStrides } from '@tensile/core';
+import type { Backend, BinaryOp, DataArray, DType, Handle, StridedInput } from '@tensile/core';
 import { webgpu } from '@tensile/backend-webgpu';
 
 const SWIFTSHADER_ICD = '/usr/lib/chromium/vk_swiftshader_icd.json';
@@ -87,4 +88,44 @@ export function rng(seed: number): () => number {
 export function randoms(n: number, seed: number, lo = -1, hi = 1): number[] {
   const r = rng(seed);
   return Array.from({ length: n }, () => f32(lo + (hi - lo) * r()));
+}
+
+/** A dense input of `shape` read as if broadcast to `outShape` (core's layout, uncollapsed). */
+export function broadcastInput(handle: Handle, shape: readonly number[], outShape: readonly number[]): StridedInput {
+  return { handle, strides: broadcastStrides(shape, outShape), offset: 0 };
+}
+
+/** b.binary on dense inputs broadcast to outShape, as core lays them out (without collapsing). */
+export function binaryBroadcast(
+  b: Backend,
+  op: BinaryOp,
+  x: Handle,
+  xShape: readonly number[],
+  y: Handle,
+  yShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return b.binary(op, broadcastInput(x, xShape, outShape), broadcastInput(y, yShape, outShape), outShape, dtype);
+}
+
+/** b.where on dense inputs broadcast to outShape. */
+export function whereBroadcast(
+  b: Backend,
+  cond: Handle,
+  cShape: readonly number[],
+  x: Handle,
+  xShape: readonly number[],
+  y: Handle,
+  yShape: readonly number[],
+  outShape: readonly number[],
+  dtype: DType,
+): Handle {
+  return b.where(
+    broadcastInput(cond, cShape, outShape),
+    broadcastInput(x, xShape, outShape),
+    broadcastInput(y, yShape, outShape),
+    outShape,
+    dtype,
+  );
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { createWebGPUBackend } from '../src/backend.js';
 import { GpuRuntime } from '../src/runtime/runtime.js';
 import { sizeClass } from '../src/runtime/size-class.js';
-import { close, createTestBackend, down, randoms, testGpu, up } from './gpu.js';
+import { binaryBroadcast, close, createTestBackend, down, randoms, testGpu, up } from './gpu.js';
 
 const setup = await createTestBackend();
 const b = setup.backend!;
@@ -34,8 +34,8 @@ describe.skipIf(!setup.backend)('webgpu runtime', () => {
       const s = b.softmax!(h, 'float32', 16, 10);
       const g = b.matmul(s, x, 'float32', { batch: 1, m: 10, k: 16, n: 24, transA: true, transB: false, aBatched: true, bBatched: true });
       const lr = b.fill(1, 0.01, 'float32');
-      const scaled = b.binary('mul', g, [10, 24], lr, [], [10, 24], 'float32');
-      const next = b.binary('sub', w, [10, 24], scaled, [10, 24], [10, 24], 'float32');
+      const scaled = binaryBroadcast(b, 'mul', g, [10, 24], lr, [], [10, 24], 'float32');
+      const next = binaryBroadcast(b, 'sub', w, [10, 24], scaled, [10, 24], [10, 24], 'float32');
       const loss = b.reduce('sum', s, 'float32', 1, 160, 1);
       const value = await b.read(loss, 'float32', 1);
       for (const t of [x, h, s, g, lr, scaled, loss, w]) b.free(t);
@@ -66,7 +66,7 @@ describe.skipIf(!setup.backend)('webgpu runtime', () => {
     let x = up(b, [0, 0, 0]);
     for (let i = 0; i < 200; i++) {
       const one = up(b, [1, 2, 3]);
-      const next = b.binary('add', x, [3], one, [3], [3], 'float32');
+      const next = binaryBroadcast(b, 'add', x, [3], one, [3], [3], 'float32');
       b.free(x);
       b.free(one);
       x = next;

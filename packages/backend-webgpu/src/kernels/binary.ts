@@ -1,9 +1,9 @@
-import type { BinaryOp, BinaryOpOf, DType, Shape } from '@tensile/core';
+import type { BinaryOp, BinaryOpOf, DType, Shape, StridedInput } from '@tensile/core';
 import { WebGPUBackendError } from '../errors.js';
 import type { GpuHandle } from '../runtime/handle.js';
 import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
-import { broadcastStrides, collapse, indexCode, layoutFields, layoutValues } from './broadcast.js';
+import { indexCode, iterationLayout, layoutFields, layoutValues } from './strided-index.js';
 import { MATH_HELPERS } from './math.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
 
@@ -57,26 +57,21 @@ function binaryExpr(op: BinaryOp, type: 'f32' | 'i32' | 'u32'): [string, string]
   return expr ? [expr, type] : null;
 }
 
-export function binary(
-  rt: GpuRuntime,
-  op: BinaryOp,
-  a: GpuHandle,
-  aShape: Shape,
-  b: GpuHandle,
-  bShape: Shape,
-  outShape: Shape,
-  dtype: DType,
-): GpuHandle {
+/** The GPU buffer behind a strided input. */
+export type GpuInput = Omit<StridedInput, 'handle'> & { handle: GpuHandle };
+
+/** out = a (op) b over core's iteration shape, each input read at its offset through its strides. */
+export function binary(rt: GpuRuntime, op: BinaryOp, a: GpuInput, b: GpuInput, shape: Shape, dtype: DType): GpuHandle {
   const name = `binary(${op})`;
   const type = wgslType(dtype, name);
   const expr = binaryExpr(op, type);
   if (!expr) throw new WebGPUBackendError(`webgpu.binary: op '${op}' is not defined for dtype ${dtype}`);
-  const size = sizeOf(outShape);
+  const size = sizeOf(shape);
   const out = rt.allocate(name, size);
-  const c = collapse(name, outShape, [broadcastStrides(aShape, outShape), broadcastStrides(bShape, outShape)]);
+  const c = iterationLayout(name, shape, [a.strides, b.strides]);
   const rank = c.shape.length;
-  const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 2) });
-  const params = struct.write({ count: size, ...layoutValues(c) });
+  const struct = paramStruct({ count: 'u32', offset0: 'i32', offset1: 'i32', ...layoutFields(rank, 2) });
+  const params = struct.write({ count: size, offset0: a.offset, offset1: b.offset, ...layoutValues(c) });
   const source = () => `
 ${declare(
   [
@@ -88,36 +83,23 @@ ${declare(
 )}
 ${FLOAT_HELPERS}
 ${MATH_HELPERS}
-${kernel1D(`${indexCode(rank, 2)}
+${kernel1D(`${indexCode(rank, 2, ['P.offset0', 'P.offset1'])}
   let a = A[idx0];
   let b = B[idx1];
   out[gi] = ${expr[0]};`)}`;
-  launch1D(rt, name, `binary:${op}:${type}:r${rank}`, source, [a.buffer, b.buffer, out.buffer], params, size);
+  launch1D(rt, name, `binary:${op}:${type}:r${rank}`, source, [a.handle.buffer, b.handle.buffer, out.buffer], params, size);
   return out;
 }
 
-export function where(
-  rt: GpuRuntime,
-  cond: GpuHandle,
-  condShape: Shape,
-  a: GpuHandle,
-  aShape: Shape,
-  b: GpuHandle,
-  bShape: Shape,
-  outShape: Shape,
-  dtype: DType,
-): GpuHandle {
+/** out = cond ? a : b over core's iteration shape, each input read at its offset through its strides. */
+export function where(rt: GpuRuntime, cond: GpuInput, a: GpuInput, b: GpuInput, shape: Shape, dtype: DType): GpuHandle {
   const type = wgslType(dtype, 'where');
-  const size = sizeOf(outShape);
+  const size = sizeOf(shape);
   const out = rt.allocate('where', size);
-  const c = collapse('where', outShape, [
-    broadcastStrides(condShape, outShape),
-    broadcastStrides(aShape, outShape),
-    broadcastStrides(bShape, outShape),
-  ]);
+  const c = iterationLayout('where', shape, [cond.strides, a.strides, b.strides]);
   const rank = c.shape.length;
-  const struct = paramStruct({ count: 'u32', ...layoutFields(rank, 3) });
-  const params = struct.write({ count: size, ...layoutValues(c) });
+  const struct = paramStruct({ count: 'u32', offset0: 'i32', offset1: 'i32', offset2: 'i32', ...layoutFields(rank, 3) });
+  const params = struct.write({ count: size, offset0: cond.offset, offset1: a.offset, offset2: b.offset, ...layoutValues(c) });
   const source = () => `
 ${declare(
   [
@@ -129,8 +111,8 @@ ${declare(
   struct,
 )}
 ${FLOAT_HELPERS}
-${kernel1D(`${indexCode(rank, 3)}
+${kernel1D(`${indexCode(rank, 3, ['P.offset0', 'P.offset1', 'P.offset2'])}
   out[gi] = select(B[idx2], A[idx1], C[idx0] != 0u);`)}`;
-  launch1D(rt, 'where', `where:${type}:r${rank}`, source, [cond.buffer, a.buffer, b.buffer, out.buffer], params, size);
+  launch1D(rt, 'where', `where:${type}:r${rank}`, source, [cond.handle.buffer, a.handle.buffer, b.handle.buffer, out.buffer], params, size);
   return out;
 }

@@ -2,7 +2,7 @@ import type { DType, Shape } from '@tensile/core';
 import type { GpuHandle } from '../runtime/handle.js';
 import { paramStruct } from '../runtime/params.js';
 import type { GpuRuntime } from '../runtime/runtime.js';
-import { MAX_RANK, collapse, indexCode, layoutFields, layoutValues } from './broadcast.js';
+import { MAX_RANK, indexCode, iterationLayout, layoutFields, layoutValues } from './strided-index.js';
 import { valueBits } from './elementwise.js';
 import { FLOAT_HELPERS, declare, kernel1D, launch1D, sizeOf, wgslType } from './wgsl.js';
 import { WebGPUBackendError } from '../errors.js';
@@ -17,7 +17,7 @@ export function strided(rt: GpuRuntime, x: GpuHandle, dtype: DType, outShape: Sh
   wgslType(dtype, 'strided');
   const size = sizeOf(outShape);
   const out = rt.allocate('strided', size);
-  const c = collapse('strided', outShape, [strides]);
+  const c = iterationLayout('strided', outShape, [strides]);
   const rank = c.shape.length;
   const struct = paramStruct({ count: 'u32', offset: 'i32', ...layoutFields(rank, 1) });
   const params = struct.write({ count: size, offset, ...layoutValues(c) });
