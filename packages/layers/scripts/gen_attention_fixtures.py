@@ -222,6 +222,73 @@ def _(inp):
     return m, args
 
 
+# ---- LSTM projSize ----
+
+def lstm_config(i, h, layers=1, batch_first=False, bidirectional=False, proj=0):
+    return {'inputSize': i, 'hiddenSize': h, 'numLayers': layers, 'bias': True, 'batchFirst': batch_first,
+            'dropout': 0, 'bidirectional': bidirectional, 'projSize': proj}
+
+
+@case('lstm_proj_2layers_bidirectional_state', {'type': 'LSTM', 'config': lstm_config(3, 4, 2, bidirectional=True, proj=2)})
+def _(inp):
+    def args(i):
+        x, h, c = i.randn(3, 2, 3), i.randn(4, 2, 2), i.randn(4, 2, 4)
+        return (lambda m: m(x, (h, c))), [x, [h, c]]
+    return nn.LSTM(3, 4, 2, bidirectional=True, proj_size=2), args
+
+
+@case('lstm_proj_batch_first', {'type': 'LSTM', 'config': lstm_config(2, 5, batch_first=True, proj=3)})
+def _(inp):
+    return nn.LSTM(2, 5, batch_first=True, proj_size=3), lambda i: base.single(i.randn(2, 4, 2))
+
+
+# ---- Embedding maxNorm, EmbeddingBag ----
+
+def emb_config(n, d, pad=None, max_norm=None, norm_type=2.0):
+    return {'numEmbeddings': n, 'embeddingDim': d, 'paddingIdx': pad, 'maxNorm': max_norm, 'normType': norm_type}
+
+
+def int_tensor(values):
+    return torch.tensor(values, dtype=torch.int64)
+
+
+@case('embedding_max_norm', {'type': 'Embedding', 'config': emb_config(6, 3, max_norm=1.2)})
+def _(inp):
+    idx = int_tensor([[0, 2, 2], [5, 1, 0]])
+    return nn.Embedding(6, 3, max_norm=1.2), lambda i: ((lambda m: m(idx)), [idx])
+
+
+@case('embedding_max_norm_p1_padding', {'type': 'Embedding', 'config': emb_config(5, 4, pad=1, max_norm=1.5, norm_type=1.0)})
+def _(inp):
+    idx = int_tensor([3, 1, 4, 3, 0])
+    return nn.Embedding(5, 4, padding_idx=1, max_norm=1.5, norm_type=1.0), lambda i: ((lambda m: m(idx)), [idx])
+
+
+def bag_config(n, d, mode, pad=None, max_norm=None, last=False):
+    return dict(emb_config(n, d, pad, max_norm), mode=mode, includeLastOffset=last)
+
+
+@case('embedding_bag_mean_offsets_padding', {'type': 'EmbeddingBag', 'config': bag_config(7, 3, 'mean', pad=2)})
+def _(inp):
+    idx, offsets = int_tensor([1, 2, 4, 5, 2, 6, 0]), int_tensor([0, 3, 5, 5])
+    return nn.EmbeddingBag(7, 3, mode='mean', padding_idx=2), lambda i: ((lambda m: m(idx, offsets)), [idx, offsets])
+
+
+@case('embedding_bag_sum_per_sample_weights_last_offset', {'type': 'EmbeddingBag', 'config': bag_config(6, 2, 'sum', last=True)})
+def _(inp):
+    def args(i):
+        idx, offsets = int_tensor([1, 3, 3, 0, 5]), int_tensor([0, 2, 2, 5])
+        w = i.randn(5)
+        return (lambda m: m(idx, offsets, per_sample_weights=w)), [idx, offsets, w]
+    return nn.EmbeddingBag(6, 2, mode='sum', include_last_offset=True), args
+
+
+@case('embedding_bag_max_2d_max_norm', {'type': 'EmbeddingBag', 'config': bag_config(5, 3, 'max', max_norm=1.0)})
+def _(inp):
+    idx = int_tensor([[0, 3, 4], [2, 2, 1]])
+    return nn.EmbeddingBag(5, 3, mode='max', max_norm=1.0), lambda i: ((lambda m: m(idx)), [idx, None])
+
+
 # ---- writing and checking ----
 
 def generate(out_dir):

@@ -60,6 +60,7 @@ import {
   TransformerDecoderLayer,
   TransformerEncoder,
   TransformerEncoderLayer,
+  EmbeddingBag,
 } from '@tensile/layers';
 import { useCpu } from './helpers.js';
 
@@ -139,6 +140,9 @@ describe('specStateShapes: the state of a spec without building it', () => {
         ]),
     ],
     ['MultiheadAttention with kdim, vdim, bias_k/bias_v', () => new MultiheadAttention(4, 2, { kdim: 3, vdim: 5, addBiasKv: true })],
+    ['LSTM with projSize, 2 layers, bidirectional', () => new LSTM(3, 4, { projSize: 2, numLayers: 2, bidirectional: true })],
+    ['Embedding with maxNorm', () => new Embedding(5, 2, { maxNorm: 1 })],
+    ['EmbeddingBag', () => new EmbeddingBag(6, 3, { mode: 'max', paddingIdx: 0 })],
     ['TransformerEncoderLayer', () => new TransformerEncoderLayer(4, 2, { dimFeedforward: 6 })],
     [
       'TransformerDecoderLayer without bias, PReLU activation',
