@@ -18,35 +18,6 @@ export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Conv2d } from './conv2d.js';
 export type { Conv2dOptions } from './conv2d.js';
-export { Conv1d } from './conv1d.js';
-export type { Conv1dOptions } from './conv1d.js';
-export { Conv3d } from './conv3d.js';
-export type { Conv3dOptions } from './conv3d.js';
-export { ConvNd } from './conv-base.js';
-export type { ConvNdOptions, PaddingMode } from './conv-base.js';
-export { ConvTranspose1d, ConvTranspose2d } from './conv-transpose.js';
-export type { ConvTransposeOptions, ConvTranspose1dOptions, ConvTranspose2dOptions } from './conv-transpose.js';
-export { Upsample, UpsamplingNearest2d, UpsamplingBilinear2d } from './upsample.js';
-export type { UpsampleOptions } from './upsample.js';
-export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
-export { Fold, Unfold } from './fold.js';
-export type { FoldOptions, UnfoldOptions } from './fold.js';
-export {
-  ZeroPad2d,
-  ConstantPad1d,
-  ConstantPad2d,
-  ReflectionPad1d,
-  ReflectionPad2d,
-  ReplicationPad1d,
-  ReplicationPad2d,
-} from './padding.js';
-export { MaxPool1d } from './max-pool1d.js';
-export type { MaxPool1dOptions } from './max-pool1d.js';
-export { AvgPool1d } from './avg-pool1d.js';
-export type { AvgPool1dOptions } from './avg-pool1d.js';
-export { AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive-pool.js';
-export { MaxUnpool1d, MaxUnpool2d } from './max-unpool.js';
-export type { MaxUnpoolOptions } from './max-unpool.js';
 export { MaxPool2d } from './max-pool2d.js';
 export type { MaxPool2dOptions } from './max-pool2d.js';
 export { AvgPool2d } from './avg-pool2d.js';
