@@ -541,6 +541,13 @@ for _name, _spec, _torch in [
     case(f'{_name}_joints', _spec)(lambda inp, _torch=_torch: (_torch(), lambda i: single(i.exact(JOINTS))))
 
 
+# ---- conv, pooling, padding and resampling layers (conv_pool_cases.py) ----
+
+import conv_pool_cases  # noqa: E402
+
+conv_pool_cases.register(case, single)
+
+
 # ---- writing and checking ----
 
 def generate(out_dir):

@@ -12,6 +12,17 @@ import { AdaptiveAvgPool2d } from './adaptive-avg-pool2d.js';
 import { AvgPool2d } from './avg-pool2d.js';
 import { BatchNorm1d, BatchNorm2d, BatchNorm3d } from './batch-norm.js';
 import { Conv2d } from './conv2d.js';
+import { Conv1d } from './conv1d.js';
+import { Conv3d } from './conv3d.js';
+import { ConvTranspose1d, ConvTranspose2d } from './conv-transpose.js';
+import { Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './upsample.js';
+import { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
+import { Fold, Unfold } from './fold.js';
+import { ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d } from './padding.js';
+import { MaxPool1d } from './max-pool1d.js';
+import { AvgPool1d } from './avg-pool1d.js';
+import { AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive-pool.js';
+import { MaxUnpool1d, MaxUnpool2d } from './max-unpool.js';
 import { Dropout } from './dropout.js';
 import { Embedding } from './embedding.js';
 import { EmbeddingBag } from './embedding-bag.js';
@@ -67,12 +78,36 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
         dilation: c.dilation,
         groups: c.groups,
         bias: c.bias,
+        paddingMode: c.paddingMode,
       }),
   ),
-  MaxPool2d: /* @__PURE__ */ entry((c) => new MaxPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, dilation: c.dilation })),
-  AvgPool2d: /* @__PURE__ */ entry(
-    (c) => new AvgPool2d(c.kernelSize, { stride: c.stride, padding: c.padding, countIncludePad: c.countIncludePad }),
-  ),
+  Conv1d: /* @__PURE__ */ entry((c) => new Conv1d(c.inChannels, c.outChannels, c.kernelSize, c)),
+  Conv3d: /* @__PURE__ */ entry((c) => new Conv3d(c.inChannels, c.outChannels, c.kernelSize, c)),
+  ConvTranspose1d: /* @__PURE__ */ entry((c) => new ConvTranspose1d(c.inChannels, c.outChannels, c.kernelSize, c)),
+  ConvTranspose2d: /* @__PURE__ */ entry((c) => new ConvTranspose2d(c.inChannels, c.outChannels, c.kernelSize, c)),
+  Upsample: /* @__PURE__ */ entry((c) => new Upsample(c)),
+  UpsamplingNearest2d: /* @__PURE__ */ entry((c) => new UpsamplingNearest2d(c)),
+  UpsamplingBilinear2d: /* @__PURE__ */ entry((c) => new UpsamplingBilinear2d(c)),
+  PixelShuffle: /* @__PURE__ */ entry((c) => new PixelShuffle(c.upscaleFactor)),
+  PixelUnshuffle: /* @__PURE__ */ entry((c) => new PixelUnshuffle(c.downscaleFactor)),
+  Fold: /* @__PURE__ */ entry((c) => new Fold(c.outputSize, c.kernelSize, c)),
+  Unfold: /* @__PURE__ */ entry((c) => new Unfold(c.kernelSize, c)),
+  ZeroPad2d: /* @__PURE__ */ entry((c) => new ZeroPad2d(c.padding)),
+  ConstantPad1d: /* @__PURE__ */ entry((c) => new ConstantPad1d(c.padding, c.value)),
+  ConstantPad2d: /* @__PURE__ */ entry((c) => new ConstantPad2d(c.padding, c.value)),
+  ReflectionPad1d: /* @__PURE__ */ entry((c) => new ReflectionPad1d(c.padding)),
+  ReflectionPad2d: /* @__PURE__ */ entry((c) => new ReflectionPad2d(c.padding)),
+  ReplicationPad1d: /* @__PURE__ */ entry((c) => new ReplicationPad1d(c.padding)),
+  ReplicationPad2d: /* @__PURE__ */ entry((c) => new ReplicationPad2d(c.padding)),
+  MaxPool2d: /* @__PURE__ */ entry((c) => new MaxPool2d(c.kernelSize, c)),
+  AvgPool2d: /* @__PURE__ */ entry((c) => new AvgPool2d(c.kernelSize, c)),
+  MaxPool1d: /* @__PURE__ */ entry((c) => new MaxPool1d(c.kernelSize, c)),
+  AvgPool1d: /* @__PURE__ */ entry((c) => new AvgPool1d(c.kernelSize, c)),
+  AdaptiveAvgPool1d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool1d(c.outputSize)),
+  AdaptiveMaxPool1d: /* @__PURE__ */ entry((c) => new AdaptiveMaxPool1d(c.outputSize, c)),
+  AdaptiveMaxPool2d: /* @__PURE__ */ entry((c) => new AdaptiveMaxPool2d(c.outputSize, c)),
+  MaxUnpool1d: /* @__PURE__ */ entry((c) => new MaxUnpool1d(c.kernelSize, c)),
+  MaxUnpool2d: /* @__PURE__ */ entry((c) => new MaxUnpool2d(c.kernelSize, c)),
   AdaptiveAvgPool2d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool2d(c.outputSize)),
   BatchNorm1d: /* @__PURE__ */ entry((c) => new BatchNorm1d(c.numFeatures, c)),
   BatchNorm2d: /* @__PURE__ */ entry((c) => new BatchNorm2d(c.numFeatures, c)),

@@ -15,7 +15,6 @@ type Shapes = Record<string, StateShape>;
 
 const f32 = (...shape: number[]): StateShape => ({ shape, dtype: 'float32' });
 const none = (): Shapes => ({});
-const pair = (v: Config[string]): [number, number] => (Array.isArray(v) ? [v[0], v[1]] : [v, v]);
 
 function linear(c: Config, prefix = ''): Shapes {
   const out: Shapes = { [`${prefix}weight`]: f32(c.outFeatures, c.inFeatures) };
@@ -23,11 +22,16 @@ function linear(c: Config, prefix = ''): Shapes {
   return out;
 }
 
-function conv2d(c: Config): Shapes {
-  const groups = c.groups ?? 1;
-  const out: Shapes = { weight: f32(c.outChannels, c.inChannels / groups, ...pair(c.kernelSize)) };
-  if (c.bias ?? true) out.bias = f32(c.outChannels);
-  return out;
+/** Conv1d/2d/3d (weight [out, in/groups, k…]) and, transposed, ConvTranspose1d/2d (weight [in, out/groups, k…]). */
+function conv(dims: number, transposed = false) {
+  return (c: Config): Shapes => {
+    const groups = c.groups ?? 1;
+    const kernel: number[] = Array.isArray(c.kernelSize) ? [...c.kernelSize] : Array<number>(dims).fill(c.kernelSize);
+    const [a, b] = transposed ? [c.inChannels, c.outChannels / groups] : [c.outChannels, c.inChannels / groups];
+    const out: Shapes = { weight: f32(a, b, ...kernel) };
+    if (c.bias ?? true) out.bias = f32(c.outChannels);
+    return out;
+  };
 }
 
 function batchNorm(c: Config): Shapes {
@@ -138,7 +142,32 @@ function transformerLayer(decoder: boolean) {
 /** stateShapes of every built-in layer, by registry name. */
 export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>> = {
   Linear: (c) => linear(c),
-  Conv2d: conv2d,
+  Conv2d: /* @__PURE__ */ conv(2),
+  Conv1d: /* @__PURE__ */ conv(1),
+  Conv3d: /* @__PURE__ */ conv(3),
+  ConvTranspose1d: /* @__PURE__ */ conv(1, true),
+  ConvTranspose2d: /* @__PURE__ */ conv(2, true),
+  Upsample: none,
+  UpsamplingNearest2d: none,
+  UpsamplingBilinear2d: none,
+  PixelShuffle: none,
+  PixelUnshuffle: none,
+  Fold: none,
+  Unfold: none,
+  ZeroPad2d: none,
+  ConstantPad1d: none,
+  ConstantPad2d: none,
+  ReflectionPad1d: none,
+  ReflectionPad2d: none,
+  ReplicationPad1d: none,
+  ReplicationPad2d: none,
+  MaxPool1d: none,
+  AvgPool1d: none,
+  AdaptiveAvgPool1d: none,
+  AdaptiveMaxPool1d: none,
+  AdaptiveMaxPool2d: none,
+  MaxUnpool1d: none,
+  MaxUnpool2d: none,
   BatchNorm1d: batchNorm,
   BatchNorm2d: batchNorm,
   BatchNorm3d: batchNorm,
