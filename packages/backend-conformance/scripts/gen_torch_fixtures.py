@@ -839,6 +839,9 @@ def shape_ops():
     for label, eq, shapes in einsums:
         f.add(f'einsum_{label}', 'einsum', {'equation': eq}, lambda r, shapes=shapes: [randn(r, s) for s in shapes],
               lambda *xs, eq=eq: torch.einsum(eq, *xs))
+    # one_hot: int in, int out (int64 in PyTorch, int32 here); -1 infers max + 1.
+    f.add('oneHot', 'oneHot', {'numClasses': 5}, lambda r: [ints(r, (2, 3), 0, 5)], lambda x: F.one_hot(x, 5))
+    f.add('oneHot_inferred', 'oneHot', {'numClasses': -1}, lambda r: [index([[3, 0], [1, 1]])], F.one_hot)
     f.add('einsum_int32', 'einsum', {'equation': 'ij,jk->ik'}, lambda r: [ints(r, (2, 3), -5, 6), ints(r, (3, 2), -5, 6)],
           lambda a, b: torch.einsum('ij,jk->ik', a, b))
     return f
@@ -850,6 +853,11 @@ FAMILIES = [unary, binary, reduce, matmul, shape, indexing, composite, conv2d, p
 import conv_pool_families  # noqa: E402
 
 FAMILIES += conv_pool_families.families(sys.modules[__name__])
+
+# cumsum/cumprod/logcumsumexp, sort/argsort/topk/kthvalue/median, amax/amin, any/all/countNonzero, norm (scan_sort).
+import scan_sort_families  # noqa: E402
+
+FAMILIES += scan_sort_families.families(sys.modules[__name__])
 
 
 # ----------------------------------------------------------------------------

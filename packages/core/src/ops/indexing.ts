@@ -114,11 +114,31 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   return out;
 }
 
-/** One-hot rows: int32 indices [...] → float32 [..., numClasses]. */
-export function oneHot(indices: Tensor, numClasses: number): Tensor {
+/**
+ * One-hot rows, as PyTorch's one_hot: int32 indices [...] → int32 [..., numClasses]
+ * (PyTorch's int64; cast it for a float target). numClasses -1 (the default)
+ * means max + 1, which reads the indices: only on a backend that reads synchronously.
+ *
+ * @example
+ * t.oneHot(t.tensor(Int32Array.from([2, 0])), 3) // int32 [[0, 0, 1], [1, 0, 0]]
+ */
+export function oneHot(indices: Tensor, numClasses = -1): Tensor {
   if (indices.dtype !== 'int32') throw new DTypeError(`oneHot: indices must be int32, got ${indices.dtype}`);
-  checkIndices('oneHot', indices, numClasses, 'indices');
-  return tidy(() => cast(indices.unsqueeze(-1).eq(arange(numClasses)), 'float32'));
+  const n = numClasses === -1 ? inferredClasses(indices) : numClasses;
+  if (!Number.isInteger(n) || n < 0) throw new ArgumentError(`oneHot: numClasses must be -1 or a non-negative integer, got ${numClasses}`);
+  checkIndices('oneHot', indices, n, 'indices');
+  return tidy(() => cast(indices.unsqueeze(-1).eq(arange(n)), 'int32'));
+}
+
+/** max(indices) + 1, read synchronously (PyTorch's num_classes = -1). */
+function inferredClasses(indices: Tensor): number {
+  const read = indices.backend.readSync;
+  if (!read) {
+    throw new ArgumentError(`oneHot: numClasses -1 (max + 1) reads the indices, which backend '${indices.backend.name}' cannot do synchronously; pass numClasses`);
+  }
+  if (indices.size === 0) throw new ArgumentError('oneHot: cannot infer numClasses from empty indices; pass numClasses');
+  const values = read.call(indices.backend, indices.handle('oneHot'), 'int32', indices.size) as Int32Array;
+  return values.reduce((m, v) => Math.max(m, v), -1) + 1;
 }
 
 /** Whether two tensors have the same shape and values (NaN equal to NaN when equalNaN). */
