@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { convPoolEdgeCases } from './conv-pool.js';
 
 export interface EdgeCase {
   name: string;
@@ -380,4 +381,6 @@ export const edgeCases: EdgeCase[] = [
       }
     },
   },
+  // Pooling NaN/ties, empty batches, pad-mode limits and option errors of the conv and pooling ops.
+  ...convPoolEdgeCases,
 ];

@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
 import { awayFromZero, randomRef, type Ref } from '../reference.js';
+import { convPoolGradCases } from './conv-pool.js';
 import { composedGradCases } from './composed.js';
 
 export interface GradCase {
@@ -160,6 +161,8 @@ export const gradCases: GradCase[] = [
     fn: (a, b) => a.mul(b).add(a.square()).sum(1),
     inputs: [randomRef([2, 3], 58), randomRef([2, 3], 59)],
   },
+  // conv1d/3d, transposed conv, fold, pad modes, pooling options, unpooling, interpolate, pixel shuffle.
+  ...convPoolGradCases,
   // Core's composed ops outside the op tables (math, diagonals, rearranging, einsum).
   ...composedGradCases,
 ];
