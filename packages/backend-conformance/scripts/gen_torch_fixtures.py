@@ -854,6 +854,11 @@ import conv_pool_families  # noqa: E402
 
 FAMILIES += conv_pool_families.families(sys.modules[__name__])
 
+# cumsum/cumprod/logcumsumexp, sort/argsort/topk/kthvalue/median, amax/amin, any/all/countNonzero, norm (scan_sort).
+import scan_sort_families  # noqa: E402
+
+FAMILIES += scan_sort_families.families(sys.modules[__name__])
+
 
 # ----------------------------------------------------------------------------
 # Writing and checking.

@@ -19,7 +19,10 @@ describe('the reduce op table', () => {
   });
 
   it('types any/all as bool and countNonzero/argmax as int32', async () => {
-    const x = t.tensor([[1, 0, 3], [0, 0, 0]]);
+    const x = t.tensor([
+      [1, 0, 3],
+      [0, 0, 0],
+    ]);
     const any: t.Tensor<'bool'> = x.any(1);
     const all: t.Tensor<'bool'> = x.all(1, true);
     const count: t.Tensor<'int32'> = x.countNonzero(0);
@@ -36,7 +39,13 @@ describe('the reduce op table', () => {
 
 describe('max(dim) and min(dim)', () => {
   it('return values and first indices; the gradient goes to that index only (amax shares it)', async () => {
-    const x = t.tensor([[1, 5, 5], [7, 2, 7]], { requiresGrad: true });
+    const x = t.tensor(
+      [
+        [1, 5, 5],
+        [7, 2, 7],
+      ],
+      { requiresGrad: true },
+    );
     const { values: v, indices } = x.max(1);
     expect(await values(v)).toEqual([5, 7]);
     expect(await values(indices)).toEqual([1, 0]);
@@ -45,7 +54,12 @@ describe('max(dim) and min(dim)', () => {
     const y = t.tensor([[1, 5, 5]], { requiresGrad: true });
     y.amax(1).sum().backward();
     expect(await values(y.grad!)).toEqual([0, 0.5, 0.5]);
-    const m = t.tensor([[3, 1], [0, 4]]).min(-1, true);
+    const m = t
+      .tensor([
+        [3, 1],
+        [0, 4],
+      ])
+      .min(-1, true);
     expect(m.values.shape).toEqual([2, 1]);
     expect(await values(m.indices)).toEqual([1, 0]);
   });
@@ -57,7 +71,16 @@ describe('scans', () => {
     expect(i.dtype).toBe('int32');
     expect(await values(i)).toEqual([1, 3, 6]);
     expect(await values(t.tensor([true, false, true], { dtype: 'bool' }).cumsum(0))).toEqual([1, 1, 2]);
-    expect(await values(t.tensor([[1, 2], [3, 4]]).cumsum(0))).toEqual([1, 2, 4, 6]);
+    expect(
+      await values(
+        t
+          .tensor([
+            [1, 2],
+            [3, 4],
+          ])
+          .cumsum(0),
+      ),
+    ).toEqual([1, 2, 4, 6]);
   });
 
   it("cumprod's gradient is exact with zeros, as PyTorch", async () => {
@@ -86,7 +109,10 @@ describe('sort and selection', () => {
   });
 
   it('topk, kthvalue and median pick as PyTorch', async () => {
-    const x = t.tensor([[1, 5, 3, 4], [2, 2, 8, 0]]);
+    const x = t.tensor([
+      [1, 5, 3, 4],
+      [2, 2, 8, 0],
+    ]);
     const top = x.topk(2);
     expect(await values(top.values)).toEqual([5, 4, 8, 2]);
     expect(await values(top.indices)).toEqual([1, 3, 2, 0]);
@@ -114,8 +140,26 @@ describe('sort and selection', () => {
 describe('norm', () => {
   it('computes p-norms over dims; the gradient at 0 is 0', async () => {
     expect(await values(t.tensor([3, -4]).norm())).toEqual([5]);
-    expect(await values(t.tensor([[1, -2], [3, 4]]).norm(1, 1))).toEqual([3, 7]);
-    expect(await values(t.tensor([[1, -2], [3, 4]]).norm(Infinity, 0, true))).toEqual([3, 4]);
+    expect(
+      await values(
+        t
+          .tensor([
+            [1, -2],
+            [3, 4],
+          ])
+          .norm(1, 1),
+      ),
+    ).toEqual([3, 7]);
+    expect(
+      await values(
+        t
+          .tensor([
+            [1, -2],
+            [3, 4],
+          ])
+          .norm(Infinity, 0, true),
+      ),
+    ).toEqual([3, 4]);
     expect(await values(t.tensor([0, 2, 0]).norm(0))).toEqual([1]);
     const x = t.zeros([3], { requiresGrad: true });
     x.norm().backward();

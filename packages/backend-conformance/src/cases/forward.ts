@@ -16,6 +16,7 @@ import {
 } from '../reference.js';
 import { composedEdgeCases, composedForwardCases } from './composed.js';
 
+import { reductionEdgeCases, reductionForwardCases } from './reductions.js';
 export interface ForwardCase {
   name: string;
   run(tol: Tolerance): Promise<void>;
@@ -103,8 +104,10 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
     cases.push(...windowCases(dtype, round), ...compositeCases(dtype, round));
     cases.push(...composedForwardCases(dtype, round));
   }
+    cases.push(...reductionForwardCases(dtype, round));
   cases.push(...intCases(), ...boolCases());
   cases.push(...composedEdgeCases());
+  cases.push(...reductionEdgeCases());
   return cases;
 }
 
@@ -113,8 +116,8 @@ function reductionCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
   const ops: [string, (x: t.Tensor, a: number, k: boolean) => t.Tensor, number, (acc: number, v: number) => number][] = [
     ['sum', (x, a, k) => x.sum(a, k), 0, (s, v) => s + v],
     ['prod', (x, a, k) => x.prod(a, k), 1, (s, v) => s * v],
-    ['max', (x, a, k) => x.max(a, k), -Infinity, (s, v) => (Number.isNaN(s) || v > s || Number.isNaN(v) ? v : s)],
-    ['min', (x, a, k) => x.min(a, k), Infinity, (s, v) => (Number.isNaN(s) || v < s || Number.isNaN(v) ? v : s)],
+    ['max', (x, a, k) => x.amax(a, k), -Infinity, (s, v) => (Number.isNaN(s) || v > s || Number.isNaN(v) ? v : s)],
+    ['min', (x, a, k) => x.amin(a, k), Infinity, (s, v) => (Number.isNaN(s) || v < s || Number.isNaN(v) ? v : s)],
   ];
   for (const [name, op, init, f] of ops) {
     for (const axis of [0, 1, 2, -1]) {

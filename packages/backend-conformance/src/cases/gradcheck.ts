@@ -3,6 +3,7 @@ import { awayFromZero, randomRef, type Ref } from '../reference.js';
 import { convPoolGradCases } from './conv-pool.js';
 import { composedGradCases } from './composed.js';
 
+import { reductionGradCases } from './reductions.js';
 export interface GradCase {
   name: string;
   fn: (...xs: t.Tensor[]) => t.Tensor;
@@ -49,7 +50,7 @@ export const gradCases: GradCase[] = [
   { name: 'where', fn: (a, b) => t.where(a.gt(0), a, b), inputs: [away([2, 3], 13), randomRef([3], 14)] },
   { name: 'sum (axes, keepdims)', fn: (x) => x.sum([0, 2], true), inputs: [randomRef([2, 3, 2], 15)] },
   { name: 'mean', fn: (x) => x.mean(1), inputs: [randomRef([2, 3], 16)] },
-  { name: 'max (axis)', fn: (x) => x.max(1), inputs: [distinct([3, 4])] },
+  { name: 'max (axis)', fn: (x) => x.amax(1), inputs: [distinct([3, 4])] },
   { name: 'min (all)', fn: (x) => x.min(), inputs: [distinct([3, 4])] },
   { name: 'prod', fn: (x) => x.prod(1), inputs: [pos([2, 3], 17)] },
   { name: 'var', fn: (x) => x.var(1), inputs: [randomRef([2, 4], 18)] },
@@ -165,4 +166,5 @@ export const gradCases: GradCase[] = [
   ...convPoolGradCases,
   // Core's composed ops outside the op tables (math, diagonals, rearranging, einsum).
   ...composedGradCases,
+  ...reductionGradCases,
 ];

@@ -15,6 +15,8 @@ const AT_A_JUMP: Record<string, string> = {
   'maximum and minimum at ties': 'inputs are ties, where the gradient jumps between halves',
 };
 
+  'amax (ties share the gradient)': 'inputs are ties, where the shared gradient jumps',
+  'cumprod at zeros': "the gradient's own derivative is exact away from zeros only (PyTorch's fast path; its create_graph path is O(n²))",
 // A user-written differentiable function (torch.autograd.Function style): its backward is recorded too.
 const softsign = t.customOp({
   name: 'softsign',

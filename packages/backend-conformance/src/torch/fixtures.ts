@@ -14,6 +14,7 @@ import convExt from '../../fixtures/core/conv_ext.json';
 import poolExt from '../../fixtures/core/pool_ext.json';
 import math from '../../fixtures/core/math.json';
 import shapeOps from '../../fixtures/core/shape_ops.json';
+import scanSort from '../../fixtures/core/scan_sort.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
@@ -31,6 +32,7 @@ export const TORCH_FIXTURE_FAMILIES = [
   'pool_ext',
   'math',
   'shape_ops',
+  'scan_sort',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -50,6 +52,7 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   pool_ext: poolExt as TorchFixtureFile,
   math: math as TorchFixtureFile,
   shape_ops: shapeOps as TorchFixtureFile,
+  scan_sort: scanSort as TorchFixtureFile,
 };
 
 /**

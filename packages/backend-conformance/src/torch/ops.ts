@@ -5,6 +5,7 @@
 import type * as Core from '@tensile/core';
 import type { Tensor } from '@tensile/core';
 import { CONV_POOL_OPS } from './ops-conv-pool.js';
+import { SCAN_SORT_OPS } from './ops-scan-sort.js';
 
 export type CoreApi = typeof Core;
 type Args = Record<string, any>;
@@ -93,8 +94,8 @@ export const TORCH_OPS: Record<string, OpCall> = {
 
   sum: reduction((t, x, axis, keepdims) => t.sum(x, axis, keepdims)),
   mean: reduction((t, x, axis, keepdims) => t.mean(x, axis, keepdims)),
-  max: reduction((t, x, axis, keepdims) => t.max(x, axis, keepdims)),
-  min: reduction((t, x, axis, keepdims) => t.min(x, axis, keepdims)),
+  max: reduction((t, x, axis, keepdims) => t.amax(x, axis, keepdims)),
+  min: reduction((t, x, axis, keepdims) => t.amin(x, axis, keepdims)),
   prod: reduction((t, x, axis, keepdims) => t.prod(x, axis, keepdims)),
   argmax: reduction((t, x, axis, keepdims) => t.argmax(x, axis, keepdims)),
   argmin: reduction((t, x, axis, keepdims) => t.argmin(x, axis, keepdims)),
@@ -149,4 +150,5 @@ export const TORCH_OPS: Record<string, OpCall> = {
   maxPool2d: (t, [x], args) => t.maxPool2d(x, { ...(args as { kernelSize: number }), returnIndices: false }),
   avgPool2d: (t, [x], args) => t.avgPool2d(x, args as { kernelSize: number }),
   ...CONV_POOL_OPS,
+  ...SCAN_SORT_OPS,
 };

@@ -49,7 +49,10 @@ function normOf(x: Tensor, p: number, axes: readonly number[], keepdim: boolean)
   if (p === 0) return x.ne(0).sum(axes, keepdim).cast(x.dtype);
   if (p === 1) return a.sum(axes, keepdim);
   if (p === 2) return a.square().sum(axes, keepdim).sqrt();
-  return a.pow(p).sum(axes, keepdim).pow(1 / p);
+  return a
+    .pow(p)
+    .sum(axes, keepdim)
+    .pow(1 / p);
 }
 
 /** PyTorch's norm_backward, with g and out kept as size 1 over the reduced axes (they broadcast against x). */
@@ -60,7 +63,10 @@ function normGrad(g: Tensor, x: Tensor, out: Tensor, p: number, axes: readonly n
   if (p === 2) return x.mul(where(zero, 0, g.div(where(zero, 1, out))));
   if (Math.abs(p) === Infinity) {
     const hit = x.abs().eq(out).cast(x.dtype);
-    return x.sign().mul(hit).mul(g.div(hit.sum(axes, true)));
+    return x
+      .sign()
+      .mul(hit)
+      .mul(g.div(hit.sum(axes, true)));
   }
   // sign(x)·|x|^(p-1), 0 at x = 0 (for p < 1 the power is infinite there), times g / out^(p-1), 0 where out = 0.
   const a = x.abs();

@@ -110,7 +110,10 @@ export function logcumsumexp(x: Tensor, dim: number): Tensor {
 function logcumsumexpGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
   const lowest = g.dtype === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38;
   const logAbs = g.abs().log();
-  const part = (sign: Tensor) => reverseLogcumsumexp(where(sign, logAbs, lowest).sub(out), dim).add(x).exp();
+  const part = (sign: Tensor) =>
+    reverseLogcumsumexp(where(sign, logAbs, lowest).sub(out), dim)
+      .add(x)
+      .exp();
   return part(g.gt(0)).sub(part(g.lt(0)));
 }
 

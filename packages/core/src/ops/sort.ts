@@ -173,13 +173,7 @@ function middle(op: string, x: Tensor, dim: number | undefined, keepdim: boolean
  * The entry at a sorted position along d (a number, or an int32 tensor of
  * positions with d kept as size 1, computed from the ascending sort).
  */
-function pick(
-  op: string,
-  x: Tensor,
-  d: number,
-  keepdim: boolean,
-  position: (sorted: Tensor) => number | Tensor,
-): ValuesIndices {
+function pick(op: string, x: Tensor, d: number, keepdim: boolean, position: (sorted: Tensor) => number | Tensor): ValuesIndices {
   if (x.rank === 0) return ofScalar(x, (v) => pick(op, v, 0, keepdim, position));
   return tidy(() => {
     const r = sortKernel(op, x, d, false);
