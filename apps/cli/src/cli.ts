@@ -1,5 +1,5 @@
 /**
- * The `tensile` command: train, eval, predict, inspect, bench.
+ * The `tensile` command: train, eval, predict, generate, inspect, bench.
  * Every name in a config (layers, losses, optimizers, schedules, datasets,
  * backends) is resolved through @tensile/core's registry, into which plugins
  * (`plugins:` in the config) register their own.
@@ -10,6 +10,7 @@ import { ConfigError } from './config.js';
 import { installInterrupts } from './interrupts.js';
 import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
+import { generateCommand } from './commands/generate.js';
 import { inspect } from './commands/inspect.js';
 import { predict } from './commands/predict.js';
 import { train } from './commands/train.js';
@@ -27,6 +28,12 @@ function integer(min: number) {
 function positiveNumber(value: string): number {
   const n = Number(value);
   if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a positive number, got '${value}'`);
+  return n;
+}
+
+function nonNegativeNumber(value: string): number {
+  const n = Number(value);
+  if (!(n >= 0) || !Number.isFinite(n)) throw new InvalidArgumentError(`expected a number ≥ 0, got '${value}'`);
   return n;
 }
 
@@ -108,7 +115,22 @@ program
   .option('--samples <n>', 'without --input: the first N test samples, shown with their labels', integer(1))
   .option('--backend <name>', 'compute backend')
   .option('--json', 'print the results as JSON')
+  .option('--save <file>', "also write the inputs and the model's raw outputs to a safetensors file (input, output)")
   .action((model: string, flags) => run(() => predict(model, flags)));
+
+program
+  .command('generate')
+  .description('sample text from a character-level model (such as configs/sotu-gpt.yaml): temperature and top-k')
+  .argument('<model>', 'model or checkpoint file written by tensile train')
+  .option('--prompt <text>', 'text to continue (default: the start of a new document)')
+  .option('--length <n>', 'characters to generate (default 500)', integer(1))
+  .option('--temperature <t>', 'divides the logits: lower is more conservative, 0 picks the most likely (default 0.8)', nonNegativeNumber)
+  .option('--top-k <k>', 'sample only among the k most likely characters (default: all)', integer(1))
+  .option('--samples <n>', 'independent samples (default 1)', integer(1))
+  .option('--seed <n>', 'random seed of the draws (default 0)', integer(0))
+  .option('--backend <name>', 'compute backend')
+  .option('--json', 'print the samples as JSON')
+  .action((model: string, flags) => run(() => generateCommand(model, flags)));
 
 program
   .command('inspect')

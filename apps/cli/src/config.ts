@@ -33,6 +33,8 @@ export interface TrainConfig {
   checkpointEverySteps: number;
   /** Per-layer gradient/weight norms and update ratios, measured every N steps (null: off). */
   gradStats: { everySteps: number } | null;
+  /** Clip the global gradient norm to this before each optimizer step (null: no clipping). */
+  clipGradNorm: number | null;
 }
 
 export interface DataConfig {
@@ -95,6 +97,7 @@ const KNOWN_KEYS = [
   'metrics',
   'checkpointEverySteps',
   'gradStats',
+  'clipGradNorm',
 ];
 
 /** The part of the training split held out for validation by default (as Keras's validation_split, from the end). */
@@ -152,7 +155,16 @@ export function parseConfig(raw: unknown, where: string): TrainConfig {
     metrics: metrics as string[],
     checkpointEverySteps: int('checkpointEverySteps', raw.checkpointEverySteps, 0),
     gradStats: parseGradStats(raw.gradStats, fail),
+    clipGradNorm: parseClip(raw.clipGradNorm, fail),
   };
+}
+
+/** `clipGradNorm`: a positive maximum norm, or absent/null for none. */
+function parseClip(raw: unknown, fail: (key: string, problem: string) => never): number | null {
+  if (raw === undefined || raw === null) return null;
+  if (typeof raw !== 'number' || !(raw > 0) || !Number.isFinite(raw))
+    fail('clipGradNorm', `must be a positive number, got ${JSON.stringify(raw)}`);
+  return raw as number;
 }
 
 /** `gradStats`: off (absent, null, false), on (true), every N steps (N), or `{ everySteps: N }`. */

@@ -4,6 +4,7 @@ import { registerLayers } from '@tensile/layers';
 import { registerLosses } from '@tensile/losses';
 import { registerOptimizers } from '@tensile/optim';
 import { ConfigError } from './config.js';
+import { registerModels } from './models/index.js';
 
 /**
  * The kinds the CLI resolves beyond core's own. Looked up loosely: each is
@@ -26,6 +27,7 @@ export function registerBuiltins(): void {
   registerData();
   registerLosses();
   registerOptimizers();
+  registerModels();
 }
 
 /**

@@ -1,7 +1,8 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { gunzipSync } from 'node:zlib';
 import * as t from '@tensile/core';
 import { MNIST_MEAN, MNIST_STD, readIdx } from '@tensile/data';
+import { saveSafetensors } from '@tensile/io';
 import { ConfigError, type TrainConfig } from '../config.js';
 import { buildDataset } from '../data.js';
 import { decodeImage, isImageFile, mnistDigit } from '../images.js';
@@ -13,6 +14,8 @@ export interface PredictFlags {
   input?: string[];
   samples?: number;
   json?: boolean;
+  /** Also write the inputs and the model's raw outputs to this safetensors file (`input`, `output`). */
+  save?: string;
 }
 
 /**
@@ -35,11 +38,16 @@ export async function predict(path: string, flags: PredictFlags): Promise<number
       ? data.getBatch(Array.from({ length: data.length }, (_, i) => i))
       : Promise.reject(new Error('dataset has no getBatch')))) as { x: t.Tensor; y: t.Tensor };
     x = batch.x;
-    labels = Array.from(await batch.y.data(), Number);
+    // Class labels are shown beside the predictions; other targets (images, sequences) are not.
+    if (batch.y.rank === 1) labels = Array.from(await batch.y.data(), Number);
     batch.y.dispose();
   }
-  const output = t.noGrad(() => t.tidy(() => toProbabilities(model.forward(x) as t.Tensor, config.loss.name)));
-  x.dispose();
+  const raw = t.noGrad(() => model.forward(x) as t.Tensor);
+  if (flags.save) await writeFile(flags.save, await saveSafetensors({ input: x, output: raw }));
+  // A sequence model's output [N, T, C]: the prediction after each sample's last position.
+  const scored = raw.rank === 3 && outputKind(config.loss.name) === 'classes' ? raw.narrow(1, raw.shape[1] - 1, 1).squeeze(1) : raw;
+  const output = t.noGrad(() => t.tidy(() => toProbabilities(scored.rank > 2 ? scored.flatten(1) : scored, config.loss.name)));
+  for (const tensor of new Set([x, raw, scored])) tensor.dispose();
   const rows = (await output.toArray()) as number[][] | number[];
   output.dispose();
   const results = rows.map((row, i) => {

@@ -11,20 +11,21 @@ import {
   fit,
   type FitContext,
   GradientStats,
-  type LossLike,
   type Logs,
-  type Metric,
   ModelCheckpoint,
   type OptimizerLike,
   type ResumeOptions,
   resumeOptions,
-  type SchedulerLike,
   type TrainableModel,
 } from '@tensile/train';
 import { ConfigError, DEFAULT_CONFIG, GRAD_STATS_EVERY, parseConfig, readConfig, type TrainConfig } from '../config.js';
 import { buildDataset, makeLoader, splitValidation } from '../data.js';
 import { exitCodeOf, onStop, type StopSignal } from '../interrupts.js';
-import { checkLossOptions, checkOptimizerOptions } from '../options-check.js';
+import { baselineLines, baselines, textSample } from '../baselines.js';
+import { buildLoss, checkLossConfig } from '../loss.js';
+import { resolveCliMetrics } from '../metrics.js';
+import { checkOptimizerOptions } from '../options-check.js';
+import { buildScheduler } from '../schedule.js';
 import { checkOutDir, existingRunFiles, removeRunFiles } from '../out-dir.js';
 import { MetricsLog } from '../run-log.js';
 import { reached } from '../test-hooks.js';
@@ -102,7 +103,7 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
       `--resume: no checkpoint at ${files.last} (the run stopped before its first checkpoint; start it again with --force)`,
     );
   }
-  checkLossOptions(config.loss, where);
+  checkLossConfig(config.loss, where);
 
   // Ctrl-C / SIGTERM from here on stop the run cleanly (fit sees the signal after the batch in progress).
   const controller = new AbortController();
@@ -122,12 +123,10 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
 
     const spec = modelSpec(config.model, where);
     const model = buildModel(spec);
-    const loss = create<LossLike>('loss', config.loss.name, config.loss.config);
+    const loss = buildLoss(config.loss, where);
     checkOptimizerOptions(config.optimizer, model.parameters(), where);
     const optimizer = create<OptimizerLike>('optimizer', config.optimizer.name, model.parameters(), config.optimizer.config);
-    const scheduler = config.schedule
-      ? create<SchedulerLike>('scheduler', config.schedule.name, optimizer, config.schedule.config)
-      : undefined;
+    const scheduler = config.schedule ? buildScheduler(optimizer, config.schedule, where) : undefined;
 
     const { train: trainSet, val: valSet } = splitValidation(buildDataset(config.data, 'train'), config.data.validation);
     const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
@@ -163,7 +162,7 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     await writeFile(files.config, `${JSON.stringify(config, null, 2)}\n`);
 
     const accuracy = config.metrics.includes('accuracy') ? new Accuracy() : undefined;
-    const metrics: (Metric | string)[] = config.metrics.map((m) => (m === 'accuracy' && accuracy ? accuracy : m));
+    const metrics = resolveCliMetrics(config.metrics, accuracy);
     const monitor = valLoader ? (accuracy ? 'val_accuracy' : 'val_loss') : accuracy ? 'accuracy' : 'loss';
     const mode = accuracy ? 'max' : 'min';
     const checkpoint = new ModelCheckpoint({
@@ -213,6 +212,7 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
         optimizer,
         scheduler,
         schedulerInterval: config.schedule?.interval,
+        clipGradNorm: config.clipGradNorm ?? undefined,
         train: trainLoader,
         val: valLoader,
         epochs: config.epochs,
@@ -260,11 +260,20 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     // The test split, touched once: after training, never for choosing a checkpoint.
     if (config.data.test) {
       const testSet = buildDataset(config.data, 'test');
-      const testLoader = makeLoader(testSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 });
-      const test = await evaluate(model as unknown as TrainableModel, { loss, data: testLoader, metrics: config.metrics as never });
+      const testLoader = () => makeLoader(testSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 });
+      const started = performance.now();
+      const evaluated = await evaluate(model as unknown as TrainableModel, {
+        loss,
+        data: testLoader(),
+        metrics: resolveCliMetrics(config.metrics) as never,
+      });
+      const test = { ...evaluated, ...(await baselines(config, testSet, testLoader)) };
       await metricsLog.test({ ...test, samples: testSet.length });
-      const parts = Object.entries(test).map(([k, v]) => `${k} ${/acc|top\d/.test(k) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
-      say(`test (${testSet.length} samples): ${parts.join(', ')}`);
+      const parts = Object.entries(evaluated).map(([k, v]) => `${k} ${/acc|top\d/.test(k) ? `${(v * 100).toFixed(2)}%` : v.toFixed(4)}`);
+      say(`test (${testSet.length} samples, ${((performance.now() - started) / 1000).toFixed(1)} s): ${parts.join(', ')}`);
+      for (const line of baselineLines(test)) say(line);
+      const sample = flags.quiet ? null : await textSample(model, testSet, config.seed);
+      if (sample) say(`sample (temperature 0.8, top-k 20; the prompt, then ⟨the model's text⟩):\n${sample}`);
     }
     const wrote = [
       files.model,
