@@ -212,6 +212,18 @@ def pool_ext(g):
     f.add('adaptive_avg2d', 'adaptiveAvgPool2d', {'outputSize': [2, 3]}, lambda r: [g.randn(r, (1, 2, 5, 7))],
           lambda x: F.adaptive_avg_pool2d(x, (2, 3)))
 
+    # 3-D pooling: a 2-D pool per depth plane, then over the window's depth.
+    f.add('max3d_ceil_pad', 'maxPool3d', {'kernelSize': [2, 3, 2], 'stride': 2, 'padding': [1, 1, 0], 'ceilMode': True},
+          dist((1, 2, 4, 5, 5)), lambda x: F.max_pool3d(x, (2, 3, 2), 2, (1, 1, 0), ceil_mode=True))
+    f.add('max3d_dilation_indices', 'maxPool3dIndices', {'kernelSize': 2, 'stride': 1, 'dilation': [2, 1, 1], 'returnIndices': True},
+          dist((2, 1, 4, 3, 3)), lambda x: F.max_pool3d(x, 2, 1, 0, (2, 1, 1), return_indices=True)[1])
+    f.add('max3d_unbatched', 'maxPool3d', {'kernelSize': 2}, dist((2, 4, 4, 2)), lambda x: F.max_pool3d(x, 2))
+    f.add('avg3d_ceil_exclude_pad', 'avgPool3d', {'kernelSize': 3, 'stride': 2, 'padding': 1, 'ceilMode': True,
+                                                  'countIncludePad': False}, lambda r: [g.randn(r, (1, 2, 4, 5, 6))],
+          lambda x: F.avg_pool3d(x, 3, 2, 1, ceil_mode=True, count_include_pad=False))
+    f.add('avg3d_include_pad_divisor', 'avgPool3d', {'kernelSize': [2, 2, 3], 'padding': [1, 0, 1], 'divisorOverride': 5},
+          lambda r: [g.randn(r, (1, 1, 3, 4, 5))], lambda x: F.avg_pool3d(x, (2, 2, 3), None, (1, 0, 1), divisor_override=5))
+
     # max-unpooling of a pool's own output and indices (the overlapping pool repeats some indices).
     def unpool_inputs(pool, xs):
         def make(r):

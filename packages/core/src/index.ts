@@ -120,6 +120,8 @@ export { conv1d, conv3d, convTranspose1d, convTranspose2d } from './ops/conv-nd.
 export type { Conv1dOptions, Conv3dOptions, ConvTransposeOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, Single, Triple } from './ops/conv-nd.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, lpPool1d, lpPool2d } from './ops/pool.js';
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, MaxPool1dOptions, AvgPool1dOptions, LpPoolOptions } from './ops/pool.js';
+export { maxPool3d, avgPool3d } from './ops/pool3d.js';
+export type { MaxPool3dOptions, AvgPool3dOptions } from './ops/pool3d.js';
 export { adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveMaxPool1d, adaptiveMaxPool2d } from './ops/adaptive-pool.js';
 export type { AdaptiveSize1d, AdaptiveSize2d } from './ops/adaptive-pool.js';
 export { maxUnpool1d, maxUnpool2d } from './ops/unpool.js';

@@ -83,6 +83,10 @@ def register(case, single):
           lambda: nn.MaxPool1d(3, stride=2, ceil_mode=True), 2, 3, 8)
     layer('avg_pool1d_exclude_pad', {'type': 'AvgPool1d', 'config': {'kernelSize': 3, 'stride': 2, 'padding': 1, 'countIncludePad': False}},
           lambda: nn.AvgPool1d(3, stride=2, padding=1, count_include_pad=False), 2, 2, 7)
+    layer('max_pool3d_ceil', {'type': 'MaxPool3d', 'config': {'kernelSize': [2, 2, 3], 'stride': 2, 'padding': [1, 0, 1], 'ceilMode': True}},
+          lambda: nn.MaxPool3d((2, 2, 3), stride=2, padding=(1, 0, 1), ceil_mode=True), 1, 2, 3, 4, 5)
+    layer('avg_pool3d_exclude_pad', {'type': 'AvgPool3d', 'config': {'kernelSize': 2, 'stride': 1, 'padding': 1, 'countIncludePad': False}},
+          lambda: nn.AvgPool3d(2, stride=1, padding=1, count_include_pad=False), 1, 1, 2, 3, 3)
     layer('adaptive_max_pool2d', {'type': 'AdaptiveMaxPool2d', 'config': {'outputSize': [3, 2]}},
           lambda: nn.AdaptiveMaxPool2d((3, 2)), 2, 2, 7, 5)
     layer('adaptive_max_pool1d', {'type': 'AdaptiveMaxPool1d', 'config': {'outputSize': 3}}, lambda: nn.AdaptiveMaxPool1d(3), 2, 2, 8)

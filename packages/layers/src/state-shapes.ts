@@ -163,6 +163,8 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   ReplicationPad2d: none,
   MaxPool1d: none,
   AvgPool1d: none,
+  MaxPool3d: none,
+  AvgPool3d: none,
   AdaptiveAvgPool1d: none,
   AdaptiveMaxPool1d: none,
   AdaptiveMaxPool2d: none,

@@ -16,6 +16,8 @@ import {
   Fold,
   MaxPool1d,
   MaxPool2d,
+  MaxPool3d,
+  AvgPool3d,
   MaxUnpool1d,
   MaxUnpool2d,
   PixelShuffle,
@@ -77,6 +79,8 @@ describe('conv, pooling, padding and resampling layers', () => {
           new AdaptiveMaxPool2d([2, null]),
           new MaxUnpool1d(2),
           new MaxUnpool2d(2),
+          new MaxPool3d([1, 2, 2], { ceilMode: true }),
+          new AvgPool3d(2, { countIncludePad: false }),
         ),
     ],
   ];
@@ -127,7 +131,7 @@ describe('conv, pooling, padding and resampling layers', () => {
     expect(() => new ConvTranspose2d(1, 1, 3, { paddingMode: 'reflect' as 'zeros' })).toThrow(/only paddingMode 'zeros'/);
     expect(() => new Upsample({})).toThrow(/exactly one of size and scaleFactor/);
     expect(() => new Upsample({ size: 2, scaleFactor: 2 })).toThrow(/exactly one of size and scaleFactor/);
-    expect(() => new ReflectionPad2d([1, 2])).toThrow(/ReflectionPad2d: padding \[1,2\] must be an integer or 4 integers/);
+    expect(() => new ReflectionPad2d([1, 2] as unknown as number)).toThrow(/ReflectionPad2d: padding \[1,2\] must be an integer or 4 integers/);
   });
 
   it('gradchecks Conv1d (reflect), Conv3d and ConvTranspose2d, inputs and parameters', async () => {

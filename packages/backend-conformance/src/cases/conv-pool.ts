@@ -70,6 +70,16 @@ export const convPoolGradCases: GradCase[] = [
     fn: (x) => t.avgPool1d(x, { kernelSize: 2, stride: 2, ceilMode: true }),
     inputs: [randomRef([1, 2, 5], 119)],
   },
+  {
+    name: 'maxPool3d (ceilMode, padding)',
+    fn: (x) => t.maxPool3d(x, { kernelSize: 2, stride: 2, padding: [1, 0, 1], ceilMode: true }),
+    inputs: [distinct([1, 1, 3, 2, 3], 130)],
+  },
+  {
+    name: 'avgPool3d (exclude pad)',
+    fn: (x) => t.avgPool3d(x, { kernelSize: [2, 2, 1], stride: 1, padding: [1, 0, 0], countIncludePad: false }),
+    inputs: [randomRef([1, 1, 2, 2, 2], 131)],
+  },
   { name: 'lpPool2d (p 2)', fn: (x) => t.lpPool2d(x, 2, { kernelSize: 2 }), inputs: [pos([1, 1, 4, 4], 120)] },
   { name: 'adaptiveMaxPool2d', fn: (x) => t.adaptiveMaxPool2d(x, [2, 3]), inputs: [distinct([1, 1, 5, 4], 121)] },
   { name: 'adaptiveAvgPool1d', fn: (x) => t.adaptiveAvgPool1d(x, 3), inputs: [randomRef([1, 2, 5], 122)] },

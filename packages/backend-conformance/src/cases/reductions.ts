@@ -421,6 +421,38 @@ export function reductionEdgeCases(): ForwardCase[] {
         x.dispose();
       },
     ],
+    [
+      'memory: forward and backward of every scan, sort and selection leave no tensor or handle behind',
+      async () => {
+        const before = t.memory();
+        const x = t.tensor([[0.5, -1.5, 2, 0], [3, 1, -2, 0.25]], { requiresGrad: true });
+        const losses: (() => t.Tensor)[] = [
+          () => x.cumsum(1).sum(),
+          () => x.cumprod(1).sum(),
+          () => x.logcumsumexp(0).sum(),
+          () => x.sort(1, true).values.square().sum(),
+          () => x.topk(2).values.sum(),
+          () => x.kthvalue(2, 0).values.sum(),
+          () => x.median(1).values.sum(),
+          () => x.nanmedian(),
+          () => x.max(1).values.sum(),
+          () => x.amin(0).sum(),
+          () => x.norm(3, 1).sum(),
+          () => x.norm(Infinity),
+          () => x.logsumexp(1).sum(),
+          () => x.argsort().sum().add(x.countNonzero(1).sum()).mul(x.sum()),
+        ];
+        // Each loss's intermediates (the unused indices too) go with its tidy; backward keeps only x.grad.
+        for (const loss of losses) t.tidy(() => loss().backward());
+        await x.grad!.data();
+        x.dispose();
+        const after = t.memory();
+        if (after.tensors !== before.tensors) throw new Error(`live tensors: ${after.tensors}, before ${before.tensors}`);
+        if (after.backend.liveHandles !== before.backend.liveHandles) {
+          throw new Error(`live handles: ${after.backend.liveHandles}, before ${before.backend.liveHandles}`);
+        }
+      },
+    ],
   ];
   return cases.map(([name, run]) => ({ name: `reduction edge: ${name}`, run }));
 }

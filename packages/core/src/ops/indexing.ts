@@ -134,7 +134,9 @@ export function oneHot(indices: Tensor, numClasses = -1): Tensor {
 function inferredClasses(indices: Tensor): number {
   const read = indices.backend.readSync;
   if (!read) {
-    throw new ArgumentError(`oneHot: numClasses -1 (max + 1) reads the indices, which backend '${indices.backend.name}' cannot do synchronously; pass numClasses`);
+    throw new ArgumentError(
+      `oneHot: numClasses -1 (max + 1) reads the indices, which backend '${indices.backend.name}' cannot do synchronously; pass numClasses`,
+    );
   }
   if (indices.size === 0) throw new ArgumentError('oneHot: cannot infer numClasses from empty indices; pass numClasses');
   const values = read.call(indices.backend, indices.handle('oneHot'), 'int32', indices.size) as Int32Array;

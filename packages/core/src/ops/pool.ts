@@ -1,5 +1,5 @@
 import type { Conv2dGeometry } from '../backend/backend.js';
-import { ArgumentError, ShapeError, fmtShape } from '../errors.js';
+import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { type Pair, pair, positive, unbatched, unfoldOp } from './conv.js';
@@ -123,7 +123,7 @@ function windows(x: Tensor, g: Conv2dGeometry, padValue: number): Tensor {
 }
 
 /** A constant tensor of host data next to `like`. */
-function constant(
+export function constant(
   like: Tensor,
   data: Float64Array | Float32Array | Int32Array,
   shape: number[],
@@ -184,18 +184,20 @@ function maxPool(op: string, x4: Tensor, o: Pool2dOptions): Tensor | [Tensor, Te
   return indices ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
 }
 
+/** A window's size along one axis: clipped to the padded input, and to the input (PyTorch's avg_pool counts). */
+export function windowCounts(o: number, s: number, p: number, k: number, size: number): [number, number] {
+  const start = o * s - p;
+  const end = Math.min(start + k, size + p);
+  return [end - start, Math.min(end, size) - Math.max(start, 0)];
+}
+
 /** PyTorch's divisor of each window: its size clipped to the padded input (countIncludePad) or to the input, or the override. */
 function avgDivisors(g: Conv2dGeometry, countIncludePad: boolean, override: number | null | undefined): Float64Array {
   const out = new Float64Array(g.outH * g.outW);
-  const span = (o: number, s: number, p: number, k: number, size: number) => {
-    const start = o * s - p;
-    const end = Math.min(start + k, size + p);
-    return [end - start, Math.min(end, size) - Math.max(start, 0)];
-  };
   for (let oh = 0; oh < g.outH; oh++) {
-    const [ph, vh] = span(oh, g.strideH, g.padTop, g.kh, g.h);
+    const [ph, vh] = windowCounts(oh, g.strideH, g.padTop, g.kh, g.h);
     for (let ow = 0; ow < g.outW; ow++) {
-      const [pw, vw] = span(ow, g.strideW, g.padLeft, g.kw, g.w);
+      const [pw, vw] = windowCounts(ow, g.strideW, g.padLeft, g.kw, g.w);
       out[oh * g.outW + ow] = override ?? (countIncludePad ? ph * pw : vh * vw);
     }
   }
@@ -216,8 +218,8 @@ function avgPool(op: string, x4: Tensor, o: AvgPool2dOptions): Tensor {
   return sums.div(constant(x4, data, [g.outH * g.outW], dtype)).reshape([n, c, g.outH, g.outW]);
 }
 
-function checkFloat(op: string, x: Tensor): void {
-  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new ArgumentError(`${op}: input must be float32 or float64, got ${x.dtype}`);
+export function checkFloat(op: string, x: Tensor): void {
+  if (x.dtype !== 'float32' && x.dtype !== 'float64') throw new DTypeError(`${op}: input must be float32 or float64, got ${x.dtype}`);
 }
 
 /**
