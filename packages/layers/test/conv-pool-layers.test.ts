@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { cpu } from '@tensile/backend-cpu';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   AdaptiveAvgPool1d,
@@ -131,7 +132,9 @@ describe('conv, pooling, padding and resampling layers', () => {
     expect(() => new ConvTranspose2d(1, 1, 3, { paddingMode: 'reflect' as 'zeros' })).toThrow(/only paddingMode 'zeros'/);
     expect(() => new Upsample({})).toThrow(/exactly one of size and scaleFactor/);
     expect(() => new Upsample({ size: 2, scaleFactor: 2 })).toThrow(/exactly one of size and scaleFactor/);
-    expect(() => new ReflectionPad2d([1, 2] as unknown as number)).toThrow(/ReflectionPad2d: padding \[1,2\] must be an integer or 4 integers/);
+    expect(() => new ReflectionPad2d([1, 2] as unknown as number)).toThrow(
+      /ReflectionPad2d: padding \[1,2\] must be an integer or 4 integers/,
+    );
   });
 
   it('gradchecks Conv1d (reflect), Conv3d and ConvTranspose2d, inputs and parameters', async () => {
@@ -139,5 +142,19 @@ describe('conv, pooling, padding and resampling layers', () => {
     await gradcheckModule(new Conv1d(2, 2, 3, { padding: 2, paddingMode: 'reflect' }), [rand([1, 2, 4])]);
     await gradcheckModule(new Conv3d(2, 2, 2, { padding: [1, 0, 0] }), [rand([1, 2, 2, 3, 2])]);
     await gradcheckModule(new ConvTranspose2d(2, 2, 3, { stride: 2, padding: 1, outputPadding: 1 }), [rand([1, 2, 2, 2])]);
+  });
+
+  it('runs on the input’s backend, not the default one (index tables, ranges)', async () => {
+    const other = cpu();
+    const local = t.tensor(Float32Array.of(1, 5, 2, 0, 3, 4, 8, 1), { shape: [1, 1, 2, 4] });
+    const x = await local.to(other);
+    local.dispose();
+    const [y, idx] = t.maxPool2d(x, { kernelSize: 2, returnIndices: true });
+    const back = t.maxUnpool2d(y, idx, { kernelSize: 2 });
+    const up = t.interpolate(x, { scaleFactor: 2, mode: 'bilinear' });
+    const padded = t.pad(x, [1, 1], { mode: 'reflect' });
+    for (const r of [y, idx, back, up, padded]) expect(r.backend).toBe(other);
+    expect(Array.from(await back.data())).toEqual([0, 5, 0, 0, 0, 0, 8, 0]);
+    for (const r of [x, y, idx, back, up, padded]) r.dispose();
   });
 });

@@ -3,7 +3,6 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { type Pair, pair, positive, unbatched, unfoldOp } from './conv.js';
-import { arange } from './creation.js';
 import { where } from './elementwise.js';
 import { indexSelectOp } from './indexing.js';
 
@@ -132,6 +131,16 @@ export function constant(
   return fromHandle(like.backend, like.backend.upload(data, dtype), shape, dtype);
 }
 
+/** 0, 1, …, n - 1 as int32 of `shape`, on `like`'s backend (which need not be the default one). */
+export function rangeOn(like: Tensor, n: number, shape: number[]): Tensor {
+  return constant(
+    like,
+    Int32Array.from({ length: n }, (_, i) => i),
+    shape,
+    'int32',
+  );
+}
+
 /**
  * The input-plane index each window entry reads, [kh·kw, outH·outW]; entries
  * in the padding name the window's first in-plane entry, as PyTorch's index
@@ -167,11 +176,11 @@ function windowIndexTable(g: Conv2dGeometry): Int32Array {
 export function maxOfWindows(cols: Tensor, table: Int32Array | null): { values: Tensor; indices: Tensor | null } {
   const [planes, k, l] = cols.shape;
   const winner = cols.argmax(1, true);
-  const values = where(winner.eq(arange(k).reshape([1, k, 1])), cols, 0).sum(1);
+  const values = where(winner.eq(rangeOn(cols, k, [1, k, 1])), cols, 0).sum(1);
   if (!table) return { values, indices: null };
   const at = winner
     .mul(l)
-    .add(arange(l))
+    .add(rangeOn(cols, l, [l]))
     .reshape([planes * l]);
   return { values, indices: indexSelectOp(constant(cols, table, [k * l], 'int32'), 0, at).reshape([planes, l]) };
 }

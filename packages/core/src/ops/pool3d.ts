@@ -3,10 +3,9 @@ import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { positive } from './conv.js';
 import type { Triple } from './conv-nd.js';
-import { arange } from './creation.js';
 import { where } from './elementwise.js';
 import { gather } from './indexing.js';
-import { avgPool2d, checkFloat, constant, maxPool2d, pooledSize, windowCounts } from './pool.js';
+import { avgPool2d, checkFloat, constant, maxPool2d, pooledSize, rangeOn, windowCounts } from './pool.js';
 import { pad, slice, stack } from './shape.js';
 
 export interface MaxPool3dOptions {
@@ -119,13 +118,13 @@ export function maxPool3d(x: Tensor, options: MaxPool3dOptions): Tensor | [Tenso
     // [N·C, outD, kd, oh·ow]: the window's depth on axis 2.
     const cols = planes[0].reshape([n * c, g.outD, kd, oh * ow]);
     const winner = cols.argmax(2, true);
-    let values = where(winner.eq(arange(kd).reshape([1, 1, kd, 1])), cols, 0).sum(2);
+    let values = where(winner.eq(rangeOn(cols, kd, [1, 1, kd, 1])), cols, 0).sum(2);
     const shape = [n, c, g.outD, oh, ow];
     values = values.reshape(shape);
     const un = (y: Tensor) => (x.rank === 4 ? y.squeeze(0) : y);
     if (!options.returnIndices) return [un(values)];
     const inPlane = gather(planes[1].reshape([n * c, g.outD, kd, oh * ow]), 2, winner);
-    const depth = winner.mul(g.d[0]).add(arange(g.outD).mul(g.s[0]).sub(g.p[0]).reshape([1, g.outD, 1, 1]));
+    const depth = winner.mul(g.d[0]).add(rangeOn(cols, g.outD, [1, g.outD, 1, 1]).mul(g.s[0]).sub(g.p[0]));
     return [
       un(values),
       un(

@@ -3,8 +3,8 @@ import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { tidy } from '../scope.js';
 import type { Tensor } from '../tensor.js';
 import { type Pair, pair, positive } from './conv.js';
-import { arange } from './creation.js';
 import { indexAddOp, indexSelectOp } from './indexing.js';
+import { rangeOn } from './pool.js';
 
 export interface MaxUnpool2dOptions {
   kernelSize: Pair;
@@ -95,7 +95,7 @@ function unpool(
     // Each plane's indices, shifted into one flat output of planes·plane entries.
     const flat = indices
       .reshape([planes, -1])
-      .add(arange(planes).mul(plane).reshape([planes, 1]))
+      .add(rangeOn(x, planes, [planes, 1]).mul(plane))
       .reshape([-1]);
     const total = planes * plane;
     // Repeated indices (overlapping pools pick one input twice) hold the same value: average them rather than add.
