@@ -97,6 +97,7 @@ export {
   transpose,
   expand,
   clone,
+  contiguous,
   slice,
   narrow,
   flip,

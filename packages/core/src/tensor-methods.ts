@@ -139,6 +139,9 @@ const methods: Record<string, Method> = {
   clone() {
     return sh.clone(this);
   },
+  contiguous() {
+    return sh.contiguous(this);
+  },
   detach() {
     this.assertUsable('detach');
     const out = viewOf(this, this.shape);

@@ -369,6 +369,8 @@ export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMet
   where(cond: Tensor, other: TensorLike): Tensor;
   cast<To extends DType>(dtype: To): Tensor<To>;
   clone(): Tensor;
+  /** This tensor when its elements lie in row-major order, else a dense copy (PyTorch's `contiguous`). */
+  contiguous(): Tensor;
   /** The same values cut from the autograd graph (shares storage). */
   detach(): Tensor;
   zerosLike(): Tensor;

@@ -122,7 +122,10 @@ describe('views over storage', () => {
     expect(x.expand([5, 2, 3, 4]).stride()).toEqual([0, 12, 4, 1]);
     expect(x.slice([null, [0, 3, 2]]).stride()).toEqual([12, 8, 1]);
     expect(x.flip(2).stride()).toEqual([12, 4, -1]);
-    t.dispose([x, y]);
+    expect(x.contiguous()).toBe(x);
+    const c = y.contiguous();
+    expect(c.stride()).toEqual([6, 2, 1]);
+    t.dispose([x, y, c]);
   });
 
   it('a view is copied to dense storage at most once, when a dense kernel first needs it', async () => {

@@ -126,6 +126,20 @@ export function clone(x: Tensor): Tensor {
   return record('clone', [x], out, (g) => [g]);
 }
 
+/**
+ * x itself when its elements already lie in row-major order (PyTorch's
+ * `contiguous`), else a dense copy of the view (a clone). Kernels never need
+ * it: core hands them dense data itself; it is for code that wants a
+ * tensor's own compact storage (to let a large base tensor go, say).
+ *
+ * @example
+ * const rows = big.T.contiguous(); // big's storage can be freed now
+ */
+export function contiguous(x: Tensor): Tensor {
+  x.assertUsable('contiguous');
+  return x.isContiguous() ? x : clone(x);
+}
+
 /** One axis range of slice(): [start, end) with a step; null/undefined mean the whole axis. */
 export type SliceRange =
   | number
