@@ -55,6 +55,7 @@ describe('composed ops: errors name the op and the argument, before any work', (
       /gelu: approximate must be 'none' or 'tanh'/,
     ],
     ['elu option', () => t.elu(t.ones([1]), { beta: 2 } as never), t.ArgumentError, /elu: unknown option 'beta' \(takes alpha\)/],
+    ['celu alpha 0', () => t.celu(t.ones([1]), { alpha: 0 }), t.ArgumentError, /celu: alpha cannot be 0/],
     ['nanToNum option', () => t.nanToNum(t.ones([1]), { inf: 2 } as never), t.ArgumentError, /nanToNum: unknown option 'inf'/],
     ['fmod bool', () => t.fmod(t.tensor([true]), 2), t.DTypeError, /fmod: takes numeric tensors, got bool/],
     [

@@ -60,6 +60,8 @@ function composedOrFused(op: UnaryOp, x: Tensor, composite: (x: Tensor) => Tenso
 function unaryOp(op: UnaryOp, x: Tensor, options?: Readonly<Record<string, number | undefined>>): Tensor {
   const decl: UnaryDecl = UNARY_OPS[op];
   const p = decl.params && withDefaults(op, decl.params, options);
+  const invalid = p && decl.invalid?.(p);
+  if (invalid) throw new ArgumentError(`${unaryMethodName(op)}: ${invalid}`);
   if (!(x instanceof Tensor)) throw new ArgumentError(`${unaryMethodName(op)}: 'input' must be a tensor, got ${describe(x)}`);
   switch (decl.dtype) {
     case 'bool':

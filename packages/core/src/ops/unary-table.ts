@@ -50,6 +50,8 @@ export interface UnaryDecl {
    * an options object. An op with options has a composite and is not fusable.
    */
   readonly params?: UnaryParams;
+  /** What is wrong with the options, if anything (celu's alpha 0), for an ArgumentError naming the op. */
+  readonly invalid?: (p: UnaryParams) => string | null;
 }
 
 const SQRT_PI = Math.sqrt(Math.PI);
@@ -129,7 +131,7 @@ export const UNARY_OPS = {
   selu:       { dtype: 'float', ref: (v) => SELU_SCALE * (v > 0 ? v : SELU_ALPHA * Math.expm1(v)), domain: [-3, 3], kink: true, grad: (g, x): Tensor => g.mul(where(x.gt(0), SELU_SCALE, nonPositive(x).exp().mul(SELU_SCALE * SELU_ALPHA))), composite: (x): Tensor => elu(x, SELU_ALPHA).mul(SELU_SCALE) },
   elu:        { dtype: 'float', params: { alpha: 1 }, ref: (v) => (v > 0 ? v : Math.expm1(v)), domain: [-3, 3], kink: true, grad: (g, x, _out, p): Tensor => g.mul(where(x.gt(0), 1, nonPositive(x).exp().mul(p.alpha))), composite: (x, p): Tensor => elu(x, p.alpha) },
   // max(0, x) + min(0, α·(exp(x/α) - 1)).
-  celu:       { dtype: 'float', params: { alpha: 1 }, ref: (v) => (v > 0 ? v : Math.expm1(v)), domain: [-3, 3], kink: true, grad: (g, x, _out, p): Tensor => g.mul(where(x.gt(0), 1, nonPositive(x).div(p.alpha).exp())), composite: (x, p): Tensor => where(x.gt(0), x, nonPositive(x).div(p.alpha).expm1().mul(p.alpha)) },
+  celu:       { dtype: 'float', params: { alpha: 1 }, invalid: (p) => (p.alpha === 0 ? 'alpha cannot be 0 (it divides x), as in PyTorch' : null), ref: (v) => (v > 0 ? v : Math.expm1(v)), domain: [-3, 3], kink: true, grad: (g, x, _out, p): Tensor => g.mul(where(x.gt(0), 1, nonPositive(x).div(p.alpha).exp())), composite: (x, p): Tensor => where(x.gt(0), x, nonPositive(x).div(p.alpha).expm1().mul(p.alpha)) },
   leakyRelu:  { dtype: 'float', params: { negativeSlope: 0.01 }, ref: (v) => (v > 0 ? v : 0.01 * v), domain: [-3, 3], kink: true, grad: (g, x, _out, p): Tensor => where(x.gt(0), g, g.mul(p.negativeSlope)), composite: (x, p): Tensor => where(x.gt(0), x, x.mul(p.negativeSlope)) },
   // min(x, 0) - log1p(exp(-|x|)): never overflows, exact for very negative x; the gradient σ(-x).
   logsigmoid: { dtype: 'float', ref: (v) => Math.min(v, 0) - Math.log1p(Math.exp(-Math.abs(v))), domain: [-8, 8], grad: (g, x): Tensor => g.mul(x.neg().sigmoid()), composite: (x): Tensor => x.clamp(null, 0).sub(x.abs().neg().exp().log1p()) },
