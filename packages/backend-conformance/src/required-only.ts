@@ -17,6 +17,7 @@ const REQUIRED: readonly (keyof t.RequiredKernels)[] = [
   'pad',
   'gather',
   'scatterAdd',
+  'scatterReduce',
   'im2col',
   'col2im',
 ];

@@ -5,6 +5,7 @@ import { binary } from './binary.js';
 import { cast } from './cast.js';
 import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, im2col } from './conv.js';
 import { gather, scatterAdd } from './gather.js';
+import { scatterReduce } from './scatter.js';
 import { matmul, matmulBias } from './matmul.js';
 import { reduce } from './reduce.js';
 import { logSoftmax, softmax } from './softmax.js';
@@ -108,6 +109,8 @@ export function cpu(): Backend {
       wrap(gather(get(x, 'gather'), outer, n, inner, get(indices, 'gather') as Int32Array, m)),
     scatterAdd: (src, _dtype, outer, m, inner, indices, n) =>
       wrap(scatterAdd(get(src, 'scatterAdd'), outer, m, inner, get(indices, 'scatterAdd') as Int32Array, n)),
+    scatterReduce: (op, x, src, index, _dtype, p) =>
+      wrap(scatterReduce(op, get(x, 'scatterReduce'), get(src, 'scatterReduce'), get(index, 'scatterReduce') as Int32Array, p)),
 
     im2col: (x, _dtype, g, padValue) => wrap(im2col(get(x, 'im2col'), g, padValue)),
     col2im: (cols, _dtype, g) => wrap(col2im(get(cols, 'col2im'), g)),

@@ -23,7 +23,7 @@ CFLAGS="--target=wasm32 -O3 -msimd128 -mbulk-memory -mnontrapping-fptoint -mmuta
 # Exported are the kernels (EXPORT in the sources) and what JS needs to lay out memory.
 LDFLAGS="-Wl,--no-entry -Wl,--import-memory -Wl,--export=__heap_base -Wl,--export=__stack_pointer \
   -Wl,--export-dynamic -Wl,--strip-debug -Wl,-z,stack-size=65536"
-SRCS="csrc/libc.c csrc/gemm.c csrc/elementwise.c csrc/reduce.c csrc/scan_sort.c csrc/movement.c csrc/conv.c csrc/tasks.c"
+SRCS="csrc/libc.c csrc/gemm.c csrc/elementwise.c csrc/reduce.c csrc/scan_sort.c csrc/movement.c csrc/scatter.c csrc/conv.c csrc/tasks.c"
 
 SHARED="-matomics -Wl,--shared-memory -Wl,--max-memory=4294967296"
 RELAXED="-DTENSILE_RELAXED -mrelaxed-simd"

@@ -12,6 +12,7 @@ import type {
   ReduceOp,
   Shape,
   ScanOp,
+  ScatterReduceOp,
   UnaryOp,
 } from '@tensile/core';
 import { DTYPE_CODE, DTYPES, ELEMENT_SIZE } from './dtypes.js';
@@ -29,6 +30,8 @@ const COMPARISONS = new Set<BinaryOp>(['eq', 'ne', 'lt', 'le', 'gt', 'ge']);
 const REDUCE_CODE: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2, min: 3, argmax: 4, argmin: 5 };
 /** csrc/scan_sort.c's ScanOp. */
 const SCAN_CODE: Record<ScanOp, number> = { sum: 0, prod: 1, logsumexp: 2 };
+/** csrc/scatter.c's ScatterOp. */
+const SCATTER_OP_CODE: Record<ScatterReduceOp, number> = { set: 0, sum: 1, prod: 2, max: 3, min: 4 };
 
 /** Multiply-adds below which a kernel runs on one thread (waking workers costs ~10-50 µs). */
 const THREAD_MIN_WORK = 1 << 17;
@@ -534,6 +537,13 @@ export function createWasmBackend(
       const out = alloc(outer * n * inner, dtype);
       const status = k.scatter_add(DTYPE_CODE[dtype], ptrOf(src), out.ptr, outer, m, inner, ptrOf(indices), n);
       check(status, out, 'scatterAdd', 'scatter-add', `dtype ${dtype}`);
+      return out;
+    },
+    scatterReduce(op, x, src, index, dtype, p) {
+      const out = alloc(p.outer * p.n * p.inner, dtype);
+      if (p.outer * p.n * p.inner === 0) return out;
+      const status = k.scatter_reduce(SCATTER_OP_CODE[op], DTYPE_CODE[dtype], ptrOf(x), ptrOf(src), ptrOf(index), out.ptr, p.outer, p.n, p.m, p.inner, p.includeSelf ? 1 : 0);
+      check(status, out, 'scatterReduce', `scatter-${op}`, `dtype ${dtype}`);
       return out;
     },
 

@@ -22,6 +22,7 @@ export interface KernelExports {
   pad(x: number, out: number, elsize: number, desc: number, value: number): number;
   gather(x: number, out: number, elsize: number, outer: number, n: number, inner: number, idx: number, m: number): void;
   scatter_add(dtype: number, src: number, out: number, outer: number, m: number, inner: number, idx: number, n: number): number;
+  scatter_reduce(op: number, dtype: number, x: number, src: number, idx: number, out: number, outer: number, n: number, m: number, inner: number, includeSelf: number): number;
   add_into(dtype: number, dst: number, src: number, n: number): number;
   sgemm_workspace(n: number, k: number): number;
   conv_workspace(dtype: number, geo: number, outChannels: number, groups: number): number;

@@ -4,6 +4,7 @@ import { type GpuInput, binary, where } from './kernels/binary.js';
 import { col2im, conv2d, conv2dBackwardFilter, conv2dBackwardInput, im2col } from './kernels/conv.js';
 import { cast, clamp, fill, unary } from './kernels/elementwise.js';
 import { gather, scatterAdd } from './kernels/indexing.js';
+import { scatterReduce } from './kernels/scatter.js';
 import { matmul } from './kernels/matmul.js';
 import { concat, pad, strided } from './kernels/movement.js';
 import { reduce } from './kernels/reduce.js';
@@ -72,6 +73,7 @@ export function createWebGPUBackend(rt: GpuRuntime): Backend & { readonly runtim
 
     gather: (x, dtype, outer, n, inner, idx, m) => gather(rt, h(x), dtype, outer, n, inner, h(idx), m),
     scatterAdd: (src, dtype, outer, m, inner, idx, n) => scatterAdd(rt, h(src), dtype, outer, m, inner, h(idx), n),
+    scatterReduce: (op, x, src, idx, dtype, p) => scatterReduce(rt, op, h(x), h(src), h(idx), dtype, p),
 
     im2col: (x, dtype, g, padValue) => im2col(rt, h(x), dtype, g, padValue),
     col2im: (cols, dtype, g) => col2im(rt, h(cols), dtype, g),

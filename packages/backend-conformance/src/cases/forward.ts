@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
 import { assertClose } from '../compare.js';
+import { indexingForwardCases } from './indexing.js';
 import type { Tolerance } from '../options.js';
 import {
   type Ref,
@@ -108,6 +109,7 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
   cases.push(...intCases(), ...boolCases());
   cases.push(...composedEdgeCases());
   cases.push(...reductionEdgeCases());
+  cases.push(...indexingForwardCases(dtypes));
   return cases;
 }
 
@@ -324,7 +326,7 @@ function movementCases(dtype: t.DType, round: (r: Ref) => Ref): ForwardCase[] {
         [2, 0, 2].forEach((i, j) => {
           for (let k = 0; k < 4; k++) added[i * 4 + k] += r.data[j * 4 + k];
         });
-        await check('indexAdd', t.indexAdd(up(r, dtype), 0, idx, 3), { shape: [3, 4], data: added }, tol);
+        await check('indexAdd', t.indexAdd(t.zeros([3, 4], { dtype }), 0, idx, up(r, dtype)), { shape: [3, 4], data: added }, tol);
         const gi = t.tensor(new Int32Array([3, 0, 1, 1, 2, 2]), { shape: [3, 2] });
         const g = [3, 0, 1, 1, 2, 2].map((c, k) => r.data[Math.floor(k / 2) * 4 + c]);
         await check('gather', up(r, dtype).gather(1, gi), { shape: [3, 2], data: Float64Array.from(g) }, tol);

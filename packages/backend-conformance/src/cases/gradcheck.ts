@@ -1,6 +1,7 @@
 import * as t from '@tensile/core';
 import { awayFromZero, randomRef, type Ref } from '../reference.js';
 import { convPoolGradCases } from './conv-pool.js';
+import { indexingGradCases } from './indexing.js';
 import { composedGradCases } from './composed.js';
 
 import { reductionGradCases } from './reductions.js';
@@ -97,9 +98,8 @@ export const gradCases: GradCase[] = [
   { name: 'concat', fn: (a, b) => t.concat([a, b], 1), inputs: [randomRef([2, 2], 42), randomRef([2, 3], 43)] },
   { name: 'stack', fn: (a, b) => t.stack([a, b], 1), inputs: [randomRef([2, 3], 44), randomRef([2, 3], 45)] },
   { name: 'split', fn: (x) => x.split([1, 2], 1)[1], inputs: [randomRef([2, 3], 46)] },
-  { name: 'indexSelect (repeated)', fn: (x) => x.indexSelect(0, t.tensor(new Int32Array([2, 0, 2]))), inputs: [randomRef([3, 2], 47)] },
-  { name: 'indexAdd', fn: (x) => t.indexAdd(x, 1, t.tensor(new Int32Array([1, 1, 0])), 2), inputs: [randomRef([2, 3], 48)] },
-  { name: 'gather', fn: (x) => x.gather(1, t.tensor(new Int32Array([2, 0, 1, 1]), { shape: [2, 2] })), inputs: [randomRef([2, 3], 49)] },
+  // Every example of core's indexing table (gather, scatter*, index*, masked*) with differentiable tensors.
+  ...indexingGradCases,
   { name: 'clone/transpose', fn: (x) => x.T.clone(), inputs: [randomRef([2, 3], 50)] },
   {
     name: 'conv2d (stride 2, pad 1)',

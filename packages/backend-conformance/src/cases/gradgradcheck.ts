@@ -2,6 +2,7 @@ import * as t from '@tensile/core';
 import fixtureFile from '../../fixtures/higher-order/mlp.json';
 import { randomRef, type Ref } from '../reference.js';
 import { gradCases, type GradCase } from './gradcheck.js';
+import { indexingGradCases } from './indexing.js';
 
 /**
  * Second-order cases: gradients of gradients, through backward closures
@@ -12,6 +13,7 @@ import { gradCases, type GradCase } from './gradcheck.js';
 
 /** First-order cases whose inputs sit on a gradient discontinuity by design (finite differences of a step). */
 const AT_A_JUMP: Record<string, string> = {
+  ...Object.fromEntries(indexingGradCases.filter((c) => !c.secondOrder).map((c) => [c.name, 'its gradient is not differentiable there'])),
   'maximum and minimum at ties': 'inputs are ties, where the gradient jumps between halves',
 };
 

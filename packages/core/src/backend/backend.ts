@@ -163,6 +163,24 @@ export interface Conv2dGeometry {
   outW: number;
 }
 
+/**
+ * The folds of the scatterReduce kernel. `set` keeps the last source written
+ * to an element; `sum`, `prod`, `max` and `min` combine all of them.
+ */
+export type ScatterReduceOp = 'set' | 'sum' | 'prod' | 'max' | 'min';
+
+/** The geometry of scatterReduce: x viewed as [outer, n, inner], src and index as [outer, m, inner]. */
+export interface ScatterParams {
+  outer: number;
+  /** Length of x's (and the output's) scattered axis. */
+  n: number;
+  /** Length of src's and index's scattered axis. */
+  m: number;
+  inner: number;
+  /** Whether x's own value starts the fold of an element some index names (ignored by `set`). */
+  includeSelf: boolean;
+}
+
 /** What a backend reports about its memory. */
 export interface BackendMemory {
   /** Handles allocated and not yet freed. */
@@ -230,7 +248,7 @@ export interface RequiredKernels {
    *   descending; NaNs among themselves keep their input order.
    * - size 0 or an empty tensor gives empty results.
    */
-  sort(x: Handle, dtype: DType, outer: number, size: number, inner: number, descending: boolean): SortResult;
+  scatterReduce(op: ScatterReduceOp, x: Handle, src: Handle, index: Handle, dtype: DType, p: ScatterParams): Handle;
 
   /** x NCHW -> columns [n, c*kh*kw, outH*outW]; row index is (ci*kh + i)*kw + j. */
   im2col(x: Handle, dtype: DType, g: Conv2dGeometry, padValue: number): Handle;

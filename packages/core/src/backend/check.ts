@@ -24,6 +24,7 @@ const REQUIRED: { readonly [K in keyof RequiredKernels]-?: true } = {
   pad: true,
   gather: true,
   scatterAdd: true,
+  scatterReduce: true,
   im2col: true,
   col2im: true,
 };

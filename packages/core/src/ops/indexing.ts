@@ -1,13 +1,19 @@
 import { record } from '../autograd.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
-import { normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
+import { broadcastShapes, normalizeAxis, shapesEqual, sizeOf, stridesOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { arange } from './creation.js';
 import { backendOf } from './util.js';
 
-function checkIndices(op: string, indices: Tensor, n: number, param: string): void {
+/**
+ * Throws ArgumentError naming the first index outside [0, n) (or [-n, n)
+ * when negatives wrap) where the backend reads synchronously (cpu, wasm),
+ * before any work is queued; elsewhere (webgpu) the kernels skip or clamp
+ * out-of-range indices instead of failing (documented in docs/ops.md).
+ */
+export function checkIndices(op: string, indices: Tensor, n: number, param: string, negatives = false): void {
   if (indices.dtype !== 'int32') throw new DTypeError(`${op}: ${param} must be int32, got ${indices.dtype}`);
   // Where the backend reads synchronously, out-of-range indices are caught
   // before any work is queued; elsewhere the kernel bounds-checks.
@@ -16,7 +22,9 @@ function checkIndices(op: string, indices: Tensor, n: number, param: string): vo
   const values = read.call(indices.backend, indices.handle(op), 'int32', indices.size) as Int32Array;
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
-    if (v < 0 || v >= n) throw new ArgumentError(`${op}: ${param}[${i}] = ${v} is out of range [0, ${n})`);
+    if (v < (negatives ? -n : 0) || v >= n) {
+      throw new ArgumentError(`${op}: ${param}[${i}] = ${v} is out of range [${negatives ? -n : 0}, ${n})`);
+    }
   }
 }
 
@@ -45,18 +53,6 @@ export function indexSelectOp(x: Tensor, a: number, indices: Tensor): Tensor {
   const h = b.gather(x.handle('indexSelect'), x.dtype, outer, x.shape[a], inner, indices.handle('indexSelect'), m);
   const out = fromHandle(b, h, shape, x.dtype);
   return record('indexSelect', [x], out, (g) => [indexAddOp(g, a, indices, x.shape[a])], [indices]);
-}
-
-/** Adds slices of src along `axis` into a zero tensor of size n there, at `indices` (repeats add up). */
-export function indexAdd(src: Tensor, axis: number, indices: Tensor, n: number): Tensor {
-  const a = normalizeAxis('indexAdd', axis, src.rank);
-  if (indices.rank !== 1 || indices.size !== src.shape[a]) {
-    throw new ShapeError(
-      `indexAdd: indices ${fmtShape(indices.shape)} must be 1-D with ${src.shape[a]} entries (axis ${a} of ${fmtShape(src.shape)})`,
-    );
-  }
-  checkIndices('indexAdd', indices, n, 'indices');
-  return indexAddOp(src, a, indices, n);
 }
 
 /** indexAdd on checked arguments; see indexSelectOp. */
@@ -100,10 +96,16 @@ function flatPositions(x: Tensor, axis: number, index: Tensor): Tensor {
  */
 export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   const a = normalizeAxis('gather', axis, x.rank);
+  if (index.dtype !== 'int32') throw new DTypeError(`gather: index must be int32, got ${index.dtype}`);
   if (index.rank !== x.rank || index.shape.some((d, i) => i !== a && d > x.shape[i])) {
     throw new ShapeError(`gather: index ${fmtShape(index.shape)} does not fit x ${fmtShape(x.shape)} along axis ${a}`);
   }
   checkIndices('gather', index, x.shape[a], 'index');
+  return gatherOp(x, a, index);
+}
+
+/** gather on checked arguments (axis normalised, index in range); see indexSelectOp. */
+export function gatherOp(x: Tensor, a: number, index: Tensor): Tensor {
   const flat = flatPositions(x, a, index);
   const b = backendOf('gather', x, flat);
   const h = b.gather(x.handle('gather'), x.dtype, 1, x.size, 1, flat.handle('gather'), flat.size);
@@ -112,6 +114,27 @@ export function gather(x: Tensor, axis: number, index: Tensor): Tensor {
   record('gather', [x], out, (g) => [indexAddOp(g.reshape([flat.size]), 0, flat, x.size).reshape(x.shape)], [flat]);
   flat.dispose(); // the graph holds it while backward needs it
   return out;
+}
+
+/**
+ * Picks values of x along `dim` at indices (torch.take_along_dim): indices is
+ * int32 with x's rank and broadcasts with x on every other axis. Without a
+ * dim, x and indices are flattened first.
+ *
+ * @example
+ * const top = x.takeAlongDim(x.argmax(1, true), 1); // the row maxima, [rows, 1]
+ */
+export function takeAlongDim(x: Tensor, indices: Tensor, dim?: number | null): Tensor {
+  if (indices.dtype !== 'int32') throw new DTypeError(`takeAlongDim: indices must be int32, got ${indices.dtype}`);
+  if (dim === undefined || dim === null) return tidy(() => gather(x.reshape([x.size]), 0, indices.reshape([indices.size])));
+  const a = normalizeAxis('takeAlongDim', dim, x.rank, 'dim');
+  if (indices.rank !== x.rank) {
+    throw new ShapeError(`takeAlongDim: indices ${fmtShape(indices.shape)} must have x's rank (x ${fmtShape(x.shape)})`);
+  }
+  const off = (s: readonly number[]) => s.map((d, i) => (i === a ? 1 : d));
+  const shape = broadcastShapes('takeAlongDim', off(x.shape), off(indices.shape));
+  const along = (s: readonly number[]) => shape.map((d, i) => (i === a ? s[a] : d));
+  return tidy(() => gather(x.expand(along(x.shape)), a, indices.expand(along(indices.shape))));
 }
 
 /**
