@@ -87,6 +87,9 @@ def register(case, single):
           lambda: nn.MaxPool3d((2, 2, 3), stride=2, padding=(1, 0, 1), ceil_mode=True), 1, 2, 3, 4, 5)
     layer('avg_pool3d_exclude_pad', {'type': 'AvgPool3d', 'config': {'kernelSize': 2, 'stride': 1, 'padding': 1, 'countIncludePad': False}},
           lambda: nn.AvgPool3d(2, stride=1, padding=1, count_include_pad=False), 1, 1, 2, 3, 3)
+    layer('lp_pool2d', {'type': 'LPPool2d', 'config': {'normType': 2, 'kernelSize': [2, 3], 'stride': 2, 'ceilMode': True}},
+          lambda: nn.LPPool2d(2, (2, 3), stride=2, ceil_mode=True), 1, 2, 5, 7)
+    layer('lp_pool1d', {'type': 'LPPool1d', 'config': {'normType': 2, 'kernelSize': 3, 'stride': 1}}, lambda: nn.LPPool1d(2, 3, stride=1), 2, 2, 6)
     layer('adaptive_max_pool2d', {'type': 'AdaptiveMaxPool2d', 'config': {'outputSize': [3, 2]}},
           lambda: nn.AdaptiveMaxPool2d((3, 2)), 2, 2, 7, 5)
     layer('adaptive_max_pool1d', {'type': 'AdaptiveMaxPool1d', 'config': {'outputSize': 3}}, lambda: nn.AdaptiveMaxPool1d(3), 2, 2, 8)

@@ -38,6 +38,8 @@ export { AvgPool1d } from './avg-pool1d.js';
 export type { AvgPool1dOptions } from './avg-pool1d.js';
 export { MaxPool3d, AvgPool3d } from './pool3d.js';
 export type { MaxPool3dOptions, AvgPool3dOptions } from './pool3d.js';
+export { LPPool1d, LPPool2d } from './lp-pool.js';
+export type { LPPoolOptions } from './lp-pool.js';
 export { AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive-pool.js';
 export { MaxUnpool1d, MaxUnpool2d } from './max-unpool.js';
 export type { MaxUnpoolOptions } from './max-unpool.js';

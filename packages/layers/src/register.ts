@@ -21,6 +21,7 @@ import { Fold, Unfold } from './fold.js';
 import { ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d } from './padding.js';
 import { MaxPool1d } from './max-pool1d.js';
 import { AvgPool3d, MaxPool3d } from './pool3d.js';
+import { LPPool1d, LPPool2d } from './lp-pool.js';
 import { AvgPool1d } from './avg-pool1d.js';
 import { AdaptiveAvgPool1d, AdaptiveMaxPool1d, AdaptiveMaxPool2d } from './adaptive-pool.js';
 import { MaxUnpool1d, MaxUnpool2d } from './max-unpool.js';
@@ -106,6 +107,8 @@ export const builtinLayers: Readonly<Record<string, LayerEntry>> = /* @__PURE__ 
   AvgPool1d: /* @__PURE__ */ entry((c) => new AvgPool1d(c.kernelSize, c)),
   MaxPool3d: /* @__PURE__ */ entry((c) => new MaxPool3d(c.kernelSize, c)),
   AvgPool3d: /* @__PURE__ */ entry((c) => new AvgPool3d(c.kernelSize, c)),
+  LPPool1d: /* @__PURE__ */ entry((c) => new LPPool1d(c.normType, c.kernelSize, c)),
+  LPPool2d: /* @__PURE__ */ entry((c) => new LPPool2d(c.normType, c.kernelSize, c)),
   AdaptiveAvgPool1d: /* @__PURE__ */ entry((c) => new AdaptiveAvgPool1d(c.outputSize)),
   AdaptiveMaxPool1d: /* @__PURE__ */ entry((c) => new AdaptiveMaxPool1d(c.outputSize, c)),
   AdaptiveMaxPool2d: /* @__PURE__ */ entry((c) => new AdaptiveMaxPool2d(c.outputSize, c)),

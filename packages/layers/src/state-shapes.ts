@@ -165,6 +165,8 @@ export const builtinStateShapes: Readonly<Record<string, (c: Config) => Shapes>>
   AvgPool1d: none,
   MaxPool3d: none,
   AvgPool3d: none,
+  LPPool1d: none,
+  LPPool2d: none,
   AdaptiveAvgPool1d: none,
   AdaptiveMaxPool1d: none,
   AdaptiveMaxPool2d: none,

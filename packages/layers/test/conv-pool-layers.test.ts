@@ -18,6 +18,8 @@ import {
   MaxPool1d,
   MaxPool2d,
   MaxPool3d,
+  LPPool1d,
+  LPPool2d,
   AvgPool3d,
   MaxUnpool1d,
   MaxUnpool2d,
@@ -82,6 +84,8 @@ describe('conv, pooling, padding and resampling layers', () => {
           new MaxUnpool2d(2),
           new MaxPool3d([1, 2, 2], { ceilMode: true }),
           new AvgPool3d(2, { countIncludePad: false }),
+          new LPPool1d(2, 3),
+          new LPPool2d(1.5, [2, 2], { ceilMode: true }),
         ),
     ],
   ];
