@@ -246,7 +246,7 @@ export function maxPool2d(x: Tensor, options: Pool2dOptions & { returnIndices?: 
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor | [Tensor, Tensor<'int32'>];
 export function maxPool2d(x: Tensor, options: Pool2dOptions): Tensor | [Tensor, Tensor<'int32'>] {
   checkFloat('maxPool2d', x);
-  return withIndices(x, 3, options.returnIndices, (x4) => maxPool('maxPool2d', x4, options));
+  return withIndices('maxPool2d', x, 3, options.returnIndices, (x4) => maxPool('maxPool2d', x4, options));
 }
 
 /**
@@ -274,7 +274,7 @@ export function maxPool1d(x: Tensor, options: MaxPool1dOptions): Tensor | [Tenso
 export function maxPool1d(x: Tensor, options: MaxPool1dOptions): Tensor | [Tensor, Tensor<'int32'>] {
   checkFloat('maxPool1d', x);
   const o = as2d(options);
-  return withIndices(x, 2, options.returnIndices, (x3) => {
+  return withIndices('maxPool1d', x, 2, options.returnIndices, (x3) => {
     const r = maxPool('maxPool1d', x3.unsqueeze(2), {
       ...o,
       dilation: [1, one(options.dilation) ?? 1],
@@ -353,12 +353,12 @@ function checkRank(op: string, x: Tensor, unbatchedRank: number): Tensor {
 
 /** Runs a pool on batched input, unbatching its result (and indices) for unbatched input. */
 function withIndices(
+  op: string,
   x: Tensor,
   unbatchedRank: number,
   returnIndices: boolean | undefined,
   fn: (batched: Tensor) => Tensor | [Tensor, Tensor],
 ): Tensor | [Tensor, Tensor<'int32'>] {
-  const op = unbatchedRank === 2 ? 'maxPool1d' : 'maxPool2d';
   const r = tidy(() => {
     const out = fn(checkRank(op, x, unbatchedRank));
     const un = (y: Tensor) => (x.rank === unbatchedRank ? y.squeeze(0) : y);
