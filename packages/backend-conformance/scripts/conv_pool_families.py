@@ -121,6 +121,10 @@ def conv_ext(g):
         ('trilinear', (1, 1, 2, 3, 3), {'size': [3, 4, 5], 'mode': 'trilinear'}),
         ('area_2d', (1, 2, 7, 5), {'size': [3, 2], 'mode': 'area'}),
         ('area_1d_scale', (1, 2, 9), {'scaleFactor': 0.5, 'mode': 'area'}),
+        ('area_3d', (1, 2, 5, 4, 6), {'size': [2, 3, 4], 'mode': 'area'}),
+        ('nearest_exact_1d_down', (1, 2, 7), {'scaleFactor': 0.45, 'mode': 'nearest-exact'}),
+        ('trilinear_align_corners_scale', (1, 1, 2, 2, 3), {'scaleFactor': [1.5, 2, 1.3], 'mode': 'trilinear',
+                                                           'alignCorners': True}),
     ]
     for label, xs, args in interp:
         def fn(x, a=args):
