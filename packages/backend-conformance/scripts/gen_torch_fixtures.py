@@ -859,6 +859,11 @@ import scan_sort_families  # noqa: E402
 
 FAMILIES += scan_sort_families.families(sys.modules[__name__])
 
+# scatter/scatterAdd/scatterReduce, indexPut/indexCopy/indexAdd, takeAlongDim, maskedFill/maskedSelect, nonzero/argwhere (scatter).
+import scatter_families  # noqa: E402
+
+FAMILIES += scatter_families.families(sys.modules[__name__])
+
 
 # ----------------------------------------------------------------------------
 # Writing and checking.

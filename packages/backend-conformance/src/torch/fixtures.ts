@@ -15,6 +15,7 @@ import poolExt from '../../fixtures/core/pool_ext.json';
 import math from '../../fixtures/core/math.json';
 import shapeOps from '../../fixtures/core/shape_ops.json';
 import scanSort from '../../fixtures/core/scan_sort.json';
+import scatter from '../../fixtures/core/scatter.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
@@ -33,6 +34,7 @@ export const TORCH_FIXTURE_FAMILIES = [
   'math',
   'shape_ops',
   'scan_sort',
+  'scatter',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -53,6 +55,7 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   math: math as TorchFixtureFile,
   shape_ops: shapeOps as TorchFixtureFile,
   scan_sort: scanSort as TorchFixtureFile,
+  scatter: scatter as TorchFixtureFile,
 };
 
 /**

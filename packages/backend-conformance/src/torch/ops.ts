@@ -6,6 +6,7 @@ import type * as Core from '@tensile/core';
 import type { Tensor } from '@tensile/core';
 import { CONV_POOL_OPS } from './ops-conv-pool.js';
 import { SCAN_SORT_OPS } from './ops-scan-sort.js';
+import { SCATTER_OPS } from './ops-scatter.js';
 
 export type CoreApi = typeof Core;
 type Args = Record<string, any>;
@@ -151,4 +152,5 @@ export const TORCH_OPS: Record<string, OpCall> = {
   avgPool2d: (t, [x], args) => t.avgPool2d(x, args as { kernelSize: number }),
   ...CONV_POOL_OPS,
   ...SCAN_SORT_OPS,
+  ...SCATTER_OPS,
 };
