@@ -21,6 +21,12 @@ describe('composed ops: errors name the op and the argument, before any work', (
     ],
     ['einsum rank', () => t.einsum('ijk->i', t.ones([2, 2])), t.ShapeError, /operand 0 \[2,2\] has 2 axes, but 'ijk' labels 3/],
     ['einsum sizes', () => t.einsum('ij,jk', t.ones([2, 3]), t.ones([2, 2])), t.ShapeError, /'j' is 3 in one place and 2 in operand 1/],
+    [
+      'einsum diagonal sizes',
+      () => t.einsum('ii->i', t.ones([1, 3])),
+      t.ShapeError,
+      /'i' labels axes of sizes 1 and 3 in operand 0 \[1,3\]/,
+    ],
     ['einsum character', () => t.einsum('i1->i', t.ones([2, 2])), t.ArgumentError, /'1' in operand 0 of 'i1->i' is not a letter/],
     ['einsum output label', () => t.einsum('ij->k', t.ones([2, 2])), t.ArgumentError, /output label 'k' of 'ij->k' is in no operand/],
     ['diagonal axes', () => t.diagonal(t.ones([2, 2]), 0, 1, -1), t.ArgumentError, /diagonal: dim1 and dim2 are the same axis/],

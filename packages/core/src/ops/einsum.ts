@@ -123,6 +123,13 @@ function labelSizes(equation: string, inputs: readonly number[][], operands: rea
   inputs.forEach((labels, i) =>
     labels.forEach((l, axis) => {
       const n = operands[i].shape[axis];
+      // A label repeated within one operand takes a diagonal: its axes must match exactly.
+      const first = labels.indexOf(l);
+      if (first !== axis && operands[i].shape[first] !== n) {
+        throw new ShapeError(
+          `einsum: '${String.fromCharCode(l)}' labels axes of sizes ${operands[i].shape[first]} and ${n} in operand ${i} ${fmtShape(operands[i].shape)} of '${equation}'`,
+        );
+      }
       const seen = sizes.get(l);
       if (seen === undefined || seen === 1) sizes.set(l, n);
       else if (seen !== n && n !== 1) {
