@@ -146,7 +146,8 @@ export const UNARY_OPS = {
 type Table = typeof UNARY_OPS;
 
 /**
- * Every elementwise unary op; a backend's unary kernel takes each of them.
+ * Every elementwise unary op (a backend's unary kernel takes the
+ * `KernelUnaryOp`s among them; core composes the rest).
  * The rules per op (in JSDoc, so that they reach the published .d.ts):
  *
  * - `sign`: sign(±0) = 0, sign(NaN) = 0 (PyTorch). `relu`: relu(NaN) = NaN.
@@ -156,6 +157,14 @@ type Table = typeof UNARY_OPS;
  *   and domain errors (log(-1) = NaN, log(0) = -Inf, rsqrt(0) = Inf); core
  *   casts int and bool inputs to float32 first.
  * - `not`: bool -> bool. `isnan`, `isinf`: numeric -> bool (all false for int32).
+ * - `isfinite`, `isposinf`, `isneginf`: numeric -> bool (int32 is all finite).
+ * - `asin`, `acos`, `atanh`: NaN outside [-1, 1] (atanh(±1) = ±inf); `acosh`:
+ *   NaN below 1; `log2`, `log10`: as `log`.
+ * - `trunc` of int32 returns it unchanged; `frac` (x - trunc(x), with x's sign)
+ *   of int32 is 0 (PyTorch refuses int there) and NaN at ±inf.
+ * - The activations (`mish`, `hardswish`, `hardsigmoid`, `selu`, `elu`, `celu`,
+ *   `leakyRelu`, `logsigmoid`) are float ops with PyTorch's gradients at their
+ *   joints; `relu6` also takes int32.
  */
 export type UnaryOp = keyof Table;
 /** The ops of one dtype rule (a backend's int32 table covers `UnaryOpOf<'numeric' | 'predicate'>`). */
