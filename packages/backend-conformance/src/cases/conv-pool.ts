@@ -151,6 +151,8 @@ export const convPoolEdgeCases: EdgeCase[] = [
         t.avgPool2d(x, { kernelSize: 3, stride: 2, padding: 1 }).shape,
         t.interpolate(x, { scaleFactor: 2, mode: 'bilinear' }).shape,
         t.pad(x, [1, 1, 1, 1], { mode: 'reflect' }).shape,
+        t.maxUnpool2d(t.zeros([0, 2, 2, 2]), t.zeros([0, 2, 2, 2], { dtype: 'int32' }), { kernelSize: 2 }).shape,
+        t.adaptiveMaxPool2d(x, 3).shape,
       ]);
       expectEqual('shapes', shapes, [
         [0, 3, 8, 8],
@@ -159,6 +161,8 @@ export const convPoolEdgeCases: EdgeCase[] = [
         [0, 2, 2, 2],
         [0, 2, 8, 8],
         [0, 2, 6, 6],
+        [0, 2, 4, 4],
+        [0, 2, 3, 3],
       ]);
       x.dispose();
     },

@@ -94,7 +94,7 @@ function unpool(
   return tidy(() => {
     // Each plane's indices, shifted into one flat output of planes·plane entries.
     const flat = indices
-      .reshape([planes, -1])
+      .reshape([planes, inSizes.reduce((a, b) => a * b, 1)])
       .add(rangeOn(x, planes, [planes, 1]).mul(plane))
       .reshape([-1]);
     const total = planes * plane;
