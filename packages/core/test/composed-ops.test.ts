@@ -127,6 +127,8 @@ describe('composed ops: API', () => {
     expect(await values(x.addcmul(x, x, { value: 2 }))).toEqual([-2.5 + 2 * 6.25, 1.5 + 2 * 2.25]);
     expect(t.zeros([2, 3, 4]).moveaxis(0, -1).shape).toEqual([3, 4, 2]);
     expect(t.zeros([2, 3]).tile([2, 1, 1]).shape).toEqual([2, 2, 3]);
+    expect(t.tensor(5).movedim(0, 0).shape).toEqual([]);
+    expect(await values(t.tensor(5).roll(3))).toEqual([5]);
   });
 
   it('oneHot gives int32 as PyTorch gives int64, and infers numClasses', async () => {

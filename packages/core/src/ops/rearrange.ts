@@ -132,6 +132,7 @@ export function movedim(x: Tensor, source: number | readonly number[], destinati
   }
   if (new Set(src).size !== src.length) throw new ArgumentError(`movedim: repeated axis in source [${src.join(', ')}]`);
   if (new Set(dst).size !== dst.length) throw new ArgumentError(`movedim: repeated axis in destination [${dst.join(', ')}]`);
+  if (x.rank === 0) return x.reshape([]); // axis 0 of a scalar moves nowhere
   const perm = new Array<number>(x.rank).fill(-1);
   src.forEach((a, i) => (perm[dst[i]] = a));
   const others = [...x.shape.keys()].filter((a) => !src.includes(a));
