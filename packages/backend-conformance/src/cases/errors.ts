@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { indexingErrorCases } from './indexing.js';
 
 export interface ErrorCase {
   name: string;
@@ -51,4 +52,6 @@ export const errorCases: ErrorCase[] = [
       x.dispose();
     },
   },
+  // scatter, gather, masked and index ops (cases/indexing.ts).
+  ...indexingErrorCases,
 ];

@@ -178,3 +178,114 @@ export const indexingGradCases: (GradCase & { secondOrder: boolean })[] = ops.fl
     return [{ name: `${name} (${ex.label})`, fn, inputs, secondOrder: decl.secondOrder && !ex.noSecondOrder }];
   }),
 );
+
+function expectError(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  if (!(caught instanceof type)) throw new Error(`expected ${type.name} matching ${pattern}, got ${String(caught)}`);
+  if (!pattern.test(caught.message)) throw new Error(`error message '${caught.message}' does not match ${pattern}`);
+}
+
+const i32 = (values: number[], shape = [values.length]) => t.tensor(Int32Array.from(values), { shape, dtype: 'int32' });
+
+/** Bad arguments of the indexing ops: named errors before any work is queued; leak-free gradients. */
+export const indexingErrorCases: { name: string; run(): Promise<void> }[] = [
+  {
+    name: 'indexing ops name the op, the parameter and the shapes; refused calls queue nothing',
+    run: async () => {
+      const handles = t.memory().backend.liveHandles;
+      t.tidy(() => {
+        const x = t.zeros([2, 3]);
+        const idx = i32([0, 2, 1, 0], [2, 2]);
+        expectError(() => x.scatter(1, idx.cast('float32'), 1), t.DTypeError, /^scatter: index must be int32, got float32$/);
+        expectError(() => x.scatter(1, idx, t.zeros([2, 2], { dtype: 'int32' })), t.DTypeError, /scatter: src is int32 but x is float32/);
+        expectError(() => x.scatterAdd(1, i32([0, 1]), t.zeros([2])), t.ShapeError, /scatterAdd: index and src must have x's rank/);
+        expectError(() => x.scatter(2, idx, 1), t.ArgumentError, /scatter: dim 2 is out of range for a tensor of rank 2/);
+        expectError(
+          () => x.scatterAdd(0, i32([0, 1, 0, 1, 0, 1, 0, 1], [2, 4]), t.zeros([2, 4])),
+          t.ShapeError,
+          /larger than .* x off dim 0/,
+        );
+        expectError(
+          () => x.scatterReduce(1, idx, t.zeros([2, 2]), 'max' as t.ScatterReduction),
+          t.ArgumentError,
+          /reduce must be one of sum, prod, mean, amax, amin, got "max"/,
+        );
+        expectError(() => x.maskedFill(t.zeros([3]), 1), t.DTypeError, /maskedFill: mask must be bool, got float32/);
+        expectError(
+          () => x.maskedFill(t.zeros([3]).gt(0), t.zeros([1])),
+          t.ShapeError,
+          /maskedFill: a tensor value must be 0-d, got \[1\]/,
+        );
+        expectError(() => x.maskedFill(t.zeros([4]).gt(0), 1), t.ShapeError, /maskedFill/);
+        expectError(() => x.indexPut([], 1), t.ArgumentError, /indexPut: indices must be a list of 1 to 2 int32 tensors/);
+        expectError(
+          () => x.indexPut([i32([0])], t.zeros([3], { dtype: 'int32' })),
+          t.DTypeError,
+          /indexPut: values are int32 but x is float32/,
+        );
+        expectError(
+          () => x.indexPut([i32([0])], t.zeros([2])),
+          t.ShapeError,
+          /indexPut: values \[2\] do not broadcast to the indexed shape \[1,3\]/,
+        );
+        expectError(() => x.indexCopy(0, i32([1]), t.zeros([2, 3])), t.ShapeError, /indexCopy: source \[2,3\] must be \[1,3\]/);
+        expectError(() => x.takeAlongDim(i32([0, 1]), 1), t.ShapeError, /takeAlongDim: indices \[2\] must have x's rank/);
+        if (t.getBackend().readSync) {
+          // Indices are read before any work where the backend reads synchronously.
+          expectError(() => x.scatter(1, i32([0, 3], [1, 2]), 1), t.ArgumentError, /^scatter: index\[1\] = 3 is out of range \[0, 3\)$/);
+          expectError(() => x.gather(0, i32([-1], [1, 1])), t.ArgumentError, /gather: index\[0\] = -1 is out of range \[0, 2\)/);
+          expectError(() => x.indexPut([i32([-3])], 1), t.ArgumentError, /indexPut: indices\[0\]\[0\] = -3 is out of range \[-2, 2\)/);
+        }
+      });
+      if (t.memory().backend.liveHandles !== handles) throw new Error('failed indexing ops left handles behind');
+    },
+  },
+  {
+    name: 'out-of-range scatter indices are skipped on the device where they cannot be checked first',
+    run: async () => {
+      if (t.getBackend().readSync) return; // refused above, before any work
+      const x = t.zeros([1, 3]);
+      const out = x.scatter(1, i32([1, 7], [1, 2]), 5);
+      const got = Array.from(await out.data());
+      if (JSON.stringify(got) !== JSON.stringify([0, 5, 0])) throw new Error(`expected [0,5,0], got [${got}]`);
+      t.dispose([x, out]);
+    },
+  },
+  {
+    name: 'indexing gradients (scatterReduce prod and amax, indexPut, maskedSelectAsync) free every temporary',
+    run: async () => {
+      const step = async () => {
+        const x = t.tensor([1.5, -2, 3, 0.5], { requiresGrad: true });
+        const src = t.tensor([2, -1, 4], { requiresGrad: true });
+        const index = i32([0, 0, 3]);
+        const mask = t.tensor([1, 0, 1, 1], { dtype: 'bool' });
+        const picked = await x.maskedSelectAsync(mask);
+        const loss = t.tidy(() =>
+          x
+            .scatterReduce(0, index, src, 'prod')
+            .add(x.scatterReduce(0, index, src, 'amax', { includeSelf: false }))
+            .sum()
+            .add(
+              x
+                .indexPut([i32([2, -1])], src.narrow(0, 0, 2), { accumulate: true })
+                .square()
+                .sum(),
+            )
+            .add(picked.sum()),
+        );
+        loss.backward();
+        t.dispose([x.grad, src.grad, x, src, index, mask, picked, loss]);
+      };
+      await step();
+      const live = t.memory().tensors;
+      await step();
+      await step();
+      if (t.memory().tensors !== live) throw new Error(`live tensors grew from ${live} to ${t.memory().tensors}`);
+    },
+  },
+];

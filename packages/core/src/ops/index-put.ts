@@ -47,7 +47,8 @@ export function indexPut(x: Tensor, indices: readonly Tensor[], values: Tensor |
   const target = [...shape, ...x.shape.slice(k)];
   if (values instanceof Tensor) {
     if (values.dtype !== x.dtype) throw new DTypeError(`indexPut: values are ${values.dtype} but x is ${x.dtype}; they must match`);
-    if (!shapesEqual(broadcastShapes('indexPut', values.shape, target), target)) {
+    const lead = target.length - values.rank;
+    if (lead < 0 || values.shape.some((d, i) => d !== 1 && d !== target[lead + i])) {
       throw new ShapeError(`indexPut: values ${fmtShape(values.shape)} do not broadcast to the indexed shape ${fmtShape(target)}`);
     }
   } else {
