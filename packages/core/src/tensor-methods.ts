@@ -37,15 +37,6 @@ const methods: Record<string, Method> = {
   min(axis?: red.Axes, keepdims?: boolean) {
     return red.min(this, axis as readonly number[], keepdims);
   },
-  cumsum(dim: number) {
-    return scan.cumsum(this, dim);
-  },
-  cumprod(dim: number) {
-    return scan.cumprod(this, dim);
-  },
-  logcumsumexp(dim: number) {
-    return scan.logcumsumexp(this, dim);
-  },
   sort(dim?: number, descending?: boolean) {
     return srt.sort(this, dim, descending);
   },
@@ -169,6 +160,11 @@ const methods: Record<string, Method> = {
  */
 export function installTensorMethods(): void {
   Object.assign(methods, composedMethods);
+  for (const [name, fn] of Object.entries(scan.scanFunctions)) {
+    methods[name] = function (this: Tensor, dim: number) {
+      return fn(this, dim);
+    };
+  }
   for (const [name, fn] of Object.entries(red.reduceFunctions) as [string, (x: Tensor, axis?: red.Axes, keepdims?: boolean) => Tensor][]) {
     methods[name] = function (this: Tensor, axis?: red.Axes, keepdims?: boolean) {
       return fn(this, axis, keepdims);

@@ -9,6 +9,7 @@ import type { GraphNode } from './node.js';
 import type { MatmulOptions } from './ops/matmul.js';
 import type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
 import type { ReduceMethods } from './ops/reduce-table.js';
+import type { ScanMethods } from './ops/scan-table.js';
 import type { NormOrder } from './ops/norm.js';
 import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
@@ -299,9 +300,9 @@ export class Tensor<D extends DType = DType> {
 
 /** Method-style ops, implemented in tensor-methods.ts (declaration merging keeps them on the class type). */
 // The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts),
-// the reductions (sum, mean, amax, any, argmax, …) from ops/reduce-table.ts.
+// the reductions (sum, mean, amax, any, argmax, …) from ops/reduce-table.ts, the scans (cumsum, …) from ops/scan-table.ts.
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods {
+export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods, ScanMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
   logicalXor(b: Tensor): Tensor<'bool'>;
@@ -318,12 +319,6 @@ export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMet
   min(dim: number, keepdim?: boolean): ValuesIndices;
   /** Over a list of axes (all when null): as amin. */
   min(axes: readonly number[] | null | undefined, keepdims?: boolean): Tensor;
-  /** Cumulative sum along dim (int32 stays int32, bool counts as int32). */
-  cumsum(dim: number): Tensor;
-  /** Cumulative product along dim (int32 stays int32, bool counts as int32). */
-  cumprod(dim: number): Tensor;
-  /** log of the cumulative sum of exp along dim, without overflow. */
-  logcumsumexp(dim: number): Tensor;
   /** Stable sort along dim (last by default): values and int32 indices; NaN sorts as the largest. */
   sort(dim?: number, descending?: boolean): ValuesIndices;
   /** The int32 indices of a stable sort along dim. */

@@ -18,6 +18,15 @@ describe('the reduce op table', () => {
     }
   });
 
+  it('gives every scan a named export, the same function as scanFunctions, and a method', () => {
+    const exports = t as unknown as Record<string, unknown>;
+    const x = t.tensor([1, 2]);
+    for (const op of t.SCAN_OP_NAMES) {
+      expect(exports[op], op).toBe(t.scanFunctions[op]);
+      expect(typeof (x as unknown as Record<string, unknown>)[op], op).toBe('function');
+    }
+  });
+
   it('types any/all as bool and countNonzero/argmax as int32', async () => {
     const x = t.tensor([
       [1, 0, 3],

@@ -1,10 +1,10 @@
 /**
- * Cases for reductions, scans, sorting and selection. The reduce-table ops
- * get theirs from core's REDUCE_OPS (forward against each op's float64
- * `ref` over every slice, gradcheck of every differentiable op, and so,
- * through gradgradcheck.ts, second order); scans, sort-derived ops and norm
- * are checked against float64 loops here. Together they drive the scan and
- * sort kernels of the contract on every backend.
+ * Cases for reductions, scans, sorting and selection. The reduce-table and
+ * scan-table ops get theirs from core's REDUCE_OPS and SCAN_OPS (forward
+ * against each op's float64 `ref` over every slice or row, gradcheck of every
+ * differentiable op, and so, through gradgradcheck.ts, second order); the
+ * sort-derived ops and norm are checked against float64 loops here. Together
+ * they drive the scan and sort kernels of the contract on every backend.
  */
 import * as t from '@tensile/core';
 import { assertClose } from '../compare.js';
@@ -67,32 +67,6 @@ export function stableOrder(row: readonly number[], descending = false): number[
   return [...row.keys()].sort((a, b) => (descending ? rank(b, a) : rank(a, b)));
 }
 
-const scanRefs = {
-  cumsum: (row: number[]) =>
-    row.map(
-      (
-        (acc) => (v: number) =>
-          (acc += v)
-      )(0),
-    ),
-  cumprod: (row: number[]) =>
-    row.map(
-      (
-        (acc) => (v: number) =>
-          (acc *= v)
-      )(1),
-    ),
-  logcumsumexp: (row: number[]) =>
-    row
-      .map(
-        (
-          (acc) => (v: number) =>
-            (acc += Math.exp(v))
-        )(0),
-      )
-      .map(Math.log),
-};
-
 /** Rows with ties, NaN, ±Inf and ±0 for the sort cases (the first axis has 4 rows of 6). */
 const SORT_INPUT = ref(
   [4, 6],
@@ -133,18 +107,14 @@ export function reductionForwardCases(dtype: t.DType, round: (r: Ref) => Ref): F
       ]);
     }
   }
-  for (const [name, fn] of Object.entries({ cumsum: t.cumsum, cumprod: t.cumprod, logcumsumexp: t.logcumsumexp })) {
+  for (const op of t.SCAN_OP_NAMES) {
+    const decl: t.ScanDecl = t.SCAN_OPS[op];
     for (const dim of [0, 1, -1]) {
       cases.push([
-        `${name} dim ${dim}`,
+        `${op} dim ${dim}`,
         async (tol) => {
-          const x = input();
-          await check(
-            `${name} dim ${dim}`,
-            fn(up(x, dtype), dim),
-            alongRef(x, (dim + 3) % 3, scanRefs[name as keyof typeof scanRefs]),
-            tol,
-          );
+          const x = round(randomRef([2, 3, 4], 93, ...decl.domain));
+          await check(`${op} dim ${dim}`, t.scanFunctions[op](up(x, dtype), dim), alongRef(x, (dim + 3) % 3, decl.ref), tol);
         },
       ]);
     }
@@ -425,7 +395,13 @@ export function reductionEdgeCases(): ForwardCase[] {
       'memory: forward and backward of every scan, sort and selection leave no tensor or handle behind',
       async () => {
         const before = t.memory();
-        const x = t.tensor([[0.5, -1.5, 2, 0], [3, 1, -2, 0.25]], { requiresGrad: true });
+        const x = t.tensor(
+          [
+            [0.5, -1.5, 2, 0],
+            [3, 1, -2, 0.25],
+          ],
+          { requiresGrad: true },
+        );
         const losses: (() => t.Tensor)[] = [
           () => x.cumsum(1).sum(),
           () => x.cumprod(1).sum(),
@@ -484,15 +460,19 @@ export const reductionGradCases: GradCase[] = [
     fn: (x) => x.amax(1).mul(t.tensor([1, 2], { dtype: x.dtype })),
     inputs: [ref([2, 3], [1, 3, 3, -1, -1, 0])],
   },
-  { name: 'cumsum', fn: (x) => x.cumsum(1), inputs: [randomRef([2, 4], 103)] },
-  { name: 'cumsum (dim 0)', fn: (x) => x.cumsum(0).mul(x), inputs: [randomRef([3, 2], 104)] },
-  { name: 'cumprod', fn: (x) => x.cumprod(1), inputs: [randomRef([2, 4], 105, 0.5, 1.5)] },
-  { name: 'cumprod (signs)', fn: (x) => x.cumprod(-1), inputs: [randomRef([2, 3], 106, -1.5, 1.5)] },
+  // Every scan of core's table, along the last dim and along the first (times x, so the gradient depends on x too).
+  ...t.SCAN_OP_NAMES.flatMap((op): GradCase[] => {
+    const [lo, hi] = t.SCAN_OPS[op].domain;
+    const fn = t.scanFunctions[op];
+    return [
+      { name: `${op} (table)`, fn: (x) => fn(x, 1), inputs: [randomRef([2, 4], 103, lo, hi)] },
+      { name: `${op} (table, dim 0, times x)`, fn: (x) => fn(x, 0).mul(x), inputs: [randomRef([3, 2], 104, lo, hi)] },
+    ];
+  }),
   // Exact zeros: cumprod is a polynomial, so finite differences see PyTorch's zero-aware gradient.
   { name: 'cumprod at zeros', fn: (x) => x.cumprod(1), inputs: [ref([2, 4], [0.5, 0, 1.5, 0, 1.2, -0.7, 0, 2])] },
-  { name: 'logcumsumexp', fn: (x) => x.logcumsumexp(1), inputs: [randomRef([2, 4], 107, -2, 2)] },
   {
-    name: 'logcumsumexp (dim 0)',
+    name: 'logcumsumexp (g of both signs)',
     fn: (x) => x.logcumsumexp(0).mul(t.tensor([[1], [-2], [0.5]], { dtype: x.dtype })),
     inputs: [randomRef([3, 2], 108)],
   },

@@ -94,24 +94,10 @@ import type { ReduceOp } from '../ops/reduce-table.js';
 
 export type { ReduceOp };
 
-/**
- * Inclusive scans along the middle axis of a tensor viewed as
- * [outer, size, inner]: out[o, i, j] = x[o, 0, j] ⊕ x[o, 1, j] ⊕ … ⊕ x[o, i, j],
- * the same shape and dtype as x, combined in order i = 0, 1, … (sequentially).
- *
- * - `sum`, `prod`: float32, float64 and int32. int32 wraps on overflow (two's
- *   complement, as C). Floats follow IEEE as the sequential loop does: a NaN
- *   makes every later entry NaN, inf·0 is NaN. float32 may accumulate in
- *   float32 or wider.
- * - `logsumexp`: float32 and float64 only. out[i] = log(Σ_{k≤i} exp(x[k])),
- *   accumulated without overflow as acc' = max(acc, v) + log1p(exp(-|acc - v|)),
- *   starting from acc = x[0], where acc' = acc when v = -Inf, acc' = v when
- *   acc = -Inf, and acc' = +Inf when either is +Inf; a NaN makes every later
- *   entry NaN.
- * - bool is never asked for (core casts to int32 first); size 0 or an empty
- *   tensor gives an empty result.
- */
-export type ScanOp = 'sum' | 'prod' | 'logsumexp';
+// Scans are declared in core's scan table; ScanOp is its kernel ops, with their rules.
+import type { ScanOp } from '../ops/scan-table.js';
+
+export type { ScanOp };
 
 /** The two outputs of the sort kernel, both [outer, size, inner]. */
 export interface SortResult {

@@ -1,4 +1,3 @@
-import type { ScanOp } from '../backend/backend.js';
 import { record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError } from '../errors.js';
@@ -8,6 +7,7 @@ import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { arange } from './creation.js';
 import { where } from './elementwise.js';
+import { SCAN_OPS, SCAN_OP_NAMES, type ScanDecl, type ScanName, type ScanOp } from './scan-table.js';
 import { backendOf, describe } from './util.js';
 
 /** The scan kernel along `dim` of x viewed as [outer, size, inner], not recorded. */
@@ -31,10 +31,27 @@ function ofScalar(x: Tensor, scan: (v: Tensor) => Tensor): Tensor {
 }
 
 /** Σ from the end: out[i] = x[i] + … + x[n-1] along dim. */
-function reverseCumsum(x: Tensor, dim: number): Tensor {
+export function reverseCumsum(x: Tensor, dim: number): Tensor {
   return cumsum(x.flip(dim), dim).flip(dim);
 }
 
+/** Applies a table scan: its dtype rule, then the kernel, recorded with the table's gradient. */
+function scanOp(op: ScanName, x: Tensor, dim: number): Tensor {
+  const d = scanDim(op, x, dim);
+  if (x.rank === 0) return ofScalar(x, (v) => scanOp(op, v, 0));
+  const decl: ScanDecl = SCAN_OPS[op];
+  if (x.dtype === 'bool' || (decl.dtype === 'float' && !isFloat(x.dtype))) {
+    return tidy(() => scanOp(op, cast(x, decl.dtype === 'float' ? 'float32' : 'int32'), d));
+  }
+  return record(op, [x], scanKernel(op, decl.kernel, x, d), (g, out) => [decl.grad(g, x, out, d)]);
+}
+
+/** One function per table scan, under its name. */
+export const scanFunctions = Object.fromEntries(SCAN_OP_NAMES.map((op) => [op, (x: Tensor, dim: number) => scanOp(op, x, dim)])) as {
+  [K in ScanName]: (x: Tensor, dim: number) => Tensor;
+};
+
+// Named exports for the public API; `scanFunctions` is what a new table op gets without touching this list.
 /**
  * Cumulative sum along `dim`: out[i] = x[0] + … + x[i]. int32 stays int32
  * (PyTorch widens to int64; Tensile has no int64), bool counts as int32.
@@ -43,13 +60,7 @@ function reverseCumsum(x: Tensor, dim: number): Tensor {
  * @example
  * t.tensor([1, 2, 3]).cumsum(0); // [1, 3, 6]
  */
-export function cumsum(x: Tensor, dim: number): Tensor {
-  const d = scanDim('cumsum', x, dim);
-  if (x.rank === 0) return ofScalar(x, (v) => cumsum(v, 0));
-  if (x.dtype === 'bool') return tidy(() => cumsum(cast(x, 'int32'), d));
-  return record('cumsum', [x], scanKernel('cumsum', 'sum', x, d), (g) => [reverseCumsum(g, d)]);
-}
-
+export const cumsum = scanFunctions.cumsum;
 /**
  * Cumulative product along `dim`: out[i] = x[0] · … · x[i]; int32 stays
  * int32, bool counts as int32. Its gradient is PyTorch's, exact where x
@@ -58,12 +69,15 @@ export function cumsum(x: Tensor, dim: number): Tensor {
  * @example
  * t.tensor([1, 2, 3]).cumprod(0); // [1, 2, 6]
  */
-export function cumprod(x: Tensor, dim: number): Tensor {
-  const d = scanDim('cumprod', x, dim);
-  if (x.rank === 0) return ofScalar(x, (v) => cumprod(v, 0));
-  if (x.dtype === 'bool') return tidy(() => cumprod(cast(x, 'int32'), d));
-  return record('cumprod', [x], scanKernel('cumprod', 'prod', x, d), (g, out) => [cumprodGrad(g, x, out, d)]);
-}
+export const cumprod = scanFunctions.cumprod;
+/**
+ * log(Σ_{k≤i} exp(x[k])) along `dim`, accumulated without overflow (PyTorch's
+ * logcumsumexp); int32 and bool inputs are computed in float32.
+ *
+ * @example
+ * t.tensor([0, 0]).logcumsumexp(0); // [0, log 2]
+ */
+export const logcumsumexp = scanFunctions.logcumsumexp;
 
 /**
  * d/dx_i of Σ_j g_j·out_j along each row, with z the row's first zero
@@ -74,7 +88,7 @@ export function cumprod(x: Tensor, dim: number): Tensor {
  * Written with tensor ops, so it is differentiable again (its second
  * derivative is exact away from zeros, as PyTorch's fast path).
  */
-function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
+export function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
   const n = x.shape[dim];
   if (x.size === 0) return g;
   const pos = arange(0, n, 1, { dtype: 'int32' }).reshape(x.shape.map((s, a) => (a === dim ? s : 1)));
@@ -88,26 +102,12 @@ function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
 }
 
 /**
- * log(Σ_{k≤i} exp(x[k])) along `dim`, accumulated without overflow (PyTorch's
- * logcumsumexp); int32 and bool inputs are computed in float32.
- *
- * @example
- * t.tensor([0, 0]).logcumsumexp(0); // [0, log 2]
- */
-export function logcumsumexp(x: Tensor, dim: number): Tensor {
-  const d = scanDim('logcumsumexp', x, dim);
-  if (x.rank === 0) return ofScalar(x, (v) => logcumsumexp(v, 0));
-  if (!isFloat(x.dtype)) return tidy(() => logcumsumexp(cast(x, 'float32'), d));
-  return record('logcumsumexp', [x], scanKernel('logcumsumexp', 'logsumexp', x, d), (g, out) => [logcumsumexpGrad(g, x, out, d)]);
-}
-
-/**
  * Σ_{j≥i} g_j·exp(x_i - out_j), split into the positive and negative parts
  * of g so that each sum is a reversed logcumsumexp of log|g| - out (no
  * overflow); entries of the other sign count as the lowest finite number
  * rather than log 0 = -Inf, as PyTorch.
  */
-function logcumsumexpGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
+export function logcumsumexpGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
   const lowest = g.dtype === 'float64' ? -Number.MAX_VALUE : -3.4028234663852886e38;
   const logAbs = g.abs().log();
   const part = (sign: Tensor) =>
