@@ -4,22 +4,13 @@ import { registerLayers } from '@tensile/layers';
 import { registerLosses } from '@tensile/losses';
 import { registerOptimizers } from '@tensile/optim';
 import { ConfigError } from './config.js';
-import { registerModels } from './models/index.js';
 
 /**
- * The kinds the CLI resolves beyond core's own. Looked up loosely: each is
- * declared by the package that owns it, and a plugin may add entries to any.
+ * The kinds the CLI creates things of: each declared by the package that
+ * owns it (with core's one entry shape, `{ create(...args) }`), and a plugin
+ * may add entries to any.
  */
-export type Kind = 'layer' | 'loss' | 'optimizer' | 'scheduler' | 'dataset' | 'backend';
-
-interface LooseRegistry {
-  get(kind: string, name: string): unknown;
-  has(kind: string, name: string): boolean;
-  list(kind: string): string[];
-}
-
-/** Core's registry, with the kinds other packages declare. */
-export const names = t.registry as unknown as LooseRegistry;
+export type Kind = t.EntryKind;
 
 /** Registers every built-in layer, loss, optimizer, scheduler and dataset (idempotent). */
 export function registerBuiltins(): void {
@@ -27,25 +18,23 @@ export function registerBuiltins(): void {
   registerData();
   registerLosses();
   registerOptimizers();
-  registerModels();
 }
 
 /**
- * Creates a registry entry of `kind`: entries are either `{ create(...args) }`
- * objects or classes (`new Entry(...args)`).
+ * Creates a thing of `kind` by name through core's registry
+ * (`t.registry.create`), as the type T the caller works with. The arguments
+ * come from a config file, so they are checked by the entry (each layer,
+ * loss, optimizer… checks its own), not here; its errors name the entry.
  */
 export function create<T>(kind: Kind, name: string, ...args: unknown[]): T {
-  if (!names.has(kind, name)) {
-    const known = names.list(kind);
+  if (!t.registry.has(kind, name)) {
+    const known = t.registry.list(kind);
     throw new ConfigError(`no ${kind} named '${name}' is registered (registered: ${known.join(', ') || 'none'})`);
   }
-  const entry = names.get(kind, name) as { create?: (...a: unknown[]) => T } | (new (...a: unknown[]) => T);
   try {
-    if (typeof entry === 'function') return new (entry as new (...a: unknown[]) => T)(...args);
-    if (entry && typeof entry.create === 'function') return entry.create(...args);
+    return t.registry.create(kind, name, ...(args as t.EntryArgs<Kind>)) as T;
   } catch (err) {
     if (err instanceof Error) err.message = `${kind} '${name}': ${err.message}`;
     throw err;
   }
-  throw new ConfigError(`${kind} '${name}': the registry entry has neither create() nor a constructor`);
 }

@@ -25,7 +25,7 @@ export type { RecordedGraph, GraphViewNode, BackwardTrace, BackwardTraceStep } f
 export type { BackwardFn, GraphNode } from './node.js';
 export { Rng, defaultRng, manualSeed } from './rng.js';
 export { Registry, registry } from './registry.js';
-export type { RegistryKinds, RegistryKind } from './registry.js';
+export type { RegistryKinds, RegistryKind, RegistryEntry, EntryKind, EntryArgs, EntryResult } from './registry.js';
 export { gradcheck, gradgradcheck } from './gradcheck.js';
 export { detectAnomaly, setAnomalyDetection, isAnomalyDetectionEnabled, checkAnomalies, AnomalyError } from './anomaly.js';
 export type { AnomalyInput } from './anomaly.js';
@@ -82,9 +82,7 @@ export {
 export type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
 export { REDUCE_OPS, REDUCE_OP_NAMES } from './ops/reduce-table.js';
 export type { AxesReduceName, OneAxisReduceName, ReduceDecl, ReduceDTypeRule, ReduceGrad, ReduceMethods, ReduceName, ReduceResult } from './ops/reduce-table.js';
-export { cumsum, cumprod, logcumsumexp, scanFunctions } from './ops/scan.js';
-export { SCAN_OPS, SCAN_OP_NAMES } from './ops/scan-table.js';
-export type { ScanDecl, ScanDTypeRule, ScanMethods, ScanName } from './ops/scan-table.js';
+export { cumsum, cumprod, logcumsumexp } from './ops/scan.js';
 export { sort, argsort, topk, kthvalue, median, nanmedian } from './ops/sort.js';
 export { norm } from './ops/norm.js';
 export type { NormOrder } from './ops/norm.js';

@@ -8,8 +8,9 @@ import { moons, sine, spirals } from './toy.js';
 /** A JSON value, as dataset configs in config files and checkpoints are. */
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
-/** How the registry builds a named dataset from a JSON config. */
-export interface DatasetEntry<C extends Record<string, JsonValue> = Record<string, JsonValue>> {
+/** How the registry builds a named dataset from a JSON config: core's one entry shape, with its defaults. */
+export interface DatasetEntry<C extends Record<string, JsonValue> = Record<string, JsonValue>>
+  extends t.RegistryEntry<[config: C], Dataset> {
   /** One line for listings (`tensile train --help`). */
   description: string;
   /** The config used for keys the caller leaves out. */

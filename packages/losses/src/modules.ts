@@ -29,6 +29,11 @@ import { ctcLoss, type CTCOptions, type Lengths } from './ctc.js';
  * others, e.g. (input1, input2, target) for MarginRankingLoss.
  */
 export abstract class Loss<O extends object = object, A extends unknown[] = [input: t.Tensor, target: t.Tensor]> {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   readonly options: Readonly<O>;
 
   constructor(options: O = {} as O) {

@@ -24,8 +24,9 @@ import {
 } from './modules.js';
 
 /**
- * A registered loss: a class constructed with its options object, e.g.
- * `new (t.registry.get('loss', 'HuberLoss'))({ delta: 0.5 })`. A registry
+ * A registered loss: core's one entry shape, created from its options
+ * object: `t.registry.create('loss', 'HuberLoss', { delta: 0.5 })`. Every Loss
+ * class is an entry as it is (it inherits a static create). A registry
  * name is a runtime string, so the options cannot be typed by name; each
  * loss checks its options when constructed. Most losses' forward takes
  * (input, target); GaussianNLLLoss, MarginRankingLoss, CosineEmbeddingLoss,
@@ -33,7 +34,7 @@ import {
  * one missing when called with two.
  */
 // biome-ignore lint/suspicious/noExplicitAny: see above: any loss's options and forward arguments fit (unknown would refuse each class's own)
-export type LossEntry = new (options?: any) => Loss<object, any>;
+export type LossEntry = t.RegistryEntry<[options?: any], Loss<object, any>>;
 
 declare module '@tensile/core' {
   interface RegistryKinds {

@@ -87,8 +87,8 @@ describe('the losses added for PyTorch parity refuse bad arguments before any wo
       /TripletMarginLoss: positive must be a Tensor/,
     );
     // What a generic training loop does with a registry entry: two arguments.
-    const Entry = LOSSES.CosineEmbeddingLoss;
-    refuses(() => new Entry().forward(t.zeros([2, 3]), t.zeros([2, 3])), /CosineEmbeddingLoss: target must be a Tensor, got undefined/);
+    const entry = LOSSES.CosineEmbeddingLoss;
+    refuses(() => entry.create().forward(t.zeros([2, 3]), t.zeros([2, 3])), /CosineEmbeddingLoss: target must be a Tensor, got undefined/);
   });
 
   it('CTC: labels, blank, lengths and shapes', () => {

@@ -87,6 +87,11 @@ function paramIndex(text: string, count: number): number | undefined {
  * tidy, so its temporaries are freed and the live-tensor count stays flat.
  */
 export abstract class Optimizer<O extends BaseOptions = BaseOptions> {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   readonly paramGroups: ParamGroup<O>[];
   readonly defaults: Readonly<O>;
   protected readonly state = new Map<t.Tensor, ParamState>();

@@ -21,25 +21,30 @@ import { PolynomialLR } from './schedulers/polynomial.js';
 import { CosineAnnealingWarmRestarts } from './schedulers/warm-restarts.js';
 
 /**
- * A registered optimizer: constructed as `new Entry(params, options)`, e.g.
- * `new (t.registry.get('optimizer', 'SGD'))(model.parameters(), { lr: 0.1 })`.
+ * A registered optimizer: core's one entry shape, created from parameters
+ * and options: `t.registry.create('optimizer', 'SGD', model.parameters(), { lr: 0.1 })`.
+ * Every Optimizer class is an entry as it is (it inherits a static create).
  * A registry name is a runtime string, so the options cannot be typed by
  * name; each optimizer checks its options when constructed.
  */
-export type OptimizerEntry = new (
-  params: readonly t.Tensor[] | readonly ParamGroupInput<Record<string, number | boolean>>[],
-  // biome-ignore lint/suspicious/noExplicitAny: see above: any optimizer's options fit (unknown would refuse each class's own options type)
-  options: any,
-) => Optimizer<{ lr: number }>;
+export type OptimizerEntry = t.RegistryEntry<
+  [
+    params: readonly t.Tensor[] | readonly ParamGroupInput<Record<string, number | boolean>>[],
+    // biome-ignore lint/suspicious/noExplicitAny: see above: any optimizer's options fit (unknown would refuse each class's own options type)
+    options: any,
+  ],
+  Optimizer<{ lr: number }>
+>;
 
 /**
- * A registered scheduler: constructed as `new Entry(optimizer, options)`, or
- * with schedulers for the composites (`new SequentialLR(optimizer,
- * schedulers, milestones)`, `new ChainedScheduler(schedulers)`); each checks
- * its arguments when constructed.
+ * A registered scheduler: core's one entry shape, created from the
+ * optimizer and options (`t.registry.create('scheduler', 'StepLR', opt, {
+ * stepSize: 10 })`), or from schedulers for the composites
+ * (SequentialLR(optimizer, schedulers, milestones), ChainedScheduler(schedulers));
+ * each checks its arguments. The scheduler classes are entries as they are.
  */
 // biome-ignore lint/suspicious/noExplicitAny: the argument lists differ by scheduler (unknown[] would refuse each class's own)
-export type SchedulerEntry = new (...args: any[]) => { step(metric?: number): void; getLastLr(): number[] };
+export type SchedulerEntry = t.RegistryEntry<any[], { step(metric?: number): void; getLastLr(): number[] }>;
 
 declare module '@tensile/core' {
   interface RegistryKinds {

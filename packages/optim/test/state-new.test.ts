@@ -188,7 +188,7 @@ describe('options of the new optimizers', () => {
       LBFGS: { lr: 1, maxIter: 20, maxEval: 25, toleranceGrad: 1e-7, toleranceChange: 1e-9, historySize: 100, lineSearchFn: null },
     };
     for (const [name, want] of Object.entries(defaults)) {
-      const opt = new (t.registry.get('optimizer', name))([w], {});
+      const opt = t.registry.create('optimizer', name, [w], {});
       expect(opt.defaults, name).toEqual(want);
       opt.dispose();
     }

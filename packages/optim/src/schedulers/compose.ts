@@ -8,6 +8,11 @@ import { checkFields, type LRScheduler, plainFields, type SchedulableOptimizer, 
  * `new SequentialLR(opt, [new LinearLR(opt, …), new CosineAnnealingLR(opt, …)], [5])`.
  */
 export class SequentialLR {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   readonly typeName = 'SequentialLR';
   lastEpoch: number;
   readonly milestones: number[];
@@ -72,6 +77,11 @@ export class SequentialLR {
  * (torch ChainedScheduler): e.g. ConstantLR warm-up times ExponentialLR decay.
  */
 export class ChainedScheduler {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   readonly typeName = 'ChainedScheduler';
   private lastLrs: number[];
 

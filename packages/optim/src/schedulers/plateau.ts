@@ -25,6 +25,11 @@ export interface ReduceLROnPlateauOptions {
  * step(metric) is called once per epoch with, say, the validation loss.
  */
 export class ReduceLROnPlateau {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   readonly typeName = 'ReduceLROnPlateau';
   readonly mode: 'min' | 'max';
   readonly factor: number;

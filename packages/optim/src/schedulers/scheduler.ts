@@ -124,6 +124,11 @@ export function restoreFields(obj: object, dict: unknown, typeName: string, wher
  * optimizer's state dict and the scheduler's (construction writes the lr).
  */
 export abstract class LRScheduler {
+  /** The registry's entry shape (core's RegistryEntry): `X.create(...args)` is `new X(...args)`. */
+  static create<A extends unknown[], T>(this: new (...args: A) => T, ...args: A): T {
+    return new this(...args);
+  }
+
   lastEpoch = -1;
   baseLrs: number[];
   protected stepCount = 0;
