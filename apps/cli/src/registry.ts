@@ -4,6 +4,7 @@ import { registerLayers } from '@tensile/layers';
 import { registerLosses } from '@tensile/losses';
 import { registerOptimizers } from '@tensile/optim';
 import { ConfigError } from './config.js';
+import { registerModels } from './models/index.js';
 
 /**
  * The kinds the CLI creates things of: each declared by the package that
@@ -18,6 +19,7 @@ export function registerBuiltins(): void {
   registerData();
   registerLosses();
   registerOptimizers();
+  registerModels();
 }
 
 /**

@@ -82,7 +82,9 @@ export {
 export type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
 export { REDUCE_OPS, REDUCE_OP_NAMES } from './ops/reduce-table.js';
 export type { AxesReduceName, OneAxisReduceName, ReduceDecl, ReduceDTypeRule, ReduceGrad, ReduceMethods, ReduceName, ReduceResult } from './ops/reduce-table.js';
-export { cumsum, cumprod, logcumsumexp } from './ops/scan.js';
+export { cumsum, cumprod, logcumsumexp, scanFunctions } from './ops/scan.js';
+export { SCAN_OPS, SCAN_OP_NAMES } from './ops/scan-table.js';
+export type { ScanDecl, ScanDTypeRule, ScanMethods, ScanName } from './ops/scan-table.js';
 export { sort, argsort, topk, kthvalue, median, nanmedian } from './ops/sort.js';
 export { norm } from './ops/norm.js';
 export type { NormOrder } from './ops/norm.js';
