@@ -8,8 +8,8 @@ import { gather, scatterAdd } from './gather.js';
 import { scatterReduce } from './scatter.js';
 import { matmul, matmulBias } from './matmul.js';
 import { reduce } from './reduce.js';
-import { logSoftmax, softmax } from './softmax.js';
 import { scan, sort } from './scan-sort.js';
+import { logSoftmax, softmax } from './softmax.js';
 import { concat, pad, strided } from './strided.js';
 import { clamp, unary } from './unary.js';
 import { where } from './where.js';
@@ -91,12 +91,12 @@ export function cpu(): Backend {
     cast: (x, _from, to) => wrap(cast(get(x, 'cast'), to)),
 
     reduce: (op, x, dtype, outer, size, inner) => wrap(reduce(op, get(x, `reduce '${op}'`), dtype, outer, size, inner)),
-    matmul: (a, b, dtype, p) => wrap(matmul(get(a, 'matmul'), get(b, 'matmul'), dtype, p)),
     scan: (op, x, dtype, outer, size, inner) => wrap(scan(op, get(x, `scan '${op}'`), dtype, outer, size, inner)),
     sort: (x, _dtype, outer, size, inner, descending) => {
       const { values, indices } = sort(get(x, 'sort'), outer, size, inner, descending);
       return { values: wrap(values), indices: wrap(indices) };
     },
+    matmul: (a, b, dtype, p) => wrap(matmul(get(a, 'matmul'), get(b, 'matmul'), dtype, p)),
 
     strided: (x, _dtype, outShape, strides, offset) => wrap(strided(get(x, 'strided'), outShape, strides, offset)),
     concat: (xs, dtype, outer, widths) => {

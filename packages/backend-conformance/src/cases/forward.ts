@@ -16,8 +16,8 @@ import {
   unaryRef,
 } from '../reference.js';
 import { composedEdgeCases, composedForwardCases } from './composed.js';
-
 import { reductionEdgeCases, reductionForwardCases } from './reductions.js';
+
 export interface ForwardCase {
   name: string;
   run(tol: Tolerance): Promise<void>;
@@ -104,8 +104,8 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
     cases.push(...reductionCases(dtype, round), ...matmulCases(dtype, round), ...movementCases(dtype, round));
     cases.push(...windowCases(dtype, round), ...compositeCases(dtype, round));
     cases.push(...composedForwardCases(dtype, round));
-  }
     cases.push(...reductionForwardCases(dtype, round));
+  }
   cases.push(...intCases(), ...boolCases());
   cases.push(...composedEdgeCases());
   cases.push(...reductionEdgeCases());

@@ -3,8 +3,8 @@ import { awayFromZero, randomRef, type Ref } from '../reference.js';
 import { convPoolGradCases } from './conv-pool.js';
 import { indexingGradCases } from './indexing.js';
 import { composedGradCases } from './composed.js';
-
 import { reductionGradCases } from './reductions.js';
+
 export interface GradCase {
   name: string;
   fn: (...xs: t.Tensor[]) => t.Tensor;

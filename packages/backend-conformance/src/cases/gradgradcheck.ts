@@ -15,10 +15,9 @@ import { indexingGradCases } from './indexing.js';
 const AT_A_JUMP: Record<string, string> = {
   ...Object.fromEntries(indexingGradCases.filter((c) => !c.secondOrder).map((c) => [c.name, 'its gradient is not differentiable there'])),
   'maximum and minimum at ties': 'inputs are ties, where the gradient jumps between halves',
+  'amax (ties share the gradient)': 'inputs are ties, where the shared gradient jumps',
 };
 
-  'amax (ties share the gradient)': 'inputs are ties, where the shared gradient jumps',
-  'cumprod at zeros': "the gradient's own derivative is exact away from zeros only (PyTorch's fast path; its create_graph path is O(n²))",
 // A user-written differentiable function (torch.autograd.Function style): its backward is recorded too.
 const softsign = t.customOp({
   name: 'softsign',

@@ -202,6 +202,21 @@ export interface RequiredKernels {
   cast(x: Handle, from: DType, to: DType, size: number): Handle;
 
   reduce(op: ReduceOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
+  /** An inclusive scan (cumulative sum, product or logsumexp) along the middle axis of [outer, size, inner]; see ScanOp. */
+  scan(op: ScanOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
+  /**
+   * A stable sort of each row along the middle axis of x viewed as
+   * [outer, size, inner] (rows are x[o, :, j]); dtype is float32, float64 or
+   * int32 (core casts bool to int32 first).
+   *
+   * - Ascending, or descending when `descending` is true.
+   * - Stable in both directions: equal values keep their input order
+   *   (descending is not the reverse of ascending). -0 and +0 are equal.
+   * - NaN sorts as larger than +Inf: last when ascending, first when
+   *   descending; NaNs among themselves keep their input order.
+   * - size 0 or an empty tensor gives empty results.
+   */
+  sort(x: Handle, dtype: DType, outer: number, size: number, inner: number, descending: boolean): SortResult;
   matmul(a: Handle, b: Handle, dtype: DType, p: MatmulParams): Handle;
 
   /**
@@ -220,19 +235,25 @@ export interface RequiredKernels {
   gather(x: Handle, dtype: DType, outer: number, n: number, inner: number, indices: Handle, m: number): Handle;
   /** src as [outer, m, inner]; out is [outer, n, inner] zeros with src[:, j] added at indices[j]. */
   scatterAdd(src: Handle, dtype: DType, outer: number, m: number, inner: number, indices: Handle, n: number): Handle;
-  /** An inclusive scan (cumulative sum, product or logsumexp) along the middle axis of [outer, size, inner]; see ScanOp. */
-  scan(op: ScanOp, x: Handle, dtype: DType, outer: number, size: number, inner: number): Handle;
   /**
-   * A stable sort of each row along the middle axis of x viewed as
-   * [outer, size, inner] (rows are x[o, :, j]); dtype is float32, float64 or
-   * int32 (core casts bool to int32 first).
-   *
-   * - Ascending, or descending when `descending` is true.
-   * - Stable in both directions: equal values keep their input order
-   *   (descending is not the reverse of ascending). -0 and +0 are equal.
-   * - NaN sorts as larger than +Inf: last when ascending, first when
-   *   descending; NaNs among themselves keep their input order.
-   * - size 0 or an empty tensor gives empty results.
+   * Scatter along the middle axis with one index per source element
+   * (torch.scatter, scatter_add, scatter_reduce, index_put). x is
+   * [outer, n, inner]; src (x's dtype) and index (int32) are [outer, m, inner];
+   * the output has x's shape. Each source src[o, k, i] goes to the output
+   * element [o, index[o, k, i], i]:
+   * - an element that no index names keeps x's value;
+   * - an element some index names folds its sources with `op` in increasing
+   *   k, starting from x's value when `includeSelf`, else from the op's
+   *   identity (0, 1, -Infinity, +Infinity; for int32 0, 1, -2³¹, 2³¹-1), as
+   *   PyTorch does. So float sums are sequential sums in that order (the same
+   *   bits on every backend), and int32 sums and products wrap (two's complement).
+   * - `set` keeps the source with the largest k: the last write wins, a
+   *   deterministic choice where PyTorch leaves duplicates undefined.
+   * - `max`/`min` propagate NaN: once a NaN is folded in, the element is NaN.
+   * dtype is float32, float64 or int32 (core casts bool to int32 first).
+   * Index values are in [0, n) (core checks them where the backend reads
+   * synchronously); a backend skips a source whose index is outside [0, n)
+   * and never writes out of bounds. m = 0 returns a copy of x.
    */
   scatterReduce(op: ScatterReduceOp, x: Handle, src: Handle, index: Handle, dtype: DType, p: ScatterParams): Handle;
 

@@ -1,4 +1,4 @@
-import { record } from '../autograd.js';
+import { isGradEnabled, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError } from '../errors.js';
 import { normalizeAxis, sizeOf } from '../shape.js';
@@ -85,12 +85,13 @@ export const logcumsumexp = scanFunctions.logcumsumexp;
  * - i < z: Σ_{j≥i} g_j·out_j / x_i (x_i ≠ 0 there; out_j = 0 from z on);
  * - i = z: Σ_{j≥z} g_j·Π_{k≤j, k≠z} x_k, the cumulative product with x_z replaced by 1;
  * - i > z: 0 (every product holds x_z = 0).
- * Written with tensor ops, so it is differentiable again (its second
- * derivative is exact away from zeros, as PyTorch's fast path).
+ * While a graph is recorded (createGraph) it is PyTorch's exact form
+ * instead (cumprodGradRecorded), whose own derivative is right at zeros too.
  */
 export function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Tensor {
   const n = x.shape[dim];
   if (x.size === 0) return g;
+  if (isGradEnabled()) return cumprodGradRecorded(g, x, dim);
   const pos = arange(0, n, 1, { dtype: 'int32' }).reshape(x.shape.map((s, a) => (a === dim ? s : 1)));
   const z = where(x.eq(0), pos, n).amin([dim], true);
   const before = pos.lt(z);
@@ -99,6 +100,21 @@ export function cumprodGrad(g: Tensor, x: Tensor, out: Tensor, dim: number): Ten
   const zeroless = cumprod(where(atZero, 1, x), dim);
   const fromZero = where(pos.ge(z), g.mul(zeroless), 0).sum([dim], true);
   return where(before, beforeZero, where(atZero, fromZero, 0));
+}
+
+/**
+ * Σ_{j≥i} g_j·Π_{k≤j, k≠i} x_k with no division: row i of an n×n matrix
+ * holds x with x_i replaced by 1, its cumulative product gives every
+ * product at once (O(n²) memory, as PyTorch's double-backward path).
+ */
+function cumprodGradRecorded(g: Tensor, x: Tensor, dim: number): Tensor {
+  const n = x.shape[dim];
+  const xs = x.transpose(dim, -1).unsqueeze(-2); // [..., 1, n]
+  const gs = g.transpose(dim, -1).unsqueeze(-2);
+  const i = arange(0, n, 1, { dtype: 'int32' }).reshape([n, 1]);
+  const j = arange(0, n, 1, { dtype: 'int32' }).reshape([1, n]);
+  const others = cumprod(where(i.eq(j), 1, xs), -1); // [..., n (i), n (j)]
+  return where(j.ge(i), others.mul(gs), 0).sum(-1).transpose(dim, -1);
 }
 
 /**
