@@ -1,10 +1,10 @@
 import { ALL_CASES, type CaseName } from './results.js';
 
-export type OurBackend = 'cpu' | 'wasm' | 'webgpu';
-export const ALL_BACKENDS: OurBackend[] = ['cpu', 'wasm', 'webgpu'];
-/** Peer frameworks; `--peers none` measures only ours. */
-export type Peer = 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
-export const ALL_PEERS: Peer[] = ['tfjs-cpu', 'tfjs-wasm', 'torch'];
+export type OurBackend = 'cpu' | 'wasm' | 'native' | 'webgpu';
+export const ALL_BACKENDS: OurBackend[] = ['cpu', 'wasm', 'native', 'webgpu'];
+/** Peer frameworks (openblas: OpenBLAS's sgemm called from a C program); `--peers none` measures only ours. */
+export type Peer = 'tfjs-cpu' | 'tfjs-wasm' | 'torch' | 'openblas';
+export const ALL_PEERS: Peer[] = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'openblas'];
 
 export interface Options {
   cases: CaseName[];
@@ -14,8 +14,8 @@ export interface Options {
   json: string | null;
 }
 
-export const USAGE = `usage: pnpm bench [--cases sgemm,mlp,lenet] [--backends cpu,wasm,webgpu]
-                  [--peers tfjs-cpu,tfjs-wasm,torch|none] [--quick] [--json out.json]`;
+export const USAGE = `usage: pnpm bench [--cases sgemm,mlp,lenet] [--backends cpu,wasm,native,webgpu]
+                  [--peers tfjs-cpu,tfjs-wasm,torch,openblas|none] [--quick] [--json out.json]`;
 
 function list<T extends string>(flag: string, value: string | undefined, allowed: readonly T[]): T[] {
   if (value === undefined) throw new Error(`bench: ${flag} needs a value (one or more of ${allowed.join(',')})`);

@@ -1,8 +1,8 @@
 /**
- * Tensile's benchmarks against TensorFlow.js (cpu, wasm) and PyTorch (cpu),
+ * Tensile's benchmarks against TensorFlow.js (cpu, wasm), PyTorch (cpu) and OpenBLAS's sgemm from C,
  * all measured in this run on this machine, so the ratios mean something.
  *
- *   pnpm bench [--cases sgemm,mlp,lenet] [--backends cpu,wasm,webgpu] [--quick] [--json out.json]
+ *   pnpm bench [--cases sgemm,mlp,lenet] [--backends cpu,wasm,native,webgpu] [--quick] [--json out.json]
  */
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -11,9 +11,10 @@ import { FULL, QUICK } from './measure.js';
 import { loadMnistTrain, mnistDir } from './mnist.js';
 import { nativePeak, wasmSimdPeak } from './peak.js';
 import { tfjsContender } from './peers/tfjs.js';
+import { openblasContender, openblasProgram } from './peers/openblas.js';
 import { torchContender } from './peers/torch.js';
 import { ourContender } from './ours/run.js';
-import { variants } from './ours/backends.js';
+import { ALL_CORES, variants } from './ours/backends.js';
 import { jobsFor, SGEMM_SIZES, type Contender, type Job, type Row } from './results.js';
 import { formatTable } from './table.js';
 
@@ -32,14 +33,19 @@ async function main(opts: Options): Promise<void> {
   const env: Record<string, string> = {
     node: process.version,
     cpu: `${cpus()[0]?.model ?? '?'} × ${cpus().length}`,
+    'tfjs-node': 'not measured: it cannot be installed here (its install script downloads libtensorflow; no network)',
     'load average at start (1 5 15 min)': loadavg()
       .map((l) => l.toFixed(2))
       .join(' '),
   };
+  // Peers run on one thread and on every core, as our native backend does.
+  const threadCounts = ALL_CORES > 1 ? [1, ALL_CORES] : [1];
+  const blas = openblasProgram();
   const contenders: Contender[] = [
     ...variants(opts.backends).map((v) => ourContender(v, data, m)),
     ...(['cpu', 'wasm'] as const).filter((be) => has(`tfjs-${be}`)).map((be) => tfjsContender(be, data, m, opts.quick ? 2 : 16)),
-    ...(has('torch') ? [torchContender(mnistDir(), m)] : []),
+    ...(has('torch') ? threadCounts.map((n) => torchContender(mnistDir(), m, n)) : []),
+    ...(has('openblas') && opts.cases.includes('sgemm') ? threadCounts.map((n) => openblasContender(m, n, blas)) : []),
   ];
   const failed = (c: Contender, job: Job, why: string): Row => ({
     case: job.case,
@@ -78,7 +84,7 @@ async function main(opts: Options): Promise<void> {
     .map((l) => l.toFixed(2))
     .join(' ');
   // Same order for every case: ours first, then the peers.
-  const order = ['ours', 'tfjs-cpu', 'tfjs-wasm', 'torch'];
+  const order = ['ours', 'tfjs-cpu', 'tfjs-wasm', 'torch', 'openblas'];
   const caseOrder = ['sgemm', 'mlp', 'lenet'];
   rows.sort(
     (a, b) =>

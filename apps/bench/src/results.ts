@@ -4,7 +4,9 @@ export interface Row {
   /** The size within the case: 'n=512', 'batch 128'. */
   size: string;
   /** Which framework family the figure counts for in the ratios. */
-  group: 'ours' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch';
+  group: 'ours' | 'tfjs-cpu' | 'tfjs-wasm' | 'torch' | 'openblas';
+  /** Threads it ran on, where it says (ratios pair rows of the same count). */
+  threads?: number;
   /** The implementation in words: 'tfjs-wasm model.fit', 'tensile wasm 2 threads'. */
   impl: string;
   /** GFLOP/s for sgemm, samples/s for training; null when it could not run. */
@@ -16,7 +18,7 @@ export interface Row {
 
 export type CaseName = Row['case'];
 export const ALL_CASES: CaseName[] = ['sgemm', 'mlp', 'lenet'];
-export const SGEMM_SIZES = [256, 512, 1024];
+export const SGEMM_SIZES = [256, 512, 1024, 2048];
 export const MLP_BATCH = 128;
 export const LENET_BATCH = 64;
 export const LR = 0.1;

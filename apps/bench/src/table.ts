@@ -6,12 +6,24 @@ export interface Peaks {
   wasmSimd: Peak;
 }
 
-const PEER_GROUPS = ['tfjs-cpu', 'tfjs-wasm', 'torch'] as const;
+const PEER_GROUPS = ['tfjs-cpu', 'tfjs-wasm', 'torch', 'openblas'] as const;
 
-/** The best figure a peer group reached for one case and size (peers at their best). */
-function bestOf(rows: Row[], group: Row['group']): number | null {
-  const values = rows.filter((r) => r.group === group && r.value !== null).map((r) => r.value!);
+/**
+ * The figure to compare `ours` with among `candidates`: those on the same
+ * thread count where any are (PyTorch on 1 thread for our 1-thread row), else
+ * the best of all (peers at their best).
+ */
+function peerFor(ours: Row, candidates: Row[]): number | null {
+  const measured = candidates.filter((r) => r.value !== null);
+  const same = measured.filter((r) => r.threads !== undefined && r.threads === ours.threads);
+  const values = (same.length ? same : measured).map((r) => r.value!);
   return values.length ? Math.max(...values) : null;
+}
+
+/** Our wasm backend's rows of the same kind (core ops or layers+optim) as `ours`. */
+function wasmRows(ours: Row, rows: Row[]): Row[] {
+  const kind = ours.impl.replace(/^tensile \S+ [^(]*/, '');
+  return rows.filter((r) => r.group === 'ours' && r.impl.startsWith('tensile wasm') && r.impl.replace(/^tensile \S+ [^(]*/, '') === kind);
 }
 
 function fmt(v: number): string {
@@ -32,7 +44,7 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   const nativeName = '%native';
   const wasmName = '%wasm-pk';
   const peerColumns = PEER_GROUPS.map((g) => lpad(`÷${g}`, 11));
-  const header = [pad('', 40), lpad('value', 11), lpad(nativeName, 9), lpad(wasmName, 9), ...peerColumns].join('');
+  const header = [pad('', 44), lpad('value', 11), lpad(nativeName, 9), lpad(wasmName, 9), lpad('÷wasm', 9), ...peerColumns].join('');
   const groups = new Map<string, Row[]>();
   for (const r of rows) {
     const key = `${r.case} ${r.size}`;
@@ -41,19 +53,28 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   const notes: string[] = [];
   for (const [key, group] of groups) {
     out.push('', `${key} (${group[0]!.unit})`, header);
-    const best = Object.fromEntries(PEER_GROUPS.map((g) => [g, bestOf(group, g)]));
     for (const r of group) {
-      let line = `  ${pad(r.impl, 38)}`;
+      let line = `  ${pad(r.impl, 42)}`;
       if (r.value === null) {
         notes.push(`${key}, ${r.impl}: ${r.how}`);
         out.push(`${line}${lpad('—', 11)}  (${notes.length ? `see note ${notes.length}` : ''})`);
         continue;
       }
       line += lpad(fmt(r.value), 11);
-      const pct = (p: Peak) => (r.unit === 'GFLOP/s' && p.gflops ? `${((100 * r.value!) / p.gflops).toFixed(0)}%` : '');
+      // % of the one-core peaks times the row's threads
+      const pct = (p: Peak) =>
+        r.unit === 'GFLOP/s' && p.gflops ? `${((100 * r.value!) / (p.gflops * (r.threads ?? 1))).toFixed(0)}%` : '';
       line += lpad(pct(peaks.native), 9) + lpad(pct(peaks.wasmSimd), 9);
       if (r.group === 'ours') {
-        line += PEER_GROUPS.map((g) => lpad(best[g] ? ratio(r.value! / best[g]!) : '—', 11)).join('');
+        const wasm = r.impl.startsWith('tensile wasm') ? null : peerFor(r, wasmRows(r, group));
+        line += lpad(wasm ? ratio(r.value! / wasm) : '', 9);
+        line += PEER_GROUPS.map((g) => {
+          const peer = peerFor(
+            r,
+            group.filter((p) => p.group === g),
+          );
+          return lpad(peer ? ratio(r.value! / peer) : '—', 11);
+        }).join('');
       }
       out.push(line);
     }
@@ -75,7 +96,11 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
     `  Peaks: native ${peaks.native.gflops ? `${fmt(peaks.native.gflops)} GFLOP/s` : '—'} (${peaks.native.how});`,
     `         wasm SIMD ${peaks.wasmSimd.gflops ? `${fmt(peaks.wasmSimd.gflops)} GFLOP/s` : '—'} (${peaks.wasmSimd.how}).`,
   );
-  out.push(`  Ratios (÷peer) compare each of ours with that peer's best figure in the same case.`);
+  out.push(
+    `  Ratios (÷peer) compare each of ours with that peer on the same thread count where it ran on it, else with its best`,
+    `  figure in the same case; ÷wasm compares with our wasm backend (same thread count, same kind of step).`,
+    `  %native and %wasm-pk are of one core's peak times the row's threads.`,
+  );
   if (notes.length) {
     out.push('', 'Notes:');
     notes.forEach((n, i) => out.push(`  ${i + 1}. ${n}`));

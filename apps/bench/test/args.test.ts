@@ -5,8 +5,8 @@ describe('bench arguments', () => {
   it('defaults to every case, backend and peer', () => {
     expect(parseArgs([])).toEqual({
       cases: ['sgemm', 'mlp', 'lenet'],
-      backends: ['cpu', 'wasm', 'webgpu'],
-      peers: ['tfjs-cpu', 'tfjs-wasm', 'torch'],
+      backends: ['cpu', 'wasm', 'native', 'webgpu'],
+      peers: ['tfjs-cpu', 'tfjs-wasm', 'torch', 'openblas'],
       quick: false,
       json: null,
     });

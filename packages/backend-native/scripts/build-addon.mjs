@@ -9,20 +9,24 @@
  *   node scripts/build-addon.mjs --install  the package's install script: never fails the
  *                                           install; a failure is written to build/build-error.log
  *                                           and `native()` reports it with what to install
+ *   … --out DIR                             build into DIR instead of build/
  *
  * The build is portable: baseline x86-64 code with AVX2 clones of the hot
  * loops chosen at load time (GCC target_clones), never -march=native.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const OUT_DIR = join(ROOT, 'build', 'Release');
+/** `--out DIR` builds elsewhere than build/ (the tests' failing builds). */
+const outArg = process.argv.indexOf('--out');
+const BUILD = outArg > 0 ? process.argv[outArg + 1] : join(ROOT, 'build');
+const OUT_DIR = join(BUILD, 'Release');
 const OUT = join(OUT_DIR, 'tensile_native.node');
-const ERROR_LOG = join(ROOT, 'build', 'build-error.log');
+const ERROR_LOG = join(BUILD, 'build-error.log');
 const installMode = process.argv.includes('--install');
 
 /** Node-API headers: the npm package first, then the running Node's own include directory. */
@@ -85,6 +89,15 @@ function build() {
 /** A prebuilt binary for this platform (prebuilds/<platform>-<arch>/*.node) makes compiling unnecessary. */
 const prebuilt = join(ROOT, 'prebuilds', `${process.platform}-${process.arch}`);
 if (installMode && existsSync(prebuilt) && readdirSync(prebuilt).some((f) => f.endsWith('.node'))) process.exit(0);
+
+/** An addon newer than every source and this script: a repeated install (CI installs twice) need not compile again. */
+function upToDate() {
+  if (!existsSync(OUT)) return false;
+  const built = statSync(OUT).mtimeMs;
+  const inputs = [fileURLToPath(import.meta.url), ...readdirSync(join(ROOT, 'csrc')).map((f) => join(ROOT, 'csrc', f))];
+  return inputs.every((f) => statSync(f).mtimeMs < built);
+}
+if (installMode && upToDate()) process.exit(0);
 
 try {
   const ms = build();

@@ -99,6 +99,11 @@ let cached: Addon | undefined;
 export function loadAddon(): Addon {
   if (cached) return cached;
   let reason: string;
+  // Read by libgomp and OpenBLAS when the addon loads them: idle threads sleep instead of spinning, so the
+  // OpenMP and OpenBLAS pools do not steal each other's cores (or the caller's, on a busy machine). A user's own
+  // settings win.
+  process.env.OMP_WAIT_POLICY ??= 'PASSIVE';
+  process.env.OPENBLAS_THREAD_TIMEOUT ??= '4';
   try {
     const require = createRequire(import.meta.url);
     const nodeGypBuild = require('node-gyp-build') as (dir: string) => Addon;
@@ -108,6 +113,11 @@ export function loadAddon(): Addon {
     reason = (err as Error).message.split('\n')[0];
   }
   const log = join(ROOT, 'build', 'build-error.log');
-  const built = existsSync(log) ? ` The build at install said: ${readFileSync(log, 'utf8').split('\n')[0]}.` : '';
-  throw new BackendError(`native backend: the addon could not be loaded (${reason}).${built} ${INSTALL}`);
+  throw addonLoadError(reason, existsSync(log) ? readFileSync(log, 'utf8') : null);
+}
+
+/** The error of a missing addon: why it did not load, what the install-time build said, what to install. */
+export function addonLoadError(reason: string, buildLog: string | null): BackendError {
+  const built = buildLog ? ` The build at install said: ${buildLog.split('\n')[0]}.` : '';
+  return new BackendError(`native backend: the addon could not be loaded (${reason}).${built} ${INSTALL}`);
 }

@@ -4,23 +4,30 @@
  * adapter) becomes a row that says why instead of a failed bench.
  */
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import type { Backend } from '@tensile/core';
 import type { OurBackend } from '../args.js';
 
 export interface OurVariant {
   backend: OurBackend;
-  /** Threads for wasm (1 and 2 are measured); ignored elsewhere. */
+  /** Threads for wasm (1 and 2 are measured) and native (1 and all cores); 1 elsewhere. */
   threads: number;
   label: string;
 }
 
-/** The variants measured for the requested backends: wasm on 1 and 2 threads. */
+/** Every core: the thread count of the "all cores" rows (ours and the peers'). */
+export const ALL_CORES = availableParallelism();
+
+/** The variants measured for the requested backends: wasm on 1 and 2 threads, native on 1 and all cores. */
 export function variants(backends: OurBackend[]): OurVariant[] {
   const out: OurVariant[] = [];
   for (const b of backends) {
     if (b === 'wasm') {
       out.push({ backend: b, threads: 1, label: 'tensile wasm 1 thread' });
       out.push({ backend: b, threads: 2, label: 'tensile wasm 2 threads' });
+    } else if (b === 'native') {
+      out.push({ backend: b, threads: 1, label: 'tensile native 1 thread' });
+      if (ALL_CORES > 1) out.push({ backend: b, threads: ALL_CORES, label: `tensile native ${ALL_CORES} threads` });
     } else {
       out.push({ backend: b, threads: 1, label: `tensile ${b}` });
     }
@@ -44,6 +51,11 @@ export async function createBackend(v: OurVariant): Promise<{ backend: Backend; 
     // Threads fall back to one where the runtime cannot block or share memory: say so rather than mislabel.
     const note = backend.threads === v.threads ? '' : `asked for ${v.threads} threads, got ${backend.threads}`;
     return { backend, note };
+  }
+  if (v.backend === 'native') {
+    // Throws, naming what to install, where the addon was not built at install: the rows then say so.
+    const { native } = await import('@tensile/backend-native');
+    return { backend: native({ threads: v.threads }), note: '' };
   }
   // Without a GPU, Dawn runs WGSL on a software Vulkan driver (SwiftShader from Debian's chromium).
   if (!process.env.VK_ICD_FILENAMES && existsSync(SWIFTSHADER_ICD)) process.env.VK_ICD_FILENAMES = SWIFTSHADER_ICD;

@@ -24,6 +24,7 @@ export async function oursSgemm(v: OurVariant, n: number, m: MeasureOptions): Pr
     size: `n=${n}`,
     group: 'ours',
     impl: v.label,
+    threads: v.threads,
     value: sgemmFlops(n) / r.secondsPerIter / 1e9,
     unit: 'GFLOP/s',
     how: `tidy(() => a.matmul(b)) + await data(), best of ${r.chunks} chunks (${r.iters} iters)`,
@@ -134,6 +135,7 @@ export async function oursTrain(v: OurVariant, kind: 'mlp' | 'lenet', data: Mnis
     size: `batch ${size}`,
     group: 'ours',
     impl: `${v.label} (core ops)`,
+    threads: v.threads,
     value: size / r.secondsPerIter,
     unit: 'samples/s',
     how:

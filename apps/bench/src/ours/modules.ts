@@ -81,6 +81,7 @@ export async function oursTrainModules(v: OurVariant, kind: 'mlp' | 'lenet', dat
     size: `batch ${size}`,
     group: 'ours',
     impl: `${v.label} (layers+optim)`,
+    threads: v.threads,
     value: size / r.secondsPerIter,
     unit: 'samples/s',
     how:

@@ -21,8 +21,9 @@ const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
  */
 const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
-function pythonEnv(): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1' };
+/** OpenBLAS reads its thread count at load: each thread count gets its own python process. */
+function pythonEnv(threads: number): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
   if (existsSync(`${OPENBLAS_DIR}/libblas.so.3`)) {
     env.LD_LIBRARY_PATH = [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
   }
@@ -35,8 +36,8 @@ class PythonChannel {
   private readonly waiting: ((line: string | null) => void)[] = [];
   private stderr = '';
 
-  constructor() {
-    this.child = spawn(PYTHON, [SCRIPT], { env: pythonEnv() });
+  constructor(threads: number) {
+    this.child = spawn(PYTHON, [SCRIPT], { env: pythonEnv(threads) });
     this.child.stderr.on('data', (d) => (this.stderr += d));
     createInterface({ input: this.child.stdout }).on('line', (line) => this.waiting.shift()?.(line));
     this.child.on('close', () => this.waiting.splice(0).forEach((w) => w(null)));
@@ -61,17 +62,19 @@ class PythonChannel {
   }
 }
 
-export function torchContender(mnistDir: string, m: MeasureOptions): Contender {
+/** PyTorch on `threads` threads (torch.set_num_threads, and OpenBLAS's count). */
+export function torchContender(mnistDir: string, m: MeasureOptions, threads: number): Contender {
   let channel: PythonChannel | null = null;
+  const label = threads === 1 ? 'torch' : `torch ${threads} threads`;
   return {
     group: 'torch',
-    label: 'torch',
+    label,
     start: async () => {
       if (!existsSync(PYTHON)) throw new Error(`not run: ${PYTHON} not found (Debian's python3 with python3-torch)`);
-      channel = new PythonChannel();
+      channel = new PythonChannel(threads);
       try {
-        const info = await channel.request({ op: 'init', measure: m, lr: LR, mnistDir });
-        return `${info.torch} on one thread (BLAS: ${info.blas})`;
+        const info = await channel.request({ op: 'init', measure: m, lr: LR, mnistDir, threads });
+        return `${info.torch} on ${threads === 1 ? 'one thread' : `${threads} threads`} (BLAS: ${info.blas})`;
       } catch (e) {
         throw new Error(`not run: ${(e as Error).message}`);
       }

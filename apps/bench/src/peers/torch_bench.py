@@ -1,7 +1,8 @@
 """PyTorch CPU peer for the Tensile bench (run by Debian's /usr/bin/python3).
 
 Stays up for the whole bench and answers one JSON request per line (so it
-runs each job right beside the others, not minutes apart). One thread (torch.set_num_threads(1)),
+runs each job right beside the others, not minutes apart). The thread count
+the init request names (torch.set_num_threads; OpenBLAS's comes from the env),
 tensors made once, the same timing rule as the JS side: warm up, then the best
 of several chunks of iterations.
 """
@@ -53,15 +54,20 @@ def mnist_batches(directory, size, count):
     return x, y
 
 
-def sgemm(n, opts):
+def threads_label(threads):
+    return "1 thread" if threads == 1 else f"{threads} threads"
+
+
+def sgemm(n, opts, threads):
     a = torch.randn(n, n)
     b = torch.randn(n, n)
     c = torch.empty(n, n)
     sec, iters = measure(lambda: torch.mm(a, b, out=c), opts)
     return {
-        "case": "sgemm", "size": f"n={n}", "group": "torch", "impl": "torch.mm",
+        "case": "sgemm", "size": f"n={n}", "group": "torch", "threads": threads,
+        "impl": "torch.mm" + ("" if threads == 1 else f" {threads_label(threads)}"),
         "value": 2 * n ** 3 / sec / 1e9, "unit": "GFLOP/s",
-        "how": f"torch.mm(out=) 1 thread, best of {opts['chunks']} chunks ({iters} iters)",
+        "how": f"torch.mm(out=) {threads_label(threads)}, best of {opts['chunks']} chunks ({iters} iters)",
     }
 
 
@@ -81,7 +87,7 @@ class LeNet(nn.Module):
         return self.fc3(F.relu(self.fc2(F.relu(self.fc1(x)))))
 
 
-def train(kind, directory, opts, lr):
+def train(kind, directory, opts, lr, threads):
     size = 128 if kind == "mlp" else 64
     x, y = mnist_batches(directory, size, 8)
     if kind == "mlp":
@@ -103,9 +109,10 @@ def train(kind, directory, opts, lr):
 
     sec, iters = measure(step, opts)
     return {
-        "case": kind, "size": f"batch {size}", "group": "torch", "impl": "torch nn + optim.SGD",
+        "case": kind, "size": f"batch {size}", "group": "torch", "threads": threads,
+        "impl": "torch nn + optim.SGD" + ("" if threads == 1 else f" {threads_label(threads)}"),
         "value": size / sec, "unit": "samples/s",
-        "how": f"zero_grad/forward/cross_entropy/backward/SGD.step/loss.item(), 1 thread, best of {opts['chunks']} chunks ({iters} steps)",
+        "how": f"zero_grad/forward/cross_entropy/backward/SGD.step/loss.item(), {threads_label(threads)}, best of {opts['chunks']} chunks ({iters} steps)",
     }
 
 
@@ -122,9 +129,8 @@ def blas_in_use():
 
 def main():
     """One JSON request per stdin line, one JSON reply per stdout line:
-    {"op": "init", "measure": ..., "lr": ..., "mnistDir": ...} -> {"torch", "blas"}
+    {"op": "init", "measure": ..., "lr": ..., "mnistDir": ..., "threads": N} -> {"torch", "blas"}
     {"op": "job", "case": "sgemm"|"mlp"|"lenet", "n": N} -> {"rows": [...]}"""
-    torch.set_num_threads(1)
     torch.manual_seed(0)
     cfg = {}
     for line in sys.stdin:
@@ -132,11 +138,12 @@ def main():
         try:
             if req["op"] == "init":
                 cfg = req
+                torch.set_num_threads(cfg.get("threads", 1))
                 reply = {"torch": torch.__version__, "blas": blas_in_use()}
             elif req["case"] == "sgemm":
-                reply = {"rows": [sgemm(req["n"], cfg["measure"])]}
+                reply = {"rows": [sgemm(req["n"], cfg["measure"], cfg.get("threads", 1))]}
             else:
-                reply = {"rows": [train(req["case"], cfg["mnistDir"], cfg["measure"], cfg["lr"])]}
+                reply = {"rows": [train(req["case"], cfg["mnistDir"], cfg["measure"], cfg["lr"], cfg.get("threads", 1))]}
         except Exception as e:  # a failed job is a row, not a dead peer
             reply = {"error": f"{type(e).__name__}: {e}"}
         sys.stdout.write(json.dumps(reply) + "\n")
