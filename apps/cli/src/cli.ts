@@ -74,7 +74,10 @@ program
   .command('train')
   .description('train a model from a config file (JSON or YAML; default: an MLP on MNIST)')
   .argument('[config]', 'config file (.yaml, .yml or .json)')
-  .option('--backend <name>', 'compute backend: auto (default: wasm, else cpu), cpu, wasm, webgpu (or one a plugin registers)')
+  .option(
+    '--backend <name>',
+    'compute backend: auto (default: native, else wasm, else cpu), cpu, wasm, native, webgpu (or one a plugin registers)',
+  )
   .option('--seed <n>', 'random seed (init, shuffling, dropout)', integer(0))
   .option('--epochs <n>', 'epochs to train to (with --resume: the total, counting earlier ones)', integer(1))
   .option('--batch-size <n>', 'samples per batch', integer(1))
