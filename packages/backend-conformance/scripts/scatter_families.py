@@ -5,7 +5,7 @@ mean, amax, amin, with and without include_self; amax ties share the
 gradient; prod through a zero; int mean rounds down), index_put (negative
 indices, broadcast values, accumulate with repeats), index_copy, index_add
 (alpha), take_along_dim, masked_fill (number, 0-d tensor value, broadcast
-mask), masked_select, nonzero (also as_tuple) and argwhere. Indices never
+mask), masked_select, masked_scatter, nonzero (also as_tuple) and argwhere. Indices never
 repeat where PyTorch leaves the result undefined (scatter, index_put and
 index_copy without accumulate). Ops returning a tuple are recorded once per
 part, args.output naming it. gen_torch_fixtures.py imports this module and
@@ -89,6 +89,9 @@ def scatter(g):
     f.add('maskedSelect_broadcast', 'maskedSelect', {},
           lambda r: [g.randn(r, (2, 3)), g.const([True, False, True], 'bool', False)],
           lambda x, m: torch.masked_select(x, m))
+    f.add('maskedScatter_broadcast', 'maskedScatter', {},
+          lambda r: [g.randn(r, (2, 3)), g.const([True, False, True], 'bool', False), g.randn(r, (5,))],
+          lambda x, m, s: torch.masked_scatter(x, m, s))
     f.add('nonzero', 'nonzero', {},
           lambda r: [g.const([[0.0, 1.5, 0.0], [-2.0, 0.0, 3.0]], grad=False)], lambda x: torch.nonzero(x))
     for k in range(2):

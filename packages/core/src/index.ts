@@ -108,7 +108,27 @@ export {
   split,
 } from './ops/shape.js';
 export type { SliceRange } from './ops/shape.js';
-export { indexSelect, indexAdd, gather, oneHot, allClose } from './ops/indexing.js';
+export { MOVEMENT_OPS, MOVEMENT_OP_NAMES } from './ops/movement-table.js';
+export type { MovementDecl, MovementOp, MovementRef } from './ops/movement-table.js';
+export { indexSelect, gather, takeAlongDim, oneHot, allClose } from './ops/indexing.js';
+export { scatter, scatterAdd, scatterReduce } from './ops/scatter.js';
+export type { ScatterReduction, ScatterReduceOptions } from './ops/scatter.js';
+export { indexPut, indexCopy, indexAdd } from './ops/index-put.js';
+export type { IndexPutOptions } from './ops/index-put.js';
+export {
+  maskedFill,
+  maskedSelect,
+  maskedSelectAsync,
+  maskedScatter,
+  maskedScatterAsync,
+  nonzero,
+  nonzeroAsync,
+  argwhere,
+  argwhereAsync,
+} from './ops/masked.js';
+export { INDEXING_OPS, INDEXING_OP_NAMES } from './ops/indexing-table.js';
+export type { IndexingDecl, IndexingExample, IndexingMethods, IndexingOp, TensorSpec, ExampleArg, RefArg } from './ops/indexing-table.js';
+export type { IndexingRef } from './ops/indexing-refs.js';
 export { softmax, logSoftmax, linear } from './ops/composite.js';
 export { fmod, hypot, lerp, addcmul, addcdiv, nanToNum, gelu } from './ops/math.js';
 export type { AddcOptions, NanToNumOptions, GeluOptions } from './ops/math.js';

@@ -30,12 +30,14 @@ export const SCATTER_OPS: Record<string, OpCall> = {
   takeAlongDim: (t, [x, indices], a) => t.takeAlongDim(x, indices, a.dim),
   maskedFill: (t, [x, mask, value], a) => t.maskedFill(x, mask, value ?? a.value),
   maskedSelect: (t, [x, mask]) => t.maskedSelect(x, mask),
+  maskedScatter: (t, [x, mask, source]) => t.maskedScatter(x, mask, source),
   nonzero: (t, [x], a) => (a.asTuple ? axis(t.nonzero(x, { asTuple: true }), a) : t.nonzero(x)),
   argwhere: (t, [x]) => t.argwhere(x),
 };
 
 export const SCATTER_ASYNC_OPS: Record<string, AsyncOpCall> = {
   maskedSelect: (t, [x, mask]) => t.maskedSelectAsync(x, mask),
+  maskedScatter: (t, [x, mask, source]) => t.maskedScatterAsync(x, mask, source),
   nonzero: async (t, [x], a) => (a.asTuple ? axis(await t.nonzeroAsync(x, { asTuple: true }), a) : t.nonzeroAsync(x)),
   argwhere: (t, [x]) => t.argwhereAsync(x),
 };

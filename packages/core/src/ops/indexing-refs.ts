@@ -183,6 +183,16 @@ export function maskedSelectRef(x: IndexingRef, mask: IndexingRef): IndexingRef 
   return ref([picked.length], picked);
 }
 
+export function maskedScatterRef(x: IndexingRef, mask: IndexingRef, source: IndexingRef): IndexingRef {
+  const shape = broadcast(x.shape, mask.shape);
+  const [xs, ms] = [expand(x, shape), expand(mask, shape)];
+  let next = 0;
+  return ref(
+    shape,
+    Array.from(xs.data, (e, i) => (ms.data[i] !== 0 ? source.data[next++] : e)),
+  );
+}
+
 export function nonzeroRef(x: IndexingRef, options: { asTuple?: boolean } = {}): IndexingRef | IndexingRef[] {
   const hits = Array.from(x.data.keys()).filter((i) => x.data[i] !== 0);
   const rows = hits.map((f) => coords(f, x.shape));

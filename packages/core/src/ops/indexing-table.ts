@@ -17,12 +17,23 @@ import {
   indexPutRef,
   indexSelectRef,
   maskedFillRef,
+  maskedScatterRef,
   maskedSelectRef,
   nonzeroRef,
   scatterRef,
   takeAlongDimRef,
 } from './indexing-refs.js';
-import { argwhere, argwhereAsync, maskedFill, maskedSelect, maskedSelectAsync, nonzero, nonzeroAsync } from './masked.js';
+import {
+  argwhere,
+  argwhereAsync,
+  maskedFill,
+  maskedScatter,
+  maskedScatterAsync,
+  maskedSelect,
+  maskedSelectAsync,
+  nonzero,
+  nonzeroAsync,
+} from './masked.js';
 import { type ScatterReduction, scatter, scatterAdd, scatterReduce } from './scatter.js';
 
 /**
@@ -197,6 +208,14 @@ export const INDEXING_OPS = {
       { label: 'broadcast mask', args: [float([2, 3]), bool([3], [1, 0, 1])] },
       { label: 'none selected', args: [float([2, 2]), bool([2, 2], [0, 0, 0, 0])] },
       { label: 'int32', args: [int32([3], [5, -6, 7]), bool([3], [0, 1, 1])] },
+    ],
+  },
+  maskedScatter: {
+    fn: maskedScatter, async: maskedScatterAsync, dtype: 'input', secondOrder: true,
+    ref: (x, mask, source) => maskedScatterRef(r(x), r(mask), r(source)),
+    examples: [
+      { label: 'broadcast mask, longer source', args: [float([2, 3]), bool([3], [1, 0, 1]), float([5])] },
+      { label: 'int32', args: [int32([4], [1, 2, 3, 4]), bool([4], [0, 1, 0, 1]), int32([2], [-5, 6])] },
     ],
   },
   nonzero: {

@@ -13,7 +13,7 @@ import { Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { where } from './elementwise.js';
 import { indexSelectOp } from './indexing.js';
-import { asValueOf } from './scatter.js';
+import { asValueOf, scatterOp } from './scatter.js';
 import { backendOf, checkOperand, scalarOn } from './util.js';
 
 /**
@@ -73,6 +73,51 @@ function select(x: Tensor, mask: Tensor, shape: number[], maskValues: DataArray)
   return tidy(() => {
     const at = fromHandle(b, b.upload(positions, 'int32'), [positions.length], 'int32');
     return indexSelectOp(x.expand(shape).reshape([sizeOf(shape)]), 0, at);
+  });
+}
+
+/**
+ * x with the entries where mask holds replaced, in row-major order, by the
+ * leading entries of source (torch.masked_scatter); x and mask broadcast
+ * together, source (x's dtype) needs at least as many entries as mask
+ * holds. Which entries are taken depends on the mask, so this reads it
+ * back synchronously: on webgpu use maskedScatterAsync. Gradients go to x
+ * where the mask does not hold and to the source entries used.
+ *
+ * @example
+ * t.zeros([4]).maskedScatter(t.tensor([true, false, true, false]), t.tensor([7, 8, 9])); // [7, 0, 8, 0]
+ */
+export function maskedScatter(x: Tensor, mask: Tensor, source: Tensor): Tensor {
+  const shape = checkMaskedScatter(x, mask, source);
+  return scatterAt(x, mask, source, shape, readNow('maskedScatter', mask, 'maskedScatterAsync'));
+}
+
+/** maskedScatter on every backend: awaits the mask's values. */
+export async function maskedScatterAsync(x: Tensor, mask: Tensor, source: Tensor): Promise<Tensor> {
+  const shape = checkMaskedScatter(x, mask, source);
+  return scatterAt(x, mask, source, shape, await mask.data<DataArray>());
+}
+
+function checkMaskedScatter(x: Tensor, mask: Tensor, source: Tensor): number[] {
+  backendOf('maskedScatter', x, mask, source);
+  if (mask.dtype !== 'bool') throw new DTypeError(`maskedScatter: mask must be bool, got ${mask.dtype}`);
+  if (source.dtype !== x.dtype) throw new DTypeError(`maskedScatter: source is ${source.dtype} but x is ${x.dtype}; they must match`);
+  return broadcastShapes('maskedScatter', x.shape, mask.shape);
+}
+
+function scatterAt(x: Tensor, mask: Tensor, source: Tensor, shape: number[], maskValues: DataArray): Tensor {
+  const positions = truePositions(maskValues, mask.shape, shape);
+  if (positions.length > source.size) {
+    throw new ShapeError(
+      `maskedScatter: mask holds at ${positions.length} positions but source ${fmtShape(source.shape)} has only ${source.size} entries`,
+    );
+  }
+  const b = x.backend;
+  return tidy(() => {
+    const at = fromHandle(b, b.upload(positions, 'int32'), [positions.length], 'int32');
+    const flat = x.expand(shape).reshape([sizeOf(shape)]);
+    const used = source.reshape([source.size]).narrow(0, 0, positions.length);
+    return scatterOp('set', flat, 0, at, used, true, at).reshape(shape);
   });
 }
 
