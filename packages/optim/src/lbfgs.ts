@@ -53,6 +53,8 @@ const NUMBER_FIELDS = ['funcEvals', 'nIter', 't', 'hDiag', 'prevLoss'] as const;
  * `lbfgs.oldDirs.<i>`, `lbfgs.oldStps.<i>`, and the numbers are meta.lbfgs.
  */
 export class LBFGS extends Optimizer<Resolved> {
+  /** step() needs a closure that re-evaluates the loss: fit passes one when this is set. */
+  readonly requiresClosure = true;
   private d: t.Tensor | null = null;
   private prevFlatGrad: t.Tensor | null = null;
   private oldDirs: t.Tensor[] = [];

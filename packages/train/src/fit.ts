@@ -99,6 +99,9 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
   const accumulate = options.accumulateSteps ?? 1;
   if (!Number.isInteger(accumulate) || accumulate < 1)
     throw new t.ArgumentError(`fit: accumulateSteps must be a positive integer, got ${accumulate}`);
+  const closureStep = requiresClosure(options.optimizer);
+  if (closureStep && accumulate > 1)
+    throw new t.ArgumentError(`fit: accumulateSteps must be 1 with an optimizer that re-evaluates the loss (LBFGS), got ${accumulate}`);
   if (!Number.isInteger(options.epochs) || options.epochs < 0)
     throw new t.ArgumentError(`fit: epochs must be a non-negative integer, got ${options.epochs}`);
   const yieldEvery = options.yieldEveryMs ?? YIELD_EVERY_MS;
@@ -169,7 +172,8 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
       const loss = trackFlow ? await t.trackGradientFlow(forwardBackward) : forwardBackward();
       if (noGradient) for (const p of params) if (p.grad) gotGradient.add(p);
       const n = x.shape[0] ?? 1;
-      t.dispose(batch);
+      // A closure optimizer re-evaluates this batch at its step: keep it until then.
+      if (!closureStep) t.dispose(batch);
       const lossValue = (await loss.data())[0];
       loss.dispose();
       running.lossSum += lossValue * n;
@@ -179,7 +183,12 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
         await beforeStep(params, options, callbacks, ctx);
         // The rate this step uses: what the epoch's log reports (not the one after the scheduler's step).
         lr = currentLr(options.optimizer);
-        step(params, options);
+        if (closureStep) {
+          await closureStep(() => lossOn(model, options, x, y, params));
+          t.dispose(batch);
+        } else {
+          step(params, options);
+        }
         ctx.step++;
         if (options.scheduler && options.schedulerInterval === 'step') options.scheduler.step();
       }
@@ -244,14 +253,51 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
 }
 
 async function beforeStep(params: t.Tensor[], options: FitOptions, callbacks: readonly Callback[], ctx: FitContext): Promise<void> {
+  await clip(params, options);
+  for (const cb of callbacks) await cb.onBeforeStep?.(ctx, ctx.step);
+}
+
+async function clip(params: t.Tensor[], options: FitOptions): Promise<void> {
   if (options.clipGradNorm !== undefined) await clipGradNormAsync(params, options.clipGradNorm);
   if (options.clipGradValue !== undefined) clipGradValue(params, options.clipGradValue);
-  for (const cb of callbacks) await cb.onBeforeStep?.(ctx, ctx.step);
 }
 
 function step(_params: t.Tensor[], options: FitOptions): void {
   options.optimizer.step();
   options.optimizer.zeroGrad();
+}
+
+/** An optimizer whose step takes a closure that re-evaluates the loss (LBFGS), as PyTorch's `optimizer.step(closure)`. */
+interface ClosureOptimizer {
+  readonly requiresClosure: true;
+  step(closure: () => Promise<t.Tensor>): unknown;
+}
+
+/** The step of an optimizer that needs a closure (it says so with `requiresClosure`), else null. */
+function requiresClosure(optimizer: OptimizerLike): ((closure: () => Promise<t.Tensor>) => Promise<void>) | null {
+  const o = optimizer as Partial<ClosureOptimizer> & OptimizerLike;
+  if (o.requiresClosure !== true) return null;
+  return async (closure) => {
+    await (o as ClosureOptimizer).step(closure);
+    o.zeroGrad();
+  };
+}
+
+/**
+ * The closure fit hands a closure optimizer: zeroGrad, forward and backward
+ * on the batch, the same gradient clipping as a plain step, and the loss
+ * (detached, for the optimizer to read). onBeforeStep callbacks run once per
+ * step, before it, on the batch's first gradient.
+ */
+async function lossOn(model: TrainableModel, options: FitOptions, x: t.Tensor, y: t.Tensor, params: t.Tensor[]): Promise<t.Tensor> {
+  options.optimizer.zeroGrad();
+  const loss = t.tidy(() => {
+    const value = callLoss(options.loss, runModel(model, x), y);
+    value.backward();
+    return value.detach();
+  });
+  await clip(params, options);
+  return loss;
 }
 
 /** The first param group's learning rate, when the optimizer exposes one. */
