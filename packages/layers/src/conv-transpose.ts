@@ -6,7 +6,7 @@ import { Module, type Parameter } from './module.js';
 
 export interface ConvTransposeOptions<S> {
   stride?: S;
-  /** Trims dilation·(k-1)-padding from each side of the output, as PyTorch. */
+  /** Trims this many entries from each side of the output (the conv it transposes padded its input by this much). */
   padding?: S;
   /** Extra size on one side of each output axis (smaller than stride or dilation). */
   outputPadding?: S;

@@ -28,7 +28,7 @@ export interface Conv3dOptions {
 
 export interface ConvTransposeOptions<P> {
   stride?: P;
-  /** Removes dilation·(k-1)-padding of implicit zero padding from each side of the output, as PyTorch. */
+  /** Trims this many entries from each side of the output (the conv it transposes padded its input by this much). */
   padding?: P;
   /** Extra size added to one side of each output axis (smaller than stride or dilation): picks among the input sizes a strided conv maps to one output size. */
   outputPadding?: P;
