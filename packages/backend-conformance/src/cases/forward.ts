@@ -17,6 +17,7 @@ import {
 } from '../reference.js';
 import { composedEdgeCases, composedForwardCases } from './composed.js';
 import { reductionEdgeCases, reductionForwardCases } from './reductions.js';
+import { movementForwardCases } from './movement.js';
 
 export interface ForwardCase {
   name: string;
@@ -110,6 +111,7 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
   cases.push(...composedEdgeCases());
   cases.push(...reductionEdgeCases());
   cases.push(...indexingForwardCases(dtypes));
+  cases.push(...movementForwardCases(dtypes));
   return cases;
 }
 

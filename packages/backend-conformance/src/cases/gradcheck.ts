@@ -4,6 +4,7 @@ import { convPoolGradCases } from './conv-pool.js';
 import { indexingGradCases } from './indexing.js';
 import { composedGradCases } from './composed.js';
 import { reductionGradCases } from './reductions.js';
+import { movementGradCases } from './movement.js';
 
 export interface GradCase {
   name: string;
@@ -167,4 +168,5 @@ export const gradCases: GradCase[] = [
   // Core's composed ops outside the op tables (math, diagonals, rearranging, einsum).
   ...composedGradCases,
   ...reductionGradCases,
+  ...movementGradCases,
 ];

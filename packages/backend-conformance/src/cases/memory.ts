@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { movementViewCases } from './movement.js';
 
 export interface MemoryCase {
   name: string;
@@ -10,6 +11,7 @@ function check(label: string, got: number, expected: number): void {
 }
 
 export const memoryCases: MemoryCase[] = [
+  ...movementViewCases,
   {
     name: 'tidy frees temporaries and keeps what it returns',
     run: async () => {
