@@ -99,7 +99,8 @@ export { TransformerEncoder, TransformerDecoder, Transformer } from './transform
 export type { EncoderCallOptions, StackOptions, TransformerOptions, TransformerCallOptions } from './transformer.js';
 export { Flatten } from './flatten.js';
 export { Identity } from './identity.js';
-export { Sequential } from './sequential.js';
+export { Sequential, sequential } from './sequential.js';
+export type { InputOf, OutputOf, TypedSequential } from './sequential.js';
 export { ModuleList, ModuleDict } from './module-list.js';
 export { ReLU } from './activation/relu.js';
 export { LeakyReLU } from './activation/leaky-relu.js';

@@ -93,9 +93,10 @@ export class ModuleDict<M extends Module = Module> extends Module<[], never> {
     return this.get(key) !== undefined;
   }
 
-  /** Adds a module under a new key (a key is registered once, as every module name); returns this. */
+  /** Puts a module under key, replacing the one there (as PyTorch's `dict[key] = m`); returns this. */
   set(key: string, m: M): this {
-    this.addModule(key, m);
+    if (this.has(key)) this.setSubmodule(key, m);
+    else this.addModule(key, m);
     return this;
   }
 

@@ -168,7 +168,7 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
    * alone: the registration is always reachable through param/buffer/namedChildren.
    */
   private defineProperty(name: string, get: () => unknown): void {
-    const key = name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    const key = camel(name);
     if (key in this) return;
     Object.defineProperty(this, key, { get, enumerable: true, configurable: true });
   }
@@ -203,6 +203,49 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   childName(child: Module): string | undefined {
     for (const [name, m] of this._modules) if (m === child) return name;
     return undefined;
+  }
+
+  /**
+   * The sub-module at a dotted path ('features.0', 'layers.1.self_attn'), as
+   * PyTorch's get_submodule; '' is this module.
+   */
+  getSubmodule(target: string): Module {
+    let m: Module = this;
+    for (const name of target === '' ? [] : target.split('.')) {
+      const next = m._modules.get(name);
+      if (!next)
+        throw new t.ArgumentError(
+          `${this.typeName}.getSubmodule: no sub-module '${name}' in '${target}' (${m.typeName} has ${[...m._modules.keys()].map((k) => `'${k}'`).join(', ') || 'none'})`,
+        );
+      m = next;
+    }
+    return m;
+  }
+
+  /**
+   * Replaces the sub-module at a dotted path with another, as PyTorch's
+   * set_submodule (or `model.fc = nn.Identity()`): `model.setSubmodule('fc',
+   * new Identity())`. The owner's property follows, a field holding the old
+   * module included; the old module is returned, not disposed.
+   *
+   * @example
+   * const old = resnet.setSubmodule('fc', new Identity()); // features instead of logits
+   */
+  setSubmodule(target: string, module: Module): Module {
+    if (!(module instanceof Module)) throw new TypeError(`${this.typeName}.setSubmodule: '${target}' must be set to a Module`);
+    const dot = target.lastIndexOf('.');
+    const owner = this.getSubmodule(dot < 0 ? '' : target.slice(0, dot));
+    const name = target.slice(dot + 1);
+    const old = owner._modules.get(name);
+    if (!old)
+      throw new t.ArgumentError(
+        `${this.typeName}.setSubmodule: '${target}' is not a sub-module (use addModule in the owner's constructor)`,
+      );
+    owner._modules.set(name, module);
+    const key = camel(name);
+    const field = Object.getOwnPropertyDescriptor(owner, key);
+    if (field && 'value' in field && field.value === old) (owner as unknown as Record<string, unknown>)[key] = module;
+    return old;
   }
 
   // ---- traversal ----
@@ -436,6 +479,11 @@ export abstract class Module<In extends unknown[] = any[], Out = unknown> {
   specChildren(): Record<string, Module> | null {
     return null;
   }
+}
+
+/** PyTorch's attribute name as a property: running_mean → runningMean. */
+function camel(name: string): string {
+  return name.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 }
 
 function fmtCount(n: number): string {
