@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as t from '@tensile/core';
 import { loadCheckpoint, saveModel } from '@tensile/io';
-import type { Module, ModuleSpec } from '@tensile/layers';
+import type { ModuleSpec } from '@tensile/layers';
 import {
   Accuracy,
   type Callback,
