@@ -22,12 +22,56 @@ static int64_t live_handles = 0;
 static int64_t live_bytes = 0;
 static int64_t finalized = 0;
 
+/*
+ * Freed storage is kept for reuse, by exact byte size, up to POOL_CAP bytes: a training loop asks for the
+ * same sizes every step, and reusing a block skips the mmap/munmap and page faults that a fresh large
+ * allocation costs (glibc serves blocks over 128 KiB with mmap). The freed block's first word links its list.
+ */
+enum { POOL_SIZES = 256 };
+#define POOL_CAP ((size_t)1 << 30)
+static struct {
+  size_t bytes;
+  void *head;
+} pool[POOL_SIZES];
+static size_t pool_bytes = 0;
+
+static void *pool_take(size_t bytes) {
+  for (int i = 0; i < POOL_SIZES; i++) {
+    if (pool[i].bytes == bytes && pool[i].head) {
+      void *p = pool[i].head;
+      pool[i].head = *(void **)p;
+      pool_bytes -= bytes;
+      return p;
+    }
+  }
+  return NULL;
+}
+
+/* Keeps p for reuse; 0 when the pool is full (the caller frees it). */
+static int pool_keep(void *p, size_t bytes) {
+  if (bytes < sizeof(void *) || pool_bytes + bytes > POOL_CAP) return 0;
+  int slot = -1;
+  for (int i = 0; i < POOL_SIZES; i++) {
+    if (pool[i].bytes == bytes) {
+      slot = i;
+      break;
+    }
+    if (slot < 0 && !pool[i].head) slot = i;
+  }
+  if (slot < 0) return 0;
+  pool[slot].bytes = bytes;
+  *(void **)p = pool[slot].head;
+  pool[slot].head = p;
+  pool_bytes += bytes;
+  return 1;
+}
+
 /* Tags our externals, so a foreign external (another addon's) is refused instead of dereferenced. */
 static const napi_type_tag BUF_TAG = {0x74656e73696c6521ULL, 0x6e61746976654255ULL};
 
 static void release(napi_env env, Buf *b) {
   if (!b->data) return;
-  free(b->data);
+  if (!pool_keep(b->data, b->bytes ? b->bytes : 1)) free(b->data);
   b->data = NULL;
   live_handles--;
   live_bytes -= (int64_t)b->bytes;
@@ -47,9 +91,10 @@ static void finalize_buf(napi_env env, void *data, void *hint) {
 napi_value buf_new(napi_env env, int dtype, int64_t count, int zero, void **data_out) {
   size_t bytes = (size_t)count * DT_SIZE[dtype];
   Buf *b = malloc(sizeof(Buf));
-  void *data = NULL;
   /* 64-byte alignment for SIMD loads and BLAS; at least one byte so an empty tensor is a real allocation. */
-  if (!b || posix_memalign(&data, 64, bytes ? bytes : 1) != 0) {
+  void *data = pool_take(bytes ? bytes : 1);
+  if (b && !data && posix_memalign(&data, 64, bytes ? bytes : 1) != 0) data = NULL;
+  if (!b || !data) {
     free(b);
     char msg[160];
     snprintf(msg, sizeof msg, "out of memory: asked for %zu bytes", bytes);
@@ -307,17 +352,19 @@ static napi_value k_free(napi_env env, napi_callback_info info) {
   return NULL;
 }
 
-/* memory() -> [liveHandles, liveBytes, freedByFinalizer] */
+/* memory() -> [liveHandles, liveBytes, freedByFinalizer, pooledBytes] */
 static napi_value k_memory(napi_env env, napi_callback_info info) {
   (void)info;
   napi_value out, v;
-  napi_create_array_with_length(env, 3, &out);
+  napi_create_array_with_length(env, 4, &out);
   napi_create_int64(env, live_handles, &v);
   napi_set_element(env, out, 0, v);
   napi_create_int64(env, live_bytes, &v);
   napi_set_element(env, out, 1, v);
   napi_create_int64(env, finalized, &v);
   napi_set_element(env, out, 2, v);
+  napi_create_int64(env, (int64_t)pool_bytes, &v);
+  napi_set_element(env, out, 3, v);
   return out;
 }
 

@@ -1,7 +1,9 @@
 /*
- * conv2d and its two gradients as im2col + one GEMM per group: the columns
- * of every image sit side by side ([c*kh*kw, n*outH*outW]), so a batch is a
- * single large OpenBLAS call instead of n small ones.
+ * conv2d and its two gradients. float32 goes to oneDNN where the addon was
+ * built with it (conv_dnnl.c) and `convWith('onednn')` is in force; else,
+ * and for float64, im2col + one GEMM per group: the columns of every image
+ * sit side by side ([c*kh*kw, n*outH*outW]), so a batch is a single large
+ * OpenBLAS call instead of n small ones.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +39,14 @@ static void *scratch(Args *a, int64_t count, int dtype) {
   return p;
 }
 
+/* Which implementation float32 convolutions use: 1 oneDNN (where built), 0 im2col + GEMM. */
+static int use_dnnl = 1;
+
+/* oneDNN ran the pass (float32 only); otherwise the caller runs im2col + GEMM. */
+static int try_dnnl(int kind, const Conv *c, const void *a, const void *b, void *out) {
+  return use_dnnl && c->dtype == DT_F32 && dnnl_conv(kind, &c->g, c->o, c->groups, a, b, out);
+}
+
 /* [o, n*plane] <-> [n, o, plane]: rows of `plane` elements move between the two layouts. */
 static void swap_layout(const Conv *c, const char *src, char *dst, int to_batch_major) {
   size_t row = (size_t)c->plane * DT_SIZE[c->dtype];
@@ -57,10 +67,11 @@ static napi_value k_conv2d(napi_env env, napi_callback_info info) {
   if (!read_conv(&a, 2, &c)) return NULL;
   size_t sz = DT_SIZE[c.dtype];
   int64_t np = c.g.n * c.plane;
-  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
   void *o;
-  napi_value out = wide ? buf_new(env, c.dtype, c.g.n * c.o * c.plane, 0, &o) : NULL;
-  if (out) {
+  napi_value out = buf_new(env, c.dtype, c.g.n * c.o * c.plane, 0, &o);
+  if (!out || try_dnnl(0, &c, x, w, o)) return out;
+  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
+  if (wide) {
     im2col_into(&c.g, c.dtype, x, cols, 0, 1);
     /* wide[group] [og, n*plane] = w[group] [og, kg] · cols[group] [kg, n*plane] */
     for (int64_t gi = 0; gi < c.groups; gi++)
@@ -82,10 +93,11 @@ static napi_value k_conv2d_backward_input(napi_env env, napi_callback_info info)
   if (!read_conv(&a, 2, &c)) return NULL;
   size_t sz = DT_SIZE[c.dtype];
   int64_t np = c.g.n * c.plane;
-  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
   void *dx;
-  napi_value out = wide ? buf_new(env, c.dtype, c.g.n * c.g.c * c.g.h * c.g.w, 1, &dx) : NULL;
-  if (out) {
+  napi_value out = buf_new(env, c.dtype, c.g.n * c.g.c * c.g.h * c.g.w, 1, &dx);
+  if (!out || try_dnnl(1, &c, dy, w, dx)) return out;
+  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
+  if (wide) {
     swap_layout(&c, dy, wide, 0);
     /* cols[group] [kg, n*plane] = w[group]ᵀ (stored [og, kg]) · dy[group] [og, n*plane] */
     for (int64_t gi = 0; gi < c.groups; gi++)
@@ -107,10 +119,11 @@ static napi_value k_conv2d_backward_filter(napi_env env, napi_callback_info info
   if (!read_conv(&a, 2, &c)) return NULL;
   size_t sz = DT_SIZE[c.dtype];
   int64_t np = c.g.n * c.plane;
-  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
   void *dw;
-  napi_value out = wide ? buf_new(env, c.dtype, c.o * c.kg, 1, &dw) : NULL;
-  if (out) {
+  napi_value out = buf_new(env, c.dtype, c.o * c.kg, 1, &dw);
+  if (!out || try_dnnl(2, &c, x, dy, dw)) return out;
+  char *cols = scratch(&a, c.cols, c.dtype), *wide = cols ? scratch(&a, c.o * np, c.dtype) : NULL;
+  if (wide) {
     im2col_into(&c.g, c.dtype, x, cols, 0, 1);
     swap_layout(&c, dy, wide, 0);
     /* dw[group] [og, kg] = dy[group] [og, n*plane] · cols[group]ᵀ (stored [kg, n*plane]) */
@@ -123,7 +136,27 @@ static napi_value k_conv2d_backward_filter(napi_env env, napi_callback_info info
   return out;
 }
 
+/* convWith(name?) -> the implementation in force ('onednn' | 'im2col'), after switching to `name` if given. */
+static napi_value k_conv_with(napi_env env, napi_callback_info info) {
+  Args a;
+  args_get(env, info, &a, "convWith", 0);
+  if (a.argc > 0) {
+    char name[16] = {0};
+    size_t len;
+    napi_get_value_string_utf8(env, a.argv[0], name, sizeof name, &len);
+    if (strcmp(name, "onednn") == 0 && !dnnl_available()) {
+      arg_fail(&a, NULL, "convWith: this build has no oneDNN (libdnnl-dev was missing when it was compiled)");
+      return NULL;
+    }
+    use_dnnl = strcmp(name, "onednn") == 0;
+  }
+  napi_value v;
+  napi_create_string_utf8(env, use_dnnl && dnnl_available() ? "onednn" : "im2col", NAPI_AUTO_LENGTH, &v);
+  return v;
+}
+
 const Export CONV_EXPORTS[] = {
+    {"convWith", k_conv_with},
     {"conv2d", k_conv2d},
     {"conv2dBackwardInput", k_conv2d_backward_input},
     {"conv2dBackwardFilter", k_conv2d_backward_filter},

@@ -100,6 +100,14 @@ void col2im_into(const Geom *g, int dtype, const void *cols, void *dx, int wide)
 void gemm(int dtype, int transA, int transB, int64_t m, int64_t n, int64_t k, const void *A, int64_t lda, const void *B,
           int64_t ldb, double beta, void *C, int64_t ldc);
 
+/* ---- oneDNN (conv_dnnl.c) ---- */
+/*
+ * A float32 conv2d pass through oneDNN: kind 0 forward (a = x, b = w), 1 input gradient (a = dy, b = w),
+ * 2 filter gradient (a = x, b = dy). Returns 0 where oneDNN is absent or declines (then im2col + GEMM runs).
+ */
+int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out);
+int dnnl_available(void);
+
 /* ---- kernels; each file registers its functions ---- */
 typedef struct {
   const char *name;

@@ -2,8 +2,9 @@
 /**
  * Builds the Node-API addon from csrc/ with the system C compiler, with no
  * download: Node-API headers come from the `node-api-headers` package or the
- * local Node installation. Links OpenBLAS (GEMM) and OpenMP; output goes
- * where node-gyp-build looks: build/Release/tensile_native.node.
+ * local Node installation. Links OpenBLAS (GEMM), OpenMP and, where
+ * libdnnl-dev is installed, oneDNN (convolutions); output goes where
+ * node-gyp-build looks: build/Release/tensile_native.node.
  *
  *   node scripts/build-addon.mjs            build, fail loudly
  *   node scripts/build-addon.mjs --install  the package's install script: never fails the
@@ -15,8 +16,9 @@
  * loops chosen at load time (GCC target_clones), never -march=native.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -51,6 +53,20 @@ function hint(err, log) {
   return 'a C compiler and OpenBLAS (Debian/Ubuntu: apt-get install build-essential libopenblas-dev)';
 }
 
+/** Whether oneDNN (libdnnl-dev) is there: a two-line program that includes and links it. Optional: without it convolutions use im2col + GEMM. */
+function hasOneDnn(cc) {
+  const dir = mkdtempSync(join(tmpdir(), 'tensile-dnnl-'));
+  try {
+    writeFileSync(join(dir, 'probe.c'), '#include <oneapi/dnnl/dnnl.h>\nint main(void) { return dnnl_version() == 0; }\n');
+    execFileSync(cc, [join(dir, 'probe.c'), '-o', join(dir, 'probe'), '-ldnnl'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 function build() {
   const includes = nodeApiIncludes();
   if (includes.length === 0) throw new Error('node_api.h not found (install node-api-headers, or the Node.js headers)');
@@ -81,9 +97,11 @@ function build() {
   if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
   mkdirSync(OUT_DIR, { recursive: true });
   const cc = process.env.CC || 'cc';
+  const oneDnn = hasOneDnn(cc);
+  if (oneDnn) args.push('-DTENSILE_DNNL', '-ldnnl');
   const started = Date.now();
   execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
-  return Date.now() - started;
+  return { ms: Date.now() - started, oneDnn };
 }
 
 /** A prebuilt binary for this platform (prebuilds/<platform>-<arch>/*.node) makes compiling unnecessary. */
@@ -100,9 +118,10 @@ function upToDate() {
 if (installMode && upToDate()) process.exit(0);
 
 try {
-  const ms = build();
+  const { ms, oneDnn } = build();
   rmSync(ERROR_LOG, { force: true });
-  console.log(`@tensile/backend-native: built ${OUT} in ${(ms / 1000).toFixed(1)} s`);
+  const conv = oneDnn ? 'with oneDNN' : 'without oneDNN (libdnnl-dev not found: convolutions use im2col + OpenBLAS)';
+  console.log(`@tensile/backend-native: built ${OUT} ${conv} in ${(ms / 1000).toFixed(1)} s`);
 } catch (err) {
   const log = `${err.message}\n${err.stderr ?? ''}`.trim();
   const message = `could not build the addon: it needs ${hint(err, log)}`;

@@ -11,8 +11,8 @@ export interface Addon {
   fill(size: number, value: number, dtype: number): Handle;
   read(x: Handle, dtype: number, size: number): DataArray;
   free(x: Handle): void;
-  /** [live handles, live bytes, handles the GC finalizer freed]. */
-  memory(): [number, number, number];
+  /** [live handles, live bytes, handles the GC finalizer freed, freed bytes kept for reuse]. */
+  memory(): [number, number, number, number];
   setThreads(n: number): void;
   cores(): number;
   opNames(): { unary: string[]; binary: string[] };
@@ -74,6 +74,8 @@ export interface Addon {
     dtype: number,
     ...p: [number, number, number, number, boolean, boolean, boolean, boolean, boolean]
   ): Handle;
+  /** Switches float32 convolutions to 'onednn' or 'im2col' when given; returns the one in force. */
+  convWith(name?: 'onednn' | 'im2col'): string;
   conv2d(x: Handle, w: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   conv2dBackwardInput(dy: Handle, w: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   conv2dBackwardFilter(x: Handle, dy: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;

@@ -34,12 +34,20 @@ export interface NativeOptions {
    * fixed count.
    */
   threads?: number;
+  /**
+   * How float32 convolutions run: 'onednn' (the default where the addon was
+   * built with oneDNN; faster for LeNet at batch 64 here) or 'im2col'
+   * (im2col + one OpenBLAS GEMM per group, what float64 always uses).
+   */
+  convolution?: 'onednn' | 'im2col';
 }
 
 /** The backend object `native()` returns. */
 export type NativeBackend = Backend & {
   /** Threads the kernels use. */
   readonly threads: number;
+  /** How float32 convolutions run. */
+  readonly convolution: 'onednn' | 'im2col';
   /** Handles the GC finalizer freed because they were never freed (process-wide). */
   finalized(): number;
 };
@@ -97,8 +105,12 @@ function asDType(data: DataArray, dtype: DType): DataArray {
   return out;
 }
 
-/** The thread count the addon was last set to (process-wide: OpenMP and OpenBLAS are). */
-let currentThreads = 0;
+/** A backend's process-wide settings, and those the addon was last set to (OpenMP and OpenBLAS hold one thread count per process). */
+interface Settings {
+  threads: number;
+  convolution: 'onednn' | 'im2col';
+}
+let current: Settings | null = null;
 
 /**
  * Creates the native backend: every tensor lives in memory the addon owns
@@ -119,6 +131,8 @@ export function native(options: NativeOptions = {}): NativeBackend {
   if (!Number.isInteger(threads) || threads < 1) {
     throw new ArgumentError(`native backend: threads must be a positive integer, got ${threads}`);
   }
+  const convolution = options.convolution ?? (addon.convWith() as 'onednn' | 'im2col');
+  if (convolution === 'onednn') addon.convWith('onednn'); // throws where the build has no oneDNN
   const codes = opCodes(addon);
   const D = DTYPE_CODE;
 
@@ -128,6 +142,7 @@ export function native(options: NativeOptions = {}): NativeBackend {
     name: 'native',
     dtypes: DTYPES,
     threads,
+    convolution,
     finalized: () => addon.memory()[2],
 
     upload: (data, dtype) => addon.upload(asDType(data, dtype), D[dtype]),
@@ -137,8 +152,8 @@ export function native(options: NativeOptions = {}): NativeBackend {
     readSync,
     free: (x) => addon.free(x),
     memory() {
-      const [liveHandles, liveBytes] = addon.memory();
-      return { liveHandles, liveBytes };
+      const [liveHandles, liveBytes, , pooled] = addon.memory();
+      return { liveHandles, liveBytes, reservedBytes: liveBytes + pooled };
     },
 
     unary: (op, x, dtype, size) => addon.unary(codes.unary[op], x, D[dtype], D[BOOL_RESULT_UNARY.has(op) ? 'bool' : dtype], size),
@@ -201,23 +216,24 @@ export function native(options: NativeOptions = {}): NativeBackend {
     conv2dBackwardInput: (dy, w, dtype, g, o, groups) => addon.conv2dBackwardInput(dy, w, D[dtype], geometry(g), o, groups),
     conv2dBackwardFilter: (x, dy, dtype, g, o, groups) => addon.conv2dBackwardFilter(x, dy, D[dtype], geometry(g), o, groups),
   };
-  return withThreadsAndErrors(kernels, addon, threads);
+  return withSettingsAndErrors(kernels, addon, { threads, convolution });
 }
 
 /**
- * Every kernel first sets the addon's thread count when another native
- * backend changed it (OpenMP and OpenBLAS hold one count per process), and
- * turns the addon's errors into core's: ENOMEM -> OutOfMemoryError, EDTYPE ->
+ * Every kernel first sets the addon's thread count and convolution when
+ * another native backend changed them (they are process-wide), and turns the
+ * addon's errors into core's: ENOMEM -> OutOfMemoryError, EDTYPE ->
  * DTypeError, anything else -> BackendError, each naming the kernel.
  */
-function withThreadsAndErrors(backend: NativeBackend, addon: Addon, threads: number): NativeBackend {
+function withSettingsAndErrors(backend: NativeBackend, addon: Addon, settings: Settings): NativeBackend {
   const wrapped: Record<string, unknown> = { ...backend };
   for (const [name, kernel] of Object.entries(backend)) {
     if (typeof kernel !== 'function' || name === 'memory' || name === 'finalized') continue;
     wrapped[name] = (...args: unknown[]) => {
-      if (currentThreads !== threads) {
-        addon.setThreads(threads);
-        currentThreads = threads;
+      if (current !== settings) {
+        addon.setThreads(settings.threads);
+        addon.convWith(settings.convolution);
+        current = settings;
       }
       try {
         return (kernel as (...a: unknown[]) => unknown)(...args);
