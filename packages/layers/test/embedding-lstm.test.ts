@@ -48,12 +48,12 @@ describe('Embedding maxNorm', () => {
       ),
     );
     const y = emb.call(ints([0, 1, 0]));
-    const w = await emb.weight.toArray();
+    const w = (await emb.weight.toArray()) as number[][];
     expect(w[0][0]).toBeCloseTo(0.6, 6);
     expect(w[0][1]).toBeCloseTo(0.8, 6);
     expect(w[1]).toEqual([expect.closeTo(0.3, 6), expect.closeTo(0.4, 6)]);
     expect(w[2]).toEqual([6, 8]); // not looked up
-    expect((await y.toArray())[2][1]).toBeCloseTo(0.8, 6);
+    expect(((await y.toArray()) as number[][])[2][1]).toBeCloseTo(0.8, 6);
     expect(emb.config).toMatchObject({ maxNorm: 1, normType: 2 });
     expect(() => new Embedding(4, 2, { maxNorm: 0 })).toThrow(/maxNorm must be > 0/);
     emb.dispose();
@@ -71,7 +71,7 @@ describe('Embedding maxNorm', () => {
       ),
     );
     emb.call(ints([0, 1]));
-    const w = await emb.weight.toArray();
+    const w = (await emb.weight.toArray()) as number[][];
     expect(w[0][0]).toBeCloseTo(2, 5);
     expect(w[1]).toEqual([1, 1]);
     emb.dispose();
@@ -148,6 +148,20 @@ describe('EmbeddingBag', () => {
     expect(() => b.call(ints([0, 1]), ints([0]), t.ones([2]))).toThrow(/perSampleWeights needs mode 'sum'/);
     expect(() => new EmbeddingBag(4, 2, { mode: 'min' as never })).toThrow(/mode must be 'sum', 'mean' or 'max'/);
     b.dispose();
+  });
+
+  it('leaves no tensor behind (maxNorm renormalisation included)', () => {
+    const bag = new EmbeddingBag(5, 3, { mode: 'max', maxNorm: 0.5, paddingIdx: 0 });
+    const emb = new Embedding(5, 3, { maxNorm: 0.5 });
+    const [idx, offsets] = [ints([0, 1, 4, 2]), ints([0, 1])];
+    const before = t.memory().tensors;
+    t.tidy(() => {
+      bag.call(idx, offsets).sum().backward();
+      emb.call(idx).sum().backward();
+    });
+    for (const m of [bag, emb]) m.zeroGrad();
+    expect(t.memory().tensors).toBe(before);
+    for (const m of [bag, emb]) m.dispose();
   });
 
   it('round-trips through its spec', () => {
