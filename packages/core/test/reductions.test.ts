@@ -176,3 +176,23 @@ describe('norm', () => {
     expect(() => t.zeros([2]).norm('nuc' as never)).toThrow(/norm: 'p' must be a number/);
   });
 });
+
+describe('bool inputs', () => {
+  it('amax, amin and max(dim) of bool give bool, as PyTorch', async () => {
+    const b = t.tensor(
+      [
+        [true, false],
+        [false, false],
+      ],
+      { dtype: 'bool' },
+    );
+    const any = b.amax(1);
+    expect(any.dtype).toBe('bool');
+    expect(await values(any)).toEqual([1, 0]);
+    expect(b.amin().dtype).toBe('bool');
+    const m = b.max(1);
+    expect(m.values.dtype).toBe('bool');
+    expect(await values(m.values)).toEqual([1, 0]);
+    expect(await values(m.indices)).toEqual([0, 0]);
+  });
+});

@@ -94,7 +94,14 @@ function reduceOp(op: ReduceName, x: Tensor, axis: Axes, keepdims = false): Tens
   if (decl.oneAxis) return oneAxisReduce(op, x, axis, keepdims);
   const axes = normalizeAxes(op, axis, x.rank);
   const converted = operand(op, x);
-  if (converted) return tidy(() => reduceOp(op, converted, axes, keepdims));
+  if (converted) {
+    // amax/amin of bool are computed in int32 and give bool back, as PyTorch.
+    const back = REDUCE_OPS[op].dtype === 'same' && x.dtype === 'bool';
+    return tidy(() => {
+      const out = reduceOp(op, converted, axes, keepdims);
+      return back ? cast(out, 'bool') : out;
+    });
+  }
   if (decl.nonEmpty) {
     for (const a of axes) {
       if (x.shape[a] === 0) throw new ArgumentError(`${op}: cannot reduce the empty axis ${a} of ${fmtShape(x.shape)}`);
@@ -207,7 +214,7 @@ function extremumAlong(op: 'max' | 'min', x: Tensor, dim: number, keepdim: boole
   const indices = (op === 'max' ? argmax : argmin)(x, dim, true);
   const a = normalizeAxis(op, dim, x.rank);
   const values = tidy(() => {
-    const v = gather(x.dtype === 'bool' ? cast(x, 'int32') : x, a, indices);
+    const v = gather(x, a, indices);
     return keepdim ? v : v.squeeze(a);
   });
   if (keepdim) return { values, indices };
