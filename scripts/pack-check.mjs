@@ -82,6 +82,20 @@ for (const p of packages) {
   check(manifest.engines?.node === '>=20.19', `${name}: engines.node is ${manifest.engines?.node}`);
   if (manifest.exports)
     check(manifest.exports['.']?.default !== undefined, `${name}: exports has no "default" condition (require() fails)`);
+  // The native addon is compiled at install from what the tarball ships (installing it here is left out:
+  // compiling takes a minute or two and its own tests install-build it); check that all of it is there.
+  if (manifest.scripts?.install) {
+    const sources = readdirSync(join(p.path, 'csrc')).map((f) => `package/csrc/${f}`);
+    for (const f of [
+      ...sources,
+      ...manifest.scripts.install
+        .split(' ')
+        .filter((w) => w.endsWith('.mjs'))
+        .map((w) => `package/${w}`),
+    ]) {
+      check(listing.includes(f), `${name}: the tarball has no ${f.slice('package/'.length)}, which its install script builds from`);
+    }
+  }
   p.tarballBytes = statSync(packed[p.dir]).size;
 }
 
