@@ -4,7 +4,7 @@ torch.scatter (tensor and value), scatter_add, scatter_reduce (sum, prod,
 mean, amax, amin, with and without include_self; amax ties share the
 gradient; prod through a zero; int mean rounds down), index_put (negative
 indices, broadcast values, accumulate with repeats), index_copy, index_add
-(alpha), take_along_dim, masked_fill (number, 0-d tensor value, broadcast
+(alpha), index_fill, take_along_dim, masked_fill (number, 0-d tensor value, broadcast
 mask), masked_select, masked_scatter, nonzero (also as_tuple) and argwhere. Indices never
 repeat where PyTorch leaves the result undefined (scatter, index_put and
 index_copy without accumulate). Ops returning a tuple are recorded once per
@@ -74,6 +74,10 @@ def scatter(g):
     f.add('indexAdd_alpha', 'indexAdd', {'dim': 0, 'alpha': -0.5},
           lambda r: [g.randn(r, (3, 2)), g.index([2, 0, 2]), g.randn(r, (3, 2))],
           lambda x, i, s: x.index_add(0, i, s, alpha=-0.5))
+    f.add('indexFill_repeats_number', 'indexFill', {'dim': 1, 'value': -0.5},
+          lambda r: [g.randn(r, (2, 4)), g.index([3, 0, 3])], lambda x, i: x.index_fill(1, i, -0.5))
+    f.add('indexFill_tensor_value', 'indexFill', {'dim': 0},
+          lambda r: [g.randn(r, (3, 2)), g.index([1, 2]), g.const(1.25)], lambda x, i, v: x.index_fill(0, i, v))
     f.add('takeAlongDim_dim1', 'takeAlongDim', {'dim': 1},
           lambda r: [g.randn(r, (3, 4)), g.index([[3, 0]])], lambda x, i: torch.take_along_dim(x, i, 1))
     f.add('takeAlongDim_flat', 'takeAlongDim', {'dim': None},

@@ -115,7 +115,7 @@ export type { MovementDecl, MovementOp, MovementRef } from './ops/movement-table
 export { indexSelect, gather, takeAlongDim, oneHot, allClose } from './ops/indexing.js';
 export { scatter, scatterAdd, scatterReduce } from './ops/scatter.js';
 export type { ScatterReduction, ScatterReduceOptions } from './ops/scatter.js';
-export { indexPut, indexCopy, indexAdd } from './ops/index-put.js';
+export { indexPut, indexCopy, indexAdd, indexFill } from './ops/index-put.js';
 export type { IndexPutOptions } from './ops/index-put.js';
 export {
   maskedFill,

@@ -27,6 +27,7 @@ export const SCATTER_OPS: Record<string, OpCall> = {
   indexPut: (t, [x, ...rest], a) => t.indexPut(x, rest.slice(0, -1), rest[rest.length - 1], { accumulate: a.accumulate }),
   indexCopy: (t, [x, index, source], a) => t.indexCopy(x, a.dim, index, source),
   indexAdd: (t, [x, index, source], a) => t.indexAdd(x, a.dim, index, source, { alpha: a.alpha }),
+  indexFill: (t, [x, index, value], a) => t.indexFill(x, a.dim, index, value ?? a.value),
   takeAlongDim: (t, [x, indices], a) => t.takeAlongDim(x, indices, a.dim),
   maskedFill: (t, [x, mask, value], a) => t.maskedFill(x, mask, value ?? a.value),
   maskedSelect: (t, [x, mask]) => t.maskedSelect(x, mask),

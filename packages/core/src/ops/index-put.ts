@@ -9,6 +9,7 @@ import { tidy } from '../scope.js';
 import { Tensor } from '../tensor.js';
 import { where } from './elementwise.js';
 import { checkIndices } from './indexing.js';
+import { maskedFill } from './masked.js';
 import { asValueOf, scatterOp } from './scatter.js';
 import { backendOf, checkOperand, scalarOn } from './util.js';
 
@@ -103,6 +104,38 @@ export function indexAdd(x: Tensor, dim: number, index: Tensor, source: Tensor, 
   return tidy(() => {
     const [a, rows] = alongDim('indexAdd', x, dim, index, source);
     return scatterOp('sum', x, a, rows, alpha === 1 ? source : source.mul(alpha), true, rows);
+  });
+}
+
+/**
+ * x with every slice along `dim` that index names set to value
+ * (torch.index_fill): index is 1-D int32 (repeats allowed), value a number
+ * (converted to x's dtype) or a 0-d tensor, which gets the sum of the filled
+ * positions' gradients.
+ *
+ * @example
+ * t.ones([2, 3]).indexFill(1, t.tensor([0, 2], { dtype: 'int32' }), -1); // [[-1, 1, -1], [-1, 1, -1]]
+ */
+export function indexFill(x: Tensor, dim: number, index: Tensor, value: Tensor | number): Tensor {
+  backendOf('indexFill', x, index);
+  const a = normalizeAxis('indexFill', dim, x.rank, 'dim');
+  if (index.dtype !== 'int32') throw new DTypeError(`indexFill: index must be int32, got ${index.dtype}`);
+  if (index.rank > 1) throw new ShapeError(`indexFill: index must be 1-D, got ${fmtShape(index.shape)}`);
+  checkIndices('indexFill', index, x.shape[a], 'index');
+  return tidy(() => {
+    // The filled slices as a bool mask along dim, broadcast over the other axes.
+    const along = x.shape.map((d, i) => (i === a ? d : 1));
+    const n = index.size;
+    const marks = scatterOp(
+      'set',
+      scalarOn(x.backend, 0, 'int32').expand([x.shape[a]]),
+      0,
+      index.reshape([n]),
+      scalarOn(x.backend, 1, 'int32').expand([n]),
+      true,
+      index.reshape([n]),
+    );
+    return maskedFill(x, marks.ne(0).reshape(along), value);
   });
 }
 

@@ -143,6 +143,17 @@ export function indexCopyRef(x: IndexingRef, dim: number, index: IndexingRef, so
   return ref(x.shape, out);
 }
 
+/** x with the slices along dim that index names set to value (torch.index_fill). */
+export function indexFillRef(x: IndexingRef, dim: number, index: IndexingRef, value: IndexingRef | number): IndexingRef {
+  const a = axisOf(dim, x.shape.length);
+  const v = typeof value === 'number' ? value : value.data[0];
+  const named = new Set(index.data);
+  return ref(
+    x.shape,
+    Array.from(x.data, (e, f) => (named.has(coords(f, x.shape)[a]) ? v : e)),
+  );
+}
+
 /** x[indices] = values (or += with accumulate), torch.index_put; negative indices wrap. */
 export function indexPutRef(
   x: IndexingRef,

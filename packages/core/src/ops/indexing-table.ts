@@ -8,12 +8,13 @@
  * marks differentiable.
  */
 import type { DType } from '../backend/backend.js';
-import { indexAdd, indexCopy, indexPut } from './index-put.js';
+import { indexAdd, indexCopy, indexFill, indexPut } from './index-put.js';
 import { gather, indexSelect, takeAlongDim } from './indexing.js';
 import {
   type IndexingRef,
   gatherRef,
   indexCopyRef,
+  indexFillRef,
   indexPutRef,
   indexSelectRef,
   maskedFillRef,
@@ -177,6 +178,15 @@ export const INDEXING_OPS = {
     examples: [
       { label: 'dim 0, repeats, alpha', args: [float([3, 2]), 0, int32([3], [2, 0, 2]), float([3, 2]), { alpha: -0.5 }] },
       { label: 'int32', args: [int32([3], [1, 2, 3]), 0, int32([2], [1, 1]), int32([2], [5, 6])] },
+    ],
+  },
+  indexFill: {
+    fn: indexFill, dtype: 'input', secondOrder: true,
+    ref: (x, dim, index, value) => indexFillRef(r(x), n(dim), r(index), typeof value === 'number' ? value : r(value)),
+    examples: [
+      { label: 'dim 1, repeats, number', args: [float([2, 4]), 1, int32([3], [3, 0, 3]), -0.5] },
+      { label: 'dim 0, 0-d tensor value', args: [float([3, 2]), 0, int32([1], [1]), float([], [1.25])] },
+      { label: 'bool', args: [bool([2, 2], [0, 1, 1, 0]), -1, int32([1], [0]), 1] },
     ],
   },
   indexPut: {
