@@ -162,17 +162,37 @@ export const mean = reduceFunctions.mean;
  * exact gradients instead of 0/0.
  */
 export const prod = reduceFunctions.prod;
-/** The largest value over axes (NaN if any is NaN); ties share the gradient evenly, as PyTorch's amax. */
+/**
+ * The largest value over axes (NaN if any is NaN); ties share the gradient evenly, as PyTorch's amax.
+ *
+ * @example
+ * t.tensor([[1, 5], [7, 2]]).amax(1); // [5, 7]
+ */
 export const amax = reduceFunctions.amax;
 /** The smallest value over axes (NaN if any is NaN); ties share the gradient evenly, as PyTorch's amin. */
 export const amin = reduceFunctions.amin;
 /** log(Σ exp(x)) over axes, shifted by the maximum so it neither overflows nor underflows; -Inf over no entries. */
 export const logsumexp = reduceFunctions.logsumexp;
-/** Whether any entry is nonzero (bool), over axes; false over no entries. */
+/**
+ * Whether any entry is nonzero (bool), over axes; false over no entries.
+ *
+ * @example
+ * t.tensor([[0, 2], [0, 0]]).any(1); // [true, false]
+ */
 export const any = reduceFunctions.any;
-/** Whether every entry is nonzero (bool), over axes; true over no entries. */
+/**
+ * Whether every entry is nonzero (bool), over axes; true over no entries.
+ *
+ * @example
+ * t.tensor([[1, 2], [0, 3]]).all(1); // [true, false]
+ */
 export const all = reduceFunctions.all;
-/** How many entries are nonzero (int32), over axes. */
+/**
+ * How many entries are nonzero (int32), over axes.
+ *
+ * @example
+ * t.tensor([[0, 2], [1, 3]]).countNonzero(0); // [1, 2]
+ */
 export const countNonzero = reduceFunctions.countNonzero;
 /** Index of the largest value along an axis (of the flattened tensor when omitted); first on ties, a NaN counts as largest. */
 export const argmax = reduceFunctions.argmax;
