@@ -3,7 +3,7 @@
  * backend's scatterReduce kernel, with PyTorch's gradients written in
  * tensor ops (so they have gradients too).
  */
-import type { ScatterReduceOp } from '../backend/backend.js';
+import type { DType, ScatterReduceOp } from '../backend/backend.js';
 import { record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
@@ -11,7 +11,6 @@ import { normalizeAxis, shapesEqual, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
-import { arange, full, ones, zeros } from './creation.js';
 import { where } from './elementwise.js';
 import { checkIndices, gatherOp } from './indexing.js';
 import { pad, slice } from './shape.js';
@@ -107,14 +106,19 @@ export function scatterReduce(
 /** How many values each position of x averages: sources landing there, plus x's own when included; at least 1. */
 function countAt(x: Tensor, a: number, index: Tensor, includeSelf: boolean): Tensor {
   const dtype = x.dtype;
-  const start = includeSelf ? ones(x.shape, { dtype }) : zeros(x.shape, { dtype });
-  return scatterOp('sum', start, a, index, ones(index.shape, { dtype }), true, index).maximum(1);
+  const start = constantOn(x, x.shape, includeSelf ? 1 : 0, dtype);
+  return scatterOp('sum', start, a, index, constantOn(x, index.shape, 1, dtype), true, index).maximum(1);
 }
 
 /** A number as a src tensor of x's dtype and `shape`, on x's backend. */
 function valueTensor(op: string, x: Tensor, shape: readonly number[], value: number): Tensor {
   checkOperand(op, 'value', value);
   return scalarOn(x.backend, asValueOf(x, value), x.dtype).expand(shape);
+}
+
+/** A tensor of `shape` filled with value, on like's backend (a broadcast view of one element). */
+function constantOn(like: Tensor, shape: readonly number[], value: number, dtype: DType): Tensor {
+  return scalarOn(like.backend, value, dtype).expand(shape);
 }
 
 /** A number converted to x's dtype as PyTorch does: truncated for int32, nonzero for bool. */
@@ -240,7 +244,7 @@ function scatterGrads(
       let gs: Tensor | null = null;
       if (needs[1]) {
         const srcZero = src.eq(0);
-        const zerosThere = scatterOp('sum', zeros(x.shape, { dtype: g.dtype }), a, index, cast(srcZero, g.dtype), true, gi);
+        const zerosThere = scatterOp('sum', constantOn(x, x.shape, 0, g.dtype), a, index, cast(srcZero, g.dtype), true, gi);
         const onlyZero = srcZero.logicalAnd(along(zerosThere).eq(1));
         const others = scatterOp('prod', x, a, index, where(onlyZero, 1, src), includeSelf, gi);
         gs = where(onlyZero, along(g.mul(others)), along(g.mul(out)).div(where(srcZero, 1, src)));
@@ -253,13 +257,22 @@ function scatterGrads(
 /** Which sources survive a 'set' scatter (the last write to their position), as a bool tensor of index's shape. */
 function lastWrites(shape: readonly number[], a: number, index: Tensor, gi: Tensor): Tensor {
   const column = index.shape.map((d, i) => (i === a ? d : 1));
-  const k = arange(0, index.shape[a], 1, { dtype: 'int32' }).reshape(column).expand(index.shape);
-  const winner = scatterOp('set', full(shape, -1, { dtype: 'int32' }), a, index, k, true, gi);
+  const b = index.backend;
+  const k = fromHandle(
+    b,
+    b.upload(
+      Int32Array.from({ length: index.shape[a] }, (_, i) => i),
+      'int32',
+    ),
+    column,
+    'int32',
+  ).expand(index.shape);
+  const winner = scatterOp('set', constantOn(index, shape, -1, 'int32'), a, index, k, true, gi);
   return gatherOp(winner, a, gi).eq(k);
 }
 
 /** Whether some index names each position of a tensor of `shape` (bool). */
 function hitAt(shape: readonly number[], a: number, index: Tensor): Tensor {
-  const marks = scatterOp('set', zeros(shape, { dtype: 'int32' }), a, index, ones(index.shape, { dtype: 'int32' }), true, index);
+  const marks = scatterOp('set', constantOn(index, shape, 0, 'int32'), a, index, constantOn(index, index.shape, 1, 'int32'), true, index);
   return marks.ne(0);
 }
