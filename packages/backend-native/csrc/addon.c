@@ -231,24 +231,36 @@ void par_range(int64_t n, int64_t work, RangeFn fn, void *ctx) {
   }
 }
 
-/* Positions [lo, hi) of the walk, row piece by row piece: each piece decomposes its start once. */
+/*
+ * Positions [lo, hi) of the walk, row piece by row piece: the start is decomposed once, then an odometer
+ * steps the outer axes (short rows, a pooling window's 4 elements say, cost no divisions).
+ */
 void walk_range(void *p, int64_t lo, int64_t hi) {
   const Walk *w = p;
   int r = w->rank;
   int64_t len = w->shape[r - 1];
+  int64_t index[MAX_RANK] = {0};
+  int64_t offsets[3] = {0, 0, 0};
+  int64_t col = lo % len, rest = lo / len;
+  for (int d = r - 2; d >= 0; d--) {
+    index[d] = rest % w->shape[d];
+    rest /= w->shape[d];
+    for (int i = 0; i < w->nin; i++) offsets[i] += index[d] * w->strides[i][d];
+  }
   while (lo < hi) {
-    int64_t row = lo / len, col = lo % len;
     int64_t take = len - col < hi - lo ? len - col : hi - lo;
-    int64_t offsets[3] = {0, 0, 0};
-    int64_t rest = row;
-    for (int d = r - 2; d >= 0; d--) {
-      int64_t idx = rest % w->shape[d];
-      rest /= w->shape[d];
-      for (int i = 0; i < w->nin; i++) offsets[i] += idx * w->strides[i][d];
-    }
-    for (int i = 0; i < w->nin; i++) offsets[i] += col * w->strides[i][r - 1];
-    w->row(w->ctx, offsets, lo, take);
+    int64_t at[3];
+    for (int i = 0; i < w->nin; i++) at[i] = offsets[i] + col * w->strides[i][r - 1];
+    w->row(w->ctx, at, lo, take);
     lo += take;
+    col = 0;
+    for (int d = r - 2; d >= 0; d--) {
+      index[d]++;
+      for (int i = 0; i < w->nin; i++) offsets[i] += w->strides[i][d];
+      if (index[d] < w->shape[d]) break;
+      for (int i = 0; i < w->nin; i++) offsets[i] -= w->strides[i][d] * w->shape[d];
+      index[d] = 0;
+    }
   }
 }
 

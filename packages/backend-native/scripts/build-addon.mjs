@@ -15,10 +15,10 @@
  * The build is portable: baseline x86-64 code with AVX2 clones of the hot
  * loops chosen at load time (GCC target_clones), never -march=native.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -54,11 +54,11 @@ function hint(err, log) {
 }
 
 /** Whether oneDNN (libdnnl-dev) is there: a two-line program that includes and links it. Optional: without it convolutions use im2col + GEMM. */
-function hasOneDnn(cc) {
+function hasOneDnn(compiler) {
   const dir = mkdtempSync(join(tmpdir(), 'tensile-dnnl-'));
   try {
     writeFileSync(join(dir, 'probe.c'), '#include <oneapi/dnnl/dnnl.h>\nint main(void) { return dnnl_version() == 0; }\n');
-    execFileSync(cc, [join(dir, 'probe.c'), '-o', join(dir, 'probe'), '-ldnnl'], { stdio: 'ignore' });
+    execFileSync(compiler, [join(dir, 'probe.c'), '-o', join(dir, 'probe'), '-ldnnl'], { stdio: 'ignore' });
     return true;
   } catch {
     return false;
@@ -67,40 +67,53 @@ function hasOneDnn(cc) {
   }
 }
 
-function build() {
+/** Runs one compiler command; rejects with its stderr (the hint is read from it). */
+function cc(compiler, args) {
+  return new Promise((resolve, reject) => {
+    execFile(compiler, args, { encoding: 'utf8', maxBuffer: 1 << 24 }, (err, _stdout, stderr) => {
+      if (err) reject(Object.assign(err, { stderr }));
+      else resolve();
+    });
+  });
+}
+
+/** Compiles each source on its own (in parallel, one per core), then links the addon. */
+async function build() {
   const includes = nodeApiIncludes();
   if (includes.length === 0) throw new Error('node_api.h not found (install node-api-headers, or the Node.js headers)');
   const sources = readdirSync(join(ROOT, 'csrc'))
     .filter((f) => f.endsWith('.c'))
-    .sort()
-    .map((f) => join(ROOT, 'csrc', f));
-  const args = [
+    .sort();
+  const compiler = process.env.CC || 'cc';
+  const oneDnn = hasOneDnn(compiler);
+  const flags = [
     '-std=gnu11',
     '-O3',
     // no contraction into FMA: results stay those of the written expressions on every machine
     '-ffp-contract=off',
     '-fPIC',
-    '-shared',
     '-fopenmp',
     '-fvisibility=hidden',
     '-Wall',
     '-Wextra',
     '-Wno-unused-parameter',
     '-DNODE_GYP_MODULE_NAME=tensile_native',
-    ...includes.slice(0, 1).map((d) => `-I${d}`),
-    '-o',
-    OUT,
-    ...sources,
-    '-lopenblas',
-    '-lm',
+    `-I${includes[0]}`,
+    ...(oneDnn ? ['-DTENSILE_DNNL'] : []),
   ];
-  if (process.platform === 'darwin') args.push('-undefined', 'dynamic_lookup');
+  const objects = join(BUILD, 'obj');
+  mkdirSync(objects, { recursive: true });
   mkdirSync(OUT_DIR, { recursive: true });
-  const cc = process.env.CC || 'cc';
-  const oneDnn = hasOneDnn(cc);
-  if (oneDnn) args.push('-DTENSILE_DNNL', '-ldnnl');
   const started = Date.now();
-  execFileSync(cc, args, { stdio: ['ignore', 'pipe', 'pipe'], encoding: 'utf8' });
+  const pending = sources.map((f) => ({ src: join(ROOT, 'csrc', f), obj: join(objects, f.replace(/\.c$/, '.o')) }));
+  const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), pending.length)) }, async () => {
+    for (let job = pending.shift(); job; job = pending.shift()) await cc(compiler, [...flags, '-c', job.src, '-o', job.obj]);
+  });
+  await Promise.all(workers);
+  const link = ['-shared', '-fopenmp', '-o', OUT, ...sources.map((f) => join(objects, f.replace(/\.c$/, '.o')))];
+  if (process.platform === 'darwin') link.push('-undefined', 'dynamic_lookup');
+  await cc(compiler, [...link, '-lopenblas', ...(oneDnn ? ['-ldnnl'] : []), '-lm']);
+  rmSync(objects, { recursive: true, force: true });
   return { ms: Date.now() - started, oneDnn };
 }
 
@@ -118,7 +131,7 @@ function upToDate() {
 if (installMode && upToDate()) process.exit(0);
 
 try {
-  const { ms, oneDnn } = build();
+  const { ms, oneDnn } = await build();
   rmSync(ERROR_LOG, { force: true });
   const conv = oneDnn ? 'with oneDNN' : 'without oneDNN (libdnnl-dev not found: convolutions use im2col + OpenBLAS)';
   console.log(`@tensile/backend-native: built ${OUT} ${conv} in ${(ms / 1000).toFixed(1)} s`);
