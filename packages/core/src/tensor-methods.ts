@@ -9,7 +9,7 @@ import { checkNumber } from './ops/creation.js';
 import { linear, logSoftmax, softmax } from './ops/composite.js';
 import { composedMethods } from './ops/composed-methods.js';
 import * as ew from './ops/elementwise.js';
-import { gather, indexSelect } from './ops/indexing.js';
+import { INDEXING_OPS, type IndexingDecl } from './ops/indexing-table.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
 import { norm, type NormOrder } from './ops/norm.js';
 import * as red from './ops/reduce.js';
@@ -115,12 +115,6 @@ const methods: Record<string, Method> = {
   split(sizes: number | readonly number[], axis?: number) {
     return sh.split(this, sizes, axis);
   },
-  indexSelect(axis: number, indices: Tensor) {
-    return indexSelect(this, axis, indices);
-  },
-  gather(axis: number, index: Tensor) {
-    return gather(this, axis, index);
-  },
   where(cond: Tensor, other: TensorLike) {
     return ew.where(cond, this, other);
   },
@@ -180,6 +174,16 @@ export function installTensorMethods(): void {
     methods[name] = function (this: Tensor, b: TensorLike) {
       return fn(this, b);
     };
+  }
+  // One method per indexing-table op, and its …Async form where it has one.
+  for (const [name, decl] of Object.entries(INDEXING_OPS) as [string, IndexingDecl][]) {
+    const forms: [string, (...args: unknown[]) => unknown][] = [[name, decl.fn as (...args: unknown[]) => unknown]];
+    if (decl.async) forms.push([`${name}Async`, decl.async as (...args: unknown[]) => unknown]);
+    for (const [method, fn] of forms) {
+      methods[method] = function (this: Tensor, ...args: unknown[]) {
+        return fn(this, ...args);
+      };
+    }
   }
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });

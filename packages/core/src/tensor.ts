@@ -16,6 +16,7 @@ import type { TensorLike } from './ops/util.js';
 import type { BinaryMethods } from './ops/binary-table.js';
 import type { ComposedMethods } from './ops/composed-methods.js';
 import type { UnaryMethods } from './ops/unary-table.js';
+import type { IndexingMethods } from './ops/indexing-table.js';
 import { collapseLayout, isDense, isRowMajor, reshapeStrides } from './layout.js';
 import { sizeOf, stridesOf } from './shape.js';
 import { Storage } from './storage.js';
@@ -302,7 +303,7 @@ export class Tensor<D extends DType = DType> {
 // The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts),
 // the reductions (sum, mean, amax, any, argmax, …) from ops/reduce-table.ts, the scans (cumsum, …) from ops/scan-table.ts.
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods, ScanMethods {
+export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods, ScanMethods, IndexingMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
   logicalXor(b: Tensor): Tensor<'bool'>;
@@ -358,8 +359,11 @@ export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMet
   flip(axes: number | readonly number[]): Tensor;
   pad(pads: readonly (readonly [number, number])[], value?: number): Tensor;
   split(sizes: number | readonly number[], axis?: number): Tensor[];
-  indexSelect(axis: number, indices: Tensor): Tensor;
-  gather(axis: number, index: Tensor): Tensor;
+  /** The indices of the nonzero entries, one int32 tensor [count] per axis (see t.nonzero). */
+  nonzero(options: { asTuple: true }): Tensor<'int32'>[];
+  nonzero(options?: { asTuple?: false }): Tensor<'int32'>;
+  nonzeroAsync(options: { asTuple: true }): Promise<Tensor<'int32'>[]>;
+  nonzeroAsync(options?: { asTuple?: false }): Promise<Tensor<'int32'>>;
   /** this where cond holds, other elsewhere (PyTorch's x.where(cond, y)). */
   where(cond: Tensor, other: TensorLike): Tensor;
   cast<To extends DType>(dtype: To): Tensor<To>;
