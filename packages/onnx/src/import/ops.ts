@@ -51,11 +51,19 @@ function symmetricPads(node: NodeIR, attrs: Attrs, spatial: number): number[] {
   return begin;
 }
 
-function conv(inputs: (Value | undefined)[], attrs: Attrs, node: NodeIR): Value[] {
-  const x = tensorIn(node, inputs, 0);
+/** Asymmetric conv padding (PyTorch's padding='same' with an even kernel) as an explicit zero pad first. */
+function padFirst(x: t.Tensor, attrs: Attrs, spatial: number): [t.Tensor, Attrs] {
+  const pads = list(attrs, 'pads');
+  if (!pads || pads.slice(0, spatial).every((p, i) => p === pads[i + spatial])) return [x, attrs];
+  const pairs = Array.from({ length: spatial }, (_, i) => [pads[i] as number, pads[i + spatial] as number] as const);
+  return [t.pad(x, pairs), { ...attrs, pads: new Array<number>(2 * spatial).fill(0) }];
+}
+
+function conv(inputs: (Value | undefined)[], rawAttrs: Attrs, node: NodeIR): Value[] {
   const w = tensorIn(node, inputs, 1);
   const b = inputs[2] === undefined ? null : tensorIn(node, inputs, 2);
   const spatial = w.rank - 2;
+  const [x, attrs] = padFirst(tensorIn(node, inputs, 0), rawAttrs, spatial);
   const padding = symmetricPads(node, attrs, spatial);
   const stride = list(attrs, 'strides') ?? new Array<number>(spatial).fill(1);
   const dilation = list(attrs, 'dilations') ?? new Array<number>(spatial).fill(1);
@@ -327,6 +335,27 @@ function batchNorm(inputs: (Value | undefined)[], attrs: Attrs, node: NodeIR): V
   ];
 }
 
+function instanceNorm(inputs: (Value | undefined)[], attrs: Attrs, node: NodeIR): Value[] {
+  const x = tensorIn(node, inputs, 0);
+  const eps = num(attrs, 'epsilon', 1e-5);
+  const axes = spatialAxes(x);
+  const centered = x.sub(x.mean(axes, true));
+  const normed = centered.mul(centered.square().mean(axes, true).add(eps).rsqrt());
+  const bshape = [1, -1, ...new Array<number>(x.rank - 2).fill(1)];
+  return [normed.mul(tensorIn(node, inputs, 1).reshape(bshape)).add(tensorIn(node, inputs, 2).reshape(bshape))];
+}
+
+/** Clip's bounds are optional inputs (opset ≥ 11) or attributes (older). */
+const clip: OpImpl = (inputs, attrs, node) => {
+  const x = tensorIn(node, inputs, 0);
+  const bound = (i: number, k: string) => {
+    const v = inputs[i];
+    if (v !== undefined) return isHost(v) ? (v.data[0] as number) : refuse(node, `a ${k} bound computed at run time`);
+    return typeof attrs[k] === 'number' ? (attrs[k] as number) : null;
+  };
+  return [x.clamp(bound(1, 'min'), bound(2, 'max'))];
+};
+
 function gemm(inputs: (Value | undefined)[], attrs: Attrs, node: NodeIR): Value[] {
   let a = tensorIn(node, inputs, 0);
   let b = tensorIn(node, inputs, 1);
@@ -423,6 +452,24 @@ export const IMPORT_OPS: Record<string, OpImpl> = {
   LeakyRelu: unary((x, a) => x.leakyRelu({ negativeSlope: num(a, 'alpha', 0.01) })),
   Elu: unary((x, a) => x.elu({ alpha: num(a, 'alpha', 1) })),
   Softplus: unary((x) => x.softplus()),
+  Selu: unary((x, a) => {
+    const alpha = num(a, 'alpha', 1.6732632423543772);
+    const gamma = num(a, 'gamma', 1.0507009873554805);
+    return t.where(x.gt(0), x, x.exp().sub(1).mul(alpha)).mul(gamma);
+  }),
+  HardSwish: unary((x) => x.hardswish()),
+  HardSigmoid: unary((x, a) =>
+    x
+      .mul(num(a, 'alpha', 0.2))
+      .add(num(a, 'beta', 0.5))
+      .clamp(0, 1),
+  ),
+  PRelu: (inputs, _a, node) => {
+    const x = tensorIn(node, inputs, 0);
+    return [t.where(x.gt(0), x, x.mul(tensorIn(node, inputs, 1)))];
+  },
+  Clip: clip,
+  InstanceNormalization: instanceNorm,
   Softmax: softmaxLike(t.softmax),
   LogSoftmax: softmaxLike(t.logSoftmax),
   Conv: conv,
