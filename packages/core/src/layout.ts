@@ -6,7 +6,7 @@
  * broadcast to the output shape and collapsed (StridedInput); every other
  * kernel gets dense data (Tensor.handle copies a view that is not).
  */
-import type { Shape, StridedInput } from './backend/backend.js';
+import type { Handle, Shape, StridedInput } from './backend/backend.js';
 import { stridesOf } from './shape.js';
 import type { Tensor } from './tensor.js';
 
@@ -141,4 +141,23 @@ export function elementwiseInputs(op: string, outShape: Shape, xs: readonly Tens
     shape: c.shape,
     inputs: xs.map((x, i) => ({ handle: x.storageHandle(op), strides: c.strides[i], offset: x._offset })),
   };
+}
+
+/**
+ * A matrix operand (…, rows, cols) for a kernel with transpose flags
+ * (matmul): the storage handle itself, and whether it holds the matrices
+ * transposed, when x is dense or a dense tensor with its last two axes
+ * swapped (x.T, x.transpose(-2, -1)), so that no copy is made; else x's
+ * dense handle, not transposed.
+ */
+export function matrixOperand(x: Tensor, op: string): { handle: Handle; transposed: boolean } {
+  const rank = x.shape.length;
+  if (rank >= 2 && x._offset === 0 && x._storage.size === x.size) {
+    const swapped = [...x.shape];
+    [swapped[rank - 2], swapped[rank - 1]] = [swapped[rank - 1], swapped[rank - 2]];
+    const strides = [...x._strides];
+    [strides[rank - 2], strides[rank - 1]] = [strides[rank - 1], strides[rank - 2]];
+    if (!isRowMajor(x.shape, x._strides) && isRowMajor(swapped, strides)) return { handle: x.storageHandle(op), transposed: true };
+  }
+  return { handle: x.handle(op), transposed: false };
 }

@@ -138,6 +138,25 @@ export const memoryCases: MemoryCase[] = [
     },
   },
   {
+    name: 'matmul reads transposed views in place: only the output is allocated',
+    run: async () => {
+      const rng = new t.Rng(4);
+      const a = t.randn([4, 3], { rng });
+      const b = t.randn([2, 5, 4], { rng });
+      const dense = t.tidy(() => a.T.contiguous().matmul(b.transpose(-2, -1).contiguous()));
+      const want = await dense.data();
+      const handles = t.memory().backend.liveHandles;
+      const out = a.T.matmul(b.transpose(-2, -1)); // [3, 4] · [2, 4, 5] -> [2, 3, 5]
+      check('live handles for the product of two transposed views', t.memory().backend.liveHandles, handles + 1);
+      const got = await out.data();
+      for (let i = 0; i < want.length; i++) {
+        if (Math.abs(got[i] - want[i]) > 1e-5 * (1 + Math.abs(want[i])))
+          throw new Error(`a.T.matmul(b.mT)[${i}]: ${got[i]}, expected ${want[i]}`);
+      }
+      t.dispose([a, b, dense, out]);
+    },
+  },
+  {
     name: 'elementwise ops read views in place: only the output is allocated',
     run: async () => {
       const x = t.arange(12, undefined, 1, { dtype: 'float32' }).reshape([3, 4]);

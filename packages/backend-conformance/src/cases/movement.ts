@@ -3,7 +3,7 @@
  * and every argument list its line gives, the forward values against the
  * line's reference (float32, int32 and bool), a 0-byte check that the op is
  * a view of a dense input (memory.ts runs it), and a gradcheck (and so a
- * gradgradcheck).
+ * gradgradcheck); plus matmul over transposed views, which reads them in place.
  */
 import * as t from '@tensile/core';
 import { assertClose } from '../compare.js';
@@ -83,8 +83,18 @@ export const movementViewCases = tableCases.map(({ decl, shape, args, name }) =>
   },
 }));
 
-export const movementGradCases: GradCase[] = tableCases.map(({ decl, shape, args, name }, i) => ({
-  name: `movement ${name}`,
-  fn: (x) => decl.fn(x, ...args),
-  inputs: [randomRef(shape, 300 + i)],
-}));
+export const movementGradCases: GradCase[] = [
+  ...tableCases.map(
+    ({ decl, shape, args, name }, i): GradCase => ({
+      name: `movement ${name}`,
+      fn: (x) => decl.fn(x, ...args),
+      inputs: [randomRef(shape, 300 + i)],
+    }),
+  ),
+  // matmul takes a transposed view as its storage with the transpose flag flipped (no copy).
+  {
+    name: 'matmul of transposed views (a.T · b.transpose(-2, -1), batched)',
+    fn: (a, b) => a.T.matmul(b.transpose(-2, -1)),
+    inputs: [randomRef([3, 2], 290), randomRef([2, 4, 3], 291)],
+  },
+];

@@ -5,6 +5,7 @@ import { DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { broadcastShapes, shapesEqual, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
+import { matrixOperand } from '../layout.js';
 import { cast } from './cast.js';
 import { backendOf } from './util.js';
 
@@ -97,7 +98,14 @@ function product(a: Tensor, b: Tensor, transA: boolean, transB: boolean, batch: 
     p.aBatched = false;
     p.bBatched = false;
   }
-  const handle = backend.matmul(a.handle('matmul'), b.handle('matmul'), a.dtype, p);
+  // A transposed view goes in as its storage with the flag flipped: no copy.
+  const am = matrixOperand(a, 'matmul');
+  const bm = matrixOperand(b, 'matmul');
+  const handle = backend.matmul(am.handle, bm.handle, a.dtype, {
+    ...p,
+    transA: transA !== am.transposed,
+    transB: transB !== bm.transposed,
+  });
   const out = fromHandle(backend, handle, [...batch, m, n], a.dtype);
   return record('matmul', [a, b], out, (g, _o, needs) => {
     let ga: Tensor | null = null;
