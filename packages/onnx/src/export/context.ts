@@ -24,10 +24,13 @@ export type Rearrange = (data: Float32Array, shape: number[]) => { data: Float32
 
 type AttrInput = number | string | readonly number[] | readonly string[] | { floats: readonly number[] } | { float: number };
 
+/** Host-side combination of several tensors' data into one initializer (an RNN's directions stacked). */
+export type Combine = (data: Float32Array[], shapes: number[][]) => { data: Float32Array; shape: number[] };
+
 interface PendingInitializer {
   name: string;
-  tensor: t.Tensor;
-  rearrange?: Rearrange;
+  tensors: t.Tensor[];
+  combine: Combine;
 }
 
 export class ExportContext {
@@ -60,9 +63,17 @@ export class ExportContext {
    */
   initializer(local: string, tensor: t.Tensor, rearrange?: Rearrange): string {
     const name = this.paramName(local);
+    const combine: Combine = ([data], [shape]) =>
+      rearrange ? rearrange(data as Float32Array, shape as number[]) : { data: data as Float32Array, shape: shape as number[] };
+    return this.combined(local, [tensor], combine);
+  }
+
+  /** An initializer computed on the host from several tensors' data (named like `initializer`). */
+  combined(local: string, tensors: t.Tensor[], combine: Combine): string {
+    const name = this.paramName(local);
     if (!this.used.has(name)) {
       this.used.add(name);
-      this.pending.push({ name, tensor, rearrange });
+      this.pending.push({ name, tensors, combine });
     }
     return name;
   }
@@ -114,10 +125,15 @@ export class ExportContext {
   async initializers(): Promise<OnnxTensorProto[]> {
     const out: OnnxTensorProto[] = [];
     for (const p of this.pending) {
-      const raw = await p.tensor.data();
-      let data = raw instanceof Float32Array ? raw : Float32Array.from(raw);
-      let shape = [...p.tensor.shape];
-      if (p.rearrange) ({ data, shape } = p.rearrange(data, shape));
+      const datas: Float32Array[] = [];
+      for (const x of p.tensors) {
+        const raw = await x.data();
+        datas.push(raw instanceof Float32Array ? raw : Float32Array.from(raw));
+      }
+      const { data, shape } = p.combine(
+        datas,
+        p.tensors.map((x) => [...x.shape]),
+      );
       const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
       out.push(onnx.TensorProto.create({ name: p.name, dataType: DataType.FLOAT, dims: shape, rawData: littleEndian(bytes) }));
     }

@@ -18,8 +18,14 @@ export interface ExportOnnxOptions {
   inputNames?: string[];
   /** The graph's output names, in the order forward's result flattens (default 'output', 'output_1', …). */
   outputNames?: string[];
-  /** Leave dimension 0 of every input and output dynamic, named 'batch' (default true). */
+  /** Leave dimension 0 of every input and output dynamic, named 'batch' (default true), unless dynamicAxes names that value. */
   dynamicBatch?: boolean;
+  /**
+   * Dynamic dimensions by input or output name, as torch.onnx.export's
+   * dynamic_axes: `{ input: { 0: 'seq', 1: 'batch' }, output: { 0: 'seq', 1: 'batch' } }`
+   * (a time-major RNN). A value named here gets exactly these.
+   */
+  dynamicAxes?: Record<string, Record<number, string>>;
   /** The producer name stored in the file (default 'tensile'). */
   producerName?: string;
 }
@@ -69,16 +75,18 @@ export async function exportOnnx(
   outputs.forEach((o, i) =>
     ctx.nodes.push(onnx.NodeProto.create({ opType: 'Identity', name: `/output_${i}`, input: [o.name], output: [outNames[i] as string] })),
   );
-  const info = (name: string, dtype: t.DType, shape: readonly number[]) =>
-    onnx.ValueInfoProto.create({
+  const info = (name: string, dtype: t.DType, shape: readonly number[]) => {
+    const axes = options.dynamicAxes?.[name] ?? (dynamic ? { 0: 'batch' } : {});
+    return onnx.ValueInfoProto.create({
       name,
       type: {
         tensorType: {
           elemType: ELEM[dtype],
-          shape: { dim: shape.map((d, j) => (dynamic && j === 0 ? { dimParam: 'batch' } : { dimValue: d })) },
+          shape: { dim: shape.map((d, j) => (axes[j] !== undefined ? { dimParam: axes[j] } : { dimValue: d })) },
         },
       },
     });
+  };
   const graph = onnx.GraphProto.create({
     name: model.typeName,
     node: ctx.nodes,
