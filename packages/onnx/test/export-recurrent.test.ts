@@ -16,8 +16,8 @@ const flat = (v: unknown): t.Tensor[] => (v instanceof t.Tensor ? [v] : (v as un
 /** Exports on batch 1, then compares every output (output, h[, c]) in ONNX Runtime and re-imported, at batch 1, 2 and 4. */
 async function roundTrip(model: L.Module, shape: (b: number) => number[]) {
   // Time-major layers have the batch at dimension 1 of the input and of every output.
-  const major = (model.config as { batchFirst?: boolean }).batchFirst ? { 0: 'batch' } : { 0: 'seq', 1: 'batch' };
-  const state = { 1: 'batch' };
+  const major: Record<number, string> = (model.config as { batchFirst?: boolean }).batchFirst ? { 0: 'batch' } : { 0: 'seq', 1: 'batch' };
+  const state: Record<number, string> = { 1: 'batch' };
   const dynamicAxes = { input: major, output: major, output_1: state, output_2: state };
   const bytes = await exportOnnx(model, t.randn(shape(1)), { dynamicAxes });
   model.eval();

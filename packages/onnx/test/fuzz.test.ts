@@ -85,7 +85,7 @@ const structuralMutations: ((m: Any, r: Random) => void)[] = [
   },
   (m, r) => {
     const node = r.pick(m.graph.node) as Any;
-    const attr = node.attribute.length ? r.pick(node.attribute) : null;
+    const attr: Any = node.attribute.length ? r.pick(node.attribute) : null;
     if (!attr) return;
     if (attr.ints?.length) attr.ints[r.int(attr.ints.length)] = r.pick(HUGE);
     else attr.i = r.pick(HUGE);

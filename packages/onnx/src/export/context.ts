@@ -62,7 +62,6 @@ export class ExportContext {
    * has a dot already. The same tensor under the same name is added once.
    */
   initializer(local: string, tensor: t.Tensor, rearrange?: Rearrange): string {
-    const name = this.paramName(local);
     const combine: Combine = ([data], [shape]) =>
       rearrange ? rearrange(data as Float32Array, shape as number[]) : { data: data as Float32Array, shape: shape as number[] };
     return this.combined(local, [tensor], combine);
