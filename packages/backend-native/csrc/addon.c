@@ -69,14 +69,20 @@ static int pool_keep(void *p, size_t bytes) {
 /* Tags our externals, so a foreign external (another addon's) is refused instead of dereferenced. */
 static const napi_type_tag BUF_TAG = {0x74656e73696c6521ULL, 0x6e61746976654255ULL};
 
+/*
+ * V8 is told of the bytes the addon holds from the system (live and kept), so it collects in time; a block
+ * reused from the pool changes nothing, so a training step's churn does not push V8 into extra collections.
+ */
 static void release(napi_env env, Buf *b) {
   if (!b->data) return;
-  if (!pool_keep(b->data, b->bytes ? b->bytes : 1)) free(b->data);
+  if (!pool_keep(b->data, b->bytes ? b->bytes : 1)) {
+    free(b->data);
+    int64_t ignored;
+    napi_adjust_external_memory(env, -(int64_t)b->bytes, &ignored);
+  }
   b->data = NULL;
   live_handles--;
   live_bytes -= (int64_t)b->bytes;
-  int64_t ignored;
-  napi_adjust_external_memory(env, -(int64_t)b->bytes, &ignored);
 }
 
 /* The GC collected a handle: frees storage that free() did not already free, then the Buf itself. */
@@ -93,7 +99,8 @@ napi_value buf_new(napi_env env, int dtype, int64_t count, int zero, void **data
   Buf *b = malloc(sizeof(Buf));
   /* 64-byte alignment for SIMD loads and BLAS; at least one byte so an empty tensor is a real allocation. */
   void *data = pool_take(bytes ? bytes : 1);
-  if (b && !data && posix_memalign(&data, 64, bytes ? bytes : 1) != 0) data = NULL;
+  int fresh = !data;
+  if (b && fresh && posix_memalign(&data, 64, bytes ? bytes : 1) != 0) data = NULL;
   if (!b || !data) {
     free(b);
     char msg[160];
@@ -114,8 +121,10 @@ napi_value buf_new(napi_env env, int dtype, int64_t count, int zero, void **data
   napi_type_tag_object(env, handle, &BUF_TAG);
   live_handles++;
   live_bytes += (int64_t)bytes;
-  int64_t ignored;
-  napi_adjust_external_memory(env, (int64_t)bytes, &ignored);
+  if (fresh) {
+    int64_t ignored;
+    napi_adjust_external_memory(env, (int64_t)bytes, &ignored);
+  }
   *data_out = data;
   return handle;
 }

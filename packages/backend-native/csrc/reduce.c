@@ -6,6 +6,7 @@
  * results do not depend on the thread count.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "native.h"
 
@@ -122,8 +123,6 @@ static void reduce_range(void *p, int64_t lo, int64_t hi) {
     free(acc);                                                                  \
   }
 
-#include <stdlib.h>
-
 HOT static void sum_rows(void *p, int64_t lo, int64_t hi) {
   const ReduceJob *j = p;
   int64_t size = j->size, inner = j->inner;
@@ -131,8 +130,6 @@ HOT static void sum_rows(void *p, int64_t lo, int64_t hi) {
   else if (j->dtype == DT_F64) SUM_ROWS(double, double)
   else SUM_ROWS(int32_t, uint32_t)
 }
-
-static const char *const REDUCE_NAMES[] = {"sum", "prod", "max", "min", "argmax", "argmin"};
 
 /* reduce(op, x, dtype, outer, size, inner) -> handle [outer, inner] */
 static napi_value k_reduce(napi_env env, napi_callback_info info) {
@@ -147,7 +144,6 @@ static napi_value k_reduce(napi_env env, napi_callback_info info) {
     arg_fail(&a, NULL, "reduce: unknown op %d", op);
     return NULL;
   }
-  (void)REDUCE_NAMES;
   int odtype = op >= R_ARGMAX ? DT_I32 : dtype;
   int64_t count = outer * inner;
   void *o;

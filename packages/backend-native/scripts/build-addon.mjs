@@ -16,7 +16,7 @@
  * loops chosen at load time (GCC target_clones), never -march=native.
  */
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -101,19 +101,28 @@ async function build() {
     `-I${includes[0]}`,
     ...(oneDnn ? ['-DTENSILE_DNNL'] : []),
   ];
-  const objects = join(BUILD, 'obj');
-  mkdirSync(objects, { recursive: true });
+  // Objects in a private folder and the addon renamed into place: two installs building at once
+  // (a workspace's parallel lifecycle scripts) neither share objects nor leave a half-written addon.
   mkdirSync(OUT_DIR, { recursive: true });
+  const objects = mkdtempSync(join(BUILD, 'obj-'));
+  const linked = join(objects, 'tensile_native.node');
   const started = Date.now();
   const pending = sources.map((f) => ({ src: join(ROOT, 'csrc', f), obj: join(objects, f.replace(/\.c$/, '.o')) }));
   const workers = Array.from({ length: Math.max(1, Math.min(availableParallelism(), pending.length)) }, async () => {
     for (let job = pending.shift(); job; job = pending.shift()) await cc(compiler, [...flags, '-c', job.src, '-o', job.obj]);
   });
-  await Promise.all(workers);
-  const link = ['-shared', '-fopenmp', '-o', OUT, ...sources.map((f) => join(objects, f.replace(/\.c$/, '.o')))];
+  await Promise.all(workers).catch((err) => {
+    rmSync(objects, { recursive: true, force: true });
+    throw err;
+  });
+  const link = ['-shared', '-fopenmp', '-o', linked, ...sources.map((f) => join(objects, f.replace(/\.c$/, '.o')))];
   if (process.platform === 'darwin') link.push('-undefined', 'dynamic_lookup');
-  await cc(compiler, [...link, '-lopenblas', ...(oneDnn ? ['-ldnnl'] : []), '-lm']);
-  rmSync(objects, { recursive: true, force: true });
+  try {
+    await cc(compiler, [...link, '-lopenblas', ...(oneDnn ? ['-ldnnl'] : []), '-lm']);
+    renameSync(linked, OUT);
+  } finally {
+    rmSync(objects, { recursive: true, force: true });
+  }
   return { ms: Date.now() - started, oneDnn };
 }
 
@@ -137,7 +146,8 @@ try {
   console.log(`@tensile/backend-native: built ${OUT} ${conv} in ${(ms / 1000).toFixed(1)} s`);
 } catch (err) {
   const log = `${err.message}\n${err.stderr ?? ''}`.trim();
-  const message = `could not build the addon: it needs ${hint(err, log)}`;
+  // the hint reads the compiler's complaint only: the command line itself names -fopenmp and -lopenblas
+  const message = `could not build the addon: it needs ${hint(err, String(err.stderr ?? ''))}`;
   if (!installMode) {
     console.error(`@tensile/backend-native: ${message}\n${log}`);
     process.exit(1);

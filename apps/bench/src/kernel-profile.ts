@@ -1,0 +1,88 @@
+/**
+ * Where a training step's time goes on one of our backends: every kernel of
+ * the backend is timed as it is called (synchronous backends: cpu, native),
+ * the rest of the step is JavaScript (core's ops, autograd, the optimizer).
+ *
+ *   pnpm --filter @tensile/bench profile [mlp|lenet] [--backend native|cpu] [--threads N]
+ */
+import * as t from '@tensile/core';
+import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
+import { CrossEntropyLoss } from '@tensile/losses';
+import { SGD } from '@tensile/optim';
+
+const kind = process.argv[2] === 'mlp' ? 'mlp' : 'lenet';
+const flag = (name: string) => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const which = flag('--backend') ?? 'native';
+const threads = Number(flag('--threads') ?? 1);
+const base: t.Backend =
+  which === 'cpu' ? (await import('@tensile/backend-cpu')).cpu() : (await import('@tensile/backend-native')).native({ threads });
+
+/** The backend with each kernel timed (ms per kernel, reduce/unary/binary split by op). */
+const time = new Map<string, { ms: number; calls: number }>();
+const timed: Record<string, unknown> = { ...base };
+for (const [name, kernel] of Object.entries(base)) {
+  if (typeof kernel !== 'function' || name === 'memory' || name === 'read') continue;
+  timed[name] = (...args: unknown[]) => {
+    const start = performance.now();
+    const out = (kernel as (...a: unknown[]) => unknown)(...args);
+    const key = typeof args[0] === 'string' ? `${name} ${args[0]}` : name;
+    const entry = time.get(key) ?? { ms: 0, calls: 0 };
+    entry.ms += performance.now() - start;
+    entry.calls++;
+    time.set(key, entry);
+    return out;
+  };
+}
+await t.setBackend(timed as unknown as t.Backend);
+
+const model =
+  kind === 'lenet'
+    ? new Sequential(
+        new Conv2d(1, 6, 5),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Conv2d(6, 16, 5),
+        new ReLU(),
+        new MaxPool2d(2),
+        new Flatten(),
+        new Linear(256, 120),
+        new ReLU(),
+        new Linear(120, 84),
+        new ReLU(),
+        new Linear(84, 10),
+      )
+    : new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 64), new ReLU(), new Linear(64, 10));
+const batch = kind === 'lenet' ? 64 : 128;
+const x = t.randn(kind === 'lenet' ? [batch, 1, 28, 28] : [batch, 784], { rng: new t.Rng(1) });
+const y = t.tensor(Int32Array.from({ length: batch }, (_, i) => i % 10));
+const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+const lossFn = new CrossEntropyLoss();
+const step = async () => {
+  optimizer.zeroGrad();
+  const loss = lossFn.call(model.call(x), y);
+  loss.backward();
+  optimizer.step();
+  await loss.data();
+  loss.dispose();
+};
+
+for (let i = 0; i < 5; i++) await step();
+time.clear();
+const steps = 30;
+const start = performance.now();
+for (let i = 0; i < steps; i++) await step();
+const total = (performance.now() - start) / steps;
+const kernels = [...time.values()].reduce((s, e) => s + e.ms, 0) / steps;
+console.log(
+  `${kind} batch ${batch} on ${which} (${threads} thread(s)): ${total.toFixed(2)} ms/step (${((batch / total) * 1000).toFixed(0)} samples/s)`,
+);
+console.log(
+  `  kernels ${kernels.toFixed(2)} ms, the rest (JavaScript: core's ops, autograd, optimizer) ${(total - kernels).toFixed(2)} ms`,
+);
+for (const [key, e] of [...time.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15)) {
+  console.log(`  ${key.padEnd(26)} ${(e.ms / steps).toFixed(3).padStart(8)} ms  ${String(e.calls / steps).padStart(4)} calls`);
+}
+process.exit(0);
