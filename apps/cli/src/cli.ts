@@ -1,5 +1,5 @@
 /**
- * The `tensile` command: train, eval, predict, generate, inspect, bench.
+ * The `tensile` command: train, eval, predict, generate, inspect, export, import, bench.
  * Every name in a config (layers, losses, optimizers, schedules, datasets,
  * backends) is resolved through @tensile/core's registry, into which plugins
  * (`plugins:` in the config) register their own.
@@ -12,6 +12,8 @@ import { bench } from './commands/bench.js';
 import { evalCommand } from './commands/eval.js';
 import { generateCommand } from './commands/generate.js';
 import { inspect } from './commands/inspect.js';
+import { exportCommand } from './commands/onnx-export.js';
+import { importCommand } from './commands/onnx-import.js';
 import { predict } from './commands/predict.js';
 import { train } from './commands/train.js';
 
@@ -141,6 +143,21 @@ program
   .argument('<file>', 'the file')
   .option('--json', 'print as JSON')
   .action((file: string, flags) => run(() => inspect(file, flags)));
+
+program
+  .command('export')
+  .description('write a model file as ONNX (opset 17, dynamic batch) for ONNX Runtime and other runtimes')
+  .argument('<model>', 'model file (.tensile)')
+  .requiredOption('--onnx <file>', 'the ONNX file to write')
+  .option('--input-shape <dims>', "one sample's shape without the batch, e.g. 1,28,28 (default: the model's dataset)")
+  .action((model: string, flags) => run(() => exportCommand(model, flags)));
+
+program
+  .command('import')
+  .description('read an ONNX file (e.g. from torch.onnx.export) into a trainable Tensile model file')
+  .argument('<model>', 'ONNX file (.onnx)')
+  .requiredOption('--out <file>', 'the model file to write (.tensile)')
+  .action((model: string, flags) => run(() => importCommand(model, flags)));
 
 program
   .command('bench')

@@ -21,6 +21,8 @@ export interface NodeIR {
   inputs: string[];
   outputs: string[];
   attrs: Record<string, AttrValue>;
+  /** The attributes ONNX types as float (JSON cannot tell 1 from 1.0), so that export writes them back as floats. */
+  floatAttrs?: string[];
 }
 
 export interface ValueIR {

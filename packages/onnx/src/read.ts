@@ -113,8 +113,12 @@ export function readOnnx(bytes: Uint8Array, limits: Partial<OnnxLimits> = {}): R
       known.add(output);
     }
     const attrs: Record<string, AttrValue> = {};
-    for (const a of n.attribute) attrs[a.name ?? ''] = readAttribute(a, `node '${name}' (${op})`, lim);
-    nodes.push({ op, name, inputs: [...n.input], outputs: [...n.output], attrs });
+    const floats: string[] = [];
+    for (const a of n.attribute) {
+      attrs[a.name ?? ''] = readAttribute(a, `node '${name}' (${op})`, lim);
+      if (a.type === AttributeType.FLOAT || a.type === AttributeType.FLOATS) floats.push(a.name ?? '');
+    }
+    nodes.push({ op, name, inputs: [...n.input], outputs: [...n.output], attrs, ...(floats.length ? { floatAttrs: floats } : {}) });
   });
   const outputs = g.output.map((vi) => vi.name ?? '');
   if (outputs.length === 0) fail('the graph has no outputs');

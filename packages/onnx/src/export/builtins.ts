@@ -1,6 +1,7 @@
 import { registerBasicExporters } from './basic-layers.js';
 import { registerRecurrentExporters } from './recurrent-layers.js';
 import { registerAttentionExporters } from './attention-layers.js';
+import { registerOnnxGraphExporter } from './onnx-graph.js';
 
 let done = false;
 
@@ -11,4 +12,5 @@ export function registerBuiltinExporters(): void {
   registerBasicExporters();
   registerRecurrentExporters();
   registerAttentionExporters();
+  registerOnnxGraphExporter();
 }

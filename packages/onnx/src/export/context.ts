@@ -5,6 +5,7 @@
  * is done, since reading a tensor is asynchronous on every backend.
  */
 import type * as t from '@tensile/core';
+import type { HostValue } from '../ir.js';
 import { onnx, DataType, type OnnxNodeProto, type OnnxTensorProto, type OnnxAttributeProto } from '../proto.js';
 
 /** A value in the graph being written, with the example tensor it holds for the example input. */
@@ -22,7 +23,14 @@ export type NameFlow = string | readonly NameFlow[];
 /** Host-side rearrangement of an initializer's data (GRU gate order, a transpose). */
 export type Rearrange = (data: Float32Array, shape: number[]) => { data: Float32Array; shape: number[] };
 
-type AttrInput = number | string | readonly number[] | readonly string[] | { floats: readonly number[] } | { float: number };
+export type AttrInput =
+  | number
+  | string
+  | readonly number[]
+  | readonly string[]
+  | { floats: readonly number[] }
+  | { float: number }
+  | { tensor: OnnxTensorProto };
 
 /** Host-side combination of several tensors' data into one initializer (an RNN's directions stacked). */
 export type Combine = (data: Float32Array[], shapes: number[][]) => { data: Float32Array; shape: number[] };
@@ -93,6 +101,13 @@ export class ExportContext {
     return name;
   }
 
+  /** A constant of the imported graph's host values (int64, float, bool) under a fresh name. */
+  host(v: HostValue): string {
+    const name = this.fresh('const');
+    this.constants.push(hostTensor(name, v));
+    return name;
+  }
+
   /** A float32 scalar constant. */
   scalar(value: number): string {
     const name = this.fresh('const');
@@ -140,6 +155,22 @@ export class ExportContext {
   }
 }
 
+const HOST_TYPES = { float32: DataType.FLOAT, float64: DataType.DOUBLE, int64: DataType.INT64, int32: DataType.INT32, bool: DataType.BOOL };
+
+/** A host value as a TensorProto (typed fields, no raw bytes). */
+export function hostTensor(name: string, v: HostValue): OnnxTensorProto {
+  const data = [...v.data];
+  const field =
+    v.dtype === 'float32'
+      ? { floatData: data }
+      : v.dtype === 'float64'
+        ? { doubleData: data }
+        : v.dtype === 'int64'
+          ? { int64Data: data }
+          : { int32Data: data };
+  return onnx.TensorProto.create({ name, dataType: HOST_TYPES[v.dtype], dims: [...v.shape], ...field });
+}
+
 const LITTLE = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function littleEndian(bytes: Uint8Array): Uint8Array {
@@ -153,6 +184,7 @@ function attribute(name: string, v: AttrInput): OnnxAttributeProto {
   const T = onnx.AttributeProto.AttributeType;
   if (typeof v === 'number') return onnx.AttributeProto.create({ name, type: T.INT, i: v });
   if (typeof v === 'string') return onnx.AttributeProto.create({ name, type: T.STRING, s: new TextEncoder().encode(v) });
+  if ('tensor' in v) return onnx.AttributeProto.create({ name, type: T.TENSOR, t: v.tensor });
   if ('float' in v) return onnx.AttributeProto.create({ name, type: T.FLOAT, f: v.float });
   if ('floats' in v) return onnx.AttributeProto.create({ name, type: T.FLOATS, floats: [...v.floats] });
   if (v.length > 0 && typeof v[0] === 'string')

@@ -130,4 +130,11 @@ export function registerOnnxGraph(): void {
   registerLayer('OnnxGraph', ONNX_GRAPH_ENTRY);
 }
 
-const ONNX_GRAPH_ENTRY = { create: (config: LayerConfig) => new OnnxGraph(config.graph as unknown as GraphIR) };
+const ONNX_GRAPH_ENTRY = {
+  create: (config: LayerConfig) => new OnnxGraph(config.graph as unknown as GraphIR),
+  // The state, from the graph alone: loadModel checks a file's tensors against it before building.
+  stateShapes: (config: LayerConfig) =>
+    Object.fromEntries(
+      Object.entries((config.graph as unknown as GraphIR).parameters).map(([name, p]) => [name, { shape: p.shape, dtype: p.dtype }]),
+    ),
+};
