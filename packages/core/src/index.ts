@@ -109,7 +109,7 @@ export {
 } from './ops/shape.js';
 export type { SliceRange } from './ops/shape.js';
 export { MOVEMENT_OPS, MOVEMENT_OP_NAMES } from './ops/movement-table.js';
-export type { MovementDecl, MovementOp, MovementRef } from './ops/movement-table.js';
+export type { MovementArgs, MovementDecl, MovementMethods, MovementOp, MovementRef } from './ops/movement-table.js';
 export { indexSelect, gather, takeAlongDim, oneHot, allClose } from './ops/indexing.js';
 export { scatter, scatterAdd, scatterReduce } from './ops/scatter.js';
 export type { ScatterReduction, ScatterReduceOptions } from './ops/scatter.js';

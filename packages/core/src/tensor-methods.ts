@@ -11,6 +11,7 @@ import { composedMethods } from './ops/composed-methods.js';
 import * as ew from './ops/elementwise.js';
 import { INDEXING_OPS, type IndexingDecl } from './ops/indexing-table.js';
 import { matmul, type MatmulOptions } from './ops/matmul.js';
+import { MOVEMENT_OPS, type MovementDecl } from './ops/movement-table.js';
 import { norm, type NormOrder } from './ops/norm.js';
 import * as red from './ops/reduce.js';
 import * as scan from './ops/scan.js';
@@ -76,38 +77,8 @@ const methods: Record<string, Method> = {
   linear(weight: Tensor, bias?: Tensor | null) {
     return linear(this, weight, bias);
   },
-  reshape(shape: readonly number[]) {
-    return sh.reshape(this, shape);
-  },
   view(shape: readonly number[]) {
     return sh.reshape(this, shape);
-  },
-  flatten(start?: number, end?: number) {
-    return sh.flatten(this, start, end);
-  },
-  squeeze(axis?: number | readonly number[]) {
-    return sh.squeeze(this, axis);
-  },
-  unsqueeze(axis: number) {
-    return sh.unsqueeze(this, axis);
-  },
-  permute(perm: readonly number[]) {
-    return sh.permute(this, perm);
-  },
-  transpose(a?: number, b?: number) {
-    return sh.transpose(this, a, b);
-  },
-  expand(shape: readonly number[]) {
-    return sh.expand(this, shape);
-  },
-  slice(ranges: readonly sh.SliceRange[]) {
-    return sh.slice(this, ranges);
-  },
-  narrow(axis: number, start: number, length: number) {
-    return sh.narrow(this, axis, start, length);
-  },
-  flip(axes: number | readonly number[]) {
-    return sh.flip(this, axes);
   },
   pad(pads: readonly (readonly [number, number])[], value?: number) {
     return sh.pad(this, pads, value);
@@ -184,6 +155,12 @@ export function installTensorMethods(): void {
         return fn(this, ...args);
       };
     }
+  }
+  // One method per movement-table op.
+  for (const [name, decl] of Object.entries(MOVEMENT_OPS) as unknown as [string, MovementDecl<readonly unknown[]>][]) {
+    methods[name] = function (this: Tensor, ...args: unknown[]) {
+      return decl.fn(this, ...args);
+    };
   }
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Tensor.prototype, name, { value: fn, writable: true, configurable: true });

@@ -11,11 +11,11 @@ import type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
 import type { ReduceMethods } from './ops/reduce-table.js';
 import type { ScanMethods } from './ops/scan-table.js';
 import type { NormOrder } from './ops/norm.js';
-import type { SliceRange } from './ops/shape.js';
 import type { TensorLike } from './ops/util.js';
 import type { BinaryMethods } from './ops/binary-table.js';
 import type { ComposedMethods } from './ops/composed-methods.js';
 import type { UnaryMethods } from './ops/unary-table.js';
+import type { MovementMethods } from './ops/movement-table.js';
 import type { IndexingMethods } from './ops/indexing-table.js';
 import { collapseLayout, isDense, isRowMajor, reshapeStrides } from './layout.js';
 import { sizeOf, stridesOf } from './shape.js';
@@ -303,7 +303,14 @@ export class Tensor<D extends DType = DType> {
 // The unary and binary methods (neg, tanh, isNaN, add, eq, logicalAnd, …) come from core's op tables (ops/unary-table.ts, ops/binary-table.ts),
 // the reductions (sum, mean, amax, any, argmax, …) from ops/reduce-table.ts, the scans (cumsum, …) from ops/scan-table.ts.
 // biome-ignore lint/correctness/noUnusedVariables: merging requires the class's type parameters, used or not
-export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMethods, ComposedMethods, ReduceMethods, ScanMethods, IndexingMethods {
+export interface Tensor<D extends DType = DType>
+  extends UnaryMethods,
+    BinaryMethods,
+    ComposedMethods,
+    ReduceMethods,
+    ScanMethods,
+    IndexingMethods,
+    MovementMethods {
   /** Division rounded toward −∞ (PyTorch's `//`); int32 stays int32. */
   floorDivide(b: TensorLike): Tensor;
   logicalXor(b: Tensor): Tensor<'bool'>;
@@ -344,19 +351,10 @@ export interface Tensor<D extends DType = DType> extends UnaryMethods, BinaryMet
   logSoftmax(axis?: number): Tensor;
   matmul(b: Tensor, options?: MatmulOptions): Tensor;
   linear(weight: Tensor, bias?: Tensor | null): Tensor;
-  reshape(shape: readonly number[]): Tensor;
+  // reshape, flatten, squeeze, unsqueeze, permute, transpose, expand, slice, narrow and flip come from ops/movement-table.ts.
   view(shape: readonly number[]): Tensor;
-  flatten(start?: number, end?: number): Tensor;
-  squeeze(axis?: number | readonly number[]): Tensor;
-  unsqueeze(axis: number): Tensor;
-  permute(perm: readonly number[]): Tensor;
-  transpose(a?: number, b?: number): Tensor;
   /** The transpose of a matrix (the last two axes). */
   readonly T: Tensor;
-  expand(shape: readonly number[]): Tensor;
-  slice(ranges: readonly SliceRange[]): Tensor;
-  narrow(axis: number, start: number, length: number): Tensor;
-  flip(axes: number | readonly number[]): Tensor;
   pad(pads: readonly (readonly [number, number])[], value?: number): Tensor;
   split(sizes: number | readonly number[], axis?: number): Tensor[];
   /** The indices of the nonzero entries, one int32 tensor [count] per axis (see t.nonzero). */

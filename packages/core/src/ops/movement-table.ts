@@ -244,6 +244,12 @@ export const MOVEMENT_OPS = {
   }),
 };
 
+/** The arguments of movement op K after the tensor. */
+export type MovementArgs<K extends MovementOp> = (typeof MOVEMENT_OPS)[K] extends MovementDecl<infer A> ? A : never;
+
+/** The Tensor methods of the movement ops (`x.permute(perm)`, `x.slice(ranges)`, …), from the table. */
+export type MovementMethods = { [K in MovementOp]: (...args: MovementArgs<K>) => Tensor };
+
 /** The movement ops, by name. */
 export type MovementOp = keyof typeof MOVEMENT_OPS;
 export const MOVEMENT_OP_NAMES = Object.keys(MOVEMENT_OPS) as MovementOp[];
