@@ -469,6 +469,22 @@ export const IMPORT_OPS: Record<string, OpImpl> = {
     return [t.where(x.gt(0), x, x.mul(tensorIn(node, inputs, 1)))];
   },
   Clip: clip,
+  Split: (inputs, attrs, node) => {
+    const x = tensorIn(node, inputs, 0);
+    const axis = axisOf(num(attrs, 'axis', 0), x.rank);
+    const size = x.shape[axis] as number;
+    const parts = node.outputs.length;
+    const sizes =
+      inputs[1] !== undefined
+        ? ints(inputs[1], `Split '${node.name}' split`)
+        : (list(attrs, 'split') ?? new Array<number>(parts).fill(Math.ceil(size / parts)));
+    if (sizes.reduce((a, b) => a + b, 0) < size || sizes.length !== parts) refuse(node, `split sizes [${sizes.join(', ')}] of ${size}`);
+    return t.split(
+      x,
+      sizes.map((s, i) => Math.min(s, size - sizes.slice(0, i).reduce((a, b) => a + b, 0))),
+      axis,
+    );
+  },
   InstanceNormalization: instanceNorm,
   Softmax: softmaxLike(t.softmax),
   LogSoftmax: softmaxLike(t.logSoftmax),
