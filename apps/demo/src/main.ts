@@ -39,6 +39,7 @@ const buttons = {
   reset: $<HTMLButtonElement>('reset'),
   pretrained: $<HTMLButtonElement>('pretrained'),
   save: $<HTMLButtonElement>('save'),
+  saveOnnx: $<HTMLButtonElement>('save-onnx'),
   load: $<HTMLButtonElement>('load'),
 };
 let backendBusy = true;
@@ -138,6 +139,7 @@ function updateButtons(): void {
   buttons.reset.disabled = backendBusy;
   buttons.pretrained.disabled = backendBusy || running;
   buttons.save.disabled = backendBusy || !hasModel;
+  buttons.saveOnnx.disabled = backendBusy || !hasModel;
   buttons.train.textContent = trainsFromScratch() ? 'Train from scratch' : 'Train';
   for (const input of document.querySelectorAll<HTMLInputElement>('#backends input')) {
     input.disabled = running || backendBusy || input.dataset.available !== 'true';
@@ -236,6 +238,7 @@ function showProgress(): void {
 // ---- model files ---------------------------------------------------------
 
 buttons.save.addEventListener('click', () => send({ type: 'save' }));
+buttons.saveOnnx.addEventListener('click', () => send({ type: 'save-onnx' }));
 buttons.load.addEventListener('click', () => $<HTMLInputElement>('upload').click());
 $<HTMLInputElement>('upload').addEventListener('change', async (e) => {
   const input = e.target as HTMLInputElement;
@@ -443,6 +446,15 @@ worker.onmessage = (event: MessageEvent<FromWorker>) => {
       );
       log(`saved ${m.fileName} (${m.bytes.length.toLocaleString()} bytes) and kept it in IndexedDB`);
       break;
+    case 'saved-onnx':
+      browserDownload(m.bytes, m.fileName);
+      showMessage(
+        'file-message',
+        `Saved ${m.fileName} (${Math.round(m.bytes.length / 1024)} KB): ONNX for ONNX Runtime; input 'image' [batch, 1, 28, 28] normalized as in training ((x − 0.1307) / 0.3081), output 'logits'.`,
+        'ok',
+      );
+      log(`saved ${m.fileName} (${m.bytes.length.toLocaleString()} bytes) as ONNX`);
+      break;
     case 'loaded':
       showMessage(
         'file-message',
@@ -485,6 +497,9 @@ function showFailure(command: ToWorker['type'], message: string, detail?: string
       break;
     case 'save':
       showMessage('file-message', `Could not save: ${message}`, 'error');
+      break;
+    case 'save-onnx':
+      showMessage('file-message', `Could not export as ONNX: ${message}`, 'error');
       break;
     case 'use-backend':
       backendBusy = false;

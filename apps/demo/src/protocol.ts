@@ -42,6 +42,7 @@ export type ToWorker =
   | { type: 'reset'; config: TrainConfig }
   | { type: 'predict'; id: number; pixels: Float32Array }
   | { type: 'save' }
+  | { type: 'save-onnx' }
   | { type: 'load'; bytes: Uint8Array; fileName: string };
 
 /** A point on the training charts: means over the steps since the last point. */
@@ -99,6 +100,8 @@ export type FromWorker =
   | { type: 'weights'; tiles: WeightTiles }
   | { type: 'prediction'; id: number; probabilities: number[] }
   | { type: 'saved'; bytes: Uint8Array; fileName: string }
+  /** The model as ONNX (opset 17, dynamic batch), for ONNX Runtime. */
+  | { type: 'saved-onnx'; bytes: Uint8Array; fileName: string }
   /** A model file (uploaded, or the shipped pretrained one) was loaded and checked. */
   | { type: 'loaded'; origin: string; bytes: number }
   | { type: 'memory'; tensors: number; bytes: number }

@@ -5,6 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as t from '@tensile/core';
+import { cpu } from '@tensile/backend-cpu';
+import { importOnnx } from '@tensile/onnx';
 import { serveStatic, type StaticServer } from './static-server.js';
 
 // The demo site end to end in a real Chromium: built with Vite, served as
@@ -391,6 +394,24 @@ describe.skipIf(!existsSync(CHROMIUM))('the demo site in Chromium', () => {
     expect(await page.inputValue('#model')).toBe('lenet');
     expect(await page.textContent('#file-message')).toMatch(/^Loaded tensile-mnist-lenet-step\d+\.tensile: LeNet-5/);
     writeFileSync(`${output}/saved-model-size.txt`, `${bytes.length} bytes\n`);
+  }, 60_000);
+
+  it('downloads the model as ONNX, which imports with the same parameters', async () => {
+    const download = page.waitForEvent('download');
+    await page.click('#save-onnx');
+    const file = await download;
+    expect(file.suggestedFilename()).toMatch(/^tensile-mnist-lenet-step\d+\.onnx$/);
+    const path = `${output}/${file.suggestedFilename()}`;
+    await file.saveAs(path);
+    expect(await page.textContent('#file-message')).toMatch(
+      /^Saved tensile-mnist-lenet-step\d+\.onnx .*ONNX Runtime; input 'image' \[batch, 1, 28, 28\]/,
+    );
+    await t.setBackend(cpu());
+    const model = importOnnx(new Uint8Array(readFileSync(path)));
+    expect(model.graph.inputs.map((i) => [i.name, i.shape])).toEqual([['image', ['batch', 1, 28, 28]]]);
+    expect(model.graph.outputs).toEqual(['logits']);
+    expect(model.stateDict()['0.weight']?.shape).toEqual([6, 1, 5, 5]);
+    expect((model.call(t.zeros([2, 1, 28, 28])) as t.Tensor).shape).toEqual([2, 10]);
   }, 60_000);
 
   it('runs without cross-origin isolation, the wasm backend on one thread', async () => {

@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
 import { decodeSafetensors, encodeModel, indexedDbStorage, loadModel } from '@tensile/io';
+import { exportOnnx } from '@tensile/onnx';
 import { moduleToSpec, type Module } from '@tensile/layers';
 import { CrossEntropyLoss } from '@tensile/losses';
 import {
@@ -287,6 +288,22 @@ export class Session {
       await LAST_MODEL.storage.write(LAST_MODEL.path, bytes);
       const fileName = `tensile-mnist-${this.kind}-step${this.step}.tensile`;
       this.post({ type: 'saved', bytes, fileName }, [bytes.buffer]);
+    });
+  }
+
+  /**
+   * The model as an ONNX file (opset 17, input [batch, 1, 28, 28] normalized
+   * as for training, output the 10 logits), for ONNX Runtime and the like.
+   */
+  saveOnnx(): Promise<void> {
+    return this.serial(async () => {
+      if (!this.model) throw new Error('save-onnx: there is no model yet: press Train or Reset first');
+      const example = t.zeros([1, 1, 28, 28]);
+      const bytes = await exportOnnx(this.model, example, { inputNames: ['image'], outputNames: ['logits'] }).finally(() =>
+        example.dispose(),
+      );
+      const fileName = `tensile-mnist-${this.kind}-step${this.step}.onnx`;
+      this.post({ type: 'saved-onnx', bytes, fileName }, [bytes.buffer]);
     });
   }
 

@@ -91,6 +91,8 @@ async function handle(s: Session, message: ToWorker): Promise<void> {
       return s.predict(message.id, message.pixels);
     case 'save':
       return s.save();
+    case 'save-onnx':
+      return s.saveOnnx();
     case 'load':
       return s.load(message.bytes, message.fileName);
     case 'init':
