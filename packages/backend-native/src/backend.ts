@@ -36,8 +36,9 @@ export interface NativeOptions {
   threads?: number;
   /**
    * How float32 convolutions run: 'onednn' (the default where the addon was
-   * built with oneDNN; faster for LeNet at batch 64 here) or 'im2col'
-   * (im2col + one OpenBLAS GEMM per group, what float64 always uses).
+   * built with oneDNN: forward and input gradient on oneDNN, the filter
+   * gradient by im2col) or 'im2col' (im2col + one OpenBLAS GEMM per group
+   * for all three, what float64 always uses).
    */
   convolution?: 'onednn' | 'im2col';
 }
