@@ -46,6 +46,24 @@ const CASES: Case[] = [
   ['GroupNorm', () => new L.GroupNorm(2, 4), (b) => [b, 4, 3, 3]],
   ['InstanceNorm2d (affine)', () => new L.InstanceNorm2d(3, { affine: true }), (b) => [b, 3, 4, 4]],
   ['Dropout is the identity', () => new L.Sequential(new L.Conv2d(2, 2, 1), new L.Dropout(0.5), new L.Dropout2d(0.3)), (b) => [b, 2, 3, 3]],
+  ['Unflatten', () => new L.Sequential(new L.Linear(6, 6), new L.Unflatten(1, [2, 3])), (b) => [b, 6]],
+  ['RMSNorm', () => new L.RMSNorm([3, 4]), (b) => [b, 2, 3, 4]],
+  [
+    'padding layers',
+    () =>
+      new L.Sequential(
+        new L.ZeroPad2d([1, 0, 2, 1]),
+        new L.ConstantPad2d(1, 0.5),
+        new L.ReflectionPad2d([1, 1, 0, 2]),
+        new L.ReplicationPad2d(1),
+      ),
+    (b) => [b, 2, 4, 5],
+  ],
+  [
+    '1-d padding layers',
+    () => new L.Sequential(new L.ConstantPad1d([2, 1], -1), new L.ReflectionPad1d(2), new L.ReplicationPad1d([0, 3])),
+    (b) => [b, 3, 5],
+  ],
   ['Embedding', () => new L.Sequential(new L.Embedding(10, 4), new L.Flatten()), (b) => [b, 3], { int: 10 }],
   [
     'activations',

@@ -210,6 +210,45 @@ function embedding(ctx: ExportContext, m: Module, inputs: readonly Flow[]): stri
   return ctx.op('Gather', [ctx.initializer('weight', m.param('weight')), only(inputs).name], { axis: 0 });
 }
 
+/** PyTorch's flat padding (last axis first: left, right, top, bottom) as ONNX Pad's [begins…, ends…] over every axis. */
+function pad(mode: 'constant' | 'reflect' | 'edge'): LayerExporter {
+  return (ctx, m, inputs) => {
+    const x = only(inputs);
+    const flat = cfg(m).padding as number[];
+    const rank = x.example.rank;
+    const begins = new Array<number>(rank).fill(0);
+    const ends = new Array<number>(rank).fill(0);
+    for (let k = 0; k < flat.length / 2; k++) {
+      begins[rank - 1 - k] = flat[2 * k] as number;
+      ends[rank - 1 - k] = flat[2 * k + 1] as number;
+    }
+    const args = [x.name, ctx.ints([...begins, ...ends])];
+    if (mode === 'constant') args.push(ctx.scalar(cfg(m).value ?? 0));
+    return ctx.op('Pad', args, { mode });
+  };
+}
+
+/** RMSNorm (no ONNX op in 17): x / √(mean(x²) + eps) · weight over the normalized axes. */
+function rmsNorm(ctx: ExportContext, m: Module, inputs: readonly Flow[]): string {
+  const x = only(inputs);
+  const c = cfg(m);
+  const k = (c.normalizedShape as number[]).length;
+  const axes = Array.from({ length: k }, (_, i) => x.example.rank - k + i);
+  const eps = c.eps ?? (x.example.dtype === 'float64' ? 2 ** -52 : 2 ** -23);
+  const meanSquare = ctx.op('ReduceMean', [ctx.op('Mul', [x.name, x.name])], { axes, keepdims: 1 });
+  const y = ctx.op('Div', [x.name, ctx.op('Sqrt', [ctx.op('Add', [meanSquare, ctx.scalar(eps)])])]);
+  return m.optionalParam('weight') ? ctx.op('Mul', [y, ctx.initializer('weight', m.param('weight'))]) : y;
+}
+
+function unflatten(ctx: ExportContext, m: Module, inputs: readonly Flow[]): string {
+  const x = only(inputs);
+  const rank = x.example.rank;
+  const dim = ((cfg(m).dim as number) + rank) % rank;
+  if (dim === 0) refuse(ctx, m, 'unflattening the batch dimension');
+  const shape = [...new Array<number>(dim).fill(0), ...(cfg(m).unflattenedSize as number[]), ...x.example.shape.slice(dim + 1)];
+  return ctx.op('Reshape', [x.name, ctx.ints(shape)]);
+}
+
 const clip =
   (lo: number, hi: number): LayerExporter =>
   (ctx, _m, inputs) =>
@@ -232,6 +271,11 @@ export function registerBasicExporters(): void {
   registerOnnxExporter('GroupNorm', groupNorm);
   for (const name of ['Dropout', 'Dropout1d', 'Dropout2d', 'AlphaDropout', 'Identity']) registerOnnxExporter(name, simple('Identity'));
   registerOnnxExporter('Flatten', flatten);
+  registerOnnxExporter('Unflatten', unflatten);
+  registerOnnxExporter('RMSNorm', rmsNorm);
+  for (const name of ['ZeroPad2d', 'ConstantPad1d', 'ConstantPad2d']) registerOnnxExporter(name, pad('constant'));
+  for (const name of ['ReflectionPad1d', 'ReflectionPad2d']) registerOnnxExporter(name, pad('reflect'));
+  for (const name of ['ReplicationPad1d', 'ReplicationPad2d']) registerOnnxExporter(name, pad('edge'));
   registerOnnxExporter('Embedding', embedding);
   registerOnnxExporter('ReLU', simple('Relu'));
   registerOnnxExporter('Tanh', simple('Tanh'));

@@ -469,6 +469,21 @@ export const IMPORT_OPS: Record<string, OpImpl> = {
     return [t.where(x.gt(0), x, x.mul(tensorIn(node, inputs, 1)))];
   },
   Clip: clip,
+  Pad: (inputs, attrs, node) => {
+    const x = tensorIn(node, inputs, 0);
+    const pads = ints(inputs[1], `Pad '${node.name}' pads`);
+    if (inputs[3] !== undefined) refuse(node, 'the axes input');
+    if (pads.length !== 2 * x.rank) refuse(node, `${pads.length} pads for rank ${x.rank}`);
+    const mode = str(attrs, 'mode', 'constant');
+    // Core's pad takes PyTorch's flat order: last axis first, (begin, end) each.
+    const flat: number[] = [];
+    for (let a = x.rank - 1; a >= 0; a--) flat.push(pads[a] as number, pads[a + x.rank] as number);
+    const value = inputs[2] !== undefined && isHost(inputs[2]) ? (inputs[2].data[0] ?? 0) : 0;
+    if (mode === 'constant') return [t.pad(x, flat, { value })];
+    if (mode === 'reflect') return [t.pad(x, flat, { mode: 'reflect' })];
+    if (mode === 'edge') return [t.pad(x, flat, { mode: 'replicate' })];
+    return refuse(node, `mode '${mode}'`);
+  },
   Split: (inputs, attrs, node) => {
     const x = tensorIn(node, inputs, 0);
     const axis = axisOf(num(attrs, 'axis', 0), x.rank);
