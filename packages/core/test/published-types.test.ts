@@ -138,9 +138,9 @@ registerLosses();
 registerOptimizers();
 const model: Module<[t.Tensor], t.Tensor> = new Sequential(new Linear(4, 2));
 const y: t.Tensor = model.call(t.zeros([1, 4]));
-const optimizer = new (t.registry.get('optimizer', 'SGD'))(model.parameters(), { lr: 0.1, momentum: 0.9 });
-const scheduler = new (t.registry.get('scheduler', 'StepLR'))(optimizer, { stepSize: 10 });
-const loss = new (t.registry.get('loss', 'MSELoss'))({ reduction: 'sum' });
+const optimizer = t.registry.create('optimizer', 'SGD', model.parameters(), { lr: 0.1, momentum: 0.9 });
+const scheduler = t.registry.get('scheduler', 'StepLR').create(optimizer, { stepSize: 10 });
+const loss = t.registry.create('loss', 'MSELoss', { reduction: 'sum' });
 const layer = t.registry.get('layer', 'Linear').create({ inFeatures: 4, outFeatures: 2 });
 loss.forward(y, y);
 scheduler.step();
@@ -148,7 +148,7 @@ void layer;
 // @ts-expect-error a tensor-to-tensor model takes a tensor
 model.call('x');
 // @ts-expect-error optimizers take tensors
-new (t.registry.get('optimizer', 'SGD'))([1, 2], { lr: 0.1 });
+t.registry.create('optimizer', 'SGD', [1, 2], { lr: 0.1 });
 `;
   // The sources need what the repository's own settings give them (DOM and Node types).
   const out = tsc('registry', { lib: ['es2022', 'dom'], types: ['node'], paths, skipLibCheck: true }, { 'main.ts': consumer });

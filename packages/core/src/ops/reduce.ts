@@ -75,11 +75,11 @@ function expandBack(g: Tensor, x: Tensor, axes: readonly number[]): Tensor {
   return g.reshape(reducedShape(x.shape, axes, true)).expand(x.shape);
 }
 
-/** The input a reduction computes on, by its dtype rule (bool counts as int32; float ops see float32). */
-function operand(op: ReduceName, x: Tensor): Tensor | null {
+/** The dtype a reduction computes in when it is not x's own, by its dtype rule (bool counts as int32; float ops see float32). */
+function operandDTypeOf(op: ReduceName, x: Tensor): 'int32' | 'float32' | null {
   const rule: ReduceDTypeRule = REDUCE_OPS[op].dtype;
-  if (x.dtype === 'bool' && (rule === 'sum' || rule === 'same' || rule === 'index')) return cast(x, 'int32');
-  if (rule === 'float' && !isFloat(x.dtype)) return cast(x, 'float32');
+  if (x.dtype === 'bool' && (rule === 'sum' || rule === 'same' || rule === 'index')) return 'int32';
+  if (rule === 'float' && !isFloat(x.dtype)) return 'float32';
   return null;
 }
 
@@ -93,12 +93,13 @@ function reduceOp(op: ReduceName, x: Tensor, axis: Axes, keepdims = false): Tens
   const decl: ReduceDecl = REDUCE_OPS[op];
   if (decl.oneAxis) return oneAxisReduce(op, x, axis, keepdims);
   const axes = normalizeAxes(op, axis, x.rank);
-  const converted = operand(op, x);
-  if (converted) {
+  const operandDType = operandDTypeOf(op, x);
+  if (operandDType) {
     // amax/amin of bool are computed in int32 and give bool back, as PyTorch.
     const back = REDUCE_OPS[op].dtype === 'same' && x.dtype === 'bool';
+    // The cast is made inside tidy, so it is released with the other temporaries.
     return tidy(() => {
-      const out = reduceOp(op, converted, axes, keepdims);
+      const out = reduceOp(op, cast(x, operandDType), axes, keepdims);
       return back ? cast(out, 'bool') : out;
     });
   }
