@@ -137,7 +137,7 @@ function decoderLayer(ctx: ExportContext, m: Module, inputs: readonly Flow[]): N
 
 /** A stack: each layer of `layers` in turn (extra inputs, the decoder's memory, go to every layer), then the optional norm. */
 function stack(
-  ctx: ExportContext,
+  _ctx: ExportContext,
   m: Module,
   inputs: readonly Flow[],
   exportChild: (n: string, c: Module, i: readonly Flow[]) => Flow,
