@@ -84,7 +84,8 @@ export function cpu(): Backend {
     unary: (op, x, dtype) => wrap(unary(op, get(x, `unary '${op}'`), dtype)),
     // The same loops compute the composable ops (sigmoid, tanh, relu, …) core would otherwise compose.
     fusedUnary: (op, x, dtype) => wrap(unary(op, get(x, `unary '${op}'`), dtype)),
-    binary: (op, a, b, shape, dtype) => wrap(binary(op, get(a.handle, `binary '${op}'`), a, get(b.handle, `binary '${op}'`), b, shape, dtype)),
+    binary: (op, a, b, shape, dtype) =>
+      wrap(binary(op, get(a.handle, `binary '${op}'`), a, get(b.handle, `binary '${op}'`), b, shape, dtype)),
     where: (cond, a, b, shape) =>
       wrap(where(get(cond.handle, 'where') as Uint8Array, cond, get(a.handle, 'where'), a, get(b.handle, 'where'), b, shape)),
     clamp: (x, _dtype, _size, lo, hi) => wrap(clamp(get(x, 'clamp'), lo, hi)),

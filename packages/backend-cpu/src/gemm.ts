@@ -22,7 +22,7 @@ const MC = 64;
 /** Columns of B packed at once (KC × NC doubles = 4 MiB at most). */
 const NC = 2048;
 
-let packedA = new Float64Array(MC * KC);
+const packedA = new Float64Array(MC * KC);
 let packedB = new Float64Array(KC * NC);
 
 /** Which operand layout: element (row r, col c) of op(X) is x[off + r*rs + c*cs]. */

@@ -542,7 +542,19 @@ export function createWasmBackend(
     scatterReduce(op, x, src, index, dtype, p) {
       const out = alloc(p.outer * p.n * p.inner, dtype);
       if (p.outer * p.n * p.inner === 0) return out;
-      const status = k.scatter_reduce(SCATTER_OP_CODE[op], DTYPE_CODE[dtype], ptrOf(x), ptrOf(src), ptrOf(index), out.ptr, p.outer, p.n, p.m, p.inner, p.includeSelf ? 1 : 0);
+      const status = k.scatter_reduce(
+        SCATTER_OP_CODE[op],
+        DTYPE_CODE[dtype],
+        ptrOf(x),
+        ptrOf(src),
+        ptrOf(index),
+        out.ptr,
+        p.outer,
+        p.n,
+        p.m,
+        p.inner,
+        p.includeSelf ? 1 : 0,
+      );
       check(status, out, 'scatterReduce', `scatter-${op}`, `dtype ${dtype}`);
       return out;
     },

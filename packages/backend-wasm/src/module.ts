@@ -16,13 +16,35 @@ export interface KernelExports {
   reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
   scan(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
   /** scratch: 2 * size int32s. */
-  sort(dtype: number, x: number, values: number, indices: number, outer: number, size: number, inner: number, desc: number, scratch: number): number;
+  sort(
+    dtype: number,
+    x: number,
+    values: number,
+    indices: number,
+    outer: number,
+    size: number,
+    inner: number,
+    desc: number,
+    scratch: number,
+  ): number;
   strided(x: number, out: number, elsize: number, desc: number, row0: number, row1: number): number;
   concat(xs: number, widths: number, count: number, outer: number, elsize: number, out: number): void;
   pad(x: number, out: number, elsize: number, desc: number, value: number): number;
   gather(x: number, out: number, elsize: number, outer: number, n: number, inner: number, idx: number, m: number): void;
   scatter_add(dtype: number, src: number, out: number, outer: number, m: number, inner: number, idx: number, n: number): number;
-  scatter_reduce(op: number, dtype: number, x: number, src: number, idx: number, out: number, outer: number, n: number, m: number, inner: number, includeSelf: number): number;
+  scatter_reduce(
+    op: number,
+    dtype: number,
+    x: number,
+    src: number,
+    idx: number,
+    out: number,
+    outer: number,
+    n: number,
+    m: number,
+    inner: number,
+    includeSelf: number,
+  ): number;
   add_into(dtype: number, dst: number, src: number, n: number): number;
   sgemm_workspace(n: number, k: number): number;
   conv_workspace(dtype: number, geo: number, outChannels: number, groups: number): number;

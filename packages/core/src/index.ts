@@ -81,7 +81,16 @@ export {
 } from './ops/reduce.js';
 export type { Axes, ValuesIndices, VarOptions } from './ops/reduce.js';
 export { REDUCE_OPS, REDUCE_OP_NAMES } from './ops/reduce-table.js';
-export type { AxesReduceName, OneAxisReduceName, ReduceDecl, ReduceDTypeRule, ReduceGrad, ReduceMethods, ReduceName, ReduceResult } from './ops/reduce-table.js';
+export type {
+  AxesReduceName,
+  OneAxisReduceName,
+  ReduceDecl,
+  ReduceDTypeRule,
+  ReduceGrad,
+  ReduceMethods,
+  ReduceName,
+  ReduceResult,
+} from './ops/reduce-table.js';
 export { cumsum, cumprod, logcumsumexp, scanFunctions } from './ops/scan.js';
 export { SCAN_OPS, SCAN_OP_NAMES } from './ops/scan-table.js';
 export type { ScanDecl, ScanDTypeRule, ScanMethods, ScanName } from './ops/scan-table.js';
@@ -140,7 +149,15 @@ export type { ComposedMethods } from './ops/composed-methods.js';
 export { conv2d, unfold, fold, windowGeometry } from './ops/conv.js';
 export type { Conv2dOptions, Pair, Padding, UnfoldOptions, FoldOptions } from './ops/conv.js';
 export { conv1d, conv3d, convTranspose1d, convTranspose2d } from './ops/conv-nd.js';
-export type { Conv1dOptions, Conv3dOptions, ConvTransposeOptions, ConvTranspose1dOptions, ConvTranspose2dOptions, Single, Triple } from './ops/conv-nd.js';
+export type {
+  Conv1dOptions,
+  Conv3dOptions,
+  ConvTransposeOptions,
+  ConvTranspose1dOptions,
+  ConvTranspose2dOptions,
+  Single,
+  Triple,
+} from './ops/conv-nd.js';
 export { maxPool1d, maxPool2d, avgPool1d, avgPool2d, lpPool1d, lpPool2d } from './ops/pool.js';
 export type { Pool2dOptions, MaxPool2dOptions, AvgPool2dOptions, MaxPool1dOptions, AvgPool1dOptions, LpPoolOptions } from './ops/pool.js';
 export { maxPool3d, avgPool3d } from './ops/pool3d.js';

@@ -125,6 +125,12 @@ const methods: Record<string, Method> = {
  */
 export function installTensorMethods(): void {
   Object.assign(methods, composedMethods);
+  // One method per table op, so a new op in a table is a method at once.
+  for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor, options?: object) => Tensor][]) {
+    methods[name] = function (this: Tensor, options?: object) {
+      return fn(this, options);
+    };
+  }
   for (const [name, fn] of Object.entries(scan.scanFunctions)) {
     methods[name] = function (this: Tensor, dim: number) {
       return fn(this, dim);
@@ -133,12 +139,6 @@ export function installTensorMethods(): void {
   for (const [name, fn] of Object.entries(red.reduceFunctions) as [string, (x: Tensor, axis?: red.Axes, keepdims?: boolean) => Tensor][]) {
     methods[name] = function (this: Tensor, axis?: red.Axes, keepdims?: boolean) {
       return fn(this, axis, keepdims);
-    };
-  }
-  // One method per table op, so a new op in a table is a method at once.
-  for (const [name, fn] of Object.entries(ew.unaryFunctions) as [string, (x: Tensor, options?: object) => Tensor][]) {
-    methods[name] = function (this: Tensor, options?: object) {
-      return fn(this, options);
     };
   }
   for (const [name, fn] of Object.entries(ew.binaryFunctions) as [string, (a: Tensor, b: TensorLike) => Tensor][]) {

@@ -31,7 +31,15 @@ export type { UpsampleOptions } from './upsample.js';
 export { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
 export { Fold, Unfold } from './fold.js';
 export type { FoldOptions, UnfoldOptions } from './fold.js';
-export { ZeroPad2d, ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d } from './padding.js';
+export {
+  ZeroPad2d,
+  ConstantPad1d,
+  ConstantPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+} from './padding.js';
 export { MaxPool1d } from './max-pool1d.js';
 export type { MaxPool1dOptions } from './max-pool1d.js';
 export { AvgPool1d } from './avg-pool1d.js';

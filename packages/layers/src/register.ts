@@ -18,7 +18,15 @@ import { ConvTranspose1d, ConvTranspose2d } from './conv-transpose.js';
 import { Upsample, UpsamplingBilinear2d, UpsamplingNearest2d } from './upsample.js';
 import { PixelShuffle, PixelUnshuffle } from './pixel-shuffle.js';
 import { Fold, Unfold } from './fold.js';
-import { ConstantPad1d, ConstantPad2d, ReflectionPad1d, ReflectionPad2d, ReplicationPad1d, ReplicationPad2d, ZeroPad2d } from './padding.js';
+import {
+  ConstantPad1d,
+  ConstantPad2d,
+  ReflectionPad1d,
+  ReflectionPad2d,
+  ReplicationPad1d,
+  ReplicationPad2d,
+  ZeroPad2d,
+} from './padding.js';
 import { MaxPool1d } from './max-pool1d.js';
 import { AvgPool3d, MaxPool3d } from './pool3d.js';
 import { LPPool1d, LPPool2d } from './lp-pool.js';

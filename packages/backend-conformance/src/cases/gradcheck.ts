@@ -32,7 +32,9 @@ export const gradCases: GradCase[] = [
     const fn = t.unaryFunctions[t.unaryMethodName(op)] as (x: t.Tensor) => t.Tensor;
     // Positive-domain ops draw from [0.5, 2] cut to their domain (asin's stops at 0.9, acosh's starts at 1.2).
     const [lo, hi] = decl.domain;
-    const inputs = [decl.kink ? away([2, 3], 3) : lo > -1 ? pos([2, 3], 2, Math.max(lo, 0.5), Math.min(hi, 2)) : randomRef([2, 3], 1, -1.5, 1.5)];
+    const inputs = [
+      decl.kink ? away([2, 3], 3) : lo > -1 ? pos([2, 3], 2, Math.max(lo, 0.5), Math.min(hi, 2)) : randomRef([2, 3], 1, -1.5, 1.5),
+    ];
     return [{ name: op, fn, inputs }];
   }),
   {

@@ -66,7 +66,7 @@ function isDawnCallback(fn: unknown): boolean {
     typeof fn === 'function' &&
     fn.name === '' &&
     fn.length === 0 &&
-    Object.prototype.hasOwnProperty.call(fn, 'prototype') &&
+    Object.hasOwn(fn, 'prototype') &&
     /\{\s*\[native code\]\s*\}$/.test(Function.prototype.toString.call(fn))
   );
 }
