@@ -11,7 +11,8 @@ import { build as viteBuild, type Rollup } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumerProject, publishedPackages, requireBuilt } from './support/published.js';
 
-const packages = publishedPackages().filter((p) => p.dir !== 'backend-conformance'); // a vitest suite, run in Node
+// backend-conformance is a vitest suite and backend-native a Node-API addon: both run in Node only.
+const packages = publishedPackages().filter((p) => p.dir !== 'backend-conformance' && p.dir !== 'backend-native');
 /** A static import of a Node built-in left in the output (`from "node:fs"`, `import "fs"`). */
 const NODE_IMPORT = /\b(?:from|import)\s*["'](?:node:[\w/]+|fs|path|os|url|module|worker_threads|fs\/promises|zlib)["']/;
 

@@ -35,9 +35,12 @@ describe.skipIf(!setup.backend)(`webgpu: allocations beyond the device limits${s
     expect(oom.limitBytes).toBe(limit);
     expect(oom.message).toMatch(new RegExp(`^webgpu\\.fill: out of memory: asked for 4000000000000 bytes; limit ${limit} bytes`));
 
-    const side = Math.ceil(Math.sqrt(limit / 4)) + 1; // an expand whose output is just over the limit
-    expect(() => x.expand([side, side])).toThrow(t.OutOfMemoryError);
-    expect(() => x.expand([side, side])).toThrow(/^webgpu\.strided: out of memory/);
+    // expand is a view (nothing allocated); making it dense asks strided for an output just over the limit.
+    const side = Math.ceil(Math.sqrt(limit / 4)) + 1;
+    const wide = x.expand([side, side]);
+    expect(() => wide.contiguous()).toThrow(t.OutOfMemoryError);
+    expect(() => wide.contiguous()).toThrow(/^webgpu\.strided: out of memory/);
+    wide.dispose();
 
     expect(t.memory()).toEqual(before);
     expect(rt.bufferCount).toBe(buffers);

@@ -69,7 +69,7 @@ describe('registry', () => {
     const registry = new t.Registry();
     registerData(registry);
     registerData(registry); // idempotent
-    expect(registry.list('dataset')).toEqual(['mnist', 'moons', 'sine', 'spirals']);
+    expect(registry.list('dataset')).toEqual(['mnist', 'mnist-noisy', 'moons', 'sine', 'sotu', 'spirals']);
     for (const entry of Object.values(datasetEntries)) expect(JSON.parse(JSON.stringify(entry.defaults))).toEqual(entry.defaults);
     const ds = createDataset('moons', { n: 40, noise: 0 }, registry) as TensorDataset<{ x: t.Tensor; y: t.Tensor }>;
     expect(ds.length).toBe(40);
