@@ -1,33 +1,7 @@
 import * as t from '@tensile/core';
 
-/**
- * Every kernel of the contract that is not optional (the fused fast paths are left out). An
- * exhaustive table of RequiredKernels, so a kernel added to the contract without being listed
- * here does not compile (a list let the suite strip a new required kernel and fail at setBackend).
- */
-const REQUIRED_KERNELS: { readonly [K in keyof t.RequiredKernels]-?: true } = {
-  upload: true,
-  fill: true,
-  read: true,
-  free: true,
-  unary: true,
-  binary: true,
-  where: true,
-  cast: true,
-  reduce: true,
-  scan: true,
-  sort: true,
-  matmul: true,
-  strided: true,
-  concat: true,
-  pad: true,
-  gather: true,
-  scatterAdd: true,
-  scatterReduce: true,
-  im2col: true,
-  col2im: true,
-};
-const REQUIRED = Object.keys(REQUIRED_KERNELS) as (keyof t.RequiredKernels)[];
+/** Every kernel of the contract that is not optional (core's list; the fused fast paths are left out). */
+const REQUIRED = t.REQUIRED_KERNEL_NAMES;
 
 /** The unary ops core composes when a backend does not fuse them (those with a composite in its table). */
 const COMPOSABLE = new Set<t.UnaryOp>(t.UNARY_OP_NAMES.filter((op) => (t.UNARY_OPS[op] as t.UnaryDecl).composite !== undefined));

@@ -12,6 +12,7 @@ export { Tensor, isTensor } from './tensor.js';
 export { TensileError, ShapeError, DTypeError, ArgumentError, OutOfMemoryError, BackendError } from './errors.js';
 export { setBackend, getBackend, withBackend, resolveBackend, memory, onOp, withModuleName, currentModulePath } from './engine.js';
 export type { MemoryInfo, OpEvent, OpObserver } from './engine.js';
+export { REQUIRED_KERNEL_NAMES } from './backend/check.js';
 export { tidy, keep, dispose } from './scope.js';
 export { assign } from './assign.js';
 export { backward, noGrad, enableGrad, isGradEnabled, grad, valueAndGrad, gradients, record } from './autograd.js';

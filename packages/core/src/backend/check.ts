@@ -29,6 +29,9 @@ const REQUIRED: { readonly [K in keyof RequiredKernels]-?: true } = {
   col2im: true,
 };
 
+/** The names of every required kernel, for tools that build or wrap backends (the conformance suite's requiredOnly). */
+export const REQUIRED_KERNEL_NAMES = Object.keys(REQUIRED) as readonly (keyof RequiredKernels)[];
+
 /** The dtypes every backend stores (float64 is optional). */
 const REQUIRED_DTYPES: readonly DType[] = ['float32', 'int32', 'bool'];
 
