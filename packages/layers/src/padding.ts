@@ -1,5 +1,5 @@
 import * as t from '@tensile/core';
-import { Module } from './module.js';
+import { type LayerConfig, Module } from './module.js';
 
 /** PyTorch's padding argument: one size for every side, or (left, right[, top, bottom]). */
 type Padding1d = number | readonly [number, number];
@@ -24,6 +24,11 @@ abstract class PadNd extends Module {
     this.padding = flat;
   }
 
+  /** What the layer is built from (its padding; constant pads add their value). */
+  get config(): LayerConfig {
+    return { padding: this.padding };
+  }
+
   forward(x: t.Tensor): t.Tensor {
     return t.pad(x, this.padding, this.mode === 'constant' ? { value: this.value } : { mode: this.mode });
   }
@@ -40,9 +45,6 @@ export class ZeroPad2d extends PadNd {
   constructor(padding: Padding2d) {
     super('ZeroPad2d', 2, padding, 'constant');
   }
-  get config() {
-    return { padding: this.padding };
-  }
 }
 
 /**
@@ -56,7 +58,7 @@ export class ConstantPad1d extends PadNd {
   constructor(padding: Padding1d, value: number) {
     super('ConstantPad1d', 1, padding, 'constant', value);
   }
-  get config() {
+  override get config() {
     return { padding: this.padding, value: this.value };
   }
 }
@@ -72,7 +74,7 @@ export class ConstantPad2d extends PadNd {
   constructor(padding: Padding2d, value: number) {
     super('ConstantPad2d', 2, padding, 'constant', value);
   }
-  get config() {
+  override get config() {
     return { padding: this.padding, value: this.value };
   }
 }
@@ -88,9 +90,6 @@ export class ReflectionPad1d extends PadNd {
   constructor(padding: Padding1d) {
     super('ReflectionPad1d', 1, padding, 'reflect');
   }
-  get config() {
-    return { padding: this.padding };
-  }
 }
 
 /**
@@ -103,9 +102,6 @@ export class ReflectionPad2d extends PadNd {
   readonly typeName = 'ReflectionPad2d';
   constructor(padding: Padding2d) {
     super('ReflectionPad2d', 2, padding, 'reflect');
-  }
-  get config() {
-    return { padding: this.padding };
   }
 }
 
@@ -120,9 +116,6 @@ export class ReplicationPad1d extends PadNd {
   constructor(padding: Padding1d) {
     super('ReplicationPad1d', 1, padding, 'replicate');
   }
-  get config() {
-    return { padding: this.padding };
-  }
 }
 
 /**
@@ -135,8 +128,5 @@ export class ReplicationPad2d extends PadNd {
   readonly typeName = 'ReplicationPad2d';
   constructor(padding: Padding2d) {
     super('ReplicationPad2d', 2, padding, 'replicate');
-  }
-  get config() {
-    return { padding: this.padding };
   }
 }
