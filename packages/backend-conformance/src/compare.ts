@@ -20,3 +20,15 @@ export function assertClose(label: string, actual: ArrayLike<number>, actualShap
 export function asNumbers(data: DataArray): number[] {
   return Array.from(data as ArrayLike<number>);
 }
+
+/** Expects fn to throw `type` with a message matching pattern (the suite's error cases). */
+export function expectError(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (e) {
+    caught = e;
+  }
+  if (!(caught instanceof type)) throw new Error(`expected ${type.name} matching ${pattern}, got ${String(caught)}`);
+  if (!pattern.test(caught.message)) throw new Error(`error message '${caught.message}' does not match ${pattern}`);
+}

@@ -6,6 +6,7 @@
  * PyTorch's values are in the conv_ext and pool_ext fixtures.
  */
 import * as t from '@tensile/core';
+import { expectError } from '../compare.js';
 import { randomRef, type Ref } from '../reference.js';
 import type { EdgeCase } from './edge.js';
 import type { GradCase } from './gradcheck.js';
@@ -113,18 +114,6 @@ async function values(x: t.Tensor): Promise<number[]> {
 function expectEqual(label: string, got: unknown, expected: unknown): void {
   if (JSON.stringify(got) !== JSON.stringify(expected))
     throw new Error(`${label}: got ${JSON.stringify(got)}, expected ${JSON.stringify(expected)}`);
-}
-
-/** Expects fn to throw `type` with a message matching pattern. */
-function expectError(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof type)) throw new Error(`expected ${type.name} matching ${pattern}, got ${String(caught)}`);
-  if (!pattern.test(caught.message)) throw new Error(`error message '${caught.message}' does not match ${pattern}`);
 }
 
 export const convPoolEdgeCases: EdgeCase[] = [

@@ -1,20 +1,10 @@
 import * as t from '@tensile/core';
+import { expectError } from '../compare.js';
 import { indexingErrorCases } from './indexing.js';
 
 export interface ErrorCase {
   name: string;
   run(): Promise<void>;
-}
-
-function expectError(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof type)) throw new Error(`expected ${type.name} matching ${pattern}, got ${String(caught)}`);
-  if (!pattern.test(caught.message)) throw new Error(`error message '${caught.message}' does not match ${pattern}`);
 }
 
 export const errorCases: ErrorCase[] = [

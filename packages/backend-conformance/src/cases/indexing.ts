@@ -6,7 +6,7 @@
  * gradgradchecked where the op's backward is differentiable.
  */
 import * as t from '@tensile/core';
-import { assertClose } from '../compare.js';
+import { assertClose, expectError } from '../compare.js';
 import type { Ref } from '../reference.js';
 import type { ForwardCase } from './forward.js';
 import type { GradCase } from './gradcheck.js';
@@ -178,17 +178,6 @@ export const indexingGradCases: (GradCase & { secondOrder: boolean })[] = ops.fl
     return [{ name: `${name} (${ex.label})`, fn, inputs, secondOrder: decl.secondOrder && !ex.noSecondOrder }];
   }),
 );
-
-function expectError(fn: () => unknown, type: new (...a: never[]) => Error, pattern: RegExp): void {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  if (!(caught instanceof type)) throw new Error(`expected ${type.name} matching ${pattern}, got ${String(caught)}`);
-  if (!pattern.test(caught.message)) throw new Error(`error message '${caught.message}' does not match ${pattern}`);
-}
 
 const i32 = (values: number[], shape = [values.length]) => t.tensor(Int32Array.from(values), { shape, dtype: 'int32' });
 
