@@ -230,7 +230,8 @@ export async function fit(model: TrainableModel, options: FitOptions): Promise<F
       const val = await evaluate(model, {
         loss: options.loss,
         data: options.val,
-        metrics: metrics.map((m) => m.name as MetricName),
+        // The training metrics themselves, reset first (as Keras): a custom Metric validates as it trains.
+        metrics,
         yieldEveryMs: yieldEvery,
       });
       for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;

@@ -2,7 +2,24 @@ import * as t from '@tensile/core';
 
 /**
  * A metric accumulates over batches on the device and is read once per
- * epoch, so it adds no read-back per step.
+ * epoch, so it adds no read-back per step. `fit` uses the same objects for
+ * training and validation (as Keras does): it reads the epoch's result, then
+ * `evaluate` resets them, runs the validation batches and resets them again.
+ * So a custom metric needs only `reset` to start afresh.
+ *
+ * @example
+ * class SumSquaredError implements Metric {
+ *   readonly name = 'sse';
+ *   private total: t.Tensor | null = null;
+ *   reset() { this.total?.dispose(); this.total = null; }
+ *   update(p: t.Tensor, y: t.Tensor) {
+ *     const next = t.tidy(() => p.sub(y).square().sum().add(this.total ?? 0));
+ *     this.total?.dispose();
+ *     this.total = t.keep(next);
+ *   }
+ *   async result() { return this.total ? (await this.total.data())[0] : 0; }
+ * }
+ * await fit(model, { ..., val, metrics: ['mae', new SumSquaredError()] }); // logs sse and val_sse
  */
 export interface Metric {
   readonly name: string;

@@ -8,7 +8,7 @@ import { loadCheckpoint } from '@tensile/io';
 import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
 import { CrossEntropyLoss, MSELoss } from '@tensile/losses';
 import { SGD } from '@tensile/optim';
-import { CsvLogger, EarlyStopping, JsonlLogger, ModelCheckpoint, evaluate, fit, type Callback } from '@tensile/train';
+import { CsvLogger, EarlyStopping, JsonlLogger, ModelCheckpoint, evaluate, fit, type Callback, type Metric } from '@tensile/train';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { mlp, toyData, toyTensors, weightsOf } from './toy.js';
 
@@ -84,6 +84,58 @@ describe('fit', () => {
     const state = await loadCheckpoint(join(dir, 'last.safetensors'), { model: restored });
     expect(state.epoch).toBe(2);
     expect(await weightsOf(restored)).toEqual(await weightsOf(model));
+  });
+
+  it('validates with the same custom Metric object it trains with, reset in between', async () => {
+    /** The error rate (1 − accuracy), summed on the device: a metric written by a user, not one fit knows by name. */
+    class ErrorRate implements Metric {
+      readonly name = 'error';
+      private wrong: t.Tensor | null = null;
+      private count = 0;
+      reset(): void {
+        this.wrong?.dispose();
+        this.wrong = null;
+        this.count = 0;
+      }
+      update(prediction: t.Tensor, target: t.Tensor): void {
+        const next = t.tidy(() => {
+          const wrong = prediction.argmax(-1).ne(target).cast('float32').sum();
+          return this.wrong ? this.wrong.add(wrong) : wrong;
+        });
+        this.wrong?.dispose();
+        this.wrong = t.keep(next);
+        this.count += target.size;
+      }
+      async result(): Promise<number> {
+        return this.wrong ? (await this.wrong.data())[0] / this.count : NaN;
+      }
+    }
+    const model = mlp(5);
+    const train = new DataLoader(toyData(96, 2), { batchSize: 16, shuffle: true, seed: 3 });
+    const val = new DataLoader(toyData(40, 4), { batchSize: 16 });
+    const error = new ErrorRate();
+    const before = t.memory().tensors;
+    const { history } = await fit(model, {
+      loss: new CrossEntropyLoss(),
+      optimizer: new SGD(model.parameters(), { lr: 0.1 }),
+      train,
+      val,
+      epochs: 2,
+      metrics: ['accuracy', error],
+    });
+    expect(t.memory().tensors).toBe(before); // the metric's running sum is freed after fit
+    for (const logs of history) {
+      expect(logs.error).toBeCloseTo(1 - logs.accuracy, 6);
+      expect(logs.val_error).toBeCloseTo(1 - logs.val_accuracy, 6);
+    }
+    // The last epoch's validation value is the trained model's error on the 40 validation samples, counted here by hand.
+    model.eval();
+    const { x, y } = toyTensors(40, 4);
+    const predicted = await t.noGrad(() => model.call(x).argmax(-1)).data();
+    const labels = await y.data();
+    const wrong = labels.filter((label, i) => predicted[i] !== label).length;
+    expect(history[1].val_error).toBeCloseTo(wrong / 40, 6);
+    t.dispose([x, y]);
   });
 
   it('resumes from a checkpoint to the same parameters, bit for bit', async () => {
