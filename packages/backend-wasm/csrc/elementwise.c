@@ -55,7 +55,7 @@ static i32 unary_f32(i32 op, const f32 *x, f32 *o, i32 n) {
     case U_COS: MAP((f32)js_cos(v))
     case U_TANH: SIMD_MAP_F32(v_tanh)
     case U_SIGMOID: SIMD_MAP_F32(v_sigmoid)
-    case U_ERF: MAP((f32)erf_f64(v))
+    case U_ERF: SIMD_MAP_F32(v_erf)
     case U_RELU: MAP(v > 0 ? v : (v != v ? v : 0.0f))
     case U_FLOOR: MAP(__builtin_floorf(v))
     case U_CEIL: MAP(__builtin_ceilf(v))

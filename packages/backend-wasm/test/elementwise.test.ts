@@ -1,4 +1,4 @@
-import type { BinaryOp, DType, KernelUnaryOp } from '@tensile/core';
+import { type BinaryOp, type DType, type KernelUnaryOp, UNARY_OPS } from '@tensile/core';
 import { describe, expect, test } from 'vitest';
 import { binaryBroadcast, down, expectClose, randoms, setups, up, useBackends, whereBroadcast } from './helpers.js';
 
@@ -61,6 +61,27 @@ describe('unary', () => {
       });
     }
   }
+
+  test('erf float32 (GELU) is within 1.5 ulp of erf on a dense grid, odd, and 1 from 3.92', () => {
+    const exact = UNARY_OPS.erf.ref;
+    const grid = Array.from({ length: 16801 }, (_, i) => Math.fround(-4.2 + i * 0.0005));
+    const xs = [...grid, ...Array.from({ length: 60 }, (_, i) => Math.fround(10 ** (-i / 2)))];
+    for (const { backend: b } of setups) {
+      const got = down(b, b.unary('erf', up(b, xs, 'float32'), 'float32', xs.length), 'float32', xs.length);
+      let worst = 0;
+      xs.forEach((x, i) => {
+        const want = exact(x);
+        // One ulp of the float32 result: the gap to the next float32 away from zero.
+        const f = Math.fround(Math.abs(want));
+        const ulp = f === 0 ? 2 ** -149 : Math.fround(f * (1 + 2 ** -23)) - f || 2 ** -24;
+        worst = Math.max(worst, Math.abs(got[i] - want) / ulp);
+      });
+      expect(worst).toBeLessThan(1.5);
+      const special = down(b, b.unary('erf', up(b, [-0, 3.92, 4, 1e30, -Infinity], 'float32'), 'float32', 5), 'float32', 5);
+      expect(Object.is(special[0], -0)).toBe(true);
+      expect(special.slice(1)).toEqual([1, 1, 1, -1]);
+    }
+  });
 
   test('int32 ops and bool not', () => {
     for (const { backend: b } of setups) {
