@@ -104,7 +104,7 @@ program
   .description("evaluate a model file on its dataset's test split")
   .argument('<model>', 'model or checkpoint file written by tensile train')
   .option('--backend <name>', 'compute backend')
-  .option('--batch-size <n>', 'samples per batch', integer(1))
+  .option('--batch-size <n>', "samples per batch (default: the run's evalBatchSize, else its batchSize)", integer(1))
   .option('--limit <n>', 'use only the first N test samples', integer(1))
   .option('--json', 'print the results as JSON')
   .action((model: string, flags) => run(() => evalCommand(model, flags)));

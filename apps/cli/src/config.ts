@@ -20,6 +20,8 @@ export interface TrainConfig {
   seed: number;
   epochs: number;
   batchSize: number;
+  /** Samples per batch of validation and of the test evaluation (null: batchSize); memory grows with it, not with the split. */
+  evalBatchSize: number | null;
   out: string;
   data: DataConfig;
   /** A list of layers run in order (a Sequential), or one full module spec. */
@@ -58,6 +60,8 @@ export interface DataConfig {
   validation: number;
   /** 'float': targets become float32 [N, 1] (binary cross-entropy, regression on one output). */
   target: 'as-is' | 'float';
+  /** Random transforms of each training batch's x (never validation's or test's), e.g. `[{ randomCrop: { size: 28, padding: 2 } }]`. */
+  augment: Named[];
 }
 
 /** Where the default config lives: the MNIST MLP shipped with the CLI. */
@@ -88,6 +92,7 @@ const KNOWN_KEYS = [
   'seed',
   'epochs',
   'batchSize',
+  'evalBatchSize',
   'out',
   'data',
   'model',
@@ -146,6 +151,7 @@ export function parseConfig(raw: unknown, where: string): TrainConfig {
     seed: int('seed', raw.seed, 0),
     epochs: int('epochs', raw.epochs, 1, 1),
     batchSize: int('batchSize', raw.batchSize, 64, 1),
+    evalBatchSize: raw.evalBatchSize === undefined || raw.evalBatchSize === null ? null : int('evalBatchSize', raw.evalBatchSize, 1, 1),
     out: str('out', raw.out, 'runs/latest'),
     data: parseData(raw.data, where),
     model: raw.model as Json,
@@ -187,7 +193,7 @@ function parseData(raw: unknown, where: string): DataConfig {
   if (typeof raw === 'string') raw = { name: raw };
   if (!isObject(raw))
     throw new ConfigError(`${where}: data: expected { name, config?, train?, test?, limit?, target? }, got ${JSON.stringify(raw)}`);
-  const known = ['name', 'config', 'train', 'test', 'limit', 'testLimit', 'validation', 'target'];
+  const known = ['name', 'config', 'train', 'test', 'limit', 'testLimit', 'validation', 'target', 'augment'];
   for (const key of Object.keys(raw)) if (!known.includes(key)) fail(key, `unknown setting (known: ${known.join(', ')})`);
   if (typeof raw.name !== 'string') fail('name', `must be a dataset name, got ${JSON.stringify(raw.name)}`);
   const obj = (key: string, v: unknown): JsonObject => {
@@ -204,6 +210,9 @@ function parseData(raw: unknown, where: string): DataConfig {
   if (typeof validation !== 'number' || !(validation >= 0) || (validation >= 1 && !Number.isInteger(validation))) {
     fail('validation', `must be a fraction in [0, 1) or a whole number of samples, got ${JSON.stringify(validation)}`);
   }
+  const augment = raw.augment ?? [];
+  if (!Array.isArray(augment))
+    fail('augment', `must be a list of transforms, e.g. [{ randomCrop: { size: 28, padding: 2 } }], got ${JSON.stringify(augment)}`);
   const target = raw.target ?? 'as-is';
   if (target !== 'as-is' && target !== 'float') fail('target', `must be 'as-is' or 'float', got ${JSON.stringify(target)}`);
   return {
@@ -215,6 +224,7 @@ function parseData(raw: unknown, where: string): DataConfig {
     testLimit: limit('testLimit', raw.testLimit),
     validation: validation as number,
     target: target as DataConfig['target'],
+    augment: (augment as unknown[]).map((a, i) => parseNamed(a, `${where}: data.augment[${i}]`)),
   };
 }
 

@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
-import { createDataset, DataLoader, type Dataset, Subset } from '@tensile/data';
+import { createDataset, DataLoader, type Dataset, Subset, type Transform } from '@tensile/data';
 import type { Batch } from '@tensile/train';
-import { ConfigError, type DataConfig, type JsonObject } from './config.js';
+import { ConfigError, type DataConfig, type JsonObject, type TrainConfig } from './config.js';
 
 /** The split of a configured dataset: shared config, then the split's overrides, then the limit. */
 export function buildDataset(data: DataConfig, split: 'train' | 'test'): Dataset {
@@ -32,13 +32,14 @@ export function splitValidation(dataset: Dataset, validation: number): { train: 
 
 /**
  * A loader's batches as fit takes them, with the config's target conversion
- * applied. Delegates stateDict/loadStateDict so checkpoints hold the loader's
+ * and (for training) augmentation applied. Delegates stateDict/loadStateDict so checkpoints hold the loader's
  * position.
  */
 export class ConfiguredLoader implements AsyncIterable<Batch> {
   constructor(
     readonly loader: DataLoader,
     private readonly target: DataConfig['target'],
+    private readonly augment: Transform | null = null,
   ) {}
 
   get length(): number {
@@ -55,7 +56,9 @@ export class ConfiguredLoader implements AsyncIterable<Batch> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Batch> {
     for await (const batch of this.loader) {
-      const { x, y } = batch as { x: t.Tensor; y: t.Tensor };
+      const { x: raw, y } = batch as { x: t.Tensor; y: t.Tensor };
+      const x = this.augment ? this.augment(raw) : raw;
+      if (x !== raw) raw.dispose();
       if (this.target === 'as-is' || (y.dtype === 'float32' && y.rank > 1)) {
         yield { x, y };
         continue;
@@ -72,8 +75,25 @@ export interface LoaderOptions {
   batchSize: number;
   shuffle: boolean;
   seed: number;
+  /** Applied to each batch's x: the training loader's augmentation (default none). */
+  augment?: Transform | null;
 }
 
 export function makeLoader(dataset: Dataset, data: DataConfig, options: LoaderOptions): ConfiguredLoader {
-  return new ConfiguredLoader(new DataLoader(dataset, options), data.target);
+  const { augment = null, ...loader } = options;
+  return new ConfiguredLoader(new DataLoader(dataset, loader), data.target, augment);
+}
+
+/**
+ * The loader validation and test evaluation read: in order, unaugmented, in
+ * batches of `batchSize` (a command's --batch-size), else the config's
+ * evalBatchSize, else its batchSize. A batch's tensors are freed before the
+ * next is made, so memory depends on the batch, not on the split's size.
+ */
+export function evalLoader(
+  dataset: Dataset,
+  config: Pick<TrainConfig, 'data' | 'batchSize' | 'evalBatchSize'>,
+  batchSize?: number,
+): ConfiguredLoader {
+  return makeLoader(dataset, config.data, { batchSize: batchSize ?? config.evalBatchSize ?? config.batchSize, shuffle: false, seed: 0 });
 }

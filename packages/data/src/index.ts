@@ -10,7 +10,7 @@ export { defaultCollate } from './collate.js';
 export { DataLoader } from './loader.js';
 export type { DataLoaderOptions, DataLoaderState } from './loader.js';
 export { compose, toFloat, scale, normalize, oneHot, randomCrop, randomHorizontalFlip } from './transforms.js';
-export type { Transform, RandomTransformOptions } from './transforms.js';
+export type { Transform, RandomTransformOptions, RandomCropOptions, CropPaddingMode } from './transforms.js';
 export { readIdx, writeIdx, IdxError } from './idx.js';
 export type { IdxArray, IdxDType } from './idx.js';
 export { mnist, mnistFromBytes, MnistDataset, MNIST_MEAN, MNIST_STD } from './mnist.js';

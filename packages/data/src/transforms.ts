@@ -138,24 +138,38 @@ export function randomHorizontalFlip(p = 0.5, options: RandomTransformOptions = 
   };
 }
 
+/** How randomCrop fills its padding (torchvision's padding_mode): `fill`, the edge pixel repeated, or the mirror image without the edge. */
+export type CropPaddingMode = 'constant' | 'edge' | 'reflect';
+
+/** Options of randomCrop: the generator, and how the padding is filled (default 'constant' with `fill` 0). */
+export interface RandomCropOptions extends RandomTransformOptions {
+  fill?: number;
+  paddingMode?: CropPaddingMode;
+}
+
+const CORE_PAD_MODE = { constant: 'constant', edge: 'replicate', reflect: 'reflect' } as const;
+
 /**
- * Pads each image by `padding` zeros (or `fill`) on every side and cuts a
- * size×size (or [h, w]) window at a random place, per image (torchvision
- * RandomCrop).
+ * Pads each image by `padding` zeros (or `fill`, or its edge pixels with
+ * paddingMode 'edge') on every side and cuts a size×size (or [h, w]) window
+ * at a random place, per image (torchvision RandomCrop): a random shift of
+ * up to ±padding pixels when the size is the image's.
  *
  * @example
  * randomCrop(32, 4, { seed: 0 })   // CIFAR-10 augmentation
+ * randomCrop(28, 2, { paddingMode: 'edge' }) // MNIST shifts of ±2 px; the edge is the background even after normalisation
  */
-export function randomCrop(
-  size: number | readonly [number, number],
-  padding = 0,
-  options: RandomTransformOptions & { fill?: number } = {},
-): Transform {
-  const [h, w] = typeof size === 'number' ? [size, size] : size;
+export function randomCrop(size: number | readonly [number, number], padding = 0, options: RandomCropOptions = {}): Transform {
+  const [h, w] = typeof size === 'number' ? [size, size] : Array.isArray(size) && size.length === 2 ? size : [NaN, NaN];
   if (![h, w].every((v) => Number.isInteger(v) && v > 0))
     throw new t.ArgumentError(`randomCrop: size must be positive integers, got ${JSON.stringify(size)}`);
   if (!Number.isInteger(padding) || padding < 0)
     throw new t.ArgumentError(`randomCrop: padding must be a non-negative integer, got ${padding}`);
+  const paddingMode = options.paddingMode ?? 'constant';
+  if (!(paddingMode in CORE_PAD_MODE))
+    throw new t.ArgumentError(`randomCrop: paddingMode must be 'constant', 'edge' or 'reflect', got ${JSON.stringify(paddingMode)}`);
+  if (paddingMode !== 'constant' && (options.fill ?? 0) !== 0)
+    throw new t.ArgumentError(`randomCrop: fill (${options.fill}) applies only to paddingMode 'constant', not '${paddingMode}'`);
   const rng = rngOf(options);
   return (x) => {
     const dims = asBatch('randomCrop', x);
@@ -168,16 +182,11 @@ export function randomCrop(
     const left = Int32Array.from({ length: dims.n }, () => rng.int(0, srcW - w + 1));
     const outShape = [...x.shape.slice(0, -2), h, w];
     return t.tidy(() => {
-      const padded =
-        padding > 0
-          ? x.pad(
-              [
-                [padding, padding],
-                [padding, padding],
-              ],
-              options.fill ?? 0,
-            )
-          : x;
+      const pads: [number, number][] = [
+        [padding, padding],
+        [padding, padding],
+      ];
+      const padded = padding > 0 ? t.pad(x, pads, { mode: CORE_PAD_MODE[paddingMode], value: options.fill }) : x;
       return remapWindows(padded, { ...dims, h: srcH, w: srcW }, top, left, new Uint8Array(dims.n), outShape);
     });
   };

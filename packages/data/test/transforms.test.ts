@@ -99,6 +99,38 @@ describe('transforms', () => {
     expect(one[3] - one[0]).toBe(10);
     expect(() => randomCrop(6)(t.ones([1, 4, 4]))).toThrow(/randomCrop: a 6x6 window does not fit images \[1,4,4\] padded by 0/);
     expect(() => randomCrop(0)).toThrow(/size must be positive integers/);
+    expect(() => randomCrop(null as never)).toThrow(/randomCrop: size must be positive integers, got null/);
+  });
+
+  it("randomCrop's paddingMode: 'edge' repeats the border pixel, 'reflect' mirrors, as torchvision's", async () => {
+    const x = labelled(64, 1, 4, 4);
+    const clamp = (v: number) => Math.min(Math.max(v, 0), 3);
+    const mirror = (v: number) => (v < 0 ? -v : v > 3 ? 6 - v : v);
+    for (const [mode, at] of [
+      ['edge', clamp],
+      ['reflect', mirror],
+    ] as const) {
+      const before = t.memory().tensors;
+      const y = randomCrop(4, 2, { seed: 3, paddingMode: mode })(x);
+      expect(t.memory().tensors - before).toBe(1);
+      const v = await values(y);
+      y.dispose();
+      const shifts = new Set<string>();
+      for (let i = 0; i < 64; i++) {
+        const img = v.slice(i * 16, (i + 1) * 16);
+        // The window's top-left corner in padded coordinates, read back from its first pixel's neighbours.
+        const shift = [-2, -1, 0, 1, 2]
+          .flatMap((dy) => [-2, -1, 0, 1, 2].map((dx) => [dy, dx]))
+          .filter(([dy, dx]) => img.every((p, k) => p === i * 1000 + at(Math.floor(k / 4) + dy) * 10 + at((k % 4) + dx)));
+        expect(shift.length).toBeGreaterThan(0);
+        shifts.add(String(shift[0]));
+      }
+      expect(shifts.size).toBeGreaterThan(10); // all 25 shifts are equally likely
+    }
+    expect(() => randomCrop(4, 2, { paddingMode: 'symmetric' as never })).toThrow(
+      /randomCrop: paddingMode must be 'constant', 'edge' or 'reflect', got "symmetric"/,
+    );
+    expect(() => randomCrop(4, 2, { paddingMode: 'edge', fill: 1 })).toThrow(/fill \(1\) applies only to paddingMode 'constant'/);
   });
 
   it('uses the default rng when not seeded, so manualSeed reproduces it', async () => {

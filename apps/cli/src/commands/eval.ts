@@ -1,7 +1,7 @@
 import * as t from '@tensile/core';
 import { evaluate, type TrainableModel } from '@tensile/train';
 import { baselineLines, baselines } from '../baselines.js';
-import { buildDataset, makeLoader } from '../data.js';
+import { buildDataset, evalLoader } from '../data.js';
 import { buildLoss } from '../loss.js';
 import { resolveCliMetrics } from '../metrics.js';
 import { loadRun } from '../model-file.js';
@@ -18,7 +18,7 @@ export async function evalCommand(path: string, flags: EvalFlags): Promise<numbe
   const { model, config } = await loadRun(path, flags);
   config.data.testLimit = flags.limit ?? null;
   const data = buildDataset(config.data, 'test');
-  const loader = () => makeLoader(data, config.data, { batchSize: flags.batchSize ?? 1000, shuffle: false, seed: 0 });
+  const loader = () => evalLoader(data, config, flags.batchSize);
   const loss = buildLoss(config.loss, path);
   const started = performance.now();
   const logs = await evaluate(model as unknown as TrainableModel, {

@@ -19,7 +19,8 @@ import {
   type TrainableModel,
 } from '@tensile/train';
 import { ConfigError, DEFAULT_CONFIG, GRAD_STATS_EVERY, parseConfig, readConfig, type TrainConfig } from '../config.js';
-import { buildDataset, makeLoader, splitValidation } from '../data.js';
+import { buildAugment } from '../augment.js';
+import { buildDataset, evalLoader, makeLoader, splitValidation } from '../data.js';
 import { exitCodeOf, onStop, type StopSignal } from '../interrupts.js';
 import { baselineLines, baselines, textSample } from '../baselines.js';
 import { buildLoss, checkLossConfig } from '../loss.js';
@@ -129,9 +130,9 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     const scheduler = config.schedule ? buildScheduler(optimizer, config.schedule, where) : undefined;
 
     const { train: trainSet, val: valSet } = splitValidation(buildDataset(config.data, 'train'), config.data.validation);
-    const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed });
-    const evalBatch = Math.max(config.batchSize, 500);
-    const valLoader = valSet ? makeLoader(valSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 }) : undefined;
+    const augment = buildAugment(config.data.augment, rng, where);
+    const trainLoader = makeLoader(trainSet, config.data, { batchSize: config.batchSize, shuffle: true, seed: config.seed, augment });
+    const valLoader = valSet ? evalLoader(valSet, config) : undefined;
 
     const metricsLog = new MetricsLog(files.metrics, reached);
     let resume: ResumeOptions = { initialEpoch: 0, initialStep: 0, history: [] };
@@ -260,7 +261,7 @@ export async function train(file: string | undefined, flags: TrainFlags): Promis
     // The test split, touched once: after training, never for choosing a checkpoint.
     if (config.data.test) {
       const testSet = buildDataset(config.data, 'test');
-      const testLoader = () => makeLoader(testSet, config.data, { batchSize: evalBatch, shuffle: false, seed: 0 });
+      const testLoader = () => evalLoader(testSet, config);
       const started = performance.now();
       const evaluated = await evaluate(model as unknown as TrainableModel, {
         loss,
