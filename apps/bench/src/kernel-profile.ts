@@ -20,6 +20,12 @@ const threads = Number(flag('--threads') ?? 1);
 const base: t.Backend =
   which === 'cpu' ? (await import('@tensile/backend-cpu')).cpu() : (await import('@tensile/backend-native')).native({ threads });
 
+/** A convolution's channels and input size, so each layer's calls are timed apart. */
+const convLabel = (args: unknown[]): string => {
+  const g = args[3] as t.Conv2dGeometry;
+  return `${g.c}→${args[4]} ${g.h}×${g.w}`;
+};
+
 /** The backend with each kernel timed (ms per kernel, reduce/unary/binary split by op). */
 const time = new Map<string, { ms: number; calls: number }>();
 const timed: Record<string, unknown> = { ...base };
@@ -28,7 +34,7 @@ for (const [name, kernel] of Object.entries(base)) {
   timed[name] = (...args: unknown[]) => {
     const start = performance.now();
     const out = (kernel as (...a: unknown[]) => unknown)(...args);
-    const key = typeof args[0] === 'string' ? `${name} ${args[0]}` : name;
+    const key = typeof args[0] === 'string' ? `${name} ${args[0]}` : name.startsWith('conv') ? `${name} ${convLabel(args)}` : name;
     const entry = time.get(key) ?? { ms: 0, calls: 0 };
     entry.ms += performance.now() - start;
     entry.calls++;

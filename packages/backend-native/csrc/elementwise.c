@@ -333,12 +333,26 @@ typedef struct {
   int64_t cs, as, bs;
 } WhereJob;
 
+/*
+ * One row; the strides are constants in each specialisation, so unit and zero strides vectorise. Both values
+ * are loaded before the choice: a select, not a branch (a random mask mispredicts half of them).
+ */
+#define WHERE_STRIDED(T, CS, AS, BS)              \
+  for (int64_t i = 0; i < len; i++) {             \
+    T xv = x[i * (AS)], yv = y[i * (BS)];         \
+    out[i] = c[i * (CS)] ? xv : yv;               \
+  }
+
 #define WHERE_LOOP(T)                                                              \
   {                                                                                \
     T *restrict out = (T *)j->out + o;                                             \
     const T *x = (const T *)j->a + off[1], *y = (const T *)j->b + off[2];          \
     const uint8_t *c = j->c + off[0];                                              \
-    for (int64_t i = 0; i < len; i++) out[i] = c[i * j->cs] ? x[i * j->as] : y[i * j->bs]; \
+    int64_t cs = j->cs, as = j->as, bs = j->bs;                                    \
+    if (cs == 1 && as == 1 && bs == 1) WHERE_STRIDED(T, 1, 1, 1)                   \
+    else if (cs == 1 && as == 1 && bs == 0) WHERE_STRIDED(T, 1, 1, 0)              \
+    else if (cs == 1 && as == 0 && bs == 1) WHERE_STRIDED(T, 1, 0, 1)              \
+    else WHERE_STRIDED(T, cs, as, bs)                                              \
   }
 
 HOT static void where_row(void *p, const int64_t *off, int64_t o, int64_t len) {

@@ -390,16 +390,28 @@ static void col2im_planes(void *p, int64_t lo, int64_t hi) {
   }
 }
 
-void im2col_into(const Geom *g, int dtype, const void *x, void *cols, double pad, int wide) {
+void im2col_into(const Geom *g, int dtype, const void *x, void *cols, double pad) {
   int64_t plane = g->oh * g->ow;
-  ColsJob j = {g, x, cols, dtype, pad, wide ? g->n * plane : plane, wide ? plane : g->c * g->kh * g->kw * plane};
-  par_range(g->n * g->c, g->n * g->c * g->kh * g->kw * g->oh * g->ow, im2col_planes, &j);
+  ColsJob j = {g, x, cols, dtype, pad, plane, g->c * g->kh * g->kw * plane};
+  par_range(g->n * g->c, g->n * g->c * g->kh * g->kw * plane, im2col_planes, &j);
 }
 
-void col2im_into(const Geom *g, int dtype, const void *cols, void *dx, int wide) {
+void col2im_into(const Geom *g, int dtype, const void *cols, void *dx) {
   int64_t plane = g->oh * g->ow;
-  ColsJob j = {g, cols, dx, dtype, 0, wide ? g->n * plane : plane, wide ? plane : g->c * g->kh * g->kw * plane};
-  par_range(g->n * g->c, g->n * g->c * g->kh * g->kw * g->oh * g->ow, col2im_planes, &j);
+  ColsJob j = {g, cols, dx, dtype, 0, plane, g->c * g->kh * g->kw * plane};
+  par_range(g->n * g->c, g->n * g->c * g->kh * g->kw * plane, col2im_planes, &j);
+}
+
+void im2col_image(const Geom *g, int dtype, const void *x, void *cols, double pad) {
+  int64_t plane = g->oh * g->ow;
+  ColsJob j = {g, x, cols, dtype, pad, plane, 0};
+  im2col_planes(&j, 0, g->c);
+}
+
+void col2im_image(const Geom *g, int dtype, const void *cols, void *dx) {
+  int64_t plane = g->oh * g->ow;
+  ColsJob j = {g, cols, dx, dtype, 0, plane, 0};
+  col2im_planes(&j, 0, g->c);
 }
 
 /* im2col(x, dtype, geometry[14], padValue) -> [n, c*kh*kw, outH*outW] */
@@ -415,7 +427,7 @@ static napi_value k_im2col(napi_env env, napi_callback_info info) {
   void *o;
   napi_value out = buf_new(env, dtype, g.n * g.c * g.kh * g.kw * g.oh * g.ow, 0, &o);
   if (!out) return NULL;
-  im2col_into(&g, dtype, x, o, pad, 0);
+  im2col_into(&g, dtype, x, o, pad);
   return out;
 }
 
@@ -431,7 +443,7 @@ static napi_value k_col2im(napi_env env, napi_callback_info info) {
   void *o;
   napi_value out = buf_new(env, dtype, g.n * g.c * g.h * g.w, 1, &o);
   if (!out) return NULL;
-  col2im_into(&g, dtype, cols, o, 0);
+  col2im_into(&g, dtype, cols, o);
   return out;
 }
 

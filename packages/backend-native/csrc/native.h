@@ -87,13 +87,13 @@ typedef struct {
   int64_t n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
 } Geom;
 int read_geom(Args *a, size_t i, Geom *g);
-/*
- * Writes the columns of x into cols, split over threads by input plane: [n, c*kh*kw, oh*ow] (the contract's
- * layout), or when `wide` [c*kh*kw, n*oh*ow] (every image side by side, so a convolution is one GEMM).
- */
-void im2col_into(const Geom *g, int dtype, const void *x, void *cols, double pad, int wide);
-/* The adjoint: adds columns (either layout) back into dx, zeroed by the caller; no two threads share a plane. */
-void col2im_into(const Geom *g, int dtype, const void *cols, void *dx, int wide);
+/* Writes the columns of x into cols [n, c*kh*kw, oh*ow] (the contract's layout), split over threads by input plane. */
+void im2col_into(const Geom *g, int dtype, const void *x, void *cols, double pad);
+/* The adjoint: adds columns back into dx, zeroed by the caller; no two threads share a plane. */
+void col2im_into(const Geom *g, int dtype, const void *cols, void *dx);
+/* The same for the one image at x (or dx), on the calling thread: cols is [c*kh*kw, oh*ow]; g->n is ignored. */
+void im2col_image(const Geom *g, int dtype, const void *x, void *cols, double pad);
+void col2im_image(const Geom *g, int dtype, const void *cols, void *dx);
 
 /* ---- GEMM (gemm.c) ---- */
 /* C = op(A)·op(B) + beta·C, row-major, for float32/float64 (OpenBLAS) and int32 (wrapping loops). */
@@ -120,6 +120,7 @@ extern const Export MOVEMENT_EXPORTS[];
 extern const Export GEMM_EXPORTS[];
 extern const Export CONV_EXPORTS[];
 extern const Export SCAN_SORT_EXPORTS[];
+extern const Export POOL_EXPORTS[];
 
 /* Thread count of the kernels (OpenMP, OpenBLAS, oneDNN); set by setThreads. */
 extern int g_threads;

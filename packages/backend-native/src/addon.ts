@@ -79,6 +79,7 @@ export interface Addon {
   conv2d(x: Handle, w: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   conv2dBackwardInput(dy: Handle, w: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   conv2dBackwardFilter(x: Handle, dy: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
+  maxPool2d(x: Handle, dtype: number, geometry: number[]): [Handle, Handle];
 }
 
 /** The package root: src/.. in the repository, dist/.. once installed. */

@@ -216,6 +216,10 @@ export function native(options: NativeOptions = {}): NativeBackend {
     conv2d: (x, w, dtype, g, o, groups) => addon.conv2d(x, w, D[dtype], geometry(g), o, groups),
     conv2dBackwardInput: (dy, w, dtype, g, o, groups) => addon.conv2dBackwardInput(dy, w, D[dtype], geometry(g), o, groups),
     conv2dBackwardFilter: (x, dy, dtype, g, o, groups) => addon.conv2dBackwardFilter(x, dy, D[dtype], geometry(g), o, groups),
+    maxPool2d(x, dtype, g) {
+      const [values, indices] = addon.maxPool2d(x, D[dtype], geometry(g));
+      return { values, indices };
+    },
   };
   return withSettingsAndErrors(kernels, addon, { threads, convolution });
 }

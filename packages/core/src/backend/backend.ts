@@ -285,6 +285,20 @@ export interface FusedKernels {
   conv2dBackwardInput?(dy: Handle, w: Handle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): Handle;
   /** Gradient of conv2d with respect to w, from x and dy. */
   conv2dBackwardFilter?(x: Handle, dy: Handle, dtype: DType, g: Conv2dGeometry, outChannels: number, groups: number): Handle;
+  /**
+   * Max pooling of x (float) viewed as g.n planes of g.h × g.w (core passes
+   * g.c = 1): each window's maximum, [g.n, outH·outW], and (int32) the plane
+   * index h·W + w of its first maximum. NaN counts as the largest, so it
+   * propagates; a window whose entries are all -∞ names its first entry
+   * inside the plane. Core scatters the gradient back by these indices.
+   */
+  maxPool2d?(x: Handle, dtype: DType, g: Conv2dGeometry): MaxPoolResult;
+}
+
+/** What the maxPool2d kernel returns. */
+export interface MaxPoolResult {
+  values: Handle;
+  indices: Handle;
 }
 
 export interface Backend extends RequiredKernels, FusedKernels {

@@ -1,10 +1,12 @@
 import type { Conv2dGeometry } from '../backend/backend.js';
 import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { record } from '../autograd.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { type Pair, pair, positive, unbatched, unfoldOp } from './conv.js';
 import { where } from './elementwise.js';
 import { indexSelectOp } from './indexing.js';
+import { scatterOp } from './scatter.js';
 
 export type { Pair } from './conv.js';
 type Single = number | readonly [number];
@@ -185,12 +187,40 @@ export function maxOfWindows(cols: Tensor, table: Int32Array | null): { values: 
   return { values, indices: indexSelectOp(constant(cols, table, [k * l], 'int32'), 0, at).reshape([planes, l]) };
 }
 
+/**
+ * Max pooling in the backend's one kernel: values and the winners' plane
+ * indices; the gradient is a scatter-add of dy at those indices (a recorded
+ * op, so it has a gradient too).
+ */
+function fusedMaxOfPlanes(op: string, x4: Tensor, g: Conv2dGeometry): { values: Tensor; indices: Tensor } {
+  const b = x4.backend;
+  const l = g.outH * g.outW;
+  const r = b.maxPool2d!(x4.handle(op), x4.dtype, g);
+  const indices = fromHandle(b, r.indices, [g.n, l], 'int32');
+  const values = fromHandle(b, r.values, [g.n, l], x4.dtype);
+  record(
+    op,
+    [x4],
+    values,
+    (dy) => [
+      tidy(() => {
+        const zeros = fromHandle(b, b.fill(g.n * g.h * g.w, 0, dy.dtype), [g.n, g.h * g.w], dy.dtype);
+        return scatterOp('sum', zeros, 1, indices, dy, true, indices).reshape(x4.shape);
+      }),
+    ],
+    [indices],
+  );
+  return { values, indices };
+}
+
 function maxPool(op: string, x4: Tensor, o: Pool2dOptions): Tensor | [Tensor, Tensor] {
   const g = poolGeometry(op, x4, o, 'max');
   const [n, c] = x4.shape;
-  const { values, indices } = maxOfWindows(windows(x4, g, -Infinity), o.returnIndices ? windowIndexTable(g) : null);
+  const { values, indices } = x4.backend.maxPool2d
+    ? fusedMaxOfPlanes(op, x4, g)
+    : maxOfWindows(windows(x4, g, -Infinity), o.returnIndices ? windowIndexTable(g) : null);
   const shape = [n, c, g.outH, g.outW];
-  return indices ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
+  return o.returnIndices && indices ? [values.reshape(shape), indices.reshape(shape)] : values.reshape(shape);
 }
 
 /** A window's size along one axis: clipped to the padded input, and to the input (PyTorch's avg_pool counts). */
