@@ -68,7 +68,7 @@ const optimizer = new SGD(model.parameters(), { lr: 0.1 });
 const lossFn = new CrossEntropyLoss();
 const step = async () => {
   optimizer.zeroGrad();
-  const loss = lossFn.call(model.call(x), y);
+  const loss = t.tidy(() => lossFn.call(model.call(x), y));
   loss.backward();
   optimizer.step();
   await loss.data();

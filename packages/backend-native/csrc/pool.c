@@ -6,6 +6,7 @@
  * the threads; the gradient is a scatter-add by these indices, done by core.
  */
 #include <math.h>
+#include <stdlib.h>
 
 #include "native.h"
 
@@ -15,6 +16,8 @@ typedef struct {
   const void *x;
   void *values;
   int32_t *indices;
+  /* per output column: the first input column its window reads; per tap k: the output columns it reaches */
+  const int64_t *first_col, *col_lo, *col_hi;
 } PoolJob;
 
 /* The first tap of a window along one axis that lands inside [0, size), and how many taps do. */
@@ -27,42 +30,53 @@ static void taps(int64_t start, int64_t size, int64_t k, int64_t dilation, int64
   *count = n;
 }
 
-#define MAX_PLANE(T)                                                                       \
-  {                                                                                        \
-    const T *x = (const T *)j->x + q * g->h * g->w;                                        \
-    T *v = (T *)j->values + q * plane;                                                     \
-    int32_t *idx = j->indices + q * plane;                                                 \
-    for (int64_t oh = 0; oh < g->oh; oh++) {                                               \
-      int64_t r0 = oh * g->sh - g->pt, fi, ni;                                             \
-      taps(r0, g->h, g->kh, g->dh, &fi, &ni);                                              \
-      for (int64_t ow = 0; ow < g->ow; ow++) {                                             \
-        int64_t c0 = ow * g->sw - g->pl, fk, nk;                                           \
-        taps(c0, g->w, g->kw, g->dw, &fk, &nk);                                            \
-        int64_t at = (r0 + fi * g->dh) * g->w + c0 + fk * g->dw;                           \
-        T best = -(T)INFINITY;                                                             \
-        for (int64_t i = fi; i < fi + ni; i++) {                                           \
-          const T *row = x + (r0 + i * g->dh) * g->w + c0;                                 \
-          for (int64_t k = fk; k < fk + nk; k++) {                                         \
-            T e = row[k * g->dw];                                                          \
-            if (e > best || (e != e && best == best)) {                                    \
-              best = e;                                                                    \
-              at = (r0 + i * g->dh) * g->w + c0 + k * g->dw;                               \
-            }                                                                              \
-          }                                                                                \
-        }                                                                                  \
-        v[oh * g->ow + ow] = best;                                                         \
-        idx[oh * g->ow + ow] = (int32_t)at;                                                \
-      }                                                                                    \
-    }                                                                                      \
+/*
+ * Tap (row, k) of the windows of output columns [lo, hi): best[ow] and at[ow] take the entry
+ * src[ow*sw + shift] where it is larger (or NaN first). Which entry wins is random, so the choice is a select:
+ * a branch would mispredict more often than the window is wide. restrict and int32 positions let it vectorise.
+ */
+#define TAP(T, NAME)                                                                                          \
+  static inline void NAME(T *restrict best, int32_t *restrict at, const T *restrict src, int32_t lo, int32_t hi, \
+                          int32_t sw, int32_t shift, int32_t base) {                                          \
+    for (int32_t ow = lo; ow < hi; ow++) {                                                                    \
+      int32_t c = ow * sw + shift;                                                                            \
+      T e = src[c], b = best[ow];                                                                             \
+      int wins = (e > b) | ((e != e) & (b == b));                                                             \
+      best[ow] = wins ? e : b;                                                                                \
+      at[ow] = wins ? base + c : at[ow];                                                                      \
+    }                                                                                                         \
+  }
+TAP(float, tap_f32)
+TAP(double, tap_f64)
+
+/* One output row at a time, tap by tap in window order (so the first maximum wins), every column of the row at once. */
+#define MAX_PLANE(T, TAPFN)                                                                  \
+  {                                                                                          \
+    const T *x = (const T *)j->x + q * g->h * g->w;                                          \
+    for (int64_t oh = 0; oh < g->oh; oh++) {                                                 \
+      T *best = (T *)j->values + (q * g->oh + oh) * g->ow;                                   \
+      int32_t *at = j->indices + (q * g->oh + oh) * g->ow;                                   \
+      int64_t r0 = oh * g->sh - g->pt, fi, ni;                                               \
+      taps(r0, g->h, g->kh, g->dh, &fi, &ni);                                                \
+      for (int64_t ow = 0; ow < g->ow; ow++) {                                               \
+        best[ow] = -(T)INFINITY;                                                             \
+        at[ow] = (int32_t)((r0 + fi * g->dh) * g->w + j->first_col[ow]);                     \
+      }                                                                                      \
+      for (int64_t i = fi; i < fi + ni; i++) {                                               \
+        int64_t base = (r0 + i * g->dh) * g->w;                                              \
+        for (int64_t k = 0; k < g->kw; k++)                                                  \
+          TAPFN(best, at, x + base, (int32_t)j->col_lo[k], (int32_t)j->col_hi[k], (int32_t)g->sw, \
+                (int32_t)(k * g->dw - g->pl), (int32_t)base);                                \
+      }                                                                                      \
+    }                                                                                        \
   }
 
 HOT static void max_planes(void *p, int64_t lo, int64_t hi) {
   const PoolJob *j = p;
   const Geom *g = j->g;
-  int64_t plane = g->oh * g->ow;
   for (int64_t q = lo; q < hi; q++) {
-    if (j->dtype == DT_F64) MAX_PLANE(double)
-    else MAX_PLANE(float)
+    if (j->dtype == DT_F64) MAX_PLANE(double, tap_f64)
+    else MAX_PLANE(float, tap_f32)
   }
 }
 
@@ -84,8 +98,28 @@ static napi_value k_max_pool2d(napi_env env, napi_callback_info info) {
   napi_value v = buf_new(env, dtype, count, 0, &values);
   napi_value i = v ? buf_new(env, DT_I32, count, 0, &indices) : NULL;
   if (!i) return NULL;
-  PoolJob j = {&g, dtype, x, values, indices};
+  int64_t *cols = malloc((size_t)(g.ow + 2 * g.kw) * sizeof(int64_t));
+  if (!cols) {
+    arg_fail(&a, "ENOMEM", "maxPool2d: out of memory for %lld column offsets", (long long)(g.ow + 2 * g.kw));
+    return NULL;
+  }
+  int64_t *col_lo = cols + g.ow, *col_hi = col_lo + g.kw;
+  for (int64_t ow = 0; ow < g.ow; ow++) {
+    int64_t first, n;
+    taps(ow * g.sw - g.pl, g.w, g.kw, g.dw, &first, &n);
+    cols[ow] = ow * g.sw - g.pl + first * g.dw;
+  }
+  for (int64_t k = 0; k < g.kw; k++) {
+    /* output columns whose tap k reads inside the row: 0 <= ow*sw - pl + k*dw < w */
+    int64_t shift = k * g.dw - g.pl, lo = 0, hi = g.ow;
+    while (lo < hi && lo * g.sw + shift < 0) lo++;
+    while (hi > lo && (hi - 1) * g.sw + shift >= g.w) hi--;
+    col_lo[k] = lo;
+    col_hi[k] = hi;
+  }
+  PoolJob j = {&g, dtype, x, values, indices, cols, col_lo, col_hi};
   par_range(g.n * g.c, count * g.kh * g.kw, max_planes, &j);
+  free(cols);
   napi_value out;
   napi_create_array_with_length(env, 2, &out);
   napi_set_element(env, out, 0, v);

@@ -130,6 +130,16 @@ export const convPoolEdgeCases: EdgeCase[] = [
     },
   },
   {
+    name: 'max pools: a window of -Infinity names its first entry inside the plane (as PyTorch)',
+    run: async () => {
+      const x = t.full([1, 1, 2, 2], Number.NEGATIVE_INFINITY);
+      const [y, idx] = t.maxPool2d(x, { kernelSize: 2, stride: 1, padding: 1, returnIndices: true });
+      expectEqual('maxPool2d values', (await values(y)).map(String), Array(9).fill('-Infinity'));
+      expectEqual('maxPool2d indices', await values(idx), [0, 0, 1, 0, 0, 1, 2, 2, 3]);
+      t.dispose([x, y, idx]);
+    },
+  },
+  {
     name: 'conv, pooling and resampling of an empty batch give empty results',
     run: async () => {
       const x = t.zeros([0, 2, 4, 4]);
