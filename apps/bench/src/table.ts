@@ -90,7 +90,7 @@ export function formatTable(rows: Row[], peaks: Peaks): string {
   }
   out.push(
     '  Timing: warm-up, then the best of several chunks of iterations (each ≥ the minimum time);',
-    '  every iteration ends with a read of the result or loss, on every framework.',
+    '  every iteration ends with a read of the loss, or of one element of the product (sgemm; torch and OpenBLAS read none).',
   );
   out.push(
     `  Peaks: native ${peaks.native.gflops ? `${fmt(peaks.native.gflops)} GFLOP/s` : '—'} (${peaks.native.how});`,
