@@ -50,14 +50,16 @@ describe('tensile train on other backends', () => {
   it.skipIf(!hasSwiftShader)(
     `trains with --backend webgpu (software GPU: ${SWIFTSHADER})`,
     () => {
-      const args = ['--limit', '1024', '--test-limit', '256', '--batch-size', '32', '--lr', '0.1', '--epochs', '1', '--quiet'];
+      // SwiftShader takes over a second a step whatever the batch: 11 steps (346 samples + 38 held out; the
+      // default seed makes the run reproducible: 0.87 held-out accuracy, as on wasm).
+      const args = ['--limit', '384', '--test-limit', '128', '--batch-size', '32', '--lr', '0.1', '--epochs', '1', '--quiet'];
       const r = tensile(['train', ...args, '--backend', 'webgpu', '--out', 'gpu'], dir, {
         ...process.env,
         VK_ICD_FILENAMES: SWIFTSHADER,
       });
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(accuracyOf(dir, 'gpu')).toBeGreaterThan(0.4); // 32 steps; chance is 0.1
+      expect(accuracyOf(dir, 'gpu')).toBeGreaterThan(0.4); // chance is 0.1
     },
     120_000,
   );
