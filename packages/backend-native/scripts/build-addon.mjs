@@ -67,6 +67,23 @@ function hasOneDnn(compiler) {
   }
 }
 
+/**
+ * How to link OpenBLAS: its OpenMP build where installed (Debian: libopenblas0-openmp), so GEMMs run on the same
+ * OpenMP threads as our loops and oneDNN instead of a second pool of OpenBLAS threads competing for the same
+ * cores; else the default libopenblas (any threading).
+ */
+function openBlasLink(compiler) {
+  let multiarch = '';
+  try {
+    multiarch = execFileSync(compiler, ['-print-multiarch'], { encoding: 'utf8' }).trim();
+  } catch {
+    // not GCC: the default library below
+  }
+  const dirs = [multiarch && `/usr/lib/${multiarch}/openblas-openmp`, '/usr/lib/openblas-openmp'].filter(Boolean);
+  const dir = dirs.find((d) => existsSync(join(d, 'libopenblas.so.0')));
+  return dir ? { flags: [`-L${dir}`, '-l:libopenblas.so.0', `-Wl,-rpath,${dir}`], openmp: true } : { flags: ['-lopenblas'], openmp: false };
+}
+
 /** Runs one compiler command; rejects with its stderr (the hint is read from it). */
 function cc(compiler, args) {
   return new Promise((resolve, reject) => {
@@ -86,6 +103,7 @@ async function build() {
     .sort();
   const compiler = process.env.CC || 'cc';
   const oneDnn = hasOneDnn(compiler);
+  const blas = openBlasLink(compiler);
   const flags = [
     '-std=gnu11',
     '-O3',
@@ -118,12 +136,12 @@ async function build() {
   const link = ['-shared', '-fopenmp', '-o', linked, ...sources.map((f) => join(objects, f.replace(/\.c$/, '.o')))];
   if (process.platform === 'darwin') link.push('-undefined', 'dynamic_lookup');
   try {
-    await cc(compiler, [...link, '-lopenblas', ...(oneDnn ? ['-ldnnl'] : []), '-lm']);
+    await cc(compiler, [...link, ...blas.flags, ...(oneDnn ? ['-ldnnl'] : []), '-lm']);
     renameSync(linked, OUT);
   } finally {
     rmSync(objects, { recursive: true, force: true });
   }
-  return { ms: Date.now() - started, oneDnn };
+  return { ms: Date.now() - started, oneDnn, openmpBlas: blas.openmp };
 }
 
 /** A prebuilt binary for this platform (prebuilds/<platform>-<arch>/*.node) makes compiling unnecessary. */
@@ -140,10 +158,13 @@ function upToDate() {
 if (installMode && upToDate()) process.exit(0);
 
 try {
-  const { ms, oneDnn } = await build();
+  const { ms, oneDnn, openmpBlas } = await build();
   rmSync(ERROR_LOG, { force: true });
   const conv = oneDnn ? 'with oneDNN' : 'without oneDNN (libdnnl-dev not found: convolutions use im2col + OpenBLAS)';
-  console.log(`@tensile/backend-native: built ${OUT} ${conv} in ${(ms / 1000).toFixed(1)} s`);
+  const blas = openmpBlas
+    ? "OpenBLAS's OpenMP build"
+    : 'the default OpenBLAS (libopenblas0-openmp not found: its threads are a second pool)';
+  console.log(`@tensile/backend-native: built ${OUT} ${conv}, on ${blas}, in ${(ms / 1000).toFixed(1)} s`);
 } catch (err) {
   const log = `${err.message}\n${err.stderr ?? ''}`.trim();
   // the hint reads the compiler's complaint only: the command line itself names -fopenmp and -lopenblas
