@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { MeasureOptions } from '../measure.js';
 import type { Contender } from '../results.js';
+import { STARTING_ENV } from './env.js';
 
 const SOURCE = fileURLToPath(new URL('./openblas_sgemm.c', import.meta.url));
 
@@ -27,7 +28,7 @@ export function openblasContender(m: MeasureOptions, threads: number, program: (
     run: async (job) => {
       if (job.case !== 'sgemm') return [];
       const args = [job.n, threads, m.warmup, m.chunks, m.minIters, m.minChunkMs].map(String);
-      const [gflops, iters] = execFileSync(program(), args, { encoding: 'utf8' }).trim().split(' ');
+      const [gflops, iters] = execFileSync(program(), args, { encoding: 'utf8', env: STARTING_ENV }).trim().split(' ');
       return [
         {
           case: 'sgemm',

@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { MeasureOptions } from '../measure.js';
 import { LR, type Contender, type Row } from '../results.js';
+import { STARTING_ENV } from './env.js';
 
 export const PYTHON = '/usr/bin/python3';
 const SCRIPT = fileURLToPath(new URL('./torch_bench.py', import.meta.url));
@@ -23,9 +24,9 @@ const OPENBLAS_DIR = '/usr/lib/x86_64-linux-gnu/openblas-pthread';
 
 /** OpenBLAS reads its thread count at load: each thread count gets its own python process. */
 function pythonEnv(threads: number): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
+  const env: NodeJS.ProcessEnv = { ...STARTING_ENV, OMP_NUM_THREADS: String(threads), OPENBLAS_NUM_THREADS: String(threads) };
   if (existsSync(`${OPENBLAS_DIR}/libblas.so.3`)) {
-    env.LD_LIBRARY_PATH = [OPENBLAS_DIR, process.env.LD_LIBRARY_PATH].filter(Boolean).join(':');
+    env.LD_LIBRARY_PATH = [OPENBLAS_DIR, STARTING_ENV.LD_LIBRARY_PATH].filter(Boolean).join(':');
   }
   return env;
 }
