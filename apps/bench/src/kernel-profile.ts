@@ -6,9 +6,10 @@
  *   pnpm --filter @tensile/bench profile [mlp|lenet] [--backend native|cpu] [--threads N]
  */
 import * as t from '@tensile/core';
-import { Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential } from '@tensile/layers';
 import { CrossEntropyLoss } from '@tensile/losses';
 import { SGD } from '@tensile/optim';
+import { benchModel } from './ours/modules.js';
+import { LENET_BATCH, LR, MLP_BATCH } from './results.js';
 
 const kind = process.argv[2] === 'mlp' ? 'mlp' : 'lenet';
 const flag = (name: string) => {
@@ -44,31 +45,15 @@ for (const [name, kernel] of Object.entries(base)) {
 }
 await t.setBackend(timed as unknown as t.Backend);
 
-const model =
-  kind === 'lenet'
-    ? new Sequential(
-        new Conv2d(1, 6, 5),
-        new ReLU(),
-        new MaxPool2d(2),
-        new Conv2d(6, 16, 5),
-        new ReLU(),
-        new MaxPool2d(2),
-        new Flatten(),
-        new Linear(256, 120),
-        new ReLU(),
-        new Linear(120, 84),
-        new ReLU(),
-        new Linear(84, 10),
-      )
-    : new Sequential(new Linear(784, 128), new ReLU(), new Linear(128, 64), new ReLU(), new Linear(64, 10));
-const batch = kind === 'lenet' ? 64 : 128;
+const model = benchModel(kind);
+const batch = kind === 'lenet' ? LENET_BATCH : MLP_BATCH;
 const x = t.randn(kind === 'lenet' ? [batch, 1, 28, 28] : [batch, 784], { rng: new t.Rng(1) });
 const y = t.tensor(Int32Array.from({ length: batch }, (_, i) => i % 10));
-const optimizer = new SGD(model.parameters(), { lr: 0.1 });
+const optimizer = new SGD(model.parameters(), { lr: LR });
 const lossFn = new CrossEntropyLoss();
 const step = async () => {
   optimizer.zeroGrad();
-  const loss = t.tidy(() => lossFn.call(model.call(x), y));
+  const loss = t.tidy(() => lossFn.call(model.call(x) as t.Tensor, y));
   loss.backward();
   optimizer.step();
   await loss.data();

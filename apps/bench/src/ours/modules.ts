@@ -27,7 +27,8 @@ async function lossAndOptim(): Promise<{ Loss: new () => Loss; SGD: new (params:
   return { Loss: losses.CrossEntropyLoss as never, SGD: optim.SGD as never };
 }
 
-function model(kind: 'mlp' | 'lenet'): Module {
+/** The bench's MLP or LeNet-5 as @tensile/layers modules, initialised from seed 0 (the kernel profile uses them too). */
+export function benchModel(kind: 'mlp' | 'lenet'): Module {
   const rng = new t.Rng(0);
   if (kind === 'mlp') {
     return new Sequential(new Linear(784, 128, { rng }), new ReLU(), new Linear(128, 64, { rng }), new ReLU(), new Linear(64, 10, { rng }));
@@ -52,7 +53,7 @@ export async function oursTrainModules(v: OurVariant, kind: 'mlp' | 'lenet', dat
   const { Loss, SGD } = await lossAndOptim();
   const size = kind === 'mlp' ? MLP_BATCH : LENET_BATCH;
   const image = kind === 'mlp' ? [784] : [1, 28, 28];
-  const net = model(kind) as Sequential;
+  const net = benchModel(kind) as Sequential;
   const lossFn = new Loss();
   const opt = new SGD(net.parameters(), { lr: LR });
   const batches = Array.from({ length: 8 }, (_, b) => {
