@@ -11,8 +11,6 @@
 
 #include "native.h"
 
-void openblas_set_num_threads(int num_threads);
-
 const size_t DT_SIZE[DT_COUNT] = {4, 8, 4, 1};
 
 int g_threads = 1;

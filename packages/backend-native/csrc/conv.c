@@ -118,8 +118,6 @@ static void conv_images(ConvJob *j, int t, int64_t lo, int64_t hi) {
   }
 }
 
-void openblas_set_num_threads(int num_threads);
-
 /*
  * Runs one pass over every image: on the calling thread for a small batch, else images split over the threads
  * with OpenBLAS held to one thread meanwhile (each GEMM is small; the threads are busy with images).
@@ -149,22 +147,16 @@ static int conv_pass(const Conv *c, int kind, const char *a, const char *b, char
     }
     openblas_set_num_threads(g_threads);
     if (kind == 2) {
-      for (int t = 0; t < nt; t++) {
-        int64_t len = c->o * c->kg;
-        if (c->dtype == DT_F32) {
-          float *o = (float *)out;
-          const float *p = (const float *)(j.partials + t * dw_bytes);
-          for (int64_t i = 0; i < len; i++) o[i] += p[i];
-        } else if (c->dtype == DT_F64) {
-          double *o = (double *)out;
-          const double *p = (const double *)(j.partials + t * dw_bytes);
-          for (int64_t i = 0; i < len; i++) o[i] += p[i];
-        } else {
-          uint32_t *o = (uint32_t *)out;
-          const uint32_t *p = (const uint32_t *)(j.partials + t * dw_bytes);
-          for (int64_t i = 0; i < len; i++) o[i] += p[i];
-        }
-      }
+      /* the zeroed output += each thread's partial, in thread order (int32 wraps) */
+#define SUM_PARTIALS(T)                                                        \
+  for (int t = 0; t < nt; t++) {                                               \
+    const T *p = (const T *)(j.partials + t * dw_bytes);                       \
+    for (int64_t i = 0; i < c->o * c->kg; i++) ((T *)out)[i] += p[i];          \
+  }
+      if (c->dtype == DT_F32) SUM_PARTIALS(float)
+      else if (c->dtype == DT_F64) SUM_PARTIALS(double)
+      else SUM_PARTIALS(uint32_t)
+#undef SUM_PARTIALS
       free(j.partials);
     }
   }

@@ -297,8 +297,7 @@ int read_geom(Args *a, size_t i, Geom *g) {
   return 1;
 }
 
-/* Output positions [lo, hi) along one axis whose input coordinate o*stride - pad + tap lies in [0, size). */
-static void valid_range(int64_t size, int64_t out, int64_t stride, int64_t pad, int64_t tap, int64_t *lo, int64_t *hi) {
+void valid_range(int64_t size, int64_t out, int64_t stride, int64_t pad, int64_t tap, int64_t *lo, int64_t *hi) {
   int64_t l = pad - tap > 0 ? (pad - tap + stride - 1) / stride : 0;
   int64_t num = size - 1 + pad - tap;
   int64_t h = num < 0 ? 0 : num / stride + 1;

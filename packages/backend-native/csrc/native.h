@@ -87,6 +87,8 @@ typedef struct {
   int64_t n, c, h, w, kh, kw, sh, sw, pt, pl, dh, dw, oh, ow;
 } Geom;
 int read_geom(Args *a, size_t i, Geom *g);
+/* Output positions [lo, hi) along one axis whose input coordinate o*stride - pad + tap lies in [0, size). */
+void valid_range(int64_t size, int64_t out, int64_t stride, int64_t pad, int64_t tap, int64_t *lo, int64_t *hi);
 /* Writes the columns of x into cols [n, c*kh*kw, oh*ow] (the contract's layout), split over threads by input plane. */
 void im2col_into(const Geom *g, int dtype, const void *x, void *cols, double pad);
 /* The adjoint: adds columns back into dx, zeroed by the caller; no two threads share a plane. */
@@ -124,5 +126,7 @@ extern const Export POOL_EXPORTS[];
 
 /* Thread count of the kernels (OpenMP, OpenBLAS, oneDNN); set by setThreads. */
 extern int g_threads;
+/* OpenBLAS's own setter (cblas.h of some builds does not declare it). */
+void openblas_set_num_threads(int num_threads);
 
 #endif

@@ -109,14 +109,7 @@ static napi_value k_max_pool2d(napi_env env, napi_callback_info info) {
     taps(ow * g.sw - g.pl, g.w, g.kw, g.dw, &first, &n);
     cols[ow] = ow * g.sw - g.pl + first * g.dw;
   }
-  for (int64_t k = 0; k < g.kw; k++) {
-    /* output columns whose tap k reads inside the row: 0 <= ow*sw - pl + k*dw < w */
-    int64_t shift = k * g.dw - g.pl, lo = 0, hi = g.ow;
-    while (lo < hi && lo * g.sw + shift < 0) lo++;
-    while (hi > lo && (hi - 1) * g.sw + shift >= g.w) hi--;
-    col_lo[k] = lo;
-    col_hi[k] = hi;
-  }
+  for (int64_t k = 0; k < g.kw; k++) valid_range(g.w, g.ow, g.sw, g.pl, k * g.dw, &col_lo[k], &col_hi[k]);
   PoolJob j = {&g, dtype, x, values, indices, cols, col_lo, col_hi};
   par_range(g.n * g.c, count * g.kh * g.kw, max_planes, &j);
   free(cols);

@@ -202,12 +202,7 @@ function fusedMaxOfPlanes(op: string, x4: Tensor, g: Conv2dGeometry): { values: 
     op,
     [x4],
     values,
-    (dy) => [
-      tidy(() => {
-        const zeros = fromHandle(b, b.fill(g.n * g.h * g.w, 0, dy.dtype), [g.n, g.h * g.w], dy.dtype);
-        return scatterOp('sum', zeros, 1, indices, dy, true, indices).reshape(x4.shape);
-      }),
-    ],
+    (dy) => [tidy(() => scatterOp('sum', x4.zerosLike().reshape([g.n, g.h * g.w]), 1, indices, dy, true, indices).reshape(x4.shape))],
     [indices],
   );
   return { values, indices };
