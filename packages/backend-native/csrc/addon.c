@@ -397,6 +397,7 @@ static napi_value k_set_threads(napi_env env, napi_callback_info info) {
   g_threads = n;
   omp_set_num_threads(n);
   openblas_set_num_threads(n);
+  threads_start(n);
   return NULL;
 }
 

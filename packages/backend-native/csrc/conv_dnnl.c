@@ -154,7 +154,11 @@ static Entry *lookup(const Key *k) {
 }
 
 static int run(dnnl_primitive_t p, int n, const dnnl_exec_arg_t *args) {
-  return dnnl_primitive_execute(p, stream, n, args) == dnnl_success;
+  sigset_t saved;
+  signals_hold(&saved);
+  dnnl_status_t s = dnnl_primitive_execute(p, stream, n, args);
+  signals_release(&saved);
+  return s == dnnl_success;
 }
 
 int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out) {

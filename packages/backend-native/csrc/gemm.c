@@ -1,7 +1,7 @@
 /*
  * Matrix products: float32/float64 through OpenBLAS (cblas_sgemm/dgemm),
- * int32 through plain wrapping loops; the batched matmul kernel and the
- * fused matmul + bias (+ relu).
+ * small float32 ones through oneDNN's sgemm (gemm_dnnl.c), int32 through plain wrapping
+ * loops; the batched matmul kernel and the fused matmul + bias (+ relu).
  */
 #include <cblas.h>
 #include <string.h>
@@ -38,6 +38,7 @@ void gemm(int dtype, int transA, int transB, int64_t m, int64_t n, int64_t k, co
           int64_t ldb, double beta, void *C, int64_t ldc) {
   if (m == 0 || n == 0) return;
   enum CBLAS_TRANSPOSE ta = transA ? CblasTrans : CblasNoTrans, tb = transB ? CblasTrans : CblasNoTrans;
+  if (dtype == DT_F32 && dnnl_gemm_f32(transA, transB, m, n, k, A, lda, B, ldb, (float)beta, C, ldc)) return;
   if (dtype == DT_F32) {
     cblas_sgemm(CblasRowMajor, ta, tb, (int)m, (int)n, (int)k, 1.0f, A, (int)lda, B, (int)ldb, (float)beta, C, (int)ldc);
   } else if (dtype == DT_F64) {

@@ -7,6 +7,7 @@
 
 #define NAPI_VERSION 8
 #include <node_api.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -98,7 +99,7 @@ void im2col_image(const Geom *g, int dtype, const void *x, void *cols, double pa
 void col2im_image(const Geom *g, int dtype, const void *cols, void *dx);
 
 /* ---- GEMM (gemm.c) ---- */
-/* C = op(A)·op(B) + beta·C, row-major, for float32/float64 (OpenBLAS) and int32 (wrapping loops). */
+/* C = op(A)·op(B) + beta·C, row-major, for float32 (oneDNN when small, else OpenBLAS), float64 (OpenBLAS), int32 (loops). */
 void gemm(int dtype, int transA, int transB, int64_t m, int64_t n, int64_t k, const void *A, int64_t lda, const void *B,
           int64_t ldb, double beta, void *C, int64_t ldc);
 
@@ -109,6 +110,9 @@ void gemm(int dtype, int transA, int transB, int64_t m, int64_t n, int64_t k, co
  */
 int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out);
 int dnnl_available(void);
+/* C = op(A)·op(B) + beta·C (row-major float32) through oneDNN's sgemm when small enough; 0 where it declines. */
+int dnnl_gemm_f32(int transA, int transB, int64_t m, int64_t n, int64_t k, const float *A, int64_t lda, const float *B,
+                  int64_t ldb, float beta, float *C, int64_t ldc);
 
 /* ---- kernels; each file registers its functions ---- */
 typedef struct {
@@ -126,6 +130,12 @@ extern const Export POOL_EXPORTS[];
 
 /* Thread count of the kernels (OpenMP, OpenBLAS, oneDNN); set by setThreads. */
 extern int g_threads;
+/* ---- signals (signals.c): oneDNN's JIT GEMM must not take a signal on its thread ---- */
+/* Holds asynchronous signals on this thread until signals_release (wrap every oneDNN call). */
+void signals_hold(sigset_t *saved);
+void signals_release(const sigset_t *saved);
+/* Starts (or reuses) n OpenMP workers with asynchronous signals blocked for good. */
+void threads_start(int n);
 /* OpenBLAS's own setter (cblas.h of some builds does not declare it). */
 void openblas_set_num_threads(int num_threads);
 
