@@ -9,8 +9,9 @@
 #include "native.h"
 
 #ifdef TENSILE_DNNL
-#include <oneapi/dnnl/dnnl.h>
 #include <string.h>
+
+#include "dnnl_context.h"
 
 enum { CACHE = 32 };
 
@@ -37,21 +38,8 @@ typedef struct {
   int used;
 } Entry;
 
-static dnnl_engine_t engine;
-static dnnl_stream_t stream;
 static Entry cache[CACHE];
 static int next_slot;
-
-static int ready(void) {
-  if (engine) return 1;
-  if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success) return 0;
-  if (dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) {
-    dnnl_engine_destroy(engine);
-    engine = NULL;
-    return 0;
-  }
-  return 1;
-}
 
 static void drop_operand(Operand *op) {
   if (op->reorder) dnnl_primitive_destroy(op->reorder);
@@ -74,10 +62,10 @@ static int bind(Operand *op, const dnnl_memory_desc_t *plain, const_dnnl_primiti
   if (dnnl_memory_desc_equal(chosen, plain)) return 1;
   dnnl_primitive_desc_t rpd;
   const dnnl_memory_desc_t *from = output ? chosen : plain, *to = output ? plain : chosen;
-  if (dnnl_reorder_primitive_desc_create(&rpd, from, engine, to, engine, NULL) != dnnl_success) return 0;
+  if (dnnl_reorder_primitive_desc_create(&rpd, from, dnnl_cpu_engine(), to, dnnl_cpu_engine(), NULL) != dnnl_success) return 0;
   dnnl_status_t s = dnnl_primitive_create(&op->reorder, rpd);
   dnnl_primitive_desc_destroy(rpd);
-  return s == dnnl_success && dnnl_memory_create(&op->blocked, chosen, engine, DNNL_MEMORY_ALLOCATE) == dnnl_success;
+  return s == dnnl_success && dnnl_memory_create(&op->blocked, chosen, dnnl_cpu_engine(), DNNL_MEMORY_ALLOCATE) == dnnl_success;
 }
 
 /*
@@ -112,7 +100,7 @@ static int create(Entry *e, const Key *k) {
   dnnl_primitive_desc_t fwd_pd = NULL, pd = NULL;
   if (dnnl_dilated_convolution_forward_desc_init(&fwd, dnnl_forward_training, dnnl_convolution_direct, &src_any, &wei_any, NULL, &dst_any,
                                                  strides, dilates, pad_l, pad_r) != dnnl_success ||
-      dnnl_primitive_desc_create(&fwd_pd, &fwd, NULL, engine, NULL) != dnnl_success)
+      dnnl_primitive_desc_create(&fwd_pd, &fwd, NULL, dnnl_cpu_engine(), NULL) != dnnl_success)
     return 0;
   dnnl_status_t s = dnnl_success;
   int ok = 1;
@@ -124,13 +112,13 @@ static int create(Entry *e, const Key *k) {
   } else if (k->kind == 1) {
     s = dnnl_dilated_convolution_backward_data_desc_init(&bwd, dnnl_convolution_direct, &src_any, &wei_any, &dst_any, strides, dilates,
                                                          pad_l, pad_r);
-    if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &bwd, NULL, engine, fwd_pd);
+    if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &bwd, NULL, dnnl_cpu_engine(), fwd_pd);
     ok = s == dnnl_success && bind(&e->op[0], &dst, pd, dnnl_query_diff_dst_md, 0) &&
          bind(&e->op[1], &wei, pd, dnnl_query_weights_md, 0) && bind(&e->op[2], &src, pd, dnnl_query_diff_src_md, 1);
   } else {
     s = dnnl_dilated_convolution_backward_weights_desc_init(&bwd, dnnl_convolution_direct, &src_any, &wei_any, NULL, &dst_any, strides,
                                                             dilates, pad_l, pad_r);
-    if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &bwd, NULL, engine, fwd_pd);
+    if (s == dnnl_success) s = dnnl_primitive_desc_create(&pd, &bwd, NULL, dnnl_cpu_engine(), fwd_pd);
     ok = s == dnnl_success && bind(&e->op[0], &src, pd, dnnl_query_src_md, 0) &&
          bind(&e->op[1], &dst, pd, dnnl_query_diff_dst_md, 0) && bind(&e->op[2], &wei, pd, dnnl_query_diff_weights_md, 1);
   }
@@ -153,16 +141,10 @@ static Entry *lookup(const Key *k) {
   return e;
 }
 
-static int run(dnnl_primitive_t p, int n, const dnnl_exec_arg_t *args) {
-  sigset_t saved;
-  signals_hold(&saved);
-  dnnl_status_t s = dnnl_primitive_execute(p, stream, n, args);
-  signals_release(&saved);
-  return s == dnnl_success;
-}
 
 int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out) {
-  if (!ready()) return 0;
+  dnnl_engine_t engine = dnnl_cpu_engine();
+  if (!engine) return 0;
   Key k;
   memset(&k, 0, sizeof k);
   k.kind = kind;
@@ -188,14 +170,13 @@ int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a,
   for (int i = 0; i < 2 && ok; i++) {
     if (!e->op[i].reorder) continue;
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, user[i]}, {DNNL_ARG_TO, e->op[i].blocked}};
-    ok = run(e->op[i].reorder, 2, r);
+    ok = dnnl_run(e->op[i].reorder, 2, r);
   }
-  if (ok) ok = run(e->prim, 3, args);
+  if (ok) ok = dnnl_run(e->prim, 3, args);
   if (ok && e->op[2].reorder) {
     dnnl_exec_arg_t r[2] = {{DNNL_ARG_FROM, e->op[2].blocked}, {DNNL_ARG_TO, user[2]}};
-    ok = run(e->op[2].reorder, 2, r);
+    ok = dnnl_run(e->op[2].reorder, 2, r);
   }
-  if (ok) ok = dnnl_stream_wait(stream) == dnnl_success;
   for (int i = 0; i < 3; i++)
     if (user[i]) dnnl_memory_destroy(user[i]);
   return ok;
