@@ -204,6 +204,17 @@ HOT static void softmax_rows(void *p, int64_t lo, int64_t hi) {
   else SOFTMAX_ROWS(double, exp)
 }
 
+/* Rows [lo, hi) of a float32 softmax: those with a NaN or ±Inf entry are redone by softmax_rows. */
+HOT static void softmax_nonfinite_rows(void *p, int64_t lo, int64_t hi) {
+  const SoftmaxJob *j = p;
+  const uint32_t *bits = j->x;
+  for (int64_t r = lo; r < hi; r++) {
+    uint32_t nonfinite = 0; /* an all-ones exponent: NaN or ±Inf */
+    for (int64_t c = 0; c < j->cols; c++) nonfinite |= (bits[r * j->cols + c] & 0x7f800000u) == 0x7f800000u;
+    if (nonfinite) softmax_rows(p, r, r + 1);
+  }
+}
+
 static napi_value softmax_common(napi_env env, napi_callback_info info, int log, const char *name) {
   Args a;
   if (!args_get(env, info, &a, name, 4)) return NULL;
@@ -215,7 +226,16 @@ static napi_value softmax_common(napi_env env, napi_callback_info info, int log,
   napi_value out = buf_new(env, dtype, rows * cols, 0, &o);
   if (!out || rows * cols == 0) return out;
   SoftmaxJob j = {dtype, log, x, o, cols};
-  par_range(rows, rows * cols * 8, softmax_rows, &j);
+  /*
+   * float32 softmax runs on oneDNN where the addon has it (softmax_dnnl.c: 6-10x our loop on 4096×65 and
+   * 1024×1000 rows), then rows holding NaN or ±Inf are redone here: oneDNN gave [NaN, 0, 0] for [NaN, 1, 2] and
+   * [Inf, 1, 2], where PyTorch's rows are all NaN. log-softmax stays on the loop: oneDNN 2.6's log is off by
+   * ~1.4e-6 (log-softmax of [1e30, -1e30, 0] gave 1.4e-6 for 0), a dozen float32 ulps.
+   */
+  if (dtype == DT_F32 && !log && dnnl_softmax_f32(0, rows, cols, x, o))
+    par_range(rows, rows * cols, softmax_nonfinite_rows, &j);
+  else
+    par_range(rows, rows * cols * 8, softmax_rows, &j);
   return out;
 }
 

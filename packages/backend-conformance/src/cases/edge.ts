@@ -137,6 +137,25 @@ export const edgeCases: EdgeCase[] = [
     },
   },
   {
+    name: 'softmax and logSoftmax of rows with NaN or ±Infinity (PyTorch 1.13)',
+    run: async () => {
+      // One row each: NaN, +Inf, -Inf among finite values, all -Inf, two +Inf, then huge finite offsets.
+      const rows = [NaN, 1, 2, Infinity, 1, 2, -Infinity, 1, 2, -Infinity, -Infinity, -Infinity, Infinity, Infinity, 0, 1e30, -1e30, 0];
+      const N = 'NaN';
+      for (const dtype of floatDTypes()) {
+        const x = t.tensor(rows, { shape: [6, 3], dtype });
+        const sm = nanAsString(await values(x.softmax(1)));
+        const ls = nanAsString(await values(x.logSoftmax(1)));
+        // the finite entries of row 3 are compared with a tolerance below
+        expectValues(`softmax ${dtype}`, [...sm.slice(0, 7), ...sm.slice(9)], [N, N, N, N, N, N, 0, N, N, N, N, N, N, 1, 0, 0]);
+        expectNear(`softmax ${dtype} row 3`, sm.slice(7, 9) as number[], [0.2689414322376251, 0.7310585975646973], 1e-6);
+        expectValues(`logSoftmax ${dtype}`, [...ls.slice(0, 7), ...ls.slice(9, 15)], [N, N, N, N, N, N, -Infinity, N, N, N, N, N, N]);
+        expectNear(`logSoftmax ${dtype} row 3`, ls.slice(7, 9) as number[], [-1.31326162815094, -0.31326165795326233], 1e-6);
+        expectNear(`logSoftmax ${dtype} row 6`, ls.slice(15) as number[], [0, -2e30, -1e30], 1e-7);
+      }
+    },
+  },
+  {
     name: 'clamp with min > max, pow of ±1 to NaN/±Infinity, sign of NaN and -0 (as PyTorch)',
     run: async () => {
       for (const dtype of floatDTypes()) {
