@@ -98,6 +98,8 @@ export type { ScanDecl, ScanDTypeRule, ScanMethods, ScanName } from './ops/scan-
 export { sort, argsort, topk, kthvalue, median, nanmedian } from './ops/sort.js';
 export { norm } from './ops/norm.js';
 export type { NormOrder } from './ops/norm.js';
+export { batchNorm } from './ops/batch-norm.js';
+export type { BatchNormOptions } from './ops/batch-norm.js';
 export { matmul } from './ops/matmul.js';
 export type { MatmulOptions } from './ops/matmul.js';
 export {

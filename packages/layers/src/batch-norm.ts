@@ -77,51 +77,32 @@ abstract class BatchNorm extends Module {
         `${this.typeName}(${this.numFeatures}): expected input ${this.layout} with C = ${this.numFeatures}, got [${x.shape.join(',')}]`,
       );
     }
-    const axes = [0, ...Array.from({ length: x.rank - 2 }, (_, i) => i + 2)];
-    // Per-channel statistics broadcast as [1, C, 1, ...].
-    const channelShape = x.shape.map((d, i) => (i === 1 ? d : 1));
+    // As PyTorch's _BatchNorm.forward: batch statistics when training or when no running ones are kept.
     const useBatchStats = this.training || !this.trackRunningStats;
-    let mean: t.Tensor;
-    let variance: t.Tensor;
-    if (useBatchStats) {
-      const count = x.size / this.numFeatures;
-      if (this.training && count <= 1) {
-        throw new t.ShapeError(`${this.typeName}: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
-      }
-      mean = x.mean(axes, true);
-      variance = x.sub(mean).square().mean(axes, true);
-      if (this.training && this.trackRunningStats) this.updateRunningStats(mean, variance, count);
-    } else {
-      mean = this.buffer('running_mean').reshape(channelShape);
-      variance = this.buffer('running_var').reshape(channelShape);
+    if (this.training && x.size / this.numFeatures <= 1) {
+      throw new t.ShapeError(`${this.typeName}: expected more than 1 value per channel when training, got input [${x.shape.join(',')}]`);
     }
-    let y = x.sub(mean).mul(variance.add(this.eps).rsqrt());
-    if (this.affine) y = y.mul(this.param('weight').reshape(channelShape)).add(this.param('bias').reshape(channelShape));
-    return y;
-  }
-
-  private updateRunningStats(mean: t.Tensor, biasedVar: t.Tensor, count: number): void {
-    t.noGrad(() => {
+    const track = this.training && this.trackRunningStats;
+    if (track) {
       const tracked = this.buffer('num_batches_tracked');
-      t.assign(
-        tracked,
-        t.tidy(() => tracked.add(1)),
+      t.noGrad(() =>
+        t.assign(
+          tracked,
+          t.tidy(() => tracked.add(1)),
+        ),
       );
-      for (const [name, batch] of [
-        ['running_mean', mean],
-        ['running_var', biasedVar],
-      ] as const) {
-        const running = this.buffer(name);
-        const updated = t.tidy(() => {
-          // The running variance is unbiased: n/(n-1) times the batch's biased one.
-          const value = (name === 'running_var' ? batch.mul(count / (count - 1)) : batch).reshape([this.numFeatures]).cast(running.dtype);
-          // momentum null: a cumulative average, weight 1/num_batches_tracked (computed on device, no read back).
-          const factor = this.momentum ?? tracked.cast(running.dtype).reciprocal();
-          return running.add(value.sub(running).mul(factor));
-        });
-        t.assign(running, updated);
-      }
-    });
+    }
+    const keepsStats = this.trackRunningStats && (!this.training || track);
+    return t.tidy(() =>
+      t.batchNorm(x, keepsStats ? this.buffer('running_mean') : null, keepsStats ? this.buffer('running_var') : null, {
+        weight: this.affine ? this.param('weight') : null,
+        bias: this.affine ? this.param('bias') : null,
+        training: useBatchStats,
+        // momentum null: a cumulative average, weight 1/num_batches_tracked (computed on device, no read back).
+        momentum: this.momentum ?? (track ? this.buffer('num_batches_tracked').cast('float32').reciprocal() : 0),
+        eps: this.eps,
+      }),
+    );
   }
 }
 

@@ -293,6 +293,72 @@ export interface FusedKernels {
    * inside the plane. Core scatters the gradient back by these indices.
    */
   maxPool2d?(x: Handle, dtype: DType, g: Conv2dGeometry): MaxPoolResult;
+  /**
+   * Batch normalisation of x (float, dense) viewed as [p.n, p.c, p.inner],
+   * per channel c over n and inner, y = (x - mean) / sqrt(var + p.eps) ·
+   * weight + bias; weight and bias ([c], x's dtype) are null when absent
+   * (scale 1, shift 0). Training (`stats` null): mean and the biased variance
+   * come from the batch and are returned with y ([c] each). Evaluation: they
+   * are `stats` ([c], x's dtype) and only y is used. Null where the backend
+   * declines (a dtype, no library, a geometry); core then composes. Must
+   * equal the composition x.mean / x.sub(mean).square().mean / rsqrt up to
+   * the dtype's rounding.
+   */
+  batchNormForward?(
+    x: Handle,
+    weight: Handle | null,
+    bias: Handle | null,
+    stats: BatchNormStats | null,
+    dtype: DType,
+    p: BatchNormParams,
+  ): BatchNormForwardResult | null;
+  /**
+   * The training-mode gradient of batchNormForward, from dy (x's layout), x,
+   * and the batch's mean and biased variance that the forward returned: with
+   * x̂ = (x - mean)·invstd, invstd = 1/sqrt(var + eps), M = n·inner,
+   * dx = weight·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), dweight = Σ dy·x̂,
+   * dbias = Σdy (sums per channel). weight null: scale 1, and dweight and
+   * dbias are null. Null where the backend declines; core then composes.
+   * Must equal that composition. Core calls it only when no gradient graph is
+   * being built (its result is not differentiable).
+   */
+  batchNormBackward?(
+    dy: Handle,
+    x: Handle,
+    stats: BatchNormStats,
+    weight: Handle | null,
+    dtype: DType,
+    p: BatchNormParams,
+  ): BatchNormBackwardResult | null;
+}
+
+/** The geometry of the batch-norm kernels: x viewed as [n, c, inner], normalised per channel. */
+export interface BatchNormParams {
+  n: number;
+  c: number;
+  inner: number;
+  /** Added to the variance before the square root. */
+  eps: number;
+}
+
+/** Per-channel statistics, [c] each: the mean and the biased variance. */
+export interface BatchNormStats {
+  mean: Handle;
+  variance: Handle;
+}
+
+/** What batchNormForward returns: y (x's layout); in training the batch's statistics too. */
+export interface BatchNormForwardResult {
+  y: Handle;
+  /** The batch's mean and biased variance, [c]; absent in evaluation. */
+  stats?: BatchNormStats;
+}
+
+/** What batchNormBackward returns: dx (x's layout), and dweight, dbias ([c]) when weight was given. */
+export interface BatchNormBackwardResult {
+  dx: Handle;
+  dweight: Handle | null;
+  dbias: Handle | null;
 }
 
 /** What the maxPool2d kernel returns. */
