@@ -54,7 +54,7 @@ describe('native trains like cpu', () => {
     expect(reference.losses[49]).toBeLessThan(reference.losses[0] * 0.5);
     for (const threads of [1, 2]) {
       const run = await train(native({ threads }), 50);
-      // Same float32 math, summed in OpenBLAS's order: rounding only.
+      // Same float32 math, summed in oneDNN's or OpenBLAS's order: rounding only.
       run.losses.forEach((l, i) => expect(Math.abs(l - reference.losses[i]) / reference.losses[i]).toBeLessThan(1e-4));
       run.weights.forEach((w, i) => expect(Math.abs(w - reference.weights[i])).toBeLessThan(1e-4));
       expect(run.live[49]).toBe(run.live[1]); // no handle leaks from step to step
