@@ -431,6 +431,7 @@ static napi_value init(napi_env env, napi_value exports) {
   define(env, exports, CONV_EXPORTS);
   define(env, exports, SCAN_SORT_EXPORTS);
   define(env, exports, POOL_EXPORTS);
+  define(env, exports, BATCH_NORM_EXPORTS);
   return exports;
 }
 

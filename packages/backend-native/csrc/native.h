@@ -129,6 +129,7 @@ extern const Export GEMM_EXPORTS[];
 extern const Export CONV_EXPORTS[];
 extern const Export SCAN_SORT_EXPORTS[];
 extern const Export POOL_EXPORTS[];
+extern const Export BATCH_NORM_EXPORTS[];
 
 /* Thread count of the kernels (OpenMP, OpenBLAS, oneDNN); set by setThreads. */
 extern int g_threads;

@@ -80,6 +80,24 @@ export interface Addon {
   conv2dBackwardInput(dy: Handle, w: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   conv2dBackwardFilter(x: Handle, dy: Handle, dtype: number, geometry: number[], outChannels: number, groups: number): Handle;
   maxPool2d(x: Handle, dtype: number, geometry: number[]): [Handle, Handle];
+  /** [y, mean, biased var] in training (mean, var null), [y] in evaluation; null where oneDNN declines (batch_norm.c). */
+  batchNormForward(
+    x: Handle,
+    weight: Handle | null,
+    bias: Handle | null,
+    mean: Handle | null,
+    variance: Handle | null,
+    ...p: [dtype: number, n: number, c: number, inner: number, eps: number]
+  ): [Handle] | [Handle, Handle, Handle] | null;
+  /** [dx, dweight, dbias] (weight null: a scale of ones), or null where oneDNN declines. */
+  batchNormBackward(
+    dy: Handle,
+    x: Handle,
+    mean: Handle,
+    variance: Handle,
+    weight: Handle | null,
+    ...p: [dtype: number, n: number, c: number, inner: number, eps: number]
+  ): [Handle, Handle, Handle] | null;
 }
 
 /** The package root: src/.. in the repository, dist/.. once installed. */

@@ -220,6 +220,16 @@ export function native(options: NativeOptions = {}): NativeBackend {
       const [values, indices] = addon.maxPool2d(x, D[dtype], geometry(g));
       return { values, indices };
     },
+    // oneDNN's batch normalization (float32); null where the addon declines, and core composes.
+    batchNormForward(x, weight, bias, stats, dtype, p) {
+      const r = addon.batchNormForward(x, weight, bias, stats?.mean ?? null, stats?.variance ?? null, D[dtype], p.n, p.c, p.inner, p.eps);
+      if (!r) return null;
+      return r.length === 3 ? { y: r[0], stats: { mean: r[1], variance: r[2] } } : { y: r[0] };
+    },
+    batchNormBackward(dy, x, stats, weight, dtype, p) {
+      const r = addon.batchNormBackward(dy, x, stats.mean, stats.variance, weight, D[dtype], p.n, p.c, p.inner, p.eps);
+      return r && { dx: r[0], dweight: r[1], dbias: r[2] };
+    },
   };
   return withSettingsAndErrors(kernels, addon, { threads, convolution });
 }

@@ -1,4 +1,5 @@
 import * as t from '@tensile/core';
+import { batchNormEdgeCases } from './batch-norm.js';
 import { convPoolEdgeCases } from './conv-pool.js';
 
 export interface EdgeCase {
@@ -402,4 +403,5 @@ export const edgeCases: EdgeCase[] = [
   },
   // Pooling NaN/ties, empty batches, pad-mode limits and option errors of the conv and pooling ops.
   ...convPoolEdgeCases,
+  ...batchNormEdgeCases,
 ];

@@ -15,6 +15,7 @@ import {
   transposeRef,
   unaryRef,
 } from '../reference.js';
+import { batchNormForwardCases } from './batch-norm.js';
 import { composedEdgeCases, composedForwardCases } from './composed.js';
 import { reductionEdgeCases, reductionForwardCases } from './reductions.js';
 import { movementForwardCases } from './movement.js';
@@ -105,6 +106,7 @@ export function forwardCases(dtypes: readonly t.DType[]): ForwardCase[] {
     cases.push(...reductionCases(dtype, round), ...matmulCases(dtype, round), ...movementCases(dtype, round));
     cases.push(...windowCases(dtype, round), ...compositeCases(dtype, round));
     cases.push(...composedForwardCases(dtype, round));
+    cases.push(...batchNormForwardCases(dtype, round));
     cases.push(...reductionForwardCases(dtype, round));
   }
   cases.push(...intCases(), ...boolCases());

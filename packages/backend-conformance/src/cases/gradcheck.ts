@@ -1,5 +1,6 @@
 import * as t from '@tensile/core';
 import { awayFromZero, randomRef, type Ref } from '../reference.js';
+import { batchNormGradCases } from './batch-norm.js';
 import { convPoolGradCases } from './conv-pool.js';
 import { indexingGradCases } from './indexing.js';
 import { composedGradCases } from './composed.js';
@@ -167,6 +168,7 @@ export const gradCases: GradCase[] = [
   },
   // conv1d/3d, transposed conv, fold, pad modes, pooling options, unpooling, interpolate, pixel shuffle.
   ...convPoolGradCases,
+  ...batchNormGradCases,
   // Core's composed ops outside the op tables (math, diagonals, rearranging, einsum).
   ...composedGradCases,
   ...reductionGradCases,

@@ -317,8 +317,8 @@ export interface FusedKernels {
    * and the batch's mean and biased variance that the forward returned: with
    * x̂ = (x - mean)·invstd, invstd = 1/sqrt(var + eps), M = n·inner,
    * dx = weight·invstd/M · (M·dy − Σdy − x̂·Σ(dy·x̂)), dweight = Σ dy·x̂,
-   * dbias = Σdy (sums per channel). weight null: scale 1, and dweight and
-   * dbias are null. Null where the backend declines; core then composes.
+   * dbias = Σdy (sums per channel), all three always (weight null: scale 1).
+   * Null where the backend declines; core then composes.
    * Must equal that composition. Core calls it only when no gradient graph is
    * being built (its result is not differentiable).
    */
@@ -354,11 +354,11 @@ export interface BatchNormForwardResult {
   stats?: BatchNormStats;
 }
 
-/** What batchNormBackward returns: dx (x's layout), and dweight, dbias ([c]) when weight was given. */
+/** What batchNormBackward returns: dx (x's layout), dweight and dbias ([c]). */
 export interface BatchNormBackwardResult {
   dx: Handle;
-  dweight: Handle | null;
-  dbias: Handle | null;
+  dweight: Handle;
+  dbias: Handle;
 }
 
 /** What the maxPool2d kernel returns. */

@@ -94,10 +94,15 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     y,
     (g, _o, needs) => {
       const need = [needs[0], weight !== null && needs[1], bias !== null && needs[inputs.length - 1]];
-      const [dx, dw, db] = training
+      const grads = training
         ? trainingGrad(g, x, weight, constants, p, axes, channel)
         : evalGrad(g, x, weight, constants, eps, axes, channel, need);
-      return [need[0] ? dx : null, ...(weight ? [need[1] ? dw : null] : []), ...(bias ? [need[2] ? db : null] : [])];
+      // Training computes all three at once; free those no input asked for.
+      grads.forEach((d, i) => {
+        if (!need[i]) d?.dispose();
+      });
+      const [dx, dw, db] = grads.map((d, i) => (need[i] ? d : null));
+      return [dx, ...(weight ? [dw] : []), ...(bias ? [db] : [])];
     },
     [constants.mean, constants.variance],
   );
@@ -193,9 +198,7 @@ function trainingGrad(
     const stats: BatchNormStats = { mean: batch.mean.handle('batchNorm'), variance: batch.variance.handle('batchNorm') };
     const r = b.batchNormBackward(g.handle('batchNorm'), x.handle('batchNorm'), stats, weight?.handle('batchNorm') ?? null, x.dtype, p);
     if (r) {
-      const dw = r.dweight && fromHandle(b, r.dweight, [p.c], x.dtype);
-      const db = r.dbias && fromHandle(b, r.dbias, [p.c], x.dtype);
-      return [fromHandle(b, r.dx, x.shape, x.dtype), dw, db];
+      return [fromHandle(b, r.dx, x.shape, x.dtype), fromHandle(b, r.dweight, [p.c], x.dtype), fromHandle(b, r.dbias, [p.c], x.dtype)];
     }
   }
   return tidy(() => {
