@@ -864,6 +864,11 @@ import scatter_families  # noqa: E402
 
 FAMILIES += scatter_families.families(sys.modules[__name__])
 
+# F.batch_norm: training and evaluation, affine or not, and the running statistics it updates (batch_norm).
+import batch_norm_families  # noqa: E402
+
+FAMILIES += batch_norm_families.families(sys.modules[__name__])
+
 
 # ----------------------------------------------------------------------------
 # Writing and checking.

@@ -16,6 +16,7 @@ import math from '../../fixtures/core/math.json';
 import shapeOps from '../../fixtures/core/shape_ops.json';
 import scanSort from '../../fixtures/core/scan_sort.json';
 import scatter from '../../fixtures/core/scatter.json';
+import batchNorm from '../../fixtures/core/batch_norm.json';
 
 /** The op families that have PyTorch fixtures, one file each. */
 export const TORCH_FIXTURE_FAMILIES = [
@@ -35,6 +36,7 @@ export const TORCH_FIXTURE_FAMILIES = [
   'shape_ops',
   'scan_sort',
   'scatter',
+  'batch_norm',
 ] as const;
 
 export type TorchFixtureFamily = (typeof TORCH_FIXTURE_FAMILIES)[number];
@@ -56,6 +58,7 @@ const FILES: Record<TorchFixtureFamily, TorchFixtureFile> = {
   shape_ops: shapeOps as TorchFixtureFile,
   scan_sort: scanSort as TorchFixtureFile,
   scatter: scatter as TorchFixtureFile,
+  batch_norm: batchNorm as TorchFixtureFile,
 };
 
 /**

@@ -4,6 +4,7 @@
  */
 import type * as Core from '@tensile/core';
 import type { Tensor } from '@tensile/core';
+import { BATCH_NORM_OPS } from './ops-batch-norm.js';
 import { CONV_POOL_OPS } from './ops-conv-pool.js';
 import { SCAN_SORT_OPS } from './ops-scan-sort.js';
 import { SCATTER_OPS } from './ops-scatter.js';
@@ -153,4 +154,5 @@ export const TORCH_OPS: Record<string, OpCall> = {
   ...CONV_POOL_OPS,
   ...SCAN_SORT_OPS,
   ...SCATTER_OPS,
+  ...BATCH_NORM_OPS,
 };
