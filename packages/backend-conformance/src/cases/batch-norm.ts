@@ -187,6 +187,25 @@ export const batchNormEdgeCases: EdgeCase[] = [
           const expected = { shape: [...want.shape], data: Float64Array.from((await want.data<t.DataArray>()) as ArrayLike<number>) };
           await check(`${label} gradient ${['x', 'weight', 'bias'][i]}`, fused[i], expected, tol);
         }
+        // Second order (a gradient penalty's path): the fused forward with the backward composed under createGraph.
+        const v = up(randomRef(shape, 124));
+        const secondOrder = (norm: (xi: t.Tensor) => t.Tensor) =>
+          t.grad((xi) => {
+            const [gx] = t.grad((xj) => norm(xj).mul(dy).sum(), { createGraph: true })(xi);
+            return gx.mul(v).sum();
+          })(x)[0];
+        const hvFused = secondOrder((xi) => t.batchNorm(xi, null, null, { weight: w, bias: b, training: true }));
+        const hvComposed = secondOrder((xi) => {
+          const mean = xi.mean(axes, true);
+          const y = xi.sub(mean).mul(xi.sub(mean).square().mean(axes, true).add(1e-5).rsqrt());
+          return w && b ? y.mul(w.reshape(channel)).add(b.reshape(channel)) : y;
+        });
+        const hvRef = {
+          shape: [...hvComposed.shape],
+          data: Float64Array.from((await hvComposed.data<t.DataArray>()) as ArrayLike<number>),
+        };
+        await check(`${label} second order`, hvFused, hvRef, { rtol: 1e-3, atol: 1e-3 });
+        t.dispose([v, hvFused, hvComposed]);
         // Forward and the running statistics, against the same statistics composed.
         const running = [t.zeros([c]), t.ones([c])] as const;
         const y = t.batchNorm(x, ...running, { weight: w, bias: b, training: true, momentum: 1 });

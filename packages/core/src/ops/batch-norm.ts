@@ -1,7 +1,7 @@
 import type { BatchNormParams, BatchNormStats } from '../backend/backend.js';
 import { isGradEnabled, noGrad, record } from '../autograd.js';
 import { isFloat } from '../dtype.js';
-import { ArgumentError, DTypeError, ShapeError, fmtShape } from '../errors.js';
+import { ArgumentError, BackendError, DTypeError, ShapeError, fmtShape } from '../errors.js';
 import { assign } from '../assign.js';
 import { tidy } from '../scope.js';
 import { Tensor, fromHandle } from '../tensor.js';
@@ -64,10 +64,12 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
           p,
         )
       : null;
-  if (fused && (!training || fused.stats)) {
+  if (fused) {
     y = fromHandle(b, fused.y, x.shape, x.dtype);
-    if (fused.stats)
+    if (training) {
+      if (!fused.stats) throw new BackendError(`batchNorm: backend '${b.name}' batchNormForward returned no statistics in training`);
       batch = { mean: fromHandle(b, fused.stats.mean, [p.c], x.dtype), variance: fromHandle(b, fused.stats.variance, [p.c], x.dtype) };
+    }
   } else {
     // The composition, not recorded: the op's own backward below is used.
     const e = x.detach();
