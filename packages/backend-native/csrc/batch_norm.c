@@ -4,8 +4,9 @@
  * [n, c, inner, 1] NCHW, statistics and scale/shift as [c]. Training
  * returns the batch mean and biased variance, evaluation takes them
  * (dnnl_use_global_stats); the backward gives dx, dweight and dbias.
- * Primitives are cached per geometry. Without oneDNN, or for float64, the
- * kernels return null and core composes batch norm from other kernels.
+ * Primitives are cached per geometry. Without oneDNN, for float64, or for a
+ * geometry oneDNN refuses, the kernels return null (before making any
+ * output) and core composes batch norm from other kernels.
  */
 #include "native.h"
 
@@ -117,13 +118,14 @@ static Key key_of(int kind, unsigned flags, int64_t n, int64_t c, int64_t inner,
   return k;
 }
 
-static int dnnl_batch_norm_forward(int64_t n, int64_t c, int64_t inner, double eps, const float *x, const float *w, const float *b,
-                                   float *mean, float *var, int eval, float *y) {
-  if (!dnnl_cpu_engine()) return 0;
-  unsigned flags = (w ? dnnl_use_scale : 0) | (b ? dnnl_use_shift : 0);
-  Key k = key_of(eval ? BN_EVAL : BN_TRAIN, flags, n, c, inner, eps);
-  Entry *e = lookup(&k);
-  if (!e) return 0;
+/* The cached primitive of one pass, or NULL where oneDNN is absent or declines (asked before any output is made). */
+static Entry *entry(int kind, unsigned flags, int64_t n, int64_t c, int64_t inner, double eps) {
+  if (!dnnl_cpu_engine()) return NULL;
+  Key k = key_of(kind, flags, n, c, inner, eps);
+  return lookup(&k);
+}
+
+static int forward(Entry *e, const float *x, const float *w, const float *b, float *mean, float *var, float *y) {
   Arg list[6] = {{DNNL_ARG_SRC, x, 0}, {DNNL_ARG_DST, y, 0}, {DNNL_ARG_MEAN, mean, 1}, {DNNL_ARG_VARIANCE, var, 1}};
   int count = 4;
   if (w) list[count++] = (Arg){DNNL_ARG_SCALE, w, 1};
@@ -131,13 +133,9 @@ static int dnnl_batch_norm_forward(int64_t n, int64_t c, int64_t inner, double e
   return execute(e, list, count);
 }
 
-/* Always with scale and shift, so dweight and dbias come out (a given scale of ones where weight is absent). */
-static int dnnl_batch_norm_backward(int64_t n, int64_t c, int64_t inner, double eps, const float *dy, const float *x, const float *mean,
-                                    const float *var, const float *w, float *dx, float *dw, float *db) {
-  if (!dnnl_cpu_engine()) return 0;
-  Key k = key_of(BN_BACKWARD, dnnl_use_scale | dnnl_use_shift, n, c, inner, eps);
-  Entry *e = lookup(&k);
-  if (!e) return 0;
+/* Always with scale and shift, so dweight and dbias come out (w: a scale of ones where weight is absent). */
+static int backward(Entry *e, const float *dy, const float *x, const float *mean, const float *var, const float *w, float *dx, float *dw,
+                    float *db) {
   /* oneDNN 2.6 refuses (invalid arguments) a backward with dnnl_use_shift unless a shift is bound too; it never
      reads it, so any [c] buffer does. */
   Arg list[9] = {{DNNL_ARG_DIFF_DST, dy, 0},    {DNNL_ARG_SRC, x, 0},         {DNNL_ARG_MEAN, mean, 1},
@@ -181,6 +179,9 @@ static napi_value k_batch_norm_forward(napi_env env, napi_callback_info info) {
   if (a.failed) return NULL;
   if (dtype != DT_F32) return js_null(env);
   int eval = mean_in && var_in;
+  unsigned flags = (w ? dnnl_use_scale : 0) | (b ? dnnl_use_shift : 0);
+  Entry *e = entry(eval ? BN_EVAL : BN_TRAIN, flags, n, c, inner, eps);
+  if (!e) return js_null(env);
   void *y, *mean = (void *)mean_in, *var = (void *)var_in;
   napi_value out[3];
   out[0] = buf_new(env, DT_F32, n * c * inner, 0, &y);
@@ -190,7 +191,10 @@ static napi_value k_batch_norm_forward(napi_env env, napi_callback_info info) {
     out[2] = out[1] ? buf_new(env, DT_F32, c, 0, &var) : NULL;
     if (!out[2]) return NULL;
   }
-  if (!dnnl_batch_norm_forward(n, c, inner, eps, x, w, b, mean, var, eval, y)) return js_null(env);
+  if (!forward(e, x, w, b, mean, var, y)) {
+    arg_fail(&a, NULL, "batchNormForward: oneDNN failed on [%lld, %lld, %lld]", (long long)n, (long long)c, (long long)inner);
+    return NULL;
+  }
   return js_array(env, out, eval ? 1 : 3);
 }
 
@@ -204,10 +208,15 @@ static napi_value k_batch_norm_backward(napi_env env, napi_callback_info info) {
   double eps = arg_f64(&a, 9);
   if (a.failed) return NULL;
   if (dtype != DT_F32) return js_null(env);
+  Entry *e = entry(BN_BACKWARD, dnnl_use_scale | dnnl_use_shift, n, c, inner, eps);
+  if (!e) return js_null(env);
   float *ones = NULL;
   if (!w) {
     ones = malloc((size_t)c * sizeof(float));
-    if (!ones) return js_null(env);
+    if (!ones) {
+      arg_fail(&a, "ENOMEM", "batchNormBackward: out of memory for %lld scales", (long long)c);
+      return NULL;
+    }
     for (int64_t i = 0; i < c; i++) ones[i] = 1.0f;
   }
   void *dx, *dw, *db;
@@ -215,10 +224,14 @@ static napi_value k_batch_norm_backward(napi_env env, napi_callback_info info) {
   out[0] = buf_new(env, DT_F32, n * c * inner, 0, &dx);
   out[1] = out[0] ? buf_new(env, DT_F32, c, 0, &dw) : NULL;
   out[2] = out[1] ? buf_new(env, DT_F32, c, 0, &db) : NULL;
-  int ok = out[2] && dnnl_batch_norm_backward(n, c, inner, eps, dy, x, mean, var, w ? w : ones, dx, dw, db);
+  int ok = out[2] && backward(e, dy, x, mean, var, w ? w : ones, dx, dw, db);
   free(ones);
   if (!out[2]) return NULL;
-  return ok ? js_array(env, out, 3) : js_null(env);
+  if (!ok) {
+    arg_fail(&a, NULL, "batchNormBackward: oneDNN failed on [%lld, %lld, %lld]", (long long)n, (long long)c, (long long)inner);
+    return NULL;
+  }
+  return js_array(env, out, 3);
 }
 
 #else
