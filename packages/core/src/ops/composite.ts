@@ -5,7 +5,6 @@ import { normalizeAxis, sizeOf } from '../shape.js';
 import { tidy } from '../scope.js';
 import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
-import { where } from './elementwise.js';
 import { backendOf } from './util.js';
 
 /** Moves `axis` last so row-wise kernels apply; returns the inverse too. */
@@ -56,7 +55,8 @@ export function softmax(x: Tensor, axis = -1): Tensor {
 /**
  * log(softmax(x)), computed stably as s - log Σ exp(s), s = x - max: shifting
  * first keeps float32 precision for rows with a large offset (x - logsumexp(x)
- * rounds the offset twice). An infinite max is not subtracted (-inf - -inf is NaN).
+ * rounds the offset twice). An infinite max is subtracted too, as PyTorch
+ * does: a row holding +Inf, or all -Inf, comes out all NaN.
  */
 export function logSoftmax(x: Tensor, axis = -1): Tensor {
   return rowwise(
@@ -64,8 +64,7 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
     x,
     axis,
     (e, a) => {
-      const m = e.amax(a, true);
-      const s = e.sub(where(m.isInf(), 0, m));
+      const s = e.sub(e.amax(a, true));
       return s.sub(s.exp().sum(a, true).log());
     },
     (g, y, a) => g.sub(y.exp().mul(g.sum(a, true))),
