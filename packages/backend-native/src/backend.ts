@@ -29,7 +29,7 @@ import { MAX_RANK, collapse, denseStrides } from './layout.js';
 
 export interface NativeOptions {
   /**
-   * Threads of the kernels (OpenMP loops and OpenBLAS); default: every core
+   * Threads of the kernels (OpenMP loops, oneDNN and OpenBLAS); default: every core
    * (os.availableParallelism()). Results are identical run to run for a
    * fixed count.
    */
@@ -76,7 +76,6 @@ function opCodes(addon: Addon): { unary: Record<KernelUnaryOp, number>; binary: 
   return { unary: map(UNARY_KERNEL_OP_NAMES, names.unary, 'unary'), binary: map(BINARY_OP_NAMES, names.binary, 'binary') };
 }
 
-/** Conv2dGeometry as the addon's Geom (csrc/native.h), field by field. */
 /**
  * The addon's walk of an elementwise layout: core's, as it is (core collapses
  * it); a rank-0 shape becomes [1], and a rank beyond the addon's 16 is collapsed here.
@@ -89,6 +88,7 @@ function layoutOf(shape: Shape, inputs: readonly StridedInput[]): { shape: numbe
   );
 }
 
+/** Conv2dGeometry as the addon's Geom (csrc/native.h), field by field. */
 function geometry(g: Conv2dGeometry): number[] {
   return [g.n, g.c, g.h, g.w, g.kh, g.kw, g.strideH, g.strideW, g.padTop, g.padLeft, g.dilationH, g.dilationW, g.outH, g.outW];
 }
@@ -116,7 +116,8 @@ let current: Settings | null = null;
 /**
  * Creates the native backend: every tensor lives in memory the addon owns
  * (dispose frees it at once; a GC finalizer frees what was forgotten), GEMM
- * and convolution run on OpenBLAS, elementwise and reduction loops are C
+ * runs on OpenBLAS and oneDNN, convolution, batch norm and softmax on oneDNN
+ * (where installed), elementwise and reduction loops are C
  * vectorised by the compiler, threaded with OpenMP. float32, float64, int32
  * and bool; reads are the only copies into JS. Throws a BackendError saying
  * what to install where the addon could not be built.
