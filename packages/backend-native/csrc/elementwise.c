@@ -1,5 +1,5 @@
 /*
- * Elementwise kernels: unary (required and fused), clamp, binary with
+ * Elementwise kernels: unary (required and fused), clamp, addScaled, binary with
  * broadcasting (core's layout, collapsed in JS: a shape and one stride list
  * per input), where and cast. One loop per (op, dtype), written once with
  * macros; <tgmath.h> picks expf/exp (…) by the element type.
@@ -168,6 +168,55 @@ static napi_value k_clamp(napi_env env, napi_callback_info info) {
   if (!out) return NULL;
   ClampJob j = {dtype, o, x, lo, hi};
   par_range(n, n, clamp_range, &j);
+  return out;
+}
+
+/* ---- addScaled: out = a + alpha·b (add's and sub's alpha) ---- */
+
+typedef struct {
+  int dtype;
+  void *out;
+  const void *a, *b;
+  double alpha;
+} AddScaledJob;
+
+/* The product and the sum each rounded (-ffp-contract=off: never one FMA), as core's mul then add. */
+#define ADD_SCALED(T)                                 \
+  {                                                   \
+    T *restrict o = (T *)j->out + s;                  \
+    const T *restrict a = (const T *)j->a + s;        \
+    const T *restrict b = (const T *)j->b + s;        \
+    const T alpha = (T)j->alpha;                      \
+    for (int64_t i = 0; i < e - s; i++) {             \
+      T scaled = alpha * b[i];                        \
+      o[i] = a[i] + scaled;                           \
+    }                                                 \
+  }
+
+HOT static void add_scaled_range(void *p, int64_t s, int64_t e) {
+  AddScaledJob *j = p;
+  if (j->dtype == DT_F32) ADD_SCALED(float)
+  else ADD_SCALED(double)
+}
+
+/* addScaled(a, b, alpha, dtype, size) -> handle; float dtypes only (core composes int32) */
+static napi_value k_add_scaled(napi_env env, napi_callback_info info) {
+  Args a;
+  if (!args_get(env, info, &a, "addScaled", 5)) return NULL;
+  const void *x = arg_buf(&a, 0), *y = arg_buf(&a, 1);
+  double alpha = arg_f64(&a, 2);
+  int dtype = (int)arg_i64(&a, 3);
+  int64_t n = arg_i64(&a, 4);
+  if (a.failed) return NULL;
+  if (dtype != DT_F32 && dtype != DT_F64) {
+    napi_throw_error(env, "EDTYPE", "addScaled: takes float32 or float64");
+    return NULL;
+  }
+  void *o;
+  napi_value out = buf_new(env, dtype, n, 0, &o);
+  if (!out) return NULL;
+  AddScaledJob j = {dtype, o, x, y, alpha};
+  par_range(n, n, add_scaled_range, &j);
   return out;
 }
 
@@ -463,6 +512,6 @@ static napi_value k_op_names(napi_env env, napi_callback_info info) {
 }
 
 const Export ELEMENTWISE_EXPORTS[] = {
-    {"unary", k_unary}, {"clamp", k_clamp}, {"binary", k_binary}, {"where", k_where},
+    {"unary", k_unary}, {"clamp", k_clamp}, {"addScaled", k_add_scaled}, {"binary", k_binary}, {"where", k_where},
     {"cast", k_cast}, {"opNames", k_op_names}, {NULL, NULL},
 };

@@ -18,6 +18,7 @@ export interface Addon {
   opNames(): { unary: string[]; binary: string[] };
   unary(code: number, x: Handle, dtype: number, outDtype: number, size: number): Handle;
   clamp(x: Handle, dtype: number, size: number, lo: number, hi: number): Handle;
+  addScaled(a: Handle, b: Handle, alpha: number, dtype: number, size: number): Handle;
   binary(
     code: number,
     a: Handle,

@@ -177,6 +177,7 @@ export function native(options: NativeOptions = {}): NativeBackend {
       if (dtype === 'int32') [lo, hi] = [Math.ceil(lo), Math.floor(hi)];
       return addon.clamp(x, D[dtype], size, lo, hi);
     },
+    addScaled: (a, b, alpha, dtype, size) => addon.addScaled(a, b, alpha, D[dtype], size),
     cast: (x, from, to, size) => addon.cast(x, D[from], D[to], size),
 
     reduce(op, x, dtype, outer, size, inner) {

@@ -45,7 +45,17 @@ export type { TensorOptions, CreationOptions, RandomOptions } from './ops/creati
 // Every table op under its function name, clamp, floorDivide, logicalXor, where, unaryFunctions and binaryFunctions.
 export * from './ops/elementwise.js';
 export { BINARY_OPS, BINARY_OP_NAMES, binaryMethodName } from './ops/binary-table.js';
-export type { BinaryDecl, BinaryGrad, BinaryKind, BinaryMethodName, BinaryMethods, BinaryOpOf, BinaryResult } from './ops/binary-table.js';
+export type {
+  AlphaOptions,
+  BinaryDecl,
+  BinaryGrad,
+  BinaryKind,
+  BinaryMethodName,
+  BinaryMethods,
+  BinaryOpOf,
+  BinaryOptionArgs,
+  BinaryResult,
+} from './ops/binary-table.js';
 export { UNARY_OPS, UNARY_OP_NAMES, UNARY_KERNEL_OP_NAMES, unaryMethodName } from './ops/unary-table.js';
 export type {
   UnaryDecl,

@@ -141,9 +141,9 @@ export function installTensorMethods(): void {
       return fn(this, axis, keepdims);
     };
   }
-  for (const [name, fn] of Object.entries(ew.binaryFunctions) as [string, (a: Tensor, b: TensorLike) => Tensor][]) {
-    methods[name] = function (this: Tensor, b: TensorLike) {
-      return fn(this, b);
+  for (const [name, fn] of Object.entries(ew.binaryFunctions) as [string, (a: Tensor, b: TensorLike, options?: object) => Tensor][]) {
+    methods[name] = function (this: Tensor, b: TensorLike, options?: object) {
+      return fn(this, b, options);
     };
   }
   // One method per indexing-table op, and its …Async form where it has one.

@@ -33,12 +33,12 @@ export class Adadelta extends Optimizer<Resolved> {
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     const s0 = state.buffers.squareAvg;
     const a0 = state.buffers.accDelta ?? p.zerosLike();
     const s = this.setBuffer(state, 'squareAvg', s0 ? s0.mul(g.rho).add(d.square().mul(1 - g.rho)) : d.square().mul(1 - g.rho));
     const delta = a0.add(g.eps).sqrt().div(s.add(g.eps).sqrt()).mul(d);
     this.setBuffer(state, 'accDelta', a0.mul(g.rho).add(delta.square().mul(1 - g.rho)));
-    t.assign(p, p.sub(delta.mul(g.lr)));
+    t.assign(p, p.sub(delta, { alpha: g.lr }));
   }
 }

@@ -35,10 +35,10 @@ export class Adagrad extends Optimizer<Resolved> {
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     const clr = g.lr / (1 + (state.step - 1) * g.lrDecay);
     const s0 = state.buffers.sum ?? p.fullLike(g.initialAccumulatorValue);
     const s = this.setBuffer(state, 'sum', s0.add(d.square()));
-    t.assign(p, p.sub(d.div(s.sqrt().add(g.eps)).mul(clr)));
+    t.assign(p, p.sub(d.div(s.sqrt().add(g.eps)), { alpha: clr }));
   }
 }

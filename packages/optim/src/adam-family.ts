@@ -24,6 +24,6 @@ export abstract class AdamFamily<O extends AdamFamilyOptions> extends Optimizer<
   /** Stores and returns buffer ← β·buffer + (1-β)·x; a missing buffer counts as zero, as PyTorch's zeros_like state. */
   protected movingAverage(state: ParamState, name: string, x: t.Tensor, beta: number): t.Tensor {
     const prev = state.buffers[name];
-    return this.setBuffer(state, name, prev ? prev.mul(beta).add(x.mul(1 - beta)) : x.mul(1 - beta));
+    return this.setBuffer(state, name, prev ? prev.mul(beta).add(x, { alpha: 1 - beta }) : x.mul(1 - beta));
   }
 }

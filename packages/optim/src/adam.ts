@@ -30,7 +30,7 @@ abstract class AdamBase extends AdamFamily<Resolved> {
     let base = p;
     if (g.weightDecay !== 0) {
       if (this.decoupled) base = p.mul(1 - g.lr * g.weightDecay);
-      else d = d.add(p.mul(g.weightDecay));
+      else d = d.add(p, { alpha: g.weightDecay });
     }
     const m = this.movingAverage(state, 'expAvg', d, beta1);
     const v = this.movingAverage(state, 'expAvgSq', d.square(), beta2);
@@ -42,7 +42,7 @@ abstract class AdamBase extends AdamFamily<Resolved> {
     const stepSize = g.lr / (1 - beta1 ** state.step);
     const bias2Sqrt = Math.sqrt(1 - beta2 ** state.step);
     const denom = second.sqrt().div(bias2Sqrt).add(g.eps);
-    t.assign(p, base.sub(m.div(denom).mul(stepSize)));
+    t.assign(p, base.sub(m.div(denom), { alpha: stepSize }));
   }
 }
 

@@ -27,11 +27,11 @@ export class Adamax extends AdamFamily<Resolved> {
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     const m = this.movingAverage(state, 'expAvg', d, beta1);
     const u0 = state.buffers.expInf;
     const norm = d.abs().add(g.eps);
     const u = this.setBuffer(state, 'expInf', u0 ? u0.mul(beta2).maximum(norm) : norm);
-    t.assign(p, p.sub(m.div(u).mul(g.lr / (1 - beta1 ** state.step))));
+    t.assign(p, p.sub(m.div(u), { alpha: g.lr / (1 - beta1 ** state.step) }));
   }
 }

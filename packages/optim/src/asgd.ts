@@ -45,7 +45,7 @@ export class ASGD extends Optimizer<Resolved> {
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     const values = (state.values ??= { eta: g.lr, mu: 1 });
     const updated = t.assign(p, p.mul(1 - g.lambd * values.eta).sub(d.mul(values.eta)));
     const ax0 = state.buffers.ax;

@@ -37,7 +37,7 @@ export class NAdam extends AdamFamily<Resolved> {
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
     const step = state.step;
-    const d = g.weightDecay !== 0 ? grad.add(p.mul(g.weightDecay)) : grad;
+    const d = g.weightDecay !== 0 ? grad.add(p, { alpha: g.weightDecay }) : grad;
     const mu = beta1 * (1 - 0.5 * 0.96 ** (step * g.momentumDecay));
     const muNext = beta1 * (1 - 0.5 * 0.96 ** ((step + 1) * g.momentumDecay));
     const values = (state.values ??= { muProduct: 1 });

@@ -28,7 +28,7 @@ export class RAdam extends AdamFamily<Resolved> {
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     const [beta1, beta2] = g.betas;
     const step = state.step;
-    const d = g.weightDecay !== 0 ? grad.add(p.mul(g.weightDecay)) : grad;
+    const d = g.weightDecay !== 0 ? grad.add(p, { alpha: g.weightDecay }) : grad;
     const m = this.movingAverage(state, 'expAvg', d, beta1);
     const v = this.movingAverage(state, 'expAvgSq', d.square(), beta2);
     const bias1 = 1 - beta1 ** step;
@@ -41,7 +41,7 @@ export class RAdam extends AdamFamily<Resolved> {
       const adaptive = v.sqrt().add(g.eps).reciprocal().mul(Math.sqrt(bias2));
       t.assign(p, p.sub(corrected.mul(g.lr).mul(adaptive).mul(rect)));
     } else {
-      t.assign(p, p.sub(corrected.mul(g.lr)));
+      t.assign(p, p.sub(corrected, { alpha: g.lr }));
     }
   }
 }

@@ -46,7 +46,7 @@ export class RMSprop extends Optimizer<Resolved> {
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     const s0 = state.buffers.squareAvg;
     const sq = d.square().mul(1 - g.alpha);
     const s = this.setBuffer(state, 'squareAvg', s0 ? s0.mul(g.alpha).add(sq) : sq);
@@ -61,9 +61,9 @@ export class RMSprop extends Optimizer<Resolved> {
     if (g.momentum > 0) {
       const b0 = state.buffers.momentumBuffer;
       const b = this.setBuffer(state, 'momentumBuffer', b0 ? b0.mul(g.momentum).add(d.div(avg)) : d.div(avg));
-      t.assign(p, p.sub(b.mul(g.lr)));
+      t.assign(p, p.sub(b, { alpha: g.lr }));
     } else {
-      t.assign(p, p.sub(d.div(avg).mul(g.lr)));
+      t.assign(p, p.sub(d.div(avg), { alpha: g.lr }));
     }
   }
 }

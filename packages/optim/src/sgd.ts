@@ -42,7 +42,7 @@ export class SGD extends Optimizer<Resolved> {
 
   protected update(p: t.Tensor, grad: t.Tensor, g: ParamGroup<Resolved>, state: ParamState): void {
     let d = g.maximize ? grad.neg() : grad;
-    if (g.weightDecay !== 0) d = d.add(p.mul(g.weightDecay));
+    if (g.weightDecay !== 0) d = d.add(p, { alpha: g.weightDecay });
     if (g.momentum !== 0) {
       const previous = state.buffers.momentumBuffer;
       const buf = previous
@@ -50,7 +50,7 @@ export class SGD extends Optimizer<Resolved> {
         : this.setBuffer(state, 'momentumBuffer', d.clone());
       d = g.nesterov ? d.add(buf.mul(g.momentum)) : buf;
     }
-    // Plain SGD is two kernels: lr·d and the subtraction.
-    t.assign(p, p.sub(d.mul(g.lr)));
+    // p - lr·d as one op (PyTorch's p.add_(d, alpha=-lr)): one kernel where the backend fuses it.
+    t.assign(p, p.sub(d, { alpha: g.lr }));
   }
 }

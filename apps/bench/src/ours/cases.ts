@@ -90,7 +90,8 @@ function crossEntropy(logits: t.Tensor, target: t.Tensor): t.Tensor {
 
 /**
  * One training step with core ops only: forward and loss in tidy, backward,
- * then plain SGD (p ← p − lr·∇p) under noGrad, replacing each parameter.
+ * then plain SGD (p ← p − lr·∇p, PyTorch's p.sub(grad, alpha=lr)) under noGrad,
+ * replacing each parameter.
  */
 function rawStep(net: Net, x: t.Tensor, y: t.Tensor): t.Tensor {
   const loss = t.tidy(() => crossEntropy(net.forward(x, net.params), y));
@@ -98,7 +99,7 @@ function rawStep(net: Net, x: t.Tensor, y: t.Tensor): t.Tensor {
   t.tidy(() =>
     t.noGrad(() => {
       net.params = net.params.map((p) => {
-        const next = t.keep(p.sub(p.grad!.mul(LR)));
+        const next = t.keep(p.sub(p.grad!, { alpha: LR }));
         next.requiresGrad = true;
         p.zeroGrad();
         p.dispose();

@@ -157,6 +157,46 @@ export const edgeCases: EdgeCase[] = [
     },
   },
   {
+    name: "add/sub with alpha: PyTorch's values (float, int32, bool, broadcast, a number), equal to mul then add bit for bit",
+    run: async () => {
+      for (const dtype of floatDTypes()) {
+        const rng = new t.Rng(31);
+        const a = t.randn([257], { rng, dtype });
+        const b = t.randn([257], { rng, dtype });
+        for (const alpha of [0.1, -3.7, 1e-3]) {
+          // the fused kernel (where the backend has one) against the composition it stands for
+          expectValues(`add alpha ${alpha} ${dtype}`, await values(a.add(b, { alpha })), await values(a.add(b.mul(alpha))));
+          expectValues(`sub alpha ${alpha} ${dtype}`, await values(a.sub(b, { alpha })), await values(a.sub(b.mul(alpha))));
+        }
+        const x = t.tensor([1, -2, Infinity, NaN], { dtype });
+        const y = t.tensor([0.5, Infinity, 1, 2], { dtype });
+        // torch.add(x, y, alpha=2) and torch.sub(x, y, alpha=0): 0·Inf is NaN
+        expectValues(`add alpha 2 ${dtype}`, nanAsString(await values(x.add(y, { alpha: 2 }))), [2, Infinity, Infinity, 'NaN']);
+        expectValues(`sub alpha 0 ${dtype}`, nanAsString(await values(x.sub(y, { alpha: 0 }))), [1, 'NaN', Infinity, 'NaN']);
+        expectValues(
+          `broadcast ${dtype}`,
+          await values(t.tensor([[1], [2]], { dtype }).add(t.tensor([1, 2], { dtype }), { alpha: -2 })),
+          [-1, -3, 0, -2],
+        );
+        expectValues(`a number ${dtype}`, await values(t.add(t.tensor([1, 2], { dtype }), 3, { alpha: 2 })), [7, 8]);
+      }
+      const i = t.tensor(new Int32Array([1, 2, 2147483647]));
+      expectValues('int32 alpha 3 (wraps)', await values(i.add(i, { alpha: 3 })), [4, 8, -4]);
+      const [p, q] = [t.tensor([true, false, false]), t.tensor([false, true, false])];
+      expectValues('bool alpha counts as true', await values(p.add(q, { alpha: 2 })), [1, 1, 0]);
+      expectValues('bool alpha 0 counts as false', await values(p.add(q, { alpha: 0 })), [1, 0, 0]);
+      let refused: unknown = null;
+      try {
+        i.add(i, { alpha: 0.5 });
+      } catch (e) {
+        refused = e;
+      }
+      if (!(refused instanceof t.DTypeError) || !/add: int32 operands take an integer alpha/.test(refused.message)) {
+        throw new Error(`int32 with alpha 0.5 should be a DTypeError naming add, got ${String(refused)}`);
+      }
+    },
+  },
+  {
     name: 'clamp with min > max, pow of ±1 to NaN/±Infinity, sign of NaN and -0 (as PyTorch)',
     run: async () => {
       for (const dtype of floatDTypes()) {

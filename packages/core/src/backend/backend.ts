@@ -273,6 +273,13 @@ export interface FusedKernels {
   fusedUnary?(op: FusedUnaryOp, x: Handle, dtype: DType, size: number): Handle | null;
   /** min(max(x, lo), hi), so lo > hi gives hi everywhere (PyTorch); NaN stays NaN. int32 gets integer bounds. */
   clamp?(x: Handle, dtype: DType, size: number, lo: number, hi: number): Handle;
+  /**
+   * out[i] = a[i] + alpha·b[i] over `size` dense elements of float dtype
+   * (add's and sub's `alpha`; core passes -alpha for sub): alpha rounded to
+   * dtype, then the product and the sum each rounded, never one FMA, so it
+   * equals core's mul then add bit for bit.
+   */
+  addScaled?(a: Handle, b: Handle, alpha: number, dtype: DType, size: number): Handle;
   /** out = act(a·b + bias), bias of length n broadcast over rows. */
   matmulBias?(a: Handle, b: Handle, bias: Handle, dtype: DType, p: MatmulParams, activation: 'none' | 'relu'): Handle;
   /** Softmax over the last axis of x viewed as [rows, cols]. */

@@ -30,6 +30,8 @@ export interface BinaryDecl {
   readonly bools?: 'or' | 'and' | 'refuse';
   /** int and bool operands give float32 (true division). */
   readonly floatResult?: true;
+  /** Takes `{ alpha }`: a (op) alpha·b in one step, as PyTorch's add/sub (see AlphaOptions). */
+  readonly alpha?: true;
   readonly grad: BinaryGrad | null;
 }
 
@@ -39,9 +41,9 @@ const B = [0.5, 2] as const;
 // Gradients carry a return type: Tensor's methods are typed from this table, so inferring it would be circular.
 // biome-ignore format: one op per line, forward and gradient side by side
 export const BINARY_OPS = {
-  add:     { kind: 'arithmetic', bools: 'or', ref: (x, y) => x + y, domain: [A, B], grad: (g): GradPair => [g, g] },
+  add:     { kind: 'arithmetic', bools: 'or', alpha: true, ref: (x, y) => x + y, domain: [A, B], grad: (g): GradPair => [g, g] },
   // A bool operand is refused, as PyTorch does (to invert a mask, logicalNot it).
-  sub:     { kind: 'arithmetic', bools: 'refuse', ref: (x, y) => x - y, domain: [A, B], grad: (g, _a, _b, _o, n): GradPair => [g, n[1] ? g.neg() : null] },
+  sub:     { kind: 'arithmetic', bools: 'refuse', alpha: true, ref: (x, y) => x - y, domain: [A, B], grad: (g, _a, _b, _o, n): GradPair => [g, n[1] ? g.neg() : null] },
   mul:     { kind: 'arithmetic', bools: 'and', ref: (x, y) => x * y, domain: [A, B], grad: (g, a, b, _o, n): GradPair => [n[0] ? g.mul(b) : null, n[1] ? g.mul(a) : null] },
   // True division, as PyTorch's `/`: [1, -1, 7] / 2 = [0.5, -0.5, 3.5].
   div:     { kind: 'arithmetic', floatResult: true, ref: (x, y) => x / y, domain: [A, B], grad: (g, _a, b, out, n): GradPair => [n[0] ? g.div(b) : null, n[1] ? g.mul(out).div(b).neg() : null] },
@@ -77,7 +79,8 @@ type Table = typeof BINARY_OPS;
  * so that they reach the published .d.ts):
  *
  * - `add`, `sub`, `mul`, `pow`: the input dtype; int32 wraps around on
- *   overflow, as C. Float `pow` is C's: pow(1, y) = 1 and pow(-1, ±Inf) = 1
+ *   overflow, as C. `add` and `sub` take PyTorch's `{ alpha }` (a ± alpha·b;
+ *   the kernel sees the product as its own operand, or `addScaled`). Float `pow` is C's: pow(1, y) = 1 and pow(-1, ±Inf) = 1
  *   (Math.pow gives NaN there).
  * - `div`: floats: IEEE division (x/0 = ±Inf, 0/0 = NaN); int32: truncating
  *   division toward zero, as C (-7 / 2 = -3), and x / 0 = 0 (C leaves it
@@ -102,9 +105,24 @@ export type BinaryMethodName<K extends BinaryOp> = K extends BinaryOp
   : never;
 /** The tensor type op K returns. */
 export type BinaryResult<K extends BinaryOp> = Table[K]['kind'] extends 'arithmetic' ? Tensor : Tensor<'bool'>;
+/**
+ * PyTorch's `alpha` of add and sub: `x.add(y, { alpha })` is x + alpha·y and
+ * `x.sub(y, { alpha })` is x - alpha·y, in one kernel where the backend has
+ * one (an optimizer's `p.sub(grad, { alpha: lr })`). int32 operands take an
+ * integer alpha only; bools count it as true or false; as PyTorch.
+ */
+export interface AlphaOptions {
+  /** The multiplier of the second operand (default 1). */
+  alpha?: number;
+}
+/** The options op K takes after its operand: `{ alpha }` for add and sub, none for the others. */
+export type BinaryOptionArgs<K extends BinaryOp> = Table[K] extends { alpha: true } ? [options?: AlphaOptions] : [];
 /** The binary Tensor methods, typed from the table (logical ops take a tensor, the others a tensor or a number). */
 export type BinaryMethods = {
-  [K in BinaryOp as BinaryMethodName<K>]: (b: Table[K]['kind'] extends 'logical' ? Tensor : Tensor | number) => BinaryResult<K>;
+  [K in BinaryOp as BinaryMethodName<K>]: (
+    b: Table[K]['kind'] extends 'logical' ? Tensor : Tensor | number,
+    ...options: BinaryOptionArgs<K>
+  ) => BinaryResult<K>;
 };
 
 /** The op names, in table order. */

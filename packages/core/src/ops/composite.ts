@@ -7,13 +7,6 @@ import { type Tensor, fromHandle } from '../tensor.js';
 import { cast } from './cast.js';
 import { backendOf } from './util.js';
 
-/** Moves `axis` last so row-wise kernels apply; returns the inverse too. */
-function lastAxisPerm(rank: number, axis: number): number[] {
-  const perm = [...Array(rank).keys()].filter((i) => i !== axis);
-  perm.push(axis);
-  return perm;
-}
-
 function rowwise(
   op: 'softmax' | 'logSoftmax',
   x: Tensor,

@@ -11,8 +11,10 @@ import { cast } from './cast.js';
 import {
   BINARY_OPS,
   BINARY_OP_NAMES,
+  type AlphaOptions,
   type BinaryDecl,
   type BinaryMethodName,
+  type BinaryOptionArgs,
   type BinaryResult,
   binaryMethodName,
 } from './binary-table.js';
@@ -204,12 +206,14 @@ function bothBool(a: TensorLike, b: TensorLike): boolean {
 }
 
 /** Applies a binary table op: its dtype rule, the broadcasting kernel, recorded with the table's gradient. */
-function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
+function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike, options?: AlphaOptions): Tensor {
   const decl: BinaryDecl = BINARY_OPS[op];
   const isBool = (v: TensorLike) => v instanceof Tensor && v.dtype === 'bool';
   if (decl.bools === 'refuse' && (isBool(x) || isBool(y))) {
     throw new DTypeError(`${op}: a bool operand is not supported, as in PyTorch; use logicalNot/logicalXor, or cast it first`);
   }
+  const alpha = options?.alpha;
+  if (alpha !== undefined && alpha !== 1) return scaledOp(op, x, y, alpha);
   if (decl.bools !== undefined && decl.bools !== 'refuse' && bothBool(x, y)) return binaryOp(decl.bools, x, y);
   // tidy frees the scalar and cast temporaries; the graph keeps what backward reads.
   return tidy(() => {
@@ -232,14 +236,44 @@ function binaryOp(op: BinaryOp, x: TensorLike, y: TensorLike): Tensor {
   });
 }
 
+/**
+ * add/sub with alpha ≠ 1: a ± alpha·b, PyTorch's alpha. The backend's addScaled kernel where it has one
+ * and the operands are float tensors of one shape (an optimizer's update), else the product then the op.
+ */
+function scaledOp(op: BinaryOp, x: TensorLike, y: TensorLike, alpha: unknown): Tensor {
+  if (typeof alpha !== 'number') throw new ArgumentError(`${op}: 'alpha' must be a number, got ${describe(alpha)}`);
+  return tidy(() => {
+    const [a, b] = promote(...tensorOperands(op, x, y), false);
+    // Bools compute in bool, as PyTorch: alpha counts as true or false, so a + alpha·b is a or (alpha ≠ 0 and b).
+    if (a.dtype === 'bool') return binaryOp(op, a, alpha !== 0 ? b : b.zerosLike());
+    if (a.dtype === 'int32' && !Number.isInteger(alpha)) {
+      throw new DTypeError(`${op}: int32 operands take an integer alpha, as in PyTorch; got alpha ${alpha}`);
+    }
+    const backend = backendOf(op, a, b);
+    const signed = op === 'sub' ? -alpha : alpha;
+    const lined = isFloat(a.dtype) && a.size > 0 && a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i]);
+    if (backend.addScaled && lined) {
+      const out = fromHandle(backend, backend.addScaled(a.handle(op), b.handle(op), signed, a.dtype, a.size), a.shape, a.dtype);
+      return record(op, [a, b], out, (g, _o, needs) => [g, needs[1] ? g.mul(signed) : null]);
+    }
+    return binaryOp(op, a, mul(b, alpha));
+  });
+}
+
 type BinaryFunctions = {
-  [K in BinaryOp as BinaryMethodName<K>]: (a: BinaryOperand<K>, b: BinaryOperand<K>) => BinaryResult<K>;
+  [K in BinaryOp as BinaryMethodName<K>]: (a: BinaryOperand<K>, b: BinaryOperand<K>, ...options: BinaryOptionArgs<K>) => BinaryResult<K>;
 };
 type BinaryOperand<K extends BinaryOp> = (typeof BINARY_OPS)[K]['kind'] extends 'logical' ? Tensor : TensorLike;
 
-/** One function per table op, under its method name. */
+/** One function per table op, under its method name (add and sub take `{ alpha }` too). */
 export const binaryFunctions = Object.fromEntries(
-  BINARY_OP_NAMES.map((op) => [binaryMethodName(op), (a: TensorLike, b: TensorLike) => binaryOp(op, a, b)]),
+  BINARY_OP_NAMES.map((op) => {
+    const takesAlpha = (BINARY_OPS[op] as BinaryDecl).alpha === true;
+    return [
+      binaryMethodName(op),
+      (a: TensorLike, b: TensorLike, options?: AlphaOptions) => binaryOp(op, a, b, takesAlpha ? options : undefined),
+    ];
+  }),
 ) as BinaryFunctions;
 
 // Named exports for the public API; a test checks they are binaryFunctions' entries.
