@@ -11,7 +11,7 @@ import { reduce } from './reduce.js';
 import { scan, sort } from './scan-sort.js';
 import { logSoftmax, softmax } from './softmax.js';
 import { concat, pad, strided } from './strided.js';
-import { clamp, unary } from './unary.js';
+import { addScaled, clamp, unary } from './unary.js';
 import { where } from './where.js';
 
 /** A cpu handle: the typed array itself, dropped on free so a use after free fails loudly. */
@@ -89,6 +89,7 @@ export function cpu(): Backend {
     where: (cond, a, b, shape) =>
       wrap(where(get(cond.handle, 'where') as Uint8Array, cond, get(a.handle, 'where'), a, get(b.handle, 'where'), b, shape)),
     clamp: (x, _dtype, _size, lo, hi) => wrap(clamp(get(x, 'clamp'), lo, hi)),
+    addScaled: (a, b, alpha) => wrap(addScaled(get(a, 'addScaled'), get(b, 'addScaled'), alpha)),
     cast: (x, _from, to) => wrap(cast(get(x, 'cast'), to)),
 
     reduce: (op, x, dtype, outer, size, inner) => wrap(reduce(op, get(x, `reduce '${op}'`), dtype, outer, size, inner)),

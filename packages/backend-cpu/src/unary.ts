@@ -161,3 +161,19 @@ export function clamp(x: DataArray, lo: number, hi: number): DataArray {
   }
   return out;
 }
+
+/**
+ * a + alpha·b (add's and sub's alpha) over float arrays of one length. float32
+ * rounds the product to float32 first, as the composition's mul kernel does;
+ * the float64 sum of two float32 values then rounds to the float32 sum.
+ */
+export function addScaled(a: DataArray, b: DataArray, alpha: number): DataArray {
+  const out = allocLike(a, a.length);
+  if (a instanceof Float32Array) {
+    const s = Math.fround(alpha);
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + Math.fround(s * b[i]);
+  } else {
+    for (let i = 0; i < a.length; i++) out[i] = a[i] + alpha * b[i];
+  }
+  return out;
+}

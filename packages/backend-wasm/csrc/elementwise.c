@@ -1,4 +1,4 @@
-/* Elementwise unary, binary, where, clamp and cast kernels.
+/* Elementwise unary, binary, where, clamp, addScaled and cast kernels.
  * binary and where read their inputs through the layout core computed
  * (broadcast and collapsed), written by JS as
  *   desc = [rank, shape[rank], strides of each operand[rank]...]
@@ -371,6 +371,31 @@ EXPORT i32 where(const u8 *cond, const void *a, const void *b, void *out, i32 el
       case 8: WHERE_ROW(f64)
       default: return K_BAD_DTYPE;
     }
+  }
+  return K_OK;
+}
+
+/* ---------- addScaled ---------- */
+
+/* out = a + alpha·b (add's and sub's alpha): the product and the sum rounded apart, as core's mul then add. */
+EXPORT i32 add_scaled(i32 dtype, const void *a, const void *b, void *out, i32 n, f64 alpha) {
+  if (dtype == DT_F32) {
+    const f32 *x = a, *y = b;
+    f32 *o = out;
+    f32 s = (f32)alpha;
+    for (i32 i = 0; i < n; i++) {
+      f32 scaled = s * y[i];
+      o[i] = x[i] + scaled;
+    }
+  } else if (dtype == DT_F64) {
+    const f64 *x = a, *y = b;
+    f64 *o = out;
+    for (i32 i = 0; i < n; i++) {
+      f64 scaled = alpha * y[i];
+      o[i] = x[i] + scaled;
+    }
+  } else {
+    return K_BAD_DTYPE;
   }
   return K_OK;
 }

@@ -431,6 +431,12 @@ export function createWasmBackend(
       return out;
     },
 
+    addScaled(a, b, alpha, dtype, size) {
+      const out = alloc(size, dtype);
+      check(k.add_scaled(DTYPE_CODE[dtype], ptrOf(a), ptrOf(b), out.ptr, size, alpha), out, 'addScaled', 'add_scaled', `dtype ${dtype}`);
+      return out;
+    },
+
     /**
      * Converts dtypes. Float -> int32 truncates toward zero and saturates to
      * [-2^31, 2^31 - 1], NaN -> 0 (wasm's i32.trunc_sat; every backend does

@@ -12,6 +12,7 @@ export interface KernelExports {
   binary(op: number, dtype: number, a: number, b: number, out: number, desc: number, row0: number, row1: number): number;
   where(cond: number, a: number, b: number, out: number, elsize: number, desc: number, row0: number, row1: number): number;
   clamp(dtype: number, x: number, out: number, n: number, lo: number, hi: number): number;
+  add_scaled(dtype: number, a: number, b: number, out: number, n: number, alpha: number): number;
   cast(from: number, to: number, x: number, out: number, n: number): number;
   reduce(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
   scan(op: number, dtype: number, x: number, out: number, outer: number, size: number, inner: number): number;
