@@ -92,6 +92,13 @@ static void finalize_buf(napi_env env, void *data, void *hint) {
   free(b);
 }
 
+napi_value js_array(napi_env env, const napi_value *items, int count) {
+  napi_value out;
+  napi_create_array_with_length(env, (size_t)count, &out);
+  for (int i = 0; i < count; i++) napi_set_element(env, out, (uint32_t)i, items[i]);
+  return out;
+}
+
 napi_value buf_new(napi_env env, int dtype, int64_t count, int zero, void **data_out) {
   size_t bytes = (size_t)count * DT_SIZE[dtype];
   Buf *b = malloc(sizeof(Buf));

@@ -157,13 +157,6 @@ static napi_value js_null(napi_env env) {
   return v;
 }
 
-static napi_value js_array(napi_env env, napi_value *items, int count) {
-  napi_value out;
-  napi_create_array_with_length(env, count, &out);
-  for (int i = 0; i < count; i++) napi_set_element(env, out, i, items[i]);
-  return out;
-}
-
 /*
  * batchNormForward(x, weight|null, bias|null, mean|null, var|null, dtype, n, c, inner, eps) -> [y, mean, var] in
  * training (mean and var null), [y] in evaluation, or null where oneDNN is absent or declines (float64).

@@ -141,7 +141,6 @@ static Entry *lookup(const Key *k) {
   return e;
 }
 
-
 int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out) {
   dnnl_engine_t engine = dnnl_cpu_engine();
   if (!engine) return 0;

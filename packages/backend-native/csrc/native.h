@@ -40,6 +40,8 @@ typedef struct {
 napi_value buf_new(napi_env env, int dtype, int64_t count, int zero, void **data_out);
 /* The live storage of a handle argument, or NULL with a pending JS error. */
 void *buf_data(napi_env env, napi_value handle, const char *kernel);
+/* A JS array of `count` values: a kernel's several outputs (values and indices, y and its statistics). */
+napi_value js_array(napi_env env, const napi_value *items, int count);
 
 /* ---- arguments (addon.c) ---- */
 #define MAX_ARGS 16
@@ -110,8 +112,8 @@ void gemm(int dtype, int transA, int transB, int64_t m, int64_t n, int64_t k, co
  */
 int dnnl_conv(int kind, const Geom *g, int64_t o, int64_t groups, const void *a, const void *b, void *out);
 int dnnl_available(void);
-/* Softmax (log: log-softmax) of each row of x [rows, cols] into y through oneDNN; 0 where it declines. */
-int dnnl_softmax_f32(int log, int64_t rows, int64_t cols, const float *x, float *y);
+/* Softmax of each row of x [rows, cols] into y through oneDNN; 0 where it declines. */
+int dnnl_softmax_f32(int64_t rows, int64_t cols, const float *x, float *y);
 /* C = op(A)·op(B) + beta·C (row-major float32) through oneDNN's sgemm when small enough; 0 where it declines. */
 int dnnl_gemm_f32(int transA, int transB, int64_t m, int64_t n, int64_t k, const float *A, int64_t lda, const float *B,
                   int64_t ldb, float beta, float *C, int64_t ldc);

@@ -113,11 +113,8 @@ static napi_value k_max_pool2d(napi_env env, napi_callback_info info) {
   PoolJob j = {&g, dtype, x, values, indices, cols, col_lo, col_hi};
   par_range(g.n * g.c, count * g.kh * g.kw, max_planes, &j);
   free(cols);
-  napi_value out;
-  napi_create_array_with_length(env, 2, &out);
-  napi_set_element(env, out, 0, v);
-  napi_set_element(env, out, 1, i);
-  return out;
+  napi_value both[2] = {v, i};
+  return js_array(env, both, 2);
 }
 
 const Export POOL_EXPORTS[] = {{"maxPool2d", k_max_pool2d}, {NULL, NULL}};

@@ -175,11 +175,8 @@ static napi_value k_sort(napi_env env, napi_callback_info info) {
     arg_fail(&a, "ENOMEM", "sort: out of memory for a row of %lld", (long long)size);
     return NULL;
   }
-  napi_value out;
-  napi_create_array_with_length(env, 2, &out);
-  napi_set_element(env, out, 0, values);
-  napi_set_element(env, out, 1, indices);
-  return out;
+  napi_value both[2] = {values, indices};
+  return js_array(env, both, 2);
 }
 
 const Export SCAN_SORT_EXPORTS[] = {{"scan", k_scan}, {"sort", k_sort}, {NULL, NULL}};

@@ -92,7 +92,8 @@ abstract class BatchNorm extends Module {
         ),
       );
     }
-    const keepsStats = this.trackRunningStats && (!this.training || track);
+    // Running statistics go in whenever they are kept: evaluation reads them, training (track) updates them.
+    const keepsStats = this.trackRunningStats;
     return t.tidy(() =>
       t.batchNorm(x, keepsStats ? this.buffer('running_mean') : null, keepsStats ? this.buffer('running_var') : null, {
         weight: this.affine ? this.param('weight') : null,

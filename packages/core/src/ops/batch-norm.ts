@@ -76,8 +76,9 @@ export function batchNorm(input: Tensor, runningMean: Tensor | null, runningVar:
     [y, batch] = noGrad(() =>
       tidy(() => {
         const m = training ? e.mean(axes, true) : stats!.mean.reshape(channel);
-        const v = training ? e.sub(m).square().mean(axes, true) : stats!.variance.reshape(channel);
-        let out = e.sub(m).mul(v.add(eps).rsqrt());
+        const centered = e.sub(m);
+        const v = training ? centered.square().mean(axes, true) : stats!.variance.reshape(channel);
+        let out = centered.mul(v.add(eps).rsqrt());
         if (weight) out = out.mul(weight.detach().reshape(channel));
         if (bias) out = out.add(bias.detach().reshape(channel));
         return [out, training ? { mean: m.reshape([p.c]), variance: v.reshape([p.c]) } : null] as const;
